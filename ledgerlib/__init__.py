@@ -1,0 +1,1 @@
+"""credit-ledger: parse, validate and report on work ledgers (台账)."""

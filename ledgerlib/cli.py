@@ -1,0 +1,116 @@
+"""The `ledger` command: everything a scheduler or a liaison runs.
+
+Each sub-command parses its arguments here and calls one function in the module that
+owns the work; imports are lazy so `ledger --help` stays fast.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import config
+
+
+def _cmd_build(args: argparse.Namespace) -> int:
+    from .build import build
+
+    result = build(raw_dir=args.raw, out_dir=args.out, progress=not args.quiet)
+    print(result.summary())
+    return 0
+
+
+def _cmd_template(args: argparse.Namespace) -> int:
+    from .templates import write_templates
+
+    paths = write_templates(month=args.month, departments=args.department or None,
+                            out_dir=args.out, raw_dir=args.raw)
+    for p in paths:
+        print(p)
+    return 0
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from .submissions import validate_files
+
+    return validate_files(args.files, out=args.out, raw_dir=args.raw)
+
+
+def _cmd_sample(args: argparse.Namespace) -> int:
+    from .sample import write_sample
+
+    out = write_sample(out_dir=args.out, seed=args.seed, raw_dir=args.raw,
+                       cities=args.cities, departments_per_city=args.departments)
+    print(out)
+    return 0
+
+
+def _cmd_receive(args: argparse.Namespace) -> int:
+    from .intake import receive
+
+    for f in args.files:
+        print(receive(Path(f), month=args.month, received_at=args.received_at, raw_dir=args.raw))
+    return 0
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from .reports import run_report
+
+    return run_report(kind=args.kind, period=args.period, data_dir=args.data,
+                      out_dir=args.out, pdf=not args.no_pdf)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="ledger", description="credit-ledger: 台账 analytics")
+    p.add_argument("--raw", type=Path, default=None, help="raw data folder (default: data/raw)")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    b = sub.add_parser("build", help="rebuild data/processed from data/raw")
+    b.add_argument("--out", type=Path, default=None, help="output folder (default: data/processed)")
+    b.add_argument("--quiet", action="store_true", help="no progress bar")
+    b.set_defaults(func=_cmd_build)
+
+    t = sub.add_parser("template", help="write monthly submission templates")
+    t.add_argument("--month", required=True, help="YYYY-MM")
+    t.add_argument("--department", action="append", help="only this department (repeatable)")
+    t.add_argument("--out", type=Path, default=Path("templates"))
+    t.set_defaults(func=_cmd_template)
+
+    v = sub.add_parser("validate", help="check returned workbooks and list their problems")
+    v.add_argument("files", nargs="+", type=Path)
+    v.add_argument("--out", type=Path, default=None, help="problems workbook to write")
+    v.set_defaults(func=_cmd_validate)
+
+    s = sub.add_parser("sample", help="write a deterministic year of sample submissions")
+    s.add_argument("--seed", type=int, default=2021)
+    s.add_argument("--out", type=Path, default=None, help="default: data/raw/submissions")
+    s.add_argument("--cities", type=int, default=1, help="number of cities (province scale)")
+    s.add_argument("--departments", type=int, default=None,
+                   help="departments per city (default: every scored department)")
+    s.set_defaults(func=_cmd_sample)
+
+    r = sub.add_parser("receive", help="file a returned workbook into data/raw/submissions and record when")
+    r.add_argument("files", nargs="+")
+    r.add_argument("--month", default=None, help="YYYY-MM (default: from the cover block)")
+    r.add_argument("--received-at", default=None, help="ISO time received (default: now)")
+    r.set_defaults(func=_cmd_receive)
+
+    rep = sub.add_parser("report", help="run a report notebook with papermill and write its PDF")
+    rep.add_argument("kind", choices=["monthly", "quarterly"])
+    rep.add_argument("period", help="YYYY-MM for monthly, YYYYQn for quarterly")
+    rep.add_argument("--data", type=Path, default=None, help="processed data folder")
+    rep.add_argument("--out", type=Path, default=None, help="default: reports/")
+    rep.add_argument("--no-pdf", action="store_true")
+    rep.set_defaults(func=_cmd_report)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.raw is None:
+        args.raw = config.raw_dir()
+    return int(args.func(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,44 @@
+"""Settings that the ledger leaves to the bureau: thresholds, due days, paths.
+
+Every number here comes from the notice or the SPEC; change it here, not in code.
+See docs/metrics.md for where each comes from.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+#: Day of the next month by which a monthly submission counts as on time ("by the 5th").
+SUBMISSION_DUE_DAY: int = 5
+#: 归集本业务领域80%（含）以上市场主体信用信息 — inclusive.
+COLLECTION_THRESHOLD: float = 0.80
+#: 记录不为空的指标占60%以上为合格记录 — 以上 includes 60%.
+SHARED_RECORD_THRESHOLD: float = 0.60
+#: 双公示: 自作出行政决定之日起7个工作日内向社会公示.
+PUBLICITY_WORKING_DAYS: int = 7
+#: Organisation that a single-city data set belongs to (the `city` column).
+DEFAULT_CITY: str = "安阳市"
+
+
+def project_root() -> Path:
+    """The checkout root: the folder holding data/, notebooks/ and reports/.
+
+    Found from the working directory upwards, so the CLI and notebooks work from any
+    sub-folder; falls back to the package's parent for an editable install.
+    """
+    here = Path.cwd().resolve()
+    for cand in (here, *here.parents):
+        if (cand / "data" / "raw").is_dir() and (cand / "ledgerlib").is_dir():
+            return cand
+    return Path(__file__).resolve().parent.parent
+
+
+def raw_dir() -> Path:
+    return project_root() / "data" / "raw"
+
+
+def processed_dir() -> Path:
+    return project_root() / "data" / "processed"
+
+
+def reports_dir() -> Path:
+    return project_root() / "reports"
