@@ -56,6 +56,8 @@ case "$cmd" in
     test)
         setup
         export MPLBACKEND=Agg
+        # The notebooks under nbval read data/processed: rebuild it from data/raw first.
+        "$VENV/bin/ledger" build --quiet
         set +e
         "$PY" -m pytest -q -p no:cacheprovider "$@" tests notebooks --nbval-lax --nbval-current-env
         rc=$?

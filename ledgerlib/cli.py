@@ -20,6 +20,13 @@ def _cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_workbook(args: argparse.Namespace) -> int:
+    from .ledger import make_ledger_workbook
+
+    print(make_ledger_workbook(args.notice, args.judgements, args.out))
+    return 0
+
+
 def _cmd_template(args: argparse.Namespace) -> int:
     from .templates import write_templates
 
@@ -69,6 +76,12 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--out", type=Path, default=None, help="output folder (default: data/processed)")
     b.add_argument("--quiet", action="store_true", help="no progress bar")
     b.set_defaults(func=_cmd_build)
+
+    w = sub.add_parser("workbook", help="build the ledger workbook of record from a notice and a judgements file")
+    w.add_argument("notice", type=Path, help="the notice text (.txt)")
+    w.add_argument("--judgements", type=Path, required=True, help="CSV: task_id,field,value,reason")
+    w.add_argument("--out", type=Path, required=True, help="ledger_<year>.xlsx to write")
+    w.set_defaults(func=_cmd_workbook)
 
     t = sub.add_parser("template", help="write monthly submission templates")
     t.add_argument("--month", required=True, help="YYYY-MM")

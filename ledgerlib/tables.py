@@ -24,6 +24,7 @@ def write_table(df: pd.DataFrame, out_dir: Path, name: str, sort_by: list[str] |
     if sort_by:
         df = df.sort_values(sort_by, kind="mergesort", na_position="last")
     df = df.reset_index(drop=True)
+    df.attrs = {}  # side-channel details (warnings, problems) are not part of the table
     table = pa.Table.from_pandas(df, preserve_index=False)
     # pandas metadata embeds library versions; drop it so bytes depend on data only.
     table = table.replace_schema_metadata(None)

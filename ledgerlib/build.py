@@ -1,0 +1,83 @@
+"""`ledger build`: rebuild every table in data/processed from data/raw, in one pass.
+
+The DAG is small and fixed: roster + ledger workbook -> ledger, assignments;
+submissions/** -> progress, activities, publicity, collection, shared_records,
+joint_cases, submissions_log, problems. Nothing under data/raw is written.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from . import config
+from .ledger import assignments, ledger_path, read_ledger_workbook
+from .roster import load_roster
+from .tables import write_table
+
+SORT_KEYS: dict[str, list[str]] = {
+    "ledger": [],  # kept in ledger order
+    "assignments": [],  # kept in ledger x roster order
+    "progress": ["city", "department", "month", "task_id", "file", "row"],
+    "activities": ["city", "department", "month", "file", "row"],
+    "publicity": ["city", "department", "month", "file", "row"],
+    "collection": ["city", "department", "month", "file", "row"],
+    "shared_records": ["city", "department", "month", "file", "row"],
+    "joint_cases": ["city", "department", "month", "file", "row"],
+    "submissions_log": ["city", "department", "month", "file"],
+    "problems": ["file", "sheet", "cell", "field", "problem"],
+}
+
+
+@dataclass
+class BuildResult:
+    out_dir: Path
+    rows: dict[str, int] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        lines = [f"data/processed rebuilt in {self.out_dir}:"]
+        lines += [f"  {name:<16} {n:>7} rows" for name, n in self.rows.items()]
+        return "\n".join(lines)
+
+
+def ledger_problems(ledger_file: Path, ledger: pd.DataFrame, assigned: pd.DataFrame) -> pd.DataFrame:
+    """Department names in the ledger that the roster does not know, as problem rows."""
+    rows = []
+    for p in assigned.attrs.get("problems", pd.DataFrame()).itertuples(index=False):
+        src = ledger.loc[ledger["task_id"] == p.task_id, "source"].iloc[0]
+        sheet, cell = (src.split("!")[1:3] + ["", ""])[:2] if "!" in src else ("", "")
+        rows.append({"file": ledger_file.name, "sheet": sheet, "cell": cell.replace("D", "F", 1),
+                     "field": "责任部门", "value": p.name, "problem": p.problem,
+                     "expected": "departments.csv 中的部门名称或别名", "severity": "error",
+                     "city": "", "department": "", "month": ""})
+    return pd.DataFrame(rows, columns=["file", "sheet", "cell", "field", "value", "problem", "expected",
+                                       "severity", "city", "department", "month"])
+
+
+def build(raw_dir: Path | None = None, out_dir: Path | None = None, progress: bool = True) -> BuildResult:
+    """Rebuild data/processed (or out_dir) from raw_dir; return row counts per table."""
+    raw_dir = Path(raw_dir) if raw_dir else config.raw_dir()
+    out_dir = Path(out_dir) if out_dir else config.processed_dir()
+    roster = load_roster(raw_dir)
+    lp = ledger_path(raw_dir)
+    ledger = read_ledger_workbook(lp, roster)
+    assigned = assignments(ledger, roster)
+    tables: dict[str, pd.DataFrame] = {"ledger": ledger, "assignments": assigned}
+    problems = [ledger_problems(lp, ledger, assigned)]
+
+    subs_dir = raw_dir / "submissions"
+    if subs_dir.is_dir():
+        from .intake import ingest_submissions
+
+        ingested = ingest_submissions(subs_dir, ledger, roster, progress=progress)
+        problems.append(ingested.pop("problems", pd.DataFrame()))
+        tables.update(ingested)
+    tables["problems"] = pd.concat([p for p in problems if len(p)] or problems[:1], ignore_index=True)
+
+    result = BuildResult(out_dir)
+    for name, df in tables.items():
+        keys = [k for k in SORT_KEYS.get(name, []) if k in df.columns]
+        write_table(df, out_dir, name, sort_by=keys or None)
+        result.rows[name] = len(df)
+    return result

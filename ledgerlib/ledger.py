@@ -1,0 +1,688 @@
+"""The ledger (台账): read the notice text or the ledger workbook into one task table.
+
+Two forms, one result (columns in docs/data-contract.md):
+
+* the notice as received — tab-separated rows, the header repeated on every page, empty
+  cells where the original had merged cells, HTML fragments, a task whose text spilled
+  into the deadline column, one cell holding two deadlines. Indicator labels are often
+  printed on a middle row of their block, so the parser decides each unlabelled row by
+  comparing its words with the labels above and below and *warns* wherever that choice is
+  uncertain (`df.attrs["warnings"]`);
+* the ledger workbook of record (`ledger_<year>.xlsx`), indicators as merged cells, and a
+  说明 sheet recording every judgement made when it was built from the notice. The
+  workbook is the source of truth.
+
+`assignments` turns the department columns into one row per (task, scored department).
+"""
+from __future__ import annotations
+
+import calendar
+import html
+import re
+import warnings
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from . import config
+from .labels import LEDGER_HEADER
+from .roster import Roster, load_roster, normalise_name
+
+LEDGER_COLUMNS = [
+    "task_id", "plan_year", "indicator_no", "indicator", "sub_indicator", "task",
+    "deadline_text", "deadline_kind", "due_date", "recurrence", "min_per_period",
+    "lead", "responsible", "cooperating", "departments_text", "flags", "source",
+]
+WORKBOOK_SHEET = "台账"
+NOTES_SHEET = "说明"
+NOTES_HEADER = ["任务编号", "项目", "原文", "判断", "理由"]
+TASK_ID_HEADER = "序号"
+FLAGS_HEADER = "标记"  # optional last column: how the row was read from the notice
+
+
+class LedgerParseWarning(UserWarning):
+    """The text form was read, but some rows' indicators are a guess: see attrs['warnings']."""
+
+
+# --------------------------------------------------------------------------- cell parsing
+
+_TAG = re.compile(r"</?\s*[a-zA-Z][^>]*>")
+_WS = re.compile(r"[ \t\u3000\xa0]+")
+_CN_NUM = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+_INDICATOR_LABEL = re.compile(r"^\s*([一二三四五六七八九十]+)\s*[、.．]\s*(.+?)\s*$")
+_YEAR_MONTH = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月")
+_EVENT_WORDS = re.compile(r"根据|适时|部署|安排|按要求")
+_ONGOING_WORDS = re.compile(r"持续|长期|常态")
+_QUARTER_MIN = re.compile(r"每季度[^。；;]*?(\d+)\s*(?:个|次|场|期)?\s*以上|每季度[^。；;]*?(\d+)\s*(?:个|次|场|期)")
+_ROLE_CUT = re.compile(r"(牵头|按照|根据|分别|负责|落实|配合)")
+
+
+def clean_text(value: object) -> tuple[str, bool]:
+    """Strip HTML tags/entities and normalise whitespace; also say whether HTML was there."""
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return "", False
+    s = str(value)
+    had_html = bool(_TAG.search(s))
+    s = html.unescape(_TAG.sub(" ", s))
+    s = _WS.sub(" ", s.replace("\r", " ").replace("\n", " ")).strip()
+    return s, had_html
+
+
+def indicator_label(text: str) -> tuple[int, str] | None:
+    """'三、创新事前信用承诺' -> (3, '创新事前信用承诺'); None for anything else."""
+    m = _INDICATOR_LABEL.match(text or "")
+    if not m:
+        return None
+    digits = m.group(1)
+    if digits == "十":
+        return 10, m.group(2)
+    n = 0
+    for ch in digits:  # 十一 .. 十九 are enough for a ledger
+        n = n + 10 if ch == "十" else n + _CN_NUM[ch]
+    return n, m.group(2)
+
+
+def looks_like_deadline(text: str) -> bool:
+    t = text.strip()
+    if not t:
+        return False
+    if _YEAR_MONTH.search(t) and len(t) <= 30:
+        return True
+    return len(t) <= 20 and bool(_ONGOING_WORDS.search(t) or _EVENT_WORDS.search(t) or "每月" in t)
+
+
+def split_deadlines(text: str) -> list[str]:
+    """A deadline cell may hold several deadlines separated by spaces: '2020年4月 持续推进'."""
+    parts = [p for p in re.split(r"\s+", text.strip()) if p]
+    if len(parts) > 1 and all(looks_like_deadline(p) for p in parts):
+        return parts
+    return [text.strip()]
+
+
+def parse_deadline(text: str, plan_year: int) -> tuple[str, pd.Timestamp | None, list[str]]:
+    """(deadline_kind, due_date, flags) for one deadline as written."""
+    flags: list[str] = []
+    m = _YEAR_MONTH.search(text)
+    if m:
+        year, month = int(m.group(1)), int(m.group(2))
+        due = pd.Timestamp(date(year, month, calendar.monthrange(year, month)[1]))
+        if year < plan_year:
+            flags.append("deadline_before_plan_year")
+        return "date", due, flags
+    if _EVENT_WORDS.search(text):
+        return "event", None, flags
+    if _ONGOING_WORDS.search(text) or "每月" in text:
+        return "ongoing", None, flags
+    flags.append("deadline_unrecognised")
+    return "ongoing", None, flags
+
+
+def parse_recurrence(text: str) -> tuple[str, str]:
+    """Recurrence written in the task's own words: ('monthly;quarterly', '1;2') etc."""
+    kinds: list[str] = []
+    mins: list[str] = []
+    if "每月" in text:
+        kinds.append("monthly")
+        mins.append("1")
+    if "每季度" in text:
+        m = _QUARTER_MIN.search(text)
+        kinds.append("quarterly")
+        mins.append((m.group(1) or m.group(2)) if m else "1")
+    if not kinds:
+        return "none", ""
+    return ";".join(kinds), ";".join(mins)
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences the notice separates with '。 ' (two tasks printed in one cell)."""
+    parts = [p.strip() for p in re.split(r"(?<=。)\s+", text) if p.strip()]
+    return parts or [text]
+
+
+@dataclass
+class Departments:
+    lead: list[str]
+    responsible: list[str]
+    cooperating: list[str]
+    unknown: list[str]
+
+
+def parse_departments(text: str, roster: Roster) -> Departments:
+    """Split a 责任部门 cell into lead / responsible / cooperating canonical names.
+
+    Clauses are separated by '，'; a clause ending in 牵头 names leads, 配合 helpers, and
+    anything else (负责, 落实, 分别负责, or a bare list) the departments that carry it out.
+    """
+    out = Departments([], [], [], [])
+    for clause in re.split(r"[，,；;]", text):
+        clause = clause.strip()
+        if not clause:
+            continue
+        cut = _ROLE_CUT.search(clause)
+        names_part = clause[: cut.start()] if cut else clause
+        rest = clause[cut.start():] if cut else ""
+        if rest.startswith("牵头"):
+            role = "lead"
+        elif "配合" in rest:
+            role = "cooperating"
+        else:
+            role = "responsible"
+        for raw in re.split(r"[、及和]", names_part):
+            raw = normalise_name(raw)
+            if not raw:
+                continue
+            canonical = roster.resolve(raw)
+            target = getattr(out, role)
+            if canonical is None:
+                out.unknown.append(raw)
+                canonical = raw  # kept as written, never dropped
+            if canonical not in target:
+                target.append(canonical)
+    return out
+
+
+# --------------------------------------------------------------------------- the text form
+
+_STOP_BIGRAMS = {"信用", "建设", "推进", "加强", "加快", "工作", "开展", "组织", "完善", "相关", "体系"}
+
+
+def _bigrams(text: str) -> set[str]:
+    t = re.sub(r"[^\u4e00-\u9fff]", "", text)
+    return {t[i:i + 2] for i in range(len(t) - 1)} - _STOP_BIGRAMS
+
+
+def _score(label: str, text: str) -> int:
+    return len(_bigrams(label) & _bigrams(text))
+
+
+@dataclass
+class _RawRow:
+    line_no: int
+    page: int
+    cells: list[str]
+    html: bool
+
+
+def _notice_rows(text: str) -> tuple[list[_RawRow], int]:
+    """Table rows of the notice (header lines dropped) and the plan year."""
+    lines = text.splitlines()
+    plan_year = 0
+    for line in lines:
+        m = re.search(r"(\d{4})\s*年\s*工作\s*要点", line)
+        if m:
+            plan_year = int(m.group(1))
+            break
+    rows: list[_RawRow] = []
+    page = 0
+    in_table = False
+    for no, line in enumerate(lines, start=1):
+        cells = [c.strip() for c in line.split("\t")]
+        if [normalise_name(c) for c in cells[:5]] == LEDGER_HEADER:
+            in_table = True
+            page += 1
+            continue
+        if not in_table or not line.strip():
+            continue
+        had_html = False
+        cleaned = []
+        for c in cells:
+            s, h = clean_text(c)
+            cleaned.append(s)
+            had_html |= h
+        while cleaned and not cleaned[-1]:
+            cleaned.pop()
+        if len(cleaned) < 3:
+            continue  # a stray line outside the table grid
+        rows.append(_RawRow(no, page, cleaned, had_html))
+    if not plan_year:
+        raise ValueError("notice: cannot find the plan year (…2021年工作要点…)")
+    return rows, plan_year
+
+
+def _assign_labels(printed: list[str | None], pages: list[int], texts: list[str],
+                   what: str, task_ids: list[str], warn: list[dict]) -> list[str | None]:
+    """Give every row a label: its own, else the better of the labels above and below.
+
+    Forward-filling alone files rows under the wrong label when labels are printed
+    mid-block, so the nearer labels compete on shared words; every unlabelled row that
+    has a competitor is reported as uncertain.
+    """
+    result: list[str | None] = []
+    positions = [i for i, p in enumerate(printed) if p]
+    reason_between = "标签未印在本行；在上下两个标签之间按词义选择，结果不确定"
+    reason_page_top = "标签印在页首行：合并单元格可能跨页，本行可能属于上一标签"
+    # A label on the first row of a later page may be a merged cell printed where the
+    # page break cut it, not where its block starts: trust it less.
+    weak = {i for i in positions if i > 0 and pages[i] != pages[i - 1] and positions[0] != i}
+    for i, own in enumerate(printed):
+        prev = max((p for p in positions if p < i), default=None)
+        nxt = min((p for p in positions if p > i), default=None)
+        if own:
+            result.append(own)
+            if i in weak and prev is not None and printed[prev] != own:
+                warn.append({"task_id": task_ids[i], "field": what, "chosen": own,
+                             "candidates": f"{printed[prev]} | {own}", "scores": "", "reason": reason_page_top})
+            continue
+        if prev is None and nxt is None:
+            result.append(None)
+            continue
+        if prev is None or nxt is None or printed[prev] == printed[nxt]:
+            choice = printed[prev if prev is not None else nxt]
+            result.append(choice)
+            anchor = prev if prev is not None else nxt
+            if anchor in weak:
+                before = max((p for p in positions if p < anchor), default=None)
+                if before is not None and printed[before] != choice:
+                    warn.append({"task_id": task_ids[i], "field": what, "chosen": choice,
+                                 "candidates": f"{printed[before]} | {choice}", "scores": "",
+                                 "reason": reason_page_top})
+            continue
+        a, b = printed[prev], printed[nxt]
+        sa, sb = _score(a, texts[i]), _score(b, texts[i])
+        choice = b if sb > sa else a
+        result.append(choice)
+        warn.append({"task_id": task_ids[i], "field": what, "chosen": choice,
+                     "candidates": f"{a} | {b}", "scores": f"{sa} | {sb}", "reason": reason_between})
+    return result
+
+
+def parse_notice(source: str | Path, roster: Roster | None = None) -> pd.DataFrame:
+    """Read the notice text; `df.attrs['warnings']` lists every uncertain judgement."""
+    text = Path(source).read_text(encoding="utf-8") if _is_path(source) else str(source)
+    name = Path(source).name if _is_path(source) else "notice"
+    roster = roster or load_roster()
+    rows, plan_year = _notice_rows(text)
+
+    items: list[dict] = []
+    printed_ind: list[str | None] = []
+    printed_sub: list[str | None] = []
+    pages: list[int] = []
+    warn: list[dict] = []
+    last_depts = ""
+    n = 0
+    for r in rows:
+        cells = r.cells + [""] * (5 - len(r.cells))
+        ind, sub, task = cells[0], cells[1], cells[2]
+        flags: list[str] = ["html_stripped"] if r.html else []
+        rest = cells[3:]
+        # Task text that spilled into the deadline column: the deadline is the first
+        # later cell that reads like one; everything before it belongs to the task.
+        if rest and rest[0] and not any(looks_like_deadline(p) for p in split_deadlines(rest[0])):
+            k = next((j for j in range(1, len(rest)) if rest[j] and looks_like_deadline(rest[j])), None)
+            if k is not None:
+                task = " ".join([task, *[x for x in rest[:k] if x]])
+                rest = rest[k:]
+                flags.append("text_spilled")
+        deadline_cell = rest[0] if rest else ""
+        dept_cell = " ".join(x for x in rest[1:] if x)
+        if not dept_cell:
+            dept_cell = last_depts  # an empty cell: merged with the row above
+            if dept_cell:
+                flags.append("departments_merged")
+        last_depts = dept_cell
+        n += 1
+        deadlines = split_deadlines(deadline_cell)
+        sentences = split_sentences(task)
+        if len(deadlines) > 1 and len(sentences) == len(deadlines):
+            parts = list(zip(sentences, deadlines))
+            ids = [f"T{n:02d}{chr(ord('a') + j)}" for j in range(len(parts))]
+            flags.append("split_deadline")
+        else:
+            if len(deadlines) > 1:
+                warn.append({"task_id": f"T{n:02d}", "field": "deadline_text", "chosen": deadline_cell,
+                             "candidates": "", "scores": "",
+                             "reason": "一个单元格有多个时限，但任务句数不同，未拆分"})
+            parts = [(task, deadline_cell)]
+            ids = [f"T{n:02d}"]
+        lab = indicator_label(ind)
+        for tid, (t, d) in zip(ids, parts):
+            items.append({"task_id": tid, "task": t, "deadline_text": d, "departments_text": dept_cell,
+                          "flags": list(flags), "source": f"{name}:L{r.line_no}"})
+            printed_ind.append(ind if lab else None)
+            printed_sub.append(sub or None)
+            pages.append(r.page)
+
+    task_ids = [it["task_id"] for it in items]
+    texts = [it["task"] + " " + (s or "") for it, s in zip(items, printed_sub)]
+    inds = _assign_labels(printed_ind, pages, texts, "indicator", task_ids, warn)
+    subs = _assign_labels(printed_sub, pages, [it["task"] for it in items], "sub_indicator", task_ids, warn)
+    # A short sub-indicator label printed on several rows, or just before a page break,
+    # may be a name cut in two by the page layout.
+    for i, s in enumerate(printed_sub):
+        if s and len(s) <= 4:
+            warn.append({"task_id": task_ids[i], "field": "sub_indicator", "chosen": s, "candidates": "",
+                         "scores": "", "reason": "二级指标名称过短，可能被分页截断"})
+    for it, ind, sub in zip(items, inds, subs):
+        lab = indicator_label(ind or "")
+        it["indicator_no"], it["indicator"] = (lab if lab else (0, ""))
+        it["sub_indicator"] = sub or ""
+    df = _finish(items, plan_year, roster)
+    df.attrs["warnings"] = pd.DataFrame(warn, columns=["task_id", "field", "chosen", "candidates", "scores", "reason"])
+    if warn:
+        warnings.warn(f"{name}: {len(warn)} uncertain judgement(s) in the text form; "
+                      "the ledger workbook is the source of truth (see df.attrs['warnings'])",
+                      LedgerParseWarning, stacklevel=2)
+    return df
+
+
+def _finish(items: list[dict], plan_year: int, roster: Roster) -> pd.DataFrame:
+    """Derive deadline, recurrence and department columns shared by both forms."""
+    rows = []
+    unknown: list[dict] = []
+    for it in items:
+        flags = list(it["flags"])
+        kind, due, dflags = parse_deadline(it["deadline_text"], plan_year)
+        flags += dflags
+        recurrence, mins = parse_recurrence(it["task"] + " " + it["deadline_text"])
+        d = parse_departments(it["departments_text"], roster)
+        for u in d.unknown:
+            flags.append("unknown_department")
+            unknown.append({"task_id": it["task_id"], "name": u})
+        rows.append({
+            **{k: it[k] for k in ("task_id", "indicator_no", "indicator", "sub_indicator", "task",
+                                   "deadline_text", "departments_text", "source")},
+            "plan_year": plan_year, "deadline_kind": kind, "due_date": due,
+            "recurrence": recurrence, "min_per_period": mins,
+            "lead": ";".join(d.lead), "responsible": ";".join(d.responsible),
+            "cooperating": ";".join(d.cooperating),
+            "flags": ";".join(dict.fromkeys(flags)),
+        })
+    df = pd.DataFrame(rows, columns=LEDGER_COLUMNS)
+    df["due_date"] = pd.to_datetime(df["due_date"]).astype("datetime64[us]")
+    df["indicator_no"] = df["indicator_no"].astype("int64")
+    df["plan_year"] = df["plan_year"].astype("int64")
+    df.attrs["unknown_departments"] = pd.DataFrame(unknown, columns=["task_id", "name"])
+    return df
+
+
+def _is_path(source: str | Path) -> bool:
+    return isinstance(source, Path) or (isinstance(source, str) and "\n" not in source and len(source) < 4096)
+
+
+# --------------------------------------------------------------------------- the workbook form
+
+def write_ledger_workbook(ledger: pd.DataFrame, path: Path, notes: pd.DataFrame | None = None,
+                          title: str | None = None) -> Path:
+    """Write the ledger as the official table looks: indicators and shared cells merged.
+
+    Consecutive rows with the same indicator, the same sub-indicator (within it) or the
+    same 责任部门 text share one merged cell. `notes` (columns NOTES_HEADER) goes to 说明.
+    """
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, Side
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = WORKBOOK_SHEET
+    year = int(ledger["plan_year"].iloc[0])
+    ncol = len(LEDGER_HEADER) + 2
+    ws.cell(1, 1, title or f"信用体系建设{year}年工作要点及台账").font = Font(bold=True, size=14)
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=ncol)
+    ws.cell(1, 1).alignment = Alignment(horizontal="center")
+    for j, h in enumerate([TASK_ID_HEADER, *LEDGER_HEADER, FLAGS_HEADER], start=1):
+        ws.cell(2, j, h).font = Font(bold=True)
+    thin = Side(style="thin")
+    wrap = Alignment(wrap_text=True, vertical="center")
+    first = 3
+    ind_text = [f"{_numeral(int(n))}、{t}" for n, t in zip(ledger["indicator_no"], ledger["indicator"])]
+    values = list(zip(ledger["task_id"], ind_text, ledger["sub_indicator"], ledger["task"],
+                      ledger["deadline_text"], ledger["departments_text"], ledger["flags"]))
+    for i, row in enumerate(values):
+        for j, v in enumerate(row, start=1):
+            c = ws.cell(first + i, j, v)
+            c.alignment = wrap
+            c.border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    for j, h in enumerate([TASK_ID_HEADER, *LEDGER_HEADER, FLAGS_HEADER], start=1):
+        ws.cell(2, j).border = Border(left=thin, right=thin, top=thin, bottom=thin)
+
+    def merge_runs(col: int, keys: list) -> None:
+        start = 0
+        for i in range(1, len(keys) + 1):
+            if i == len(keys) or keys[i] != keys[start]:
+                if i - 1 > start:
+                    ws.merge_cells(start_row=first + start, start_column=col, end_row=first + i - 1, end_column=col)
+                start = i
+
+    merge_runs(2, ind_text)
+    merge_runs(3, list(zip(ind_text, ledger["sub_indicator"])))
+    merge_runs(6, list(zip(ledger["departments_text"], _merge_groups(ledger))))
+    for letter, width in zip("ABCDEFG", (8, 22, 20, 60, 14, 40, 24)):
+        ws.column_dimensions[letter].width = width
+    ws.freeze_panes = "A3"
+
+    ns = wb.create_sheet(NOTES_SHEET)
+    ns.append(NOTES_HEADER)
+    for c in ns[1]:
+        c.font = Font(bold=True)
+    if notes is not None:
+        for rec in notes[NOTES_HEADER].itertuples(index=False):
+            ns.append(list(rec))
+    for letter, width in zip("ABCDE", (10, 14, 40, 30, 70)):
+        ns.column_dimensions[letter].width = width
+    # Fixed document times keep the workbook byte-stable when it is rebuilt.
+    from datetime import datetime
+    wb.properties.created = wb.properties.modified = datetime(year, 1, 1)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+    return path
+
+
+def _merge_groups(ledger: pd.DataFrame) -> list[int]:
+    """Department cells merge only where the notice itself shared one cell."""
+    group = 0
+    out = []
+    for flags in ledger["flags"]:
+        if "departments_merged" not in str(flags) and "split_deadline_b" not in str(flags):
+            group += 1
+        out.append(group)
+    # Items split from one cell share their department cell too.
+    ids = list(ledger["task_id"])
+    for i in range(1, len(ids)):
+        if re.fullmatch(r"T\d+[b-z]", ids[i]) and ids[i][:-1] == ids[i - 1][:-1]:
+            out[i] = out[i - 1]
+    return out
+
+
+def _numeral(n: int) -> str:
+    inv = {v: k for k, v in _CN_NUM.items()}
+    if n <= 10:
+        return inv[n]
+    return "十" + (inv[n - 10] if n > 10 else "")
+
+
+def read_ledger_workbook(path: Path, roster: Roster | None = None) -> pd.DataFrame:
+    """Read a ledger workbook of this kind: header row found by its labels, merged cells filled."""
+    from openpyxl import load_workbook
+
+    path = Path(path)
+    roster = roster or load_roster()
+    wb = load_workbook(path)  # not read-only: merged-cell ranges are needed
+    ws = next((s for s in wb.worksheets if _find_header(s) is not None), None)
+    if ws is None:
+        raise ValueError(f"{path.name}: no sheet has the ledger header {LEDGER_HEADER}")
+    header_row, cols = _find_header(ws)
+    grid: dict[tuple[int, int], object] = {}
+    for rng in ws.merged_cells.ranges:
+        v = ws.cell(rng.min_row, rng.min_col).value
+        for r in range(rng.min_row, rng.max_row + 1):
+            for c in range(rng.min_col, rng.max_col + 1):
+                grid[(r, c)] = v
+    plan_year = _plan_year(ws, header_row, path)
+    judged = _judged_tasks(wb)
+    items = []
+    n = 0
+    for r in range(header_row + 1, ws.max_row + 1):
+        def val(key: str) -> str:
+            c = cols.get(key)
+            if c is None:
+                return ""
+            v = grid.get((r, c), ws.cell(r, c).value)
+            return clean_text(v)[0]
+        task = val("具体任务")
+        if not task:
+            continue
+        n += 1
+        lab = indicator_label(val("一级指标"))
+        tid = val(TASK_ID_HEADER) or f"T{n:02d}"
+        flags = [f for f in val(FLAGS_HEADER).split(";") if f]
+        if re.fullmatch(r"T\d+[a-z]", tid):
+            flags.append("split_deadline")
+        flags += judged.get(tid, [])
+        # Derived flags are recomputed from the row itself, not trusted from the sheet.
+        flags = [f for f in flags if f not in {"deadline_before_plan_year", "unknown_department"}]
+        items.append({
+            "task_id": tid, "indicator_no": lab[0] if lab else 0, "indicator": lab[1] if lab else val("一级指标"),
+            "sub_indicator": val("二级指标"), "task": task, "deadline_text": val("完成时限"),
+            "departments_text": val("责任部门"), "flags": flags,
+            "source": f"{path.name}!{ws.title}!D{r}",
+        })
+    return _finish(items, plan_year, roster)
+
+
+def _find_header(ws) -> tuple[int, dict[str, int]] | None:
+    for r in range(1, min(ws.max_row, 20) + 1):
+        labels = {normalise_name(ws.cell(r, c).value or ""): c for c in range(1, ws.max_column + 1)}
+        if all(h in labels for h in LEDGER_HEADER):
+            cols = {h: labels[h] for h in LEDGER_HEADER}
+            for extra in (TASK_ID_HEADER, FLAGS_HEADER):
+                if extra in labels:
+                    cols[extra] = labels[extra]
+            return r, cols
+    return None
+
+
+def _plan_year(ws, header_row: int, path: Path) -> int:
+    for r in range(1, header_row):
+        for c in range(1, ws.max_column + 1):
+            m = re.search(r"(\d{4})\s*年", str(ws.cell(r, c).value or ""))
+            if m:
+                return int(m.group(1))
+    m = re.search(r"(\d{4})", path.stem)
+    if m:
+        return int(m.group(1))
+    raise ValueError(f"{path.name}: cannot tell the plan year (title row or file name)")
+
+
+def _judged_tasks(wb) -> dict[str, list[str]]:
+    if NOTES_SHEET not in wb.sheetnames:
+        return {}
+    out: dict[str, list[str]] = {}
+    for row in wb[NOTES_SHEET].iter_rows(min_row=2, values_only=True):
+        if row and row[0]:
+            what = str(row[1] or "")
+            flag = "indicator_judged" if "指标" in what else "judged"
+            out.setdefault(str(row[0]), []).append(flag)
+    return {k: list(dict.fromkeys(v)) for k, v in out.items()}
+
+
+# --------------------------------------------------------------------------- public entry points
+
+def read_ledger(path: str | Path, roster: Roster | None = None) -> pd.DataFrame:
+    """Read either form of the ledger (.txt notice or .xlsx workbook) into the task table."""
+    path = Path(path)
+    if path.suffix.lower() in {".xlsx", ".xlsm"}:
+        return read_ledger_workbook(path, roster)
+    if path.suffix.lower() in {".txt", ".text", ""}:
+        return parse_notice(path, roster)
+    raise ValueError(f"{path.name}: a ledger is a .txt notice or an .xlsx workbook")
+
+
+def ledger_path(raw_dir: Path | None = None, year: int | None = None) -> Path:
+    """The ledger workbook of record in raw_dir: `ledger_<year>.xlsx`, newest year by default."""
+    raw_dir = Path(raw_dir) if raw_dir else config.raw_dir()
+    found = sorted(raw_dir.glob("ledger_*.xlsx"))
+    if year is not None:
+        found = [p for p in found if p.stem == f"ledger_{year}"]
+    if not found:
+        raise FileNotFoundError(f"no ledger_<year>.xlsx in {raw_dir}")
+    return found[-1]
+
+
+def load_ledger(raw_dir: Path | None = None, year: int | None = None) -> pd.DataFrame:
+    """The ledger of record from data/raw (the workbook, not the notice)."""
+    raw_dir = Path(raw_dir) if raw_dir else config.raw_dir()
+    return read_ledger_workbook(ledger_path(raw_dir, year), load_roster(raw_dir))
+
+
+def assignments(ledger: pd.DataFrame, roster: Roster) -> pd.DataFrame:
+    """One row per (task, scored department): leads and carrying-out departments.
+
+    Collective names expand through the roster; a department named both directly and
+    through a collective keeps the direct naming; lead wins over responsible.
+    Unknown names are in `df.attrs['problems']`, not silently dropped.
+    """
+    rows: dict[tuple[str, str], dict] = {}
+    problems = []
+    for rec in ledger.itertuples(index=False):
+        for role in ("lead", "responsible"):
+            for name in filter(None, str(getattr(rec, role)).split(";")):
+                members = roster.expand(name)
+                if not members:
+                    problems.append({"task_id": rec.task_id, "role": role, "name": name,
+                                     "problem": "责任部门名称不在部门名册中"})
+                    continue
+                via = name if roster.is_collective(name) else ""
+                for dept in members:
+                    key = (rec.task_id, dept)
+                    old = rows.get(key)
+                    if old is None or (role == "lead" and old["role"] != "lead") or (old["via"] and not via and old["role"] == role):
+                        rows[key] = {"task_id": rec.task_id, "department": dept, "role": role,
+                                     "via": via, "kind": roster.kind(dept)}
+    order = {t: i for i, t in enumerate(ledger["task_id"])}
+    dept_order = {d: i for i, d in enumerate(roster.departments)}
+    df = pd.DataFrame(list(rows.values()), columns=["task_id", "department", "role", "via", "kind"])
+    df = df.sort_values(["task_id", "department"], key=lambda s: s.map(order) if s.name == "task_id" else s.map(dept_order),
+                        kind="mergesort").reset_index(drop=True)
+    df.attrs["problems"] = pd.DataFrame(problems, columns=["task_id", "role", "name", "problem"])
+    return df
+
+
+# --------------------------------------------------------------------------- building the workbook of record
+
+JUDGEMENT_COLUMNS = ["task_id", "field", "value", "reason"]
+_JUDGEABLE = {"indicator_no", "indicator", "sub_indicator"}
+_FIELD_LABELS = {"indicator_no": "一级指标", "indicator": "一级指标", "sub_indicator": "二级指标",
+                 "deadline_text": "完成时限", "task": "具体任务", "departments_text": "责任部门"}
+
+
+def apply_judgements(parsed: pd.DataFrame, judgements: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Apply a person's decisions to the parsed notice; return (ledger, notes for 说明).
+
+    A judgement with a value sets an indicator field; one without a value only records
+    why the row reads as it does. Unknown task ids raise: a judgement must not be lost.
+    """
+    df = parsed.copy()
+    names = {int(n): t for n, t in zip(df["indicator_no"], df["indicator"]) if n}
+    notes = []
+    index = {t: i for i, t in enumerate(df["task_id"])}
+    for j in judgements.fillna("").itertuples(index=False):
+        if j.task_id not in index:
+            raise ValueError(f"judgement for unknown task {j.task_id!r}")
+        i = index[j.task_id]
+        before = df.at[i, j.field] if j.field in df.columns else ""
+        if str(j.value) != "" and j.field in _JUDGEABLE:
+            value = int(j.value) if j.field == "indicator_no" else str(j.value)
+            df.at[i, j.field] = value
+            if j.field == "indicator_no":
+                df.at[i, "indicator"] = names[value]
+                before = f"{_numeral(int(before))}、{names.get(int(before), '')}" if before else ""
+                value = f"{_numeral(value)}、{names[value]}"
+            flags = [f for f in str(df.at[i, "flags"]).split(";") if f] + ["indicator_judged"]
+            df.at[i, "flags"] = ";".join(dict.fromkeys(flags))
+            notes.append([j.task_id, _FIELD_LABELS.get(j.field, j.field), f"文本解析：{before}", f"定为：{value}", j.reason])
+        else:
+            notes.append([j.task_id, _FIELD_LABELS.get(j.field, j.field), str(before), "照录", j.reason])
+    return df, pd.DataFrame(notes, columns=NOTES_HEADER)
+
+
+def make_ledger_workbook(notice: Path, judgements: Path, out: Path, roster: Roster | None = None) -> Path:
+    """Build the ledger workbook of record once: read the notice, apply the judgements, write."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", LedgerParseWarning)
+        parsed = parse_notice(Path(notice), roster)
+    j = pd.read_csv(judgements, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    ledger, notes = apply_judgements(parsed, j[JUDGEMENT_COLUMNS])
+    return write_ledger_workbook(ledger, out, notes)

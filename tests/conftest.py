@@ -1,0 +1,47 @@
+"""Shared fixtures: the real raw data of the repository, read-only."""
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+RAW = ROOT / "data" / "raw"
+NOTICE = RAW / "anyang_credit_ledger_2021_notice.txt"
+WORKBOOK = RAW / "ledger_2021.xlsx"
+
+
+@pytest.fixture(scope="session")
+def raw_dir() -> Path:
+    return RAW
+
+
+@pytest.fixture(scope="session")
+def roster():
+    from ledgerlib.roster import load_roster
+
+    return load_roster(RAW)
+
+
+@pytest.fixture(scope="session")
+def notice_ledger(roster):
+    from ledgerlib.ledger import LedgerParseWarning, parse_notice
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", LedgerParseWarning)
+        return parse_notice(NOTICE, roster)
+
+
+@pytest.fixture(scope="session")
+def workbook_ledger(roster):
+    from ledgerlib.ledger import read_ledger
+
+    return read_ledger(WORKBOOK, roster)
+
+
+@pytest.fixture(scope="session")
+def assignments_table(workbook_ledger, roster):
+    from ledgerlib.ledger import assignments
+
+    return assignments(workbook_ledger, roster)
