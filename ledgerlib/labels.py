@@ -96,7 +96,8 @@ JOINT_CASE_HEADERS = ["被执行主体", "执行措施", "执行部门", "执行
 # Cover block labels (填报单位, 报送月份, 填报人, 填报日期).
 COVER_LABELS = {"department": "填报单位", "month": "报送月份", "filled_by": "填报人", "filled_on": "填报日期"}
 
-SUBMISSION_STATUS_LABELS = {"on_time": "按时报送", "late": "逾期报送", "missing": "未报送"}
+SUBMISSION_STATUS_LABELS = {"on_time": "按时报送", "late": "逾期报送", "missing": "未报送",
+                            "unknown": "报送时间不明", "pending": "未到报送期限"}
 ASSIGNMENT_STATUS_LABELS = {
     "done_on_time": "按期完成",
     "done_late": "逾期完成",
@@ -114,7 +115,335 @@ PASS_LABELS = {True: "达标", False: "未达标"}
 def label(key: str) -> str:
     """Chinese label for a column or value key; the key itself when none is defined."""
     for table in (COLUMN_LABELS, STATUS_LABELS, ACTIVITY_LABELS, ASSIGNMENT_STATUS_LABELS,
-                  SUBMISSION_STATUS_LABELS, DEADLINE_KIND_LABELS, RECURRENCE_LABELS, ROLE_LABELS):
+                  SUBMISSION_STATUS_LABELS, DEADLINE_KIND_LABELS, RECURRENCE_LABELS, ROLE_LABELS,
+                  KPI_LABELS, CHANGE_LABELS, PUBLICITY_VERDICT_LABELS, TOTAL_LABELS):
         if key in table:
             return table[key]
     return key
+
+
+# --- Submission templates and the tolerant reader (templates.py, submissions.py) ---------
+# Added by the submissions engineer; additive only.
+
+SHEET_COVER = "封面"
+# 共享记录: the record-id column, then one column per indicator (n_indicators = their count).
+SHARED_RECORD_ID_HEADER = "记录编号"
+SHARED_INDICATOR_HEADERS = ["统一社会信用代码", "主体名称", "法定代表人", "信用记录类型", "决定文书号",
+                            "决定日期", "决定机关", "有效期", "数据来源", "更新日期"]
+SHARED_HEADERS = [SHARED_RECORD_ID_HEADER, *SHARED_INDICATOR_HEADERS]
+
+for _k, _v in {
+    "date": "日期", "activity_type": "活动类型", "count": "数量", "note": "说明",
+    "decision_no": "决定文书号", "category": "类别", "decision_date": "决定日期", "publish_date": "公示日期",
+    "total_entities": "市场主体总数", "collected_entities": "已归集主体数",
+    "record_id": "记录编号", "n_indicators": "指标数", "n_filled": "已填指标数", "filled_ratio": "填报率",
+    "subject": "被执行主体", "measure": "执行措施", "executing_dept": "执行部门", "executed_on": "执行时间",
+    "matter": "具体事项", "filled_by": "填报人", "filled_on": "填报日期",
+}.items():
+    COLUMN_LABELS.setdefault(_k, _v)
+
+TEMPLATE_TITLE = "{city}交通运输局信用体系建设工作台账 · {sheet}（{year}年{mon}月）"
+TEMPLATE_NOTE_PROGRESS = ("说明：灰色列为预填内容，请勿修改；进展状态请从下拉列表选择；"
+                          "日期请填写为日期，如 2021-07-05；已完成的任务请填写完成日期。")
+TEMPLATE_VALIDATION = {
+    "list_title": "请从列表选择", "list_error": "请从下拉列表中选择一项。",
+    "date_title": "请输入日期", "date_error": "请输入日期，如 2021-07-05。",
+    "int_title": "请输入整数", "int_error": "请输入不小于0的整数。",
+}
+
+# Header spellings seen in returned workbooks -> the template header they stand for.
+# Matching is done after NFKC, whitespace removal and dropping bracketed notes.
+HEADER_ALIASES: dict[str, str] = {
+    "编号": "任务编号", "任务序号": "任务编号", "任务ID": "任务编号",
+    "状态": "进展状态", "完成情况": "进展状态", "进展情况": "进展状态", "完成状态": "进展状态", "任务状态": "进展状态",
+    "完成时间": "完成日期", "实际完成日期": "完成日期", "实际完成时间": "完成日期",
+    "进展": "本月进展", "工作进展": "本月进展", "本月工作进展": "本月进展", "进展说明": "本月进展", "本月进展情况": "本月进展",
+    "佐证": "佐证材料", "证明材料": "佐证材料", "佐证资料": "佐证材料",
+    "问题": "存在问题", "存在的问题": "存在问题", "问题及建议": "存在问题",
+    "任务": "具体任务", "任务内容": "具体任务", "时限": "完成时限",
+    "活动日期": "日期", "时间": "日期", "开展日期": "日期", "开展时间": "日期",
+    "类型": "活动类型", "活动类别": "活动类型",
+    "次数": "数量", "场次": "数量",
+    "备注": "说明", "活动说明": "说明", "内容": "说明",
+    "文书号": "决定文书号", "决定书文号": "决定文书号", "行政决定文书号": "决定文书号", "文号": "决定文书号",
+    "公示类别": "类别", "决定类别": "类别",
+    "作出决定日期": "决定日期", "决定时间": "决定日期",
+    "公示时间": "公示日期",
+    "领域": "业务领域", "行业领域": "业务领域",
+    "主体总数": "市场主体总数", "市场主体数": "市场主体总数",
+    "已归集数": "已归集主体数", "归集主体数": "已归集主体数", "已归集市场主体数": "已归集主体数",
+    "记录ID": "记录编号", "记录号": "记录编号",
+    "执行对象": "被执行主体", "被执行人": "被执行主体", "奖惩措施": "执行措施",
+    "执行单位": "执行部门", "执行日期": "执行时间", "事项": "具体事项",
+    "报送单位": "填报单位", "单位": "填报单位", "填报部门": "填报单位",
+    "月份": "报送月份", "报送月": "报送月份", "填报月份": "报送月份",
+    "联系人": "填报人", "填表人": "填报人", "报送日期": "填报日期", "填表日期": "填报日期",
+}
+
+# How people write a status -> STATUS_LABELS key (after whitespace removal).
+STATUS_ALIASES: dict[str, str] = {
+    "已完成": "done", "完成": "done", "已办结": "done", "办结": "done", "已落实": "done", "已完结": "done",
+    "全部完成": "done", "完成了": "done",
+    "推进中": "in_progress", "正在推进": "in_progress", "进行中": "in_progress", "持续推进": "in_progress",
+    "正在进行": "in_progress", "推进": "in_progress", "在推进": "in_progress", "正在落实": "in_progress",
+    "持续推进中": "in_progress", "已启动": "in_progress",
+    "未启动": "not_started", "未开始": "not_started", "尚未启动": "not_started", "未开展": "not_started",
+    "不适用": "not_applicable", "不涉及": "not_applicable", "无此项": "not_applicable",
+}
+ACTIVITY_ALIASES: dict[str, str] = {
+    "信用学习": "study_session", "专题学习": "study_session", "学习": "study_session",
+    "会议": "special_meeting", "专题会": "special_meeting", "信用专题会议": "special_meeting",
+    "案例公示": "case_published", "奖惩案例公示": "case_published",
+    "成效清单报送": "result_list_submitted", "联合奖惩成效清单": "result_list_submitted",
+    "失信名单": "dishonest_list_submitted", "失信主体名单报送": "dishonest_list_submitted",
+    "信用修复": "credit_repair", "约谈": "interview", "培训": "training",
+    "宣传": "publicity_event", "信用宣传": "publicity_event",
+}
+PUBLICITY_CATEGORY_ALIASES: dict[str, str] = {"许可": "license", "处罚": "penalty"}
+
+# Problems a liaison reads: what is wrong, and what was expected.
+PROBLEM_LABELS: dict[str, str] = {
+    "file_empty": "文件为空（0字节）",
+    "not_a_workbook": "不是Excel工作簿，无法读取",
+    "encrypted": "文件设有打开密码（已加密），无法读取",
+    "corrupt": "文件已损坏，无法读取",
+    "legacy_xls": "旧版 .xls 格式",
+    "workbook_empty": "工作簿中没有任何内容",
+    "macros": "文件含宏（未运行，仅读取数据）",
+    "formula": "单元格为公式（未重新计算，读取的是保存时的结果）",
+    "formula_no_value": "单元格为公式且没有保存计算结果",
+    "sheet_missing": "未找到该工作表（按表头识别）",
+    "column_missing": "未找到该列",
+    "column_unknown": "无法识别的列，其内容未读取",
+    "sheet_unknown": "无法识别的工作表，其内容未读取",
+    "duplicate_sheet": "有多个同类工作表，已全部读取",
+    "bad_date": "无法识别的日期",
+    "date_ambiguous_year": "日期未写年份，已按报送月份推定",
+    "bad_number": "不是有效的数字",
+    "not_integer": "应为整数",
+    "negative": "不能为负数",
+    "bad_status": "无法识别的进展状态",
+    "bad_activity": "无法识别的活动类型",
+    "bad_category": "无法识别的类别",
+    "missing_value": "未填写",
+    "missing_task_id": "缺少任务编号",
+    "unknown_task": "任务编号不在台账中",
+    "duplicate_task": "任务编号重复",
+    "done_without_date": "状态为已完成但未填写完成日期",
+    "date_outside_month": "日期不在报送月份内",
+    "date_after_month": "日期晚于报送月份",
+    "publish_before_decision": "公示日期早于决定日期",
+    "collected_exceeds_total": "已归集主体数大于市场主体总数",
+    "cover_missing": "封面信息缺失，已按文件路径推定",
+    "department_unknown": "填报单位不在部门名单中",
+    "department_mismatch": "封面填报单位与文件路径不一致",
+    "month_mismatch": "封面报送月份与文件路径不一致",
+    "month_unknown": "无法确定报送月份",
+    "department_missing": "无法确定填报单位",
+    "bad_month": "无法识别的月份",
+}
+EXPECTED_LABELS: dict[str, str] = {
+    "xlsx": "由模板填写并另存为 .xlsx 的工作簿",
+    "no_password": "取消打开密码后重新报送",
+    "values": "直接填写数值，不用公式",
+    "date": "日期，如 2021-07-05",
+    "integer": "不小于0的整数",
+    "status": "、".join(STATUS_LABELS.values()),
+    "activity": "、".join(ACTIVITY_LABELS.values()),
+    "category": "、".join(PUBLICITY_CATEGORY_LABELS.values()),
+    "task_id": "台账中的任务编号，如 T01",
+    "unique": "每个任务只填一行",
+    "completion_date": "已完成任务的完成日期",
+    "in_month": "报送月份内的日期",
+    "after_decision": "不早于决定日期",
+    "le_total": "不大于市场主体总数",
+    "department": "部门名单中的部门名称",
+    "month": "报送月份，如 2021-07",
+    "same": "封面与文件路径一致",
+    "template_sheet": "模板中的工作表及表头",
+    "filled": "填写内容",
+    "cover": "填写封面：填报单位、报送月份、填报人、填报日期",
+}
+VALIDATE_SUMMARY = "共检查 {n_files} 个文件：错误 {n_errors} 项，提示 {n_warnings} 项。"
+VALIDATE_NO_PROBLEMS = "未发现问题。"
+PROBLEMS_SHEET = "问题清单"
+
+
+# --- Intake of returned workbooks (intake.py) -------------------------------------------
+# Added by the intake engineer; additive only.
+INTAKE_PROBLEM_LABELS: dict[str, str] = {
+    "unreadable": "读取文件时出错，文件内容未能载入",
+    "layout": "文件不在约定的目录中，城市和月份按封面推定",
+    "manifest_file_missing": "收文记录（manifest.csv）中的文件不存在",
+    "manifest_bad_time": "收文记录中的收到时间无法识别",
+    "no_received_time": "没有收文记录，封面也未填填报日期，无法判断是否按时报送",
+    "duplicate_file": "与同月已报送的另一文件内容完全相同",
+}
+INTAKE_EXPECTED_LABELS: dict[str, str] = {
+    "readable": "由模板填写并另存为 .xlsx 的工作簿",
+    "layout": "submissions/<YYYY-MM>/<部门>.xlsx 或 submissions/<城市>/<YYYY-MM>/<部门>.xlsx",
+    "manifest_file": "manifest.csv 中每行对应 submissions 下的一个文件",
+    "iso_time": "ISO 时间，如 2021-07-03T09:30:00",
+    "received_time": "用 ledger receive 收文，或在封面填写填报日期",
+    "distinct": "每月每个部门报送一个文件，更正时报送修改后的文件",
+}
+#: Suffix `ledger receive` gives a second file for the same department and month.
+RESUBMISSION_SUFFIX = "_v{n}"
+
+#: Cities of 河南省 for province-scale data (issue 6); the first is config.DEFAULT_CITY.
+PROVINCE_CITIES: list[str] = [
+    "安阳市", "郑州市", "开封市", "洛阳市", "平顶山市", "鹤壁市", "新乡市", "焦作市", "濮阳市",
+    "许昌市", "漯河市", "三门峡市", "南阳市", "商丘市", "信阳市", "周口市", "驻马店市", "济源市",
+]
+
+# --- The deterministic sample year (sample.py) ------------------------------------------
+# Added by the intake engineer; additive only. Text the sample writes into workbooks the
+# way liaisons fill them (content, not headers).
+SAMPLE_TEXT: dict[str, str] = {
+    # Extra units that exist only in the province-scale sample (issue 6: 25 per city).
+    "synthetic_unit": "测试单位{n:02d}",
+    # Hand-typed dates.
+    "date_cn": "{y}年{m}月{d}日",
+    # A number typed with its unit.
+    "count_with_unit": "{n}家",
+    # A status that is not in the drop-down.
+    "bad_status": "基本完成",
+    # 双公示 decision number: city initial, 交 + 许/罚, year, department and serial.
+    "decision_no": "{city}交{kind}〔{year}〕{dept:02d}{serial:04d}号",
+    "kind_license": "许",
+    "kind_penalty": "罚",
+    "record_id": "XY{dept:02d}{month:02d}{serial:03d}",
+    "company": "{city}{word}{trade}有限公司",
+    "measure_agency": "{city}交通运输局",
+}
+#: Ledger words that say which task a sheet belongs to (matched in the ledger's task text).
+SAMPLE_TASK_KEYWORDS: dict[str, str] = {
+    "dishonest_list_submitted": "失信",
+}
+SAMPLE_PEOPLE = ["张伟", "王芳", "李娜", "刘洋", "陈静", "杨帆", "赵磊", "黄敏", "周杰", "吴霞",
+                 "徐明", "孙丽", "马超", "朱红", "胡斌", "郭琳", "何涛", "高燕", "林峰", "罗娟"]
+SAMPLE_PROGRESS_NOTES = [
+    "按计划推进，本月召开科室会议部署相关工作。",
+    "已梳理本领域信用信息目录，持续更新。",
+    "结合日常监管开展信用核查，未发现异常。",
+    "完成本月信用信息报送，数据已上传省平台。",
+    "对接市信用信息共享平台，推进数据交换。",
+    "开展业务人员信用知识学习。",
+    "督促相关企业落实信用承诺。",
+    "持续推进，下月继续跟进。",
+]
+SAMPLE_DONE_NOTES = ["已完成，相关材料已归档。", "已按要求完成并报送。", "已印发文件并组织落实。"]
+SAMPLE_EVIDENCE = ["会议纪要", "工作方案", "印发文件", "平台截图", "报送回执", "签到表及照片"]
+SAMPLE_ISSUES = ["部分企业信息更新不及时", "系统对接尚在调试", "人员变动，需重新培训"]
+SAMPLE_ACTIVITY_NOTES: dict[str, str] = {
+    "study_session": "领导小组集中学习社会信用体系建设相关文件",
+    "special_meeting": "召开信用交通建设专题会议，研究部署下阶段工作",
+    "case_published": "在“信用交通·河南”网站公示联合奖惩案例",
+    "result_list_submitted": "报送本月联合奖惩成效清单至省、市信用信息系统",
+    "dishonest_list_submitted": "报送严重违法失信超限超载运输车辆相关责任主体名单",
+    "credit_repair": "办理信用修复申请",
+    "interview": "对失信企业开展警示约谈",
+    "training": "组织企业从业人员参加信用知识培训",
+    "publicity_event": "开展诚信宣传进企业活动",
+    "other": "其他信用相关工作",
+}
+SAMPLE_FIELDS = ["道路运输", "公路建设", "水路运输", "安全生产", "工程建设", "行政执法", "交通科技", "城市客运"]
+SAMPLE_COMPANY_WORDS = ["通达", "顺安", "恒运", "中原", "宏图", "安捷", "兴业", "鑫源", "永泰", "华兴",
+                        "金桥", "瑞丰", "远航", "路通", "捷达", "天成"]
+SAMPLE_COMPANY_TRADES = ["运输", "物流", "客运", "路桥工程", "建设", "汽车服务", "驾驶培训", "航运"]
+SAMPLE_RECORD_TYPES = ["行政许可", "行政处罚", "信用评价", "红名单", "黑名单"]
+SAMPLE_DATA_SOURCES = ["业务系统", "省平台", "人工录入"]
+SAMPLE_REMARKS = ["", "已核实", "补录"]
+SAMPLE_MEASURES = ["列为重点监管对象，提高检查频次", "限制参加交通建设项目招投标", "取消评优评先资格",
+                   "行政审批中予以容缺受理", "优先办理相关业务（绿色通道）"]
+SAMPLE_MATTERS = ["道路运输经营许可证年审", "超限超载运输违法行为处理", "公路建设项目招投标",
+                  "信用评价结果应用", "客运线路经营权审批"]
+
+
+# --- Metrics (metrics.py; defined in docs/metrics.md) ------------------------------------
+# Added by the metrics engineer; additive only.
+KPI_LABELS: dict[str, str] = {
+    "collection_coverage": "信用信息归集率",
+    "shared_record_quality": "共享记录合格率",
+    "publicity_timeliness": "双公示7天合格率",
+}
+CHANGE_LABELS: dict[str, str] = {
+    "newly_done": "本月新完成", "newly_overdue": "本月新逾期", "status_changed": "状态变化",
+    "added": "新增任务", "removed": "不再列入",
+}
+PUBLICITY_VERDICT_LABELS: dict[str, str] = {
+    "on_time": "按时公示", "late": "超期公示", "pending": "未到公示期限", "unreadable": "日期无法判断",
+}
+#: `department` value of a city-wide total row (metrics.ALL_DEPARTMENTS).
+TOTAL_LABELS: dict[str, str] = {"all": "全局合计"}
+
+for _k, _v in {
+    "reported_status": "最近报送状态", "reported_month": "最近报送月份",
+    "completion_inferred": "完成日期按报送月份推定", "reported_this_month": "本月已报送进展",
+    "due": "已到期", "done": "已完成", "done_on_time": "按期完成", "on_track": "按计划推进",
+    "n_assignments": "任务数", "n_not_applicable": "不适用数", "n_done": "已完成数",
+    "done_rate": "完成率", "n_due": "到期任务数", "n_done_on_time": "按期完成数",
+    "on_time_rate": "按期完成率", "n_overdue": "逾期未完成数", "n_ongoing": "持续推进任务数",
+    "n_on_track": "按计划推进数", "on_track_rate": "按计划推进率", "days_overdue": "逾期天数",
+    "status_before": "上月状态", "status_after": "本月状态", "change": "变化",
+    "received_at": "收到时间", "current_file": "现行文件", "n_files": "文件数",
+    "days_late": "逾期天数", "n_on_time": "按时报送数", "n_late": "逾期报送数",
+    "n_missing": "未报送数", "n_unknown": "报送时间不明数", "n_pending": "未到期限数",
+    "activity_type": "活动类型", "frequency": "频次", "period": "期间", "required": "应完成次数",
+    "met": "是否达标", "accountable": "牵头部门", "reported_by": "报送部门",
+    "n_periods": "期数", "n_met": "达标期数",
+    "as_of_month": "数据月份", "rate": "比率", "passed": "是否达标", "threshold": "标准",
+    "n_records": "记录数", "n_qualified": "合格记录数", "n_decisions": "决定数",
+    "n_unreadable": "无法判断数", "deadline": "公示期限", "verdict": "判定",
+    "kpi": "指标", "numerator": "分子", "denominator": "分母",
+    "n_departments": "部门数", "n_submitted_on_time": "按时报送部门数",
+    "n_submitted_late": "逾期报送部门数", "n_submitted_unknown": "报送时间不明部门数",
+    "collection_rate": "信用信息归集率",
+    "collection_passed": "归集率是否达标", "shared_record_rate": "共享记录合格率",
+    "publicity_rate": "双公示7天合格率",
+}.items():
+    COLUMN_LABELS.setdefault(_k, _v)
+
+
+# --- Report notebooks and PDFs (reports.py, charts.py, notebooks/) -----------------------
+# Added by the reports engineer; additive only.
+
+REPORT_LABELS: dict[str, str] = {
+    "monthly_title": "{city}交通运输局信用体系建设工作月报",
+    "monthly_subtitle": "{year}年{mon}月 · 数据截至{as_of}",
+    "quarterly_title": "{city}交通运输局信用体系建设季度合规分析",
+    "quarterly_subtitle": "{year}年第{q}季度 · 数据截至{as_of}",
+    "headline": "一、总体情况",
+    "by_indicator": "二、按一级指标完成情况",
+    "by_department": "三、按部门完成情况",
+    "trend": "四、累计进度趋势",
+    "overdue": "五、逾期未完成任务",
+    "submissions": "六、未报送及逾期报送情况",
+    "kpis": "七、重点指标达标情况",
+    "changes": "八、与上月相比的变化",
+    "matrix": "一、部门 × 义务达标矩阵",
+    "quarter_kpis": "二、重点指标达标率",
+    "ranking": "三、部门综合排名",
+    "chart_done_rate": "完成率",
+    "chart_on_time_rate": "按期完成率",
+    "chart_submission_rate": "按时报送率",
+    "chart_collection": "信用信息归集率（按部门）",
+    "chart_matrix": "部门 × 义务达标情况",
+    "threshold": "达标线 {value}",
+    "none_overdue": "截至本月末，没有逾期未完成的任务。",
+    "none_missing": "本月各部门均已按时报送。",
+    "none_changes": "与上月相比，各项任务状态没有变化。",
+    "none_kpis": "本月没有可计算的重点指标数据。",
+    "none_obligations": "本季度没有可检查的周期性义务。",
+    "no_submissions_note": "尚未收到任何报送材料，以下完成情况均按“未报送”计。",
+    "ranking_note": "综合得分为各项比率（任务完成率、按时报送率、周期义务达标率、重点指标达标率）的平均值，缺项不计。",
+    "item": "项目",
+    "value": "数值",
+    "rank": "排名",
+    "score": "综合得分",
+    "obligation_rate": "周期义务达标率",
+    "kpi_pass_rate": "重点指标达标率",
+    "submission_rate": "按时报送率",
+}
+# A row whose first cell is one of these is a totals row, not data.
+TOTAL_ROW_WORDS = {"合计", "总计", "小计"}

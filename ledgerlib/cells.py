@@ -1,0 +1,298 @@
+"""Turn one cell value, as people type it into Excel or WPS, into a clean typed value.
+
+Each parser takes the raw value a workbook reader returns (str, int, float, bool,
+datetime, date, None) and returns a `Parsed`: the clean value (or None) and, when the
+value could not be taken as it is, a problem code (a key of `labels.PROBLEM_LABELS`) and
+its severity. Parsers never raise on bad input.
+"""
+from __future__ import annotations
+
+import calendar
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import pandas as pd
+
+from . import labels
+
+#: Excel's day zero (the 1900 date system, including its fictitious 1900-02-29).
+EXCEL_EPOCH = datetime(1899, 12, 30)
+#: Serial numbers taken as dates: 1990-01-01 .. 2099-12-31; outside that a number is not a date.
+SERIAL_MIN, SERIAL_MAX = 32874, 73050
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """A parsed cell: value (None when empty or unreadable), problem code and severity."""
+
+    value: Any = None
+    problem: str | None = None
+    severity: str = "error"
+
+    @property
+    def ok(self) -> bool:
+        return self.problem is None
+
+
+EMPTY = Parsed()
+
+_WS = re.compile(r"[\s\u3000\u00a0\u200b\ufeff]+")
+_BRACKETS = re.compile(r"[(（\[【<《][^)）\]】>》]*[)）\]】>》]")
+
+
+def is_blank(value: Any) -> bool:
+    """True for None, NaN, and strings holding only (full-width) whitespace."""
+    if value is None:
+        return True
+    if isinstance(value, float) and value != value:
+        return True
+    return isinstance(value, str) and not _WS.sub("", value)
+
+
+def nfkc(text: str) -> str:
+    """Full-width letters, digits and punctuation to their half-width forms."""
+    return unicodedata.normalize("NFKC", text)
+
+
+def clean_text(value: Any) -> str:
+    """A cell as text: trimmed, full-width spaces trimmed too, numbers without a stray '.0'."""
+    if is_blank(value):
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d") if value.time() == datetime.min.time() else value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value).strip(" \t\r\n\u3000\u00a0\u200b\ufeff")
+
+
+def norm_key(value: Any) -> str:
+    """A compact comparison key: NFKC, no whitespace at all."""
+    return _WS.sub("", nfkc(clean_text(value)))
+
+
+def norm_header(value: Any) -> str:
+    """A header cell as the template header it stands for.
+
+    Full-width forms, spaces and line breaks, '*' required-markers, bracketed notes
+    (完成日期（格式：2021-07-05）) and trailing colons are removed, then aliases from
+    `labels.HEADER_ALIASES` are applied.
+    """
+    text = norm_key(value)
+    text = _BRACKETS.sub("", text).replace("*", "").strip(":：.、")
+    return labels.HEADER_ALIASES.get(text, text)
+
+
+def a1(row: int, col: int) -> str:
+    """A1 reference of a 0-based (row, col)."""
+    letters = ""
+    n = col + 1
+    while n:
+        n, rem = divmod(n - 1, 26)
+        letters = chr(65 + rem) + letters
+    return f"{letters}{row + 1}"
+
+
+# --- dates -------------------------------------------------------------------------------
+
+_TIME_SUFFIX = re.compile(r"[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$")
+_YMD = re.compile(r"(\d{4})\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*[日号]?\.?")
+_YMD_COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
+_MDY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+_MD = re.compile(r"(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*[日号]?")
+_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
+
+
+def _month_bounds(month: str | None) -> tuple[date, date] | None:
+    m = re.fullmatch(r"(\d{4})-(\d{2})", month or "")
+    if not m:
+        return None
+    y, mo = int(m.group(1)), int(m.group(2))
+    return date(y, mo, 1), date(y, mo, calendar.monthrange(y, mo)[1])
+
+
+def _make_date(y: int, m: int, d: int) -> pd.Timestamp | None:
+    try:
+        return pd.Timestamp(date(y, m, d))
+    except ValueError:
+        return None
+
+
+def _from_serial(x: float) -> Parsed:
+    if SERIAL_MIN <= x <= SERIAL_MAX:
+        return Parsed(pd.Timestamp((EXCEL_EPOCH + timedelta(days=int(x))).date()))
+    return Parsed(None, "bad_date")
+
+
+def parse_date(value: Any, month: str | None = None) -> Parsed:
+    """A date from a date cell, an Excel serial, or text (2021.6.3, 2021-06-03, 2021/6/3,
+    2021年6月3日, 20210603, 6/3/2021). Text without a year (6/3, 6月3日) takes the year of
+    `month` (the submission month, YYYY-MM) with a warning; a date that would then fall
+    well after that month is taken from the year before (December dates in a January report).
+    """
+    if is_blank(value):
+        return EMPTY
+    if isinstance(value, bool):
+        return Parsed(None, "bad_date")
+    if isinstance(value, datetime):
+        return Parsed(pd.Timestamp(value.date()))
+    if isinstance(value, date):
+        return Parsed(pd.Timestamp(value))
+    if isinstance(value, (int, float)):
+        return _from_serial(float(value))
+    text = _WS.sub(" ", nfkc(str(value))).strip()
+    text = _TIME_SUFFIX.sub("", text).strip()
+    for pattern, order in ((_YMD, "ymd"), (_YMD_COMPACT, "ymd"), (_MDY, "mdy")):
+        m = pattern.fullmatch(text)
+        if m:
+            a, b, c = (int(g) for g in m.groups())
+            ts = _make_date(a, b, c) if order == "ymd" else _make_date(c, a, b)
+            return Parsed(ts) if ts is not None else Parsed(None, "bad_date")
+    if _NUMBER.fullmatch(text):
+        return _from_serial(float(text))
+    m = _MD.fullmatch(text)
+    bounds = _month_bounds(month)
+    if m and bounds:
+        mo, d = int(m.group(1)), int(m.group(2))
+        ts = _make_date(bounds[0].year, mo, d)
+        if ts is not None and ts.date() > bounds[1] + timedelta(days=62):
+            ts = _make_date(bounds[0].year - 1, mo, d)
+        if ts is not None:
+            return Parsed(ts, "date_ambiguous_year", "warning")
+    return Parsed(None, "bad_date")
+
+
+def date_in_month(ts: pd.Timestamp, month: str | None) -> bool | None:
+    """Whether a date falls in month (YYYY-MM); None when month is unknown."""
+    bounds = _month_bounds(month)
+    if bounds is None or ts is None:
+        return None
+    return bounds[0] <= ts.date() <= bounds[1]
+
+
+def date_after_month(ts: pd.Timestamp, month: str | None) -> bool:
+    bounds = _month_bounds(month)
+    return bool(bounds and ts is not None and ts.date() > bounds[1])
+
+
+# --- months ------------------------------------------------------------------------------
+
+_YM = re.compile(r"(\d{4})\s*[-./年]\s*(\d{1,2})\s*(?:月份?)?(?:[-./]\d{1,2}\s*日?)?")
+_YM_COMPACT = re.compile(r"(\d{4})(\d{2})")
+_M_ONLY = re.compile(r"(\d{1,2})\s*月份?")
+_YM_ANYWHERE = re.compile(r"(20\d{2})\s*[-._/年]?\s*(\d{1,2})(?!\d)\s*(?:月份?)?")
+
+
+def parse_month(value: Any, year: int | None = None) -> Parsed:
+    """A month 'YYYY-MM' from a date cell or text (2021-07, 2021年7月, 2021.7, 202107, 7月 + year)."""
+    if is_blank(value):
+        return EMPTY
+    if isinstance(value, (datetime, date)):
+        return Parsed(f"{value.year:04d}-{value.month:02d}")
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        text = clean_text(value)
+        if SERIAL_MIN <= float(value) <= SERIAL_MAX:
+            d = _from_serial(float(value)).value
+            return Parsed(f"{d.year:04d}-{d.month:02d}")
+    else:
+        text = _WS.sub("", nfkc(str(value)))
+    for pattern in (_YM, _YM_COMPACT):
+        m = pattern.fullmatch(text)
+        if m and 1 <= int(m.group(2)) <= 12:
+            return Parsed(f"{int(m.group(1)):04d}-{int(m.group(2)):02d}")
+    m = _M_ONLY.fullmatch(text)
+    if m and year and 1 <= int(m.group(1)) <= 12:
+        return Parsed(f"{year:04d}-{int(m.group(1)):02d}")
+    return Parsed(None, "bad_month")
+
+
+def month_in_text(text: str) -> str | None:
+    """The first YYYY-MM written anywhere in text (a folder or file name), else None."""
+    m = _YM_ANYWHERE.search(nfkc(text))
+    if m and 1 <= int(m.group(2)) <= 12:
+        return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}"
+    return None
+
+
+# --- numbers -----------------------------------------------------------------------------
+
+_UNITS = "个次家条项场人户件名期份"
+_INT_TEXT = re.compile(rf"([+-]?\d+(?:\.\d+)?)[{_UNITS}]?")
+
+
+def parse_int(value: Any) -> Parsed:
+    """A non-negative whole number from a number cell or text ('12', '１２', '1,234', '12家')."""
+    if is_blank(value):
+        return EMPTY
+    if isinstance(value, bool):
+        return Parsed(None, "bad_number")
+    if isinstance(value, (int, float)):
+        x = float(value)
+    else:
+        text = _WS.sub("", nfkc(str(value))).replace(",", "")
+        m = _INT_TEXT.fullmatch(text)
+        if not m:
+            return Parsed(None, "bad_number")
+        x = float(m.group(1))
+    if x != x or x in (float("inf"), float("-inf")):
+        return Parsed(None, "bad_number")
+    if not x.is_integer():
+        return Parsed(None, "not_integer")
+    if x < 0:
+        return Parsed(None, "negative")
+    return Parsed(int(x))
+
+
+# --- choices -----------------------------------------------------------------------------
+
+def parse_choice(value: Any, choices: dict[str, str], aliases: dict[str, str], problem: str) -> Parsed:
+    """A key of `choices` (key -> label) from its label, its key, or an alias.
+
+    Bracketed notes and trailing punctuation are ignored (已完成（6月底） is 已完成); failing an
+    exact match, the longest label or alias the text starts with wins.
+    """
+    if is_blank(value):
+        return EMPTY
+    text = norm_key(value)
+    bare = _BRACKETS.sub("", text).strip("。.，,;；!！")
+    lookup = {norm_key(v): k for k, v in choices.items()}
+    lookup.update({k: k for k in choices})
+    lookup.update({norm_key(a): k for a, k in aliases.items()})
+    for cand in (text, bare, bare.lower()):
+        if cand in lookup:
+            return Parsed(lookup[cand])
+    for word in sorted(lookup, key=len, reverse=True):
+        if len(word) >= 2 and bare.startswith(word):
+            return Parsed(lookup[word])
+    return Parsed(None, problem)
+
+
+def parse_status(value: Any) -> Parsed:
+    """A `labels.STATUS_LABELS` key from 已完成/完成/推进中/进行中/未启动/不适用 and similar."""
+    return parse_choice(value, labels.STATUS_LABELS, labels.STATUS_ALIASES, "bad_status")
+
+
+def parse_activity(value: Any) -> Parsed:
+    return parse_choice(value, labels.ACTIVITY_LABELS, labels.ACTIVITY_ALIASES, "bad_activity")
+
+
+def parse_category(value: Any) -> Parsed:
+    return parse_choice(value, labels.PUBLICITY_CATEGORY_LABELS, labels.PUBLICITY_CATEGORY_ALIASES, "bad_category")
+
+
+_TASK_ID = re.compile(r"([A-Za-z]+)[-_ ]?0*(\d+)([A-Za-z]?)")
+
+
+def normalise_task_id(value: Any) -> str:
+    """'t1', 'T01', 'Ｔ０１', 'T15A' -> 'T01', 'T15a'; other text is returned trimmed."""
+    text = norm_key(value)
+    m = _TASK_ID.fullmatch(text)
+    if not m:
+        return text
+    return f"{m.group(1).upper()}{int(m.group(2)):02d}{m.group(3).lower()}"

@@ -1,0 +1,808 @@
+"""Read a returned monthly workbook as people leave it, and list everything wrong with it.
+
+`read_submission` opens a file once (bytes in memory; python-calamine for cell values,
+zipfile for what calamine cannot say: formulas, macros), recognises each sheet by its
+header row (not its name or position), finds the cover block wherever it is, and turns
+every row into typed fields with `ledgerlib.cells`. Whatever cannot be taken as it is
+becomes one row in `problems`; the rest of the row and the file still load. It never
+raises for a bad file, never evaluates a formula, never runs a macro.
+
+`validate_files` is `ledger validate`: a table on screen, a problems workbook on disk.
+"""
+from __future__ import annotations
+
+import io
+import re
+import sys
+import unicodedata
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any, Iterable
+from xml.etree import ElementTree
+
+import pandas as pd
+
+from . import cells, config, labels
+from .templates import SHEETS, SheetSpec
+
+# --- output schemas (docs/data-contract.md) ----------------------------------------------
+
+_KEY = {"city": "str", "department": "str", "month": "str"}
+_TAIL = {"file": "str", "row": "int64"}
+SCHEMAS: dict[str, dict[str, str]] = {
+    "progress": {**_KEY, "task_id": "str", "status": "str", "completion_date": "datetime64[us]",
+                 "progress_note": "str", "evidence": "str", "issues": "str", **_TAIL},
+    "activities": {**_KEY, "date": "datetime64[us]", "activity_type": "str", "count": "Int64", "note": "str",
+                   **_TAIL},
+    "publicity": {**_KEY, "decision_no": "str", "category": "str", "decision_date": "datetime64[us]",
+                  "publish_date": "datetime64[us]", **_TAIL},
+    "collection": {**_KEY, "field": "str", "total_entities": "Int64", "collected_entities": "Int64", **_TAIL},
+    "shared_records": {**_KEY, "record_id": "str", "n_indicators": "int64", "n_filled": "int64",
+                       "filled_ratio": "float64", **_TAIL},
+    "joint_cases": {**_KEY, "subject": "str", "measure": "str", "executing_dept": "str",
+                    "executed_on": "datetime64[us]", "matter": "str", **_TAIL},
+    "problems": {"file": "str", "sheet": "str", "cell": "str", "field": "str", "value": "str", "problem": "str",
+                 "expected": "str", "severity": "str", **_KEY},
+}
+TABLE_KEYS = ("progress", "activities", "publicity", "collection", "shared_records", "joint_cases")
+
+#: The header that identifies each sheet kind; a header row must contain it.
+_KEY_HEADER = {"progress": "任务编号", "activities": "活动类型", "publicity": "决定文书号",
+               "collection": "市场主体总数", "shared_records": labels.SHARED_RECORD_ID_HEADER,
+               "joint_cases": "被执行主体"}
+_HEADER_SCAN_ROWS = 30
+_COVER_SCAN_ROWS = 12
+_COVER_FIELDS = {v: k for k, v in labels.COVER_LABELS.items()}  # 填报单位 -> department
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_TOTAL_WORDS = labels.TOTAL_ROW_WORDS
+#: Columns whose absence makes a sheet's rows meaningless (error); others only warn.
+_REQUIRED_COLUMNS = {"task_id", "status", "date", "activity_type", "decision_no", "decision_date",
+                     "total_entities", "collected_entities", "subject"}
+#: Pre-filled progress columns: deleting them loses nothing (the ledger has them).
+_PREFILLED = {"indicator", "task", "deadline_text"}
+
+#: Field key -> the Chinese header a liaison sees (sheet headers win over generic labels).
+FIELD_LABELS: dict[str, str] = {**labels.COLUMN_LABELS,
+                                **{f: h for s in SHEETS.values() for f, h in zip(s.fields, s.headers)},
+                                **{k: v for k, v in labels.COVER_LABELS.items()}}
+
+
+def empty_table(name: str) -> pd.DataFrame:
+    """A table with no rows and the contract's columns and dtypes."""
+    return pd.DataFrame({c: pd.Series(dtype=t) for c, t in SCHEMAS[name].items()})
+
+
+_EMPTY: dict[str, pd.DataFrame] = {}
+
+
+def _frame(name: str, rows: list[dict]) -> pd.DataFrame:
+    """Rows (dicts) as a table with the contract's columns and dtypes."""
+    if not rows:
+        if name not in _EMPTY:
+            _EMPTY[name] = empty_table(name)
+        return _EMPTY[name].copy()
+    cols = {}
+    for col, dtype in SCHEMAS[name].items():
+        values = [r.get(col) for r in rows]
+        if dtype.startswith("datetime"):
+            values = [pd.NaT if v is None else v for v in values]
+        elif dtype == "str":
+            values = ["" if v is None else v for v in values]
+        cols[col] = pd.array(values, dtype=dtype) if dtype == "Int64" else pd.Series(values).astype(dtype)
+    return pd.DataFrame(cols)
+
+
+@dataclass
+class Submission:
+    """One returned workbook, read: its tables, where it came from, and its problems."""
+
+    file: str
+    city: str
+    department: str
+    month: str
+    cover: dict[str, Any]
+    progress: pd.DataFrame
+    activities: pd.DataFrame
+    publicity: pd.DataFrame
+    collection: pd.DataFrame
+    shared_records: pd.DataFrame
+    joint_cases: pd.DataFrame
+    problems: pd.DataFrame
+
+    @property
+    def n_errors(self) -> int:
+        return int((self.problems["severity"] == "error").sum())
+
+    @property
+    def n_warnings(self) -> int:
+        return int((self.problems["severity"] == "warning").sum())
+
+    @property
+    def readable(self) -> bool:
+        """False when the file itself could not be opened (one problem, no tables)."""
+        return not self.cover.get("unreadable", False)
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        return {k: getattr(self, k) for k in TABLE_KEYS}
+
+
+# --- reading one file --------------------------------------------------------------------
+
+class _Problems:
+    """Collects problem rows for one file."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.rows: list[dict] = []
+
+    def add(self, code: str, expected: str, *, sheet: str = "", cell: str = "", field: str = "",
+            value: Any = None, severity: str = "error") -> None:
+        self.rows.append({"file": self.file, "sheet": sheet, "cell": cell, "field": field,
+                          "value": cells.clean_text(value), "problem": labels.PROBLEM_LABELS[code],
+                          "expected": labels.EXPECTED_LABELS[expected], "severity": severity})
+
+
+@dataclass
+class _Sheet:
+    name: str
+    rows: list[list[Any]]
+    formulas: dict[str, bool]  # A1 -> has a cached value
+    kind: str | None = None
+    header_row: int = -1  # 0-based
+    columns: dict[int, str] = field(default_factory=dict)  # col -> field key
+    cover_rows: set[int] = field(default_factory=set)
+
+
+def _file_label(path: Path, base_dir: Path | None) -> str:
+    if base_dir is not None:
+        try:
+            return path.resolve().relative_to(Path(base_dir).resolve()).as_posix()
+        except ValueError:
+            pass
+    return str(path)
+
+
+def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name -> its XML part inside the zip."""
+    try:
+        wb = ElementTree.fromstring(zf.read("xl/workbook.xml"))
+        rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    except (KeyError, ElementTree.ParseError):
+        return {}
+    targets = {r.get("Id"): r.get("Target", "") for r in rels}
+    out = {}
+    for el in wb.iter():
+        if el.tag.endswith("}sheet") or el.tag == "sheet":
+            rid = next((v for k, v in el.attrib.items() if k.endswith("}id")), None)
+            target = targets.get(rid, "")
+            if target:
+                part = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
+                out[el.get("name", "")] = part
+    return out
+
+
+_HAS_F = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_CELL = re.compile(rb"<(?:\w+:)?c\s([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
+_REF = re.compile(rb'\br="([A-Z]+[0-9]+)"')
+_HAS_V = re.compile(rb"<(?:\w+:)?v(?:\s[^>]*)?>[^<]+</")
+
+
+def _formula_cells(zf: zipfile.ZipFile, part: str) -> dict[str, bool]:
+    """A1 -> whether a cached value was saved, for every formula cell of one sheet part."""
+    try:
+        xml = zf.read(part)
+    except KeyError:
+        return {}
+    if not _HAS_F.search(xml):
+        return {}
+    out = {}
+    for m in _CELL.finditer(xml):
+        body = m.group(2)
+        if body and _HAS_F.search(body):
+            ref = _REF.search(m.group(1))
+            if ref:
+                out[ref.group(1).decode()] = bool(_HAS_V.search(body))
+    return out
+
+
+def _open(data: bytes, probs: _Problems) -> list[_Sheet] | None:
+    """The sheets of a workbook held in memory, or None after reporting why it can't be read."""
+    from python_calamine import CalamineWorkbook
+
+    if not data:
+        probs.add("file_empty", "xlsx")
+        return None
+    formulas: dict[str, dict[str, bool]] = {}
+    if data[:8] == _OLE2:
+        # An encrypted .xlsx is an OLE2 container holding EncryptionInfo; otherwise a legacy .xls.
+        if "EncryptionInfo".encode("utf-16-le") in data or b"EncryptedPackage" in data:
+            probs.add("encrypted", "no_password")
+            return None
+        probs.add("legacy_xls", "xlsx", severity="warning")
+    elif data[:4] != b"PK\x03\x04":
+        probs.add("not_a_workbook", "xlsx")
+        return None
+    else:
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as zf:
+                names = set(zf.namelist())
+                if "xl/workbook.xml" not in names:
+                    probs.add("not_a_workbook", "xlsx")
+                    return None
+                if "xl/vbaProject.bin" in names:
+                    probs.add("macros", "xlsx", severity="warning")
+                formulas = {n: _formula_cells(zf, p) for n, p in _sheet_parts(zf).items()}
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError):
+            probs.add("corrupt", "xlsx")
+            return None
+    try:
+        wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        sheets = [_Sheet(n, wb.get_sheet_by_name(n).to_python(skip_empty_area=False), formulas.get(n, {}))
+                  for n in wb.sheet_names]
+    except Exception:  # calamine raises its own error types for every kind of damage
+        probs.add("corrupt", "xlsx")
+        return None
+    if not any(not cells.is_blank(v) for s in sheets for r in s.rows for v in r) and not any(
+            s.formulas for s in sheets):
+        probs.add("workbook_empty", "xlsx")
+        return None
+    return sheets
+
+
+def _classify(sheet: _Sheet) -> None:
+    """Find the header row and kind of a sheet from its headers."""
+    best: tuple[float, int, int] | None = None
+    for r, row in enumerate(sheet.rows[:_HEADER_SCAN_ROWS]):
+        heads = {cells.norm_header(v) for v in row if not cells.is_blank(v)}
+        if len(heads) < 2:
+            continue
+        for kind, spec in SHEETS.items():
+            if _KEY_HEADER[kind] not in heads:
+                continue
+            known = {labels.SHARED_RECORD_ID_HEADER} if kind == "shared_records" else set(spec.headers)
+            matched = len(heads & known)
+            score = (matched / len(known), matched, -r)
+            if best is None or score > best[:3]:
+                best = (*score, r, kind)  # type: ignore[assignment]
+    if best is None:
+        return
+    r, kind = best[3], best[4]  # type: ignore[misc]
+    sheet.kind, sheet.header_row = kind, r
+    spec = SHEETS[kind]
+    header = sheet.rows[r]
+    if kind == "shared_records":
+        for c, v in enumerate(header):
+            if cells.is_blank(v):
+                continue
+            if cells.norm_header(v) == labels.SHARED_RECORD_ID_HEADER and "record_id" not in sheet.columns.values():
+                sheet.columns[c] = "record_id"
+            else:
+                sheet.columns[c] = f"indicator:{cells.clean_text(v)}"
+        return
+    by_header = dict(zip(spec.headers, spec.fields))
+    for c, v in enumerate(header):
+        f = by_header.get(cells.norm_header(v))
+        if f and f not in sheet.columns.values():
+            sheet.columns[c] = f
+
+
+def _find_cover(sheets: list[_Sheet]) -> dict[str, tuple[Any, str, str]]:
+    """Cover field -> (raw value, sheet, A1 of the value) for the first occurrence of each label."""
+    found: dict[str, tuple[Any, str, str]] = {}
+    for s in sheets:
+        n = len(s.rows)
+        if s.kind is None:
+            scan = range(n)
+        else:
+            head = range(min(n, max(s.header_row, _COVER_SCAN_ROWS)))
+            scan = sorted(set(head) | set(range(max(0, n - 5), n)))
+        for r in scan:
+            row = s.rows[r]
+            for c, v in enumerate(row):
+                if not isinstance(v, str) or len(v) > 40:
+                    continue
+                text = cells.nfkc(v).strip()
+                label, inline = text, None
+                if ":" in text:
+                    label, inline = text.split(":", 1)
+                fld = _COVER_FIELDS.get(cells.norm_header(label))
+                if fld is None:
+                    continue
+                s.cover_rows.add(r)
+                if fld in found:
+                    continue
+                if inline is not None and not cells.is_blank(inline):
+                    found[fld] = (inline.strip(), s.name, cells.a1(r, c))
+                    continue
+                value, ref = None, cells.a1(r, c + 1)
+                for c2 in range(c + 1, min(len(row), c + 4)):
+                    v2 = row[c2]
+                    if cells.is_blank(v2):
+                        continue
+                    if isinstance(v2, str) and _COVER_FIELDS.get(cells.norm_header(cells.nfkc(v2).split(":")[0])):
+                        break
+                    value, ref = v2, cells.a1(r, c2)
+                    break
+                found[fld] = (value, s.name, ref)
+    return found
+
+
+def _path_identity(path: Path) -> tuple[str, str | None, str | None]:
+    """(department text, month, city) as the file path states them."""
+    stem = cells.nfkc(path.stem)
+    month = cells.month_in_text(stem)
+    for parent in path.parts[-3:-1][::-1]:
+        month = month or cells.month_in_text(parent)
+    dept = cells._YM_ANYWHERE.sub("", stem)
+    # A resubmission's copy suffix (运管科_v2, 运管科(1)) is not part of the name.
+    dept = re.sub(r"(?i)[_\-\s]*(?:v\d+|\(\d+\))$", "", dept)
+    dept = re.sub(r"[\s_\-—.()（）\[\]【】]+", "", dept)
+    parts = path.parts
+    city = None
+    if "submissions" in parts:
+        rest = parts[len(parts) - parts[::-1].index("submissions"):]
+        if len(rest) == 3 and cells.month_in_text(rest[1]):
+            city = rest[0]
+    return dept, month, city
+
+
+def _resolve_department(raw: str, roster) -> str | None:
+    if roster is None:
+        return cells.norm_key(raw) or None
+    canonical = roster.resolve(raw)
+    if canonical is None or (hasattr(roster, "is_collective") and roster.is_collective(canonical)):
+        return None
+    return canonical
+
+
+class _Reader:
+    """Reads the data rows of the recognised sheets of one file."""
+
+    def __init__(self, file: str, month: str, probs: _Problems, ledger_ids: set[str] | None) -> None:
+        self.file, self.month, self.probs, self.ledger_ids = file, month, probs, ledger_ids
+        self.out: dict[str, list[dict]] = {k: [] for k in TABLE_KEYS}
+        self.seen_tasks: dict[str, str] = {}
+
+    def read(self, sheet: _Sheet) -> None:
+        spec = SHEETS[sheet.kind]
+        header_keys = {cells.norm_header(v) for v in sheet.rows[sheet.header_row] if not cells.is_blank(v)}
+        self._unknown_columns(sheet, spec)
+        for r in range(sheet.header_row + 1, len(sheet.rows)):
+            row = sheet.rows[r]
+            if r in sheet.cover_rows or all(cells.is_blank(v) for v in row):
+                continue
+            texts = [cells.norm_header(v) for v in row if not cells.is_blank(v)]
+            if len(texts) >= 2 and len(set(texts) & header_keys) >= 2:
+                continue  # the header repeated (a pasted second block)
+            if texts and texts[0] in _TOTAL_WORDS:
+                continue
+            values = {f: (row[c] if c < len(row) else None, c) for c, f in sheet.columns.items()}
+            getattr(self, f"_{sheet.kind}")(sheet, r, values)
+
+    def _unknown_columns(self, sheet: _Sheet, spec: SheetSpec) -> None:
+        if sheet.kind != "shared_records":
+            for h, f in zip(spec.headers, spec.fields):
+                if f in sheet.columns.values() or f in _PREFILLED:
+                    continue
+                self.probs.add("column_missing", "template_sheet", sheet=sheet.name,
+                               cell=cells.a1(sheet.header_row, 0), field=f, value=h,
+                               severity="error" if f in _REQUIRED_COLUMNS else "warning")
+        width = max((len(r) for r in sheet.rows), default=0)
+        for c in range(width):
+            if c in sheet.columns:
+                continue
+            has_data = any(c < len(row) and not cells.is_blank(row[c])
+                           for r, row in enumerate(sheet.rows[sheet.header_row + 1:], sheet.header_row + 1)
+                           if r not in sheet.cover_rows)
+            if has_data:
+                head = sheet.rows[sheet.header_row][c] if c < len(sheet.rows[sheet.header_row]) else None
+                self.probs.add("column_unknown", "template_sheet", sheet=sheet.name,
+                               cell=cells.a1(sheet.header_row, c), value=head, severity="warning")
+
+    # helpers: each returns the clean value and reports a problem when there is one
+    def _p(self, parsed: cells.Parsed, sheet: _Sheet, r: int, c: int, field: str, raw: Any, expected: str) -> Any:
+        if parsed.problem:
+            self.probs.add(parsed.problem, expected, sheet=sheet.name, cell=cells.a1(r, c), field=field,
+                           value=raw, severity=parsed.severity)
+        return parsed.value
+
+    def _date(self, sheet, r, values, field) -> pd.Timestamp | None:
+        raw, c = values.get(field, (None, 0))
+        return self._p(cells.parse_date(raw, self.month), sheet, r, c, field, raw, "date")
+
+    def _int(self, sheet, r, values, field) -> int | None:
+        raw, c = values.get(field, (None, 0))
+        return self._p(cells.parse_int(raw), sheet, r, c, field, raw, "integer")
+
+    def _text(self, values, field) -> str:
+        return cells.clean_text(values.get(field, (None, 0))[0])
+
+    def _missing(self, sheet, r, values, field, expected, severity="error") -> None:
+        c = values.get(field, (None, 0))[1]
+        self.probs.add("missing_value", expected, sheet=sheet.name, cell=cells.a1(r, c), field=field,
+                       severity=severity)
+
+    def _base(self, r: int) -> dict:
+        return {"file": self.file, "row": r + 1}
+
+    def _progress(self, sheet, r, values) -> None:
+        raw_id, c_id = values.get("task_id", (None, 0))
+        task_id = cells.normalise_task_id(raw_id) if not cells.is_blank(raw_id) else ""
+        inputs = ("status", "completion_date", "progress_note", "evidence", "issues")
+        if not task_id:
+            if all(cells.is_blank(values.get(f, (None, 0))[0]) for f in inputs):
+                return  # a row with only pre-filled text and no id: nothing reported on it
+            self.probs.add("missing_task_id", "task_id", sheet=sheet.name, cell=cells.a1(r, c_id), field="task_id")
+        elif self.ledger_ids is not None and task_id not in self.ledger_ids:
+            self.probs.add("unknown_task", "task_id", sheet=sheet.name, cell=cells.a1(r, c_id), field="task_id",
+                           value=raw_id)
+        if task_id and task_id in self.seen_tasks:
+            self.probs.add("duplicate_task", "unique", sheet=sheet.name, cell=cells.a1(r, c_id), field="task_id",
+                           value=raw_id, severity="warning")
+        if task_id:
+            self.seen_tasks.setdefault(task_id, cells.a1(r, c_id))
+        raw_status, c_st = values.get("status", (None, 0))
+        status = self._p(cells.parse_status(raw_status), sheet, r, c_st, "status", raw_status, "status")
+        if cells.is_blank(raw_status):
+            self._missing(sheet, r, values, "status", "status", severity="warning")
+        done_on = self._date(sheet, r, values, "completion_date")
+        if done_on is not None and cells.date_after_month(done_on, self.month):
+            raw, c = values["completion_date"]
+            self.probs.add("date_after_month", "in_month", sheet=sheet.name, cell=cells.a1(r, c),
+                           field="completion_date", value=raw, severity="warning")
+        if status == "done" and done_on is None and cells.is_blank(values.get("completion_date", (None, 0))[0]):
+            self._missing(sheet, r, values, "completion_date", "completion_date", severity="warning")
+        self.out["progress"].append({
+            "task_id": task_id, "status": status or "", "completion_date": done_on,
+            "progress_note": self._text(values, "progress_note"), "evidence": self._text(values, "evidence"),
+            "issues": self._text(values, "issues"), **self._base(r)})
+
+    def _activities(self, sheet, r, values) -> None:
+        d = self._date(sheet, r, values, "date")
+        if d is None and cells.is_blank(values.get("date", (None, 0))[0]):
+            self._missing(sheet, r, values, "date", "date", severity="warning")
+        elif d is not None and cells.date_in_month(d, self.month) is False:
+            raw, c = values["date"]
+            self.probs.add("date_outside_month", "in_month", sheet=sheet.name, cell=cells.a1(r, c), field="date",
+                           value=raw, severity="warning")
+        raw_t, c_t = values.get("activity_type", (None, 0))
+        kind = self._p(cells.parse_activity(raw_t), sheet, r, c_t, "activity_type", raw_t, "activity")
+        if cells.is_blank(raw_t):
+            self._missing(sheet, r, values, "activity_type", "activity")
+        n = self._int(sheet, r, values, "count")
+        if cells.is_blank(values.get("count", (None, 0))[0]):
+            self._missing(sheet, r, values, "count", "integer", severity="warning")
+        self.out["activities"].append({"date": d, "activity_type": kind or "", "count": n,
+                                       "note": self._text(values, "note"), **self._base(r)})
+
+    def _publicity(self, sheet, r, values) -> None:
+        no = self._text(values, "decision_no")
+        if not no:
+            self._missing(sheet, r, values, "decision_no", "filled")
+        raw_c, c_c = values.get("category", (None, 0))
+        cat = self._p(cells.parse_category(raw_c), sheet, r, c_c, "category", raw_c, "category")
+        if cells.is_blank(raw_c):
+            self._missing(sheet, r, values, "category", "category")
+        decided = self._date(sheet, r, values, "decision_date")
+        if decided is None and cells.is_blank(values.get("decision_date", (None, 0))[0]):
+            self._missing(sheet, r, values, "decision_date", "date")
+        published = self._date(sheet, r, values, "publish_date")
+        if published is None and cells.is_blank(values.get("publish_date", (None, 0))[0]):
+            self._missing(sheet, r, values, "publish_date", "date", severity="warning")
+        if decided is not None and published is not None and published < decided:
+            raw, c = values["publish_date"]
+            self.probs.add("publish_before_decision", "after_decision", sheet=sheet.name, cell=cells.a1(r, c),
+                           field="publish_date", value=raw)
+        self.out["publicity"].append({"decision_no": no, "category": cat or "", "decision_date": decided,
+                                      "publish_date": published, **self._base(r)})
+
+    def _collection(self, sheet, r, values) -> None:
+        name = self._text(values, "field")
+        if not name:
+            self._missing(sheet, r, values, "field", "filled", severity="warning")
+        total = self._int(sheet, r, values, "total_entities")
+        got = self._int(sheet, r, values, "collected_entities")
+        for f, v in (("total_entities", total), ("collected_entities", got)):
+            if v is None and cells.is_blank(values.get(f, (None, 0))[0]):
+                self._missing(sheet, r, values, f, "integer")
+        if total is not None and got is not None and got > total:
+            raw, c = values["collected_entities"]
+            self.probs.add("collected_exceeds_total", "le_total", sheet=sheet.name, cell=cells.a1(r, c),
+                           field="collected_entities", value=raw)
+        self.out["collection"].append({"field": name, "total_entities": total, "collected_entities": got,
+                                       **self._base(r)})
+
+    def _shared_records(self, sheet, r, values) -> None:
+        indicators = [v for f, (v, _) in values.items() if f.startswith("indicator:")]
+        rid = self._text(values, "record_id")
+        if not rid:
+            self._missing(sheet, r, values, "record_id", "filled", severity="warning")
+        n = len(indicators)
+        filled = sum(not cells.is_blank(v) for v in indicators)
+        self.out["shared_records"].append({"record_id": rid, "n_indicators": n, "n_filled": filled,
+                                           "filled_ratio": filled / n if n else 0.0, **self._base(r)})
+
+    def _joint_cases(self, sheet, r, values) -> None:
+        subject = self._text(values, "subject")
+        if not subject:
+            self._missing(sheet, r, values, "subject", "filled")
+        when = self._date(sheet, r, values, "executed_on")
+        if when is None and cells.is_blank(values.get("executed_on", (None, 0))[0]):
+            self._missing(sheet, r, values, "executed_on", "date", severity="warning")
+        self.out["joint_cases"].append({"subject": subject, "measure": self._text(values, "measure"),
+                                        "executing_dept": self._text(values, "executing_dept"),
+                                        "executed_on": when, "matter": self._text(values, "matter"),
+                                        **self._base(r)})
+
+
+@dataclass
+class _Raw:
+    """One file read into plain rows, before any DataFrame is built (cheap to batch)."""
+
+    file: str
+    city: str
+    department: str
+    month: str
+    cover: dict[str, Any]
+    rows: dict[str, list[dict]]  # table name -> rows, problems included
+
+
+def _read_rows(path: Path | str, ledger_ids: set[str] | None, roster, base_dir: Path | None,
+               city: str | None) -> _Raw:
+    path = Path(path)
+    label = _file_label(path, base_dir)
+    probs = _Problems(label)
+    path_dept, path_month, path_city = _path_identity(path)
+    city = city or path_city or config.DEFAULT_CITY
+    try:
+        data = path.read_bytes()
+    except OSError:
+        data = None
+        probs.add("not_a_workbook", "xlsx")
+    sheets = _open(data, probs) if data is not None else None
+    cover: dict[str, Any] = {"filled_by": "", "filled_on": None, "unreadable": sheets is None}
+    reader = None
+    if sheets is not None:
+        for s in sheets:
+            _classify(s)
+        found = _find_cover(sheets)
+        department, month = _identity(found, path_dept, path_month, roster, probs, cover)
+        reader = _Reader(label, month, probs, ledger_ids)
+        kinds_seen: dict[str, str] = {}
+        for s in sheets:
+            if s.kind is None:
+                if not s.cover_rows and any(not cells.is_blank(v) for row in s.rows for v in row):
+                    probs.add("sheet_unknown", "template_sheet", sheet=s.name, severity="warning")
+                continue
+            if s.kind in kinds_seen:
+                probs.add("duplicate_sheet", "template_sheet", sheet=s.name, value=kinds_seen[s.kind],
+                          severity="warning")
+            kinds_seen.setdefault(s.kind, s.name)
+            reader.read(s)
+        if "progress" not in kinds_seen:
+            probs.add("sheet_missing", "template_sheet", value=labels.SHEET_PROGRESS)
+        for s in sheets:
+            for ref, cached in sorted(s.formulas.items(), key=lambda kv: _ref_key(kv[0])):
+                r, c = _ref_key(ref)
+                raw = s.rows[r][c] if r < len(s.rows) and c < len(s.rows[r]) else None
+                f = s.columns.get(c, "") if r > s.header_row else ""
+                probs.add("formula" if cached else "formula_no_value", "values", sheet=s.name, cell=ref,
+                          field="" if f.startswith("indicator:") else f, value=raw, severity="warning")
+    else:
+        department = (_resolve_department(path_dept, roster) or path_dept) if path_dept else ""
+        month = path_month or ""
+    key = {"city": city, "department": department, "month": month}
+    rows = {k: [{**key, **row} for row in reader.out[k]] if reader else [] for k in TABLE_KEYS}
+    rows["problems"] = [{**row, **key} for row in probs.rows]
+    cover.update({"department": department, "month": month})
+    return _Raw(label, city, department, month, cover, rows)
+
+
+def _ledger_ids(ledger: pd.DataFrame | None) -> set[str] | None:
+    return set(ledger["task_id"].astype(str)) if ledger is not None else None
+
+
+def read_submission(path: Path | str, ledger: pd.DataFrame | None = None, roster=None, *,
+                    base_dir: Path | None = None, city: str | None = None) -> Submission:
+    """Read one returned workbook; never raises for a bad file (see the module docstring).
+
+    ledger: when given, task ids not in it are reported. roster (`ledgerlib.roster.Roster`):
+    when given, department aliases resolve to canonical names and unknown ones are reported.
+    base_dir: `file` is the path relative to it (posix). city: default from the path
+    (`submissions/<city>/<YYYY-MM>/…`), else `config.DEFAULT_CITY`.
+    """
+    raw = _read_rows(path, _ledger_ids(ledger), roster, base_dir, city)
+    frames = {k: _frame(k, v) for k, v in raw.rows.items()}
+    return Submission(file=raw.file, city=raw.city, department=raw.department, month=raw.month,
+                      cover=raw.cover, **frames)
+
+
+@dataclass
+class SubmissionBatch:
+    """Many files read at once: one DataFrame per table over all files, plus per-file facts.
+
+    `files` has one row per file: file, city, department, month, filled_by, filled_on,
+    readable, n_errors, n_warnings.
+    """
+
+    files: pd.DataFrame
+    tables: dict[str, pd.DataFrame]
+
+
+def read_submissions(paths: Iterable[Path | str], ledger: pd.DataFrame | None = None, roster=None, *,
+                     base_dir: Path | None = None, city: str | None = None) -> SubmissionBatch:
+    """`read_submission` over many files, building each table once (the fast path for a build)."""
+    ids = _ledger_ids(ledger)
+    rows: dict[str, list[dict]] = {k: [] for k in (*TABLE_KEYS, "problems")}
+    facts = []
+    for p in paths:
+        raw = _read_rows(p, ids, roster, base_dir, city)
+        for k, v in raw.rows.items():
+            rows[k].extend(v)
+        sev = [r["severity"] for r in raw.rows["problems"]]
+        facts.append({"file": raw.file, "city": raw.city, "department": raw.department, "month": raw.month,
+                      "filled_by": raw.cover["filled_by"], "filled_on": raw.cover["filled_on"],
+                      "readable": not raw.cover["unreadable"], "n_errors": sev.count("error"),
+                      "n_warnings": sev.count("warning")})
+    files = pd.DataFrame(facts, columns=["file", "city", "department", "month", "filled_by", "filled_on",
+                                         "readable", "n_errors", "n_warnings"])
+    files["filled_on"] = pd.to_datetime(files["filled_on"]).astype("datetime64[us]")
+    return SubmissionBatch(files, {k: _frame(k, v) for k, v in rows.items()})
+
+
+def _ref_key(ref: str) -> tuple[int, int]:
+    m = re.fullmatch(r"([A-Z]+)(\d+)", ref)
+    col = 0
+    for ch in m.group(1):
+        col = col * 26 + ord(ch) - 64
+    return int(m.group(2)) - 1, col - 1
+
+
+def _identity(found: dict, path_dept: str, path_month: str | None, roster, probs: _Problems,
+              cover: dict) -> tuple[str, str]:
+    """Department and month: from the cover block, else from the path; disagreements reported."""
+    if "department" not in found and "month" not in found:
+        probs.add("cover_missing", "cover", severity="warning")
+    # department
+    raw, sheet, ref = found.get("department", (None, "", ""))
+    cover_text = cells.clean_text(raw)
+    from_cover = _resolve_department(cover_text, roster) if cover_text else None
+    from_path = _resolve_department(path_dept, roster) if path_dept else None
+    if cover_text and from_cover is None and roster is not None:
+        probs.add("department_unknown", "department", sheet=sheet, cell=ref, field="department", value=raw)
+    elif not cover_text and path_dept and from_path is None and roster is not None:
+        probs.add("department_unknown", "department", field="department", value=path_dept)
+    if from_cover and from_path and from_cover != from_path:
+        probs.add("department_mismatch", "same", sheet=sheet, cell=ref, field="department",
+                  value=f"{cover_text} / {path_dept}", severity="error" if roster is not None else "warning")
+    department = from_cover or from_path or cells.norm_key(cover_text) or path_dept
+    if not department:
+        probs.add("department_missing", "department", field="department")
+    # month
+    raw, sheet, ref = found.get("month", (None, "", ""))
+    year = int(path_month[:4]) if path_month else None
+    parsed = cells.parse_month(raw, year)
+    if parsed.problem:
+        probs.add(parsed.problem, "month", sheet=sheet, cell=ref, field="month", value=raw)
+    month = parsed.value or path_month or ""
+    if parsed.value and path_month and parsed.value != path_month:
+        probs.add("month_mismatch", "same", sheet=sheet, cell=ref, field="month",
+                  value=f"{cells.clean_text(raw)} / {path_month}")
+    if not month:
+        probs.add("month_unknown", "month", field="month")
+    # who and when
+    cover["filled_by"] = cells.clean_text(found.get("filled_by", (None,))[0])
+    raw, sheet, ref = found.get("filled_on", (None, "", ""))
+    when = cells.parse_date(raw, month or None)
+    if when.problem:
+        probs.add(when.problem, "date", sheet=sheet, cell=ref, field="filled_on", value=raw, severity="warning")
+    cover["filled_on"] = when.value
+    return department, month
+
+
+# --- ledger validate ---------------------------------------------------------------------
+
+_DISPLAY_COLUMNS = ["file", "sheet", "cell", "field", "value", "problem", "expected", "severity"]
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _clip(text: str, limit: int) -> str:
+    out, w = "", 0
+    for ch in text:
+        cw = _width(ch)
+        if w + cw > limit - 1:
+            return out + "…"
+        out, w = out + ch, w + cw
+    return out
+
+
+def problems_for_display(problems: pd.DataFrame) -> pd.DataFrame:
+    """Problems with Chinese column names, Chinese field names and severities."""
+    df = problems[_DISPLAY_COLUMNS].copy()
+    df["field"] = df["field"].map(lambda f: FIELD_LABELS.get(f, f))
+    df["severity"] = df["severity"].map(lambda s: labels.SEVERITY_LABELS.get(s, s))
+    return df.rename(columns=labels.COLUMN_LABELS)
+
+
+def format_table(df: pd.DataFrame, limit: int = 36) -> str:
+    """A plain-text table that lines up with Chinese characters (double-width) in a terminal."""
+    rows = [list(df.columns)] + [[_clip(str(v), limit) for v in r] for r in df.itertuples(index=False)]
+    widths = [max(_width(r[j]) for r in rows) for j in range(len(df.columns))]
+    lines = []
+    for i, r in enumerate(rows):
+        lines.append("  ".join(v + " " * (w - _width(v)) for v, w in zip(r, widths)).rstrip())
+        if i == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def write_problems_workbook(problems: pd.DataFrame, out: Path) -> Path:
+    """The problems as a workbook a liaison can act on: one row per problem, errors in red."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    from .templates import save_workbook
+
+    df = problems_for_display(problems)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = labels.PROBLEMS_SHEET
+    ws.append(list(df.columns))
+    for c in ws[1]:
+        c.font = Font(bold=True)
+        c.fill = PatternFill("solid", fgColor="DDEBF7")
+    fills = {labels.SEVERITY_LABELS["error"]: PatternFill("solid", fgColor="FFC7CE"),
+             labels.SEVERITY_LABELS["warning"]: PatternFill("solid", fgColor="FFEB9C")}
+    sev_col = len(df.columns)
+    for row in df.itertuples(index=False):
+        ws.append(list(row))
+        c = ws.cell(row=ws.max_row, column=sev_col)
+        if c.value in fills:
+            c.fill = fills[c.value]
+    for j, w in enumerate((40, 14, 8, 14, 28, 40, 36, 6), start=1):
+        ws.column_dimensions[chr(64 + j)].width = w
+    for row in ws.iter_rows(min_row=2):
+        for c in row:
+            c.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:{chr(64 + sev_col)}{max(ws.max_row, 1)}"
+    return save_workbook(wb, out)
+
+
+def validate_files(files: Iterable[Path], out: Path | None = None, raw_dir: Path | None = None) -> int:
+    """`ledger validate`: print every problem, write the problems workbook; 1 if any error, else 0.
+
+    The ledger and roster are loaded from raw_dir when they can be, so task ids and
+    department names are checked too; without them the files are still checked.
+    """
+    files = [Path(f) for f in files]
+    ledger = roster = None
+    raw_dir = Path(raw_dir) if raw_dir else config.raw_dir()
+    try:
+        from .roster import load_roster
+
+        roster = load_roster(raw_dir)
+    except Exception as exc:  # a missing or broken roster must not stop a liaison's check
+        print(f"(roster not loaded: {exc})", file=sys.stderr)
+    try:
+        from .ledger import load_ledger
+
+        ledger = load_ledger(raw_dir)
+    except Exception as exc:
+        print(f"(ledger not loaded: {exc})", file=sys.stderr)
+    subs = [read_submission(f, ledger, roster) for f in files]
+    problems = pd.concat([s.problems for s in subs], ignore_index=True) if subs else empty_table("problems")
+    n_err = int((problems["severity"] == "error").sum())
+    n_warn = int((problems["severity"] == "warning").sum())
+    if len(problems):
+        print(format_table(problems_for_display(problems)))
+    else:
+        print(labels.VALIDATE_NO_PROBLEMS)
+    print(labels.VALIDATE_SUMMARY.format(n_files=len(files), n_errors=n_err, n_warnings=n_warn))
+    out = Path(out) if out else Path.cwd() / f"{labels.PROBLEMS_SHEET}.xlsx"
+    print(write_problems_workbook(problems, out))
+    return 1 if n_err else 0

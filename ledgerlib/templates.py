@@ -1,0 +1,356 @@
+"""Write the monthly submission workbook each scored department fills in.
+
+One workbook per (department, month). Layout (1-based Excel rows; columns in the order
+of the header lists in `ledgerlib.labels`):
+
+* 任务进展 (`progress`): row 1 title; row 2 the cover block — labels in A2/C2/E2/G2
+  (填报单位, 报送月份, 填报人, 填报日期), values in B2/D2/F2/H2 (`COVER_CELLS`); row 3 a
+  note; row 4 the header (`HEADER_ROW["progress"]`); tasks from row 5
+  (`FIRST_DATA_ROW["progress"]`), one per task ordered by task_id. Columns A-I =
+  `labels.PROGRESS_HEADERS`: A-D (任务编号, 一级指标, 具体任务, 完成时限) pre-filled and
+  locked; E-I (进展状态, 完成日期, 本月进展, 佐证材料, 存在问题) plus F2/H2 unlocked. The
+  sheet is protected without a password (it guards against slips, not people).
+* 活动台账, 双公示, 信用归集, 共享记录, 联合奖惩成效: row 1 title, row 2 header, data
+  from row 3; `BLANK_ROWS` rows are pre-formatted (dates, drop-downs). Not protected.
+
+`SHEETS` holds each sheet's key, name, headers and field keys, so code that fills or
+reads a template never hard-codes a position. `save_workbook` writes byte-identical
+files for identical workbooks (fixed zip timestamps and document dates).
+"""
+from __future__ import annotations
+
+import io
+import math
+import re
+import unicodedata
+import zipfile
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from . import config, labels
+
+
+@dataclass(frozen=True)
+class SheetSpec:
+    """One submission sheet: its key, template name, headers and the field key of each."""
+
+    key: str
+    name: str
+    headers: tuple[str, ...]
+    fields: tuple[str, ...]
+    widths: tuple[int, ...]
+    date_fields: tuple[str, ...] = ()
+    int_fields: tuple[str, ...] = ()
+
+
+SHEETS: dict[str, SheetSpec] = {
+    s.key: s for s in (
+        SheetSpec("progress", labels.SHEET_PROGRESS, tuple(labels.PROGRESS_HEADERS),
+                  ("task_id", "indicator", "task", "deadline_text", "status", "completion_date",
+                   "progress_note", "evidence", "issues"),
+                  (10, 22, 60, 16, 12, 13, 40, 24, 24), date_fields=("completion_date",)),
+        SheetSpec("activities", labels.SHEET_ACTIVITIES, tuple(labels.ACTIVITY_HEADERS),
+                  ("date", "activity_type", "count", "note"), (13, 22, 8, 60),
+                  date_fields=("date",), int_fields=("count",)),
+        SheetSpec("publicity", labels.SHEET_PUBLICITY, tuple(labels.PUBLICITY_HEADERS),
+                  ("decision_no", "category", "decision_date", "publish_date"), (30, 12, 13, 13),
+                  date_fields=("decision_date", "publish_date")),
+        SheetSpec("collection", labels.SHEET_COLLECTION, tuple(labels.COLLECTION_HEADERS),
+                  ("field", "total_entities", "collected_entities"), (24, 14, 14),
+                  int_fields=("total_entities", "collected_entities")),
+        SheetSpec("shared_records", labels.SHEET_SHARED, tuple(labels.SHARED_HEADERS),
+                  ("record_id", *(f"indicator_{i}" for i in range(1, len(labels.SHARED_INDICATOR_HEADERS) + 1))),
+                  (12, 22, 24, 12, 14, 24, 13, 18, 13, 14, 16)),
+        SheetSpec("joint_cases", labels.SHEET_JOINT_CASES, tuple(labels.JOINT_CASE_HEADERS),
+                  ("subject", "measure", "executing_dept", "executed_on", "matter"), (28, 24, 16, 13, 50),
+                  date_fields=("executed_on",)),
+    )
+}
+
+#: Header row (1-based) of each sheet, and the first data row.
+HEADER_ROW: dict[str, int] = {k: (4 if k == "progress" else 2) for k in SHEETS}
+FIRST_DATA_ROW: dict[str, int] = {k: r + 1 for k, r in HEADER_ROW.items()}
+#: Cover block on 任务进展: field -> (label cell, value cell).
+COVER_CELLS: dict[str, tuple[str, str]] = {
+    "department": ("A2", "B2"), "month": ("C2", "D2"), "filled_by": ("E2", "F2"), "filled_on": ("G2", "H2"),
+}
+#: Pre-formatted empty rows on the free-form sheets.
+BLANK_ROWS = 100
+DATE_FORMAT = "yyyy-mm-dd"
+#: Progress fields a department fills in (unlocked); the others are pre-filled and locked.
+PROGRESS_INPUT_FIELDS = ("status", "completion_date", "progress_note", "evidence", "issues")
+
+_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+_LOCKED_FILL = PatternFill("solid", fgColor="F2F2F2")
+_THIN = Side(style="thin", color="A6A6A6")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_WRAP = Alignment(wrap_text=True, vertical="top")
+_UNLOCKED = Protection(locked=False)
+
+
+def column_letter(sheet_key: str, field: str) -> str:
+    """Excel column letter of a field in a template sheet (e.g. progress/status -> 'E')."""
+    return get_column_letter(SHEETS[sheet_key].fields.index(field) + 1)
+
+
+def _check_month(month: str) -> tuple[int, int]:
+    m = re.fullmatch(r"(\d{4})-(\d{2})", str(month))
+    if not m or not 1 <= int(m.group(2)) <= 12:
+        raise ValueError(f"month must be YYYY-MM, got {month!r}")
+    return int(m.group(1)), int(m.group(2))
+
+
+def _task_sort_key(task_id: str) -> tuple:
+    m = re.fullmatch(r"([A-Za-z]*)(\d+)(.*)", str(task_id))
+    return (m.group(1), int(m.group(2)), m.group(3)) if m else (str(task_id), 0, "")
+
+
+def department_tasks(department: str, ledger: pd.DataFrame, assignments: pd.DataFrame) -> pd.DataFrame:
+    """The department's scored tasks (task_id, indicator, task, deadline_text), ordered by task_id."""
+    ids = assignments.loc[assignments["department"] == department, "task_id"].drop_duplicates()
+    cols = ["task_id", "indicator", "task", "deadline_text"]
+    tasks = ledger.loc[ledger["task_id"].isin(set(ids)), cols].drop_duplicates("task_id")
+    order = sorted(tasks["task_id"], key=_task_sort_key)
+    return tasks.set_index("task_id").loc[order].reset_index()
+
+
+def _title(ws, text: str, ncols: int) -> None:
+    ws.cell(row=1, column=1, value=text).font = Font(bold=True, size=14)
+    ws.cell(row=1, column=1).alignment = Alignment(horizontal="center", vertical="center")
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=ncols)
+    ws.row_dimensions[1].height = 26
+
+
+def _header(ws, spec: SheetSpec, row: int) -> None:
+    for j, (text, width) in enumerate(zip(spec.headers, spec.widths), start=1):
+        c = ws.cell(row=row, column=j, value=text)
+        c.font = Font(bold=True)
+        c.fill = _HEADER_FILL
+        c.border = _BORDER
+        c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        ws.column_dimensions[get_column_letter(j)].width = width
+    ws.freeze_panes = f"A{row + 1}"
+
+
+def _list_validation(values: list[str]) -> DataValidation:
+    v = labels.TEMPLATE_VALIDATION
+    dv = DataValidation(type="list", formula1='"' + ",".join(values) + '"', allow_blank=True,
+                        showErrorMessage=True, errorTitle=v["list_title"], error=v["list_error"])
+    dv.showInputMessage = False
+    return dv
+
+
+def _date_validation() -> DataValidation:
+    v = labels.TEMPLATE_VALIDATION
+    # 36526 = 2000-01-01; "warning" style lets a person override, the reader still checks.
+    return DataValidation(type="date", operator="greaterThanOrEqual", formula1="36526", allow_blank=True,
+                          showErrorMessage=True, errorStyle="warning", errorTitle=v["date_title"],
+                          error=v["date_error"])
+
+
+def _int_validation() -> DataValidation:
+    v = labels.TEMPLATE_VALIDATION
+    return DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
+                          showErrorMessage=True, errorStyle="warning", errorTitle=v["int_title"],
+                          error=v["int_error"])
+
+
+def _progress_sheet(ws, department: str, month: str, city: str, tasks: pd.DataFrame) -> None:
+    spec = SHEETS["progress"]
+    year, mon = _check_month(month)
+    ncols = len(spec.headers)
+    _title(ws, labels.TEMPLATE_TITLE.format(city=city, sheet=spec.name, year=year, mon=mon), ncols)
+    values = {"department": department, "month": month, "filled_by": None, "filled_on": None}
+    for field, (label_cell, value_cell) in COVER_CELLS.items():
+        lc = ws[label_cell]
+        lc.value = labels.COVER_LABELS[field]
+        lc.font = Font(bold=True)
+        lc.alignment = Alignment(horizontal="right", vertical="center")
+        vc = ws[value_cell]
+        vc.value = values[field]
+        vc.border = _BORDER
+        vc.alignment = Alignment(horizontal="left", vertical="center")
+        if field in ("filled_by", "filled_on"):
+            vc.protection = _UNLOCKED
+        else:
+            vc.fill = _LOCKED_FILL
+    ws[COVER_CELLS["filled_on"][1]].number_format = DATE_FORMAT
+    ws[COVER_CELLS["month"][1]].number_format = "@"  # keep 2021-07 as text, not a date
+    ws.row_dimensions[2].height = 20
+    note = ws.cell(row=3, column=1, value=labels.TEMPLATE_NOTE_PROGRESS)
+    note.font = Font(italic=True, color="7F7F7F")
+    ws.merge_cells(start_row=3, start_column=1, end_row=3, end_column=ncols)
+
+    header_row, first = HEADER_ROW["progress"], FIRST_DATA_ROW["progress"]
+    _header(ws, spec, header_row)
+    for i, task in enumerate(tasks.itertuples(index=False)):
+        r = first + i
+        for j, field in enumerate(spec.fields, start=1):
+            c = ws.cell(row=r, column=j)
+            c.border = _BORDER
+            c.alignment = _WRAP
+            if field in PROGRESS_INPUT_FIELDS:
+                c.protection = _UNLOCKED
+                if field in spec.date_fields:
+                    c.number_format = DATE_FORMAT
+            else:
+                c.value = getattr(task, field)
+                c.fill = _LOCKED_FILL
+        ws.row_dimensions[r].height = _row_height(
+            [(getattr(task, f), w) for f, w in zip(spec.fields, spec.widths) if f not in PROGRESS_INPUT_FIELDS])
+    last = first + max(len(tasks), 1) - 1
+    status = _list_validation(list(labels.STATUS_LABELS.values()))
+    status.add(f"{column_letter('progress', 'status')}{first}:{column_letter('progress', 'status')}{last}")
+    dates = _date_validation()
+    dates.add(f"{column_letter('progress', 'completion_date')}{first}:"
+              f"{column_letter('progress', 'completion_date')}{last}")
+    dates.add(COVER_CELLS["filled_on"][1])
+    for dv in (status, dates):
+        ws.add_data_validation(dv)
+    # Liaisons may resize rows/columns; nothing else on this sheet changes without unprotecting.
+    ws.protection.sheet = True
+    ws.protection.formatColumns = False
+    ws.protection.formatRows = False
+    ws.print_title_rows = f"{header_row}:{header_row}"
+    _page_setup(ws)
+
+
+def _free_sheet(ws, spec: SheetSpec, month: str, city: str) -> None:
+    year, mon = _check_month(month)
+    _title(ws, labels.TEMPLATE_TITLE.format(city=city, sheet=spec.name, year=year, mon=mon), len(spec.headers))
+    header_row, first = HEADER_ROW[spec.key], FIRST_DATA_ROW[spec.key]
+    _header(ws, spec, header_row)
+    last = first + BLANK_ROWS - 1
+    for j, field in enumerate(spec.fields, start=1):
+        letter = get_column_letter(j)
+        for r in range(first, last + 1):
+            c = ws.cell(row=r, column=j)
+            c.border = _BORDER
+            if field in spec.date_fields:
+                c.number_format = DATE_FORMAT
+        rng = f"{letter}{first}:{letter}{last}"
+        dv = None
+        if field in spec.date_fields:
+            dv = _date_validation()
+        elif field in spec.int_fields:
+            dv = _int_validation()
+        elif field == "activity_type":
+            dv = _list_validation(list(labels.ACTIVITY_LABELS.values()))
+        elif field == "category":
+            dv = _list_validation(list(labels.PUBLICITY_CATEGORY_LABELS.values()))
+        if dv is not None:
+            dv.add(rng)
+            ws.add_data_validation(dv)
+    ws.print_title_rows = f"{header_row}:{header_row}"
+    _page_setup(ws)
+
+
+def _text_width(text: str) -> int:
+    """Display width in Excel's character units: CJK and full-width characters count two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _row_height(cells: list[tuple[object, int]]) -> float:
+    """A row height (points) that shows every wrapped cell in full.
+
+    Written explicitly because LibreOffice keeps the default height for rows of wrapped
+    text in a file that does not state one, and the text then overlaps the next row.
+    """
+    lines = 1
+    for value, width in cells:
+        if value is None:
+            continue
+        per_line = max(width - 1, 1)
+        lines = max(lines, sum(max(1, math.ceil(_text_width(part) / per_line))
+                               for part in str(value).split("\n")))
+    return 16.0 * lines + 2
+
+
+def _page_setup(ws) -> None:
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def build_workbook(department: str, month: str, ledger: pd.DataFrame, assignments: pd.DataFrame,
+                   city: str = config.DEFAULT_CITY) -> Workbook:
+    """The submission template of one department for one month (see the module docstring)."""
+    year, mon = _check_month(month)
+    tasks = department_tasks(department, ledger, assignments)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = SHEETS["progress"].name
+    _progress_sheet(ws, department, month, city, tasks)
+    for key, spec in SHEETS.items():
+        if key != "progress":
+            _free_sheet(wb.create_sheet(spec.name), spec, month, city)
+    wb.properties.title = f"{department} {month}"
+    wb.properties.creator = "ledgerlib"
+    wb.properties.created = datetime(year, mon, 1)
+    return wb
+
+
+def save_workbook(wb: Workbook, path: Path) -> Path:
+    """Save wb to path so that the same workbook always gives the same bytes.
+
+    openpyxl stamps the save time into docProps/core.xml and into each zip entry; both are
+    replaced by the workbook's `created` date (or 2000-01-01) and a fixed zip date.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    buf = io.BytesIO()
+    wb.save(buf)
+    stamp = (wb.properties.created or datetime(2000, 1, 1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    out = io.BytesIO()
+    with zipfile.ZipFile(buf) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                data = re.sub(rb"(<dcterms:(?:modified|created)[^>]*>)[^<]*(<)",
+                              rb"\g<1>" + stamp.encode() + rb"\g<2>", data)
+            zi = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            zi.compress_type = zipfile.ZIP_DEFLATED
+            zi.external_attr = 0o600 << 16
+            zout.writestr(zi, data)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(out.getvalue())
+    tmp.replace(path)
+    return path
+
+
+def write_templates(month: str, departments: list[str] | None = None, out_dir: Path = Path("templates"),
+                    raw_dir: Path | None = None, city: str = config.DEFAULT_CITY) -> list[Path]:
+    """Write `<out_dir>/<month>/<department>.xlsx` for every scored department (or the named ones).
+
+    Department names given on the command line may be aliases; they resolve through the
+    roster, and a name that resolves to no scored department raises ValueError.
+    """
+    from .ledger import assignments as make_assignments, load_ledger
+    from .roster import load_roster
+
+    _check_month(month)
+    raw_dir = Path(raw_dir) if raw_dir else config.raw_dir()
+    ledger = load_ledger(raw_dir)
+    roster = load_roster(raw_dir)
+    assigned = make_assignments(ledger, roster)
+    scored = sorted(set(assigned["department"]))
+    if departments:
+        chosen = []
+        for name in departments:
+            canonical = roster.resolve(name)
+            if canonical not in scored:
+                raise ValueError(f"{name!r} is not a scored department; known: {', '.join(scored)}")
+            chosen.append(canonical)
+        scored = sorted(set(chosen))
+    out = Path(out_dir) / month
+    return [save_workbook(build_workbook(d, month, ledger, assigned, city=city), out / f"{d}.xlsx")
+            for d in scored]

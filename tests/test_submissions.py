@@ -1,0 +1,464 @@
+"""Reading returned workbooks as Excel and WPS users leave them, and `ledger validate`.
+
+Every workbook here is a real .xlsx written under tmp_path: either the real template
+filled in the way Excel saves it (date cells, serial numbers, formulas with cached
+values), or built from scratch the way WPS users rework it (renamed and reordered sheets,
+title rows, blank rows and columns, full-width spaces, dates and numbers typed as text).
+"""
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from datetime import date, datetime
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from ledgerlib import labels, read_submission
+from ledgerlib.roster import Roster
+from ledgerlib.submissions import SCHEMAS, TABLE_KEYS, read_submissions, validate_files
+from ledgerlib.templates import COVER_CELLS, FIRST_DATA_ROW, SHEETS, build_workbook, column_letter
+
+LEDGER = pd.DataFrame({
+    "task_id": ["T01", "T02", "T10", "T15a", "T15b"],
+    "indicator": ["健全工作机制", "健全工作机制", "信用承诺", "信用承诺", "信用承诺"],
+    "sub_indicator": ["a", "a", "b", "b", "b"],
+    "task": ["每季度召开1次专题会议", "每月报送工作台账", "制定信用承诺制度", "制定承诺书", "公开承诺书"],
+    "deadline_text": ["持续推进", "每月", "2021年6月", "2020年4月", "持续推进"],
+})
+ASSIGNMENTS = pd.DataFrame({"task_id": ["T01", "T10", "T15a", "T15b", "T02"],
+                            "department": ["运管科", "运管科", "运管科", "运管科", "法规科"],
+                            "role": ["lead"] * 5})
+ROSTER = Roster(pd.DataFrame({
+    "department": ["运管科", "法规科"],
+    "aliases": ["运输管理科;局运管科", "局法规科;政策法规科"],
+    "kind": ["section", "section"],
+    "collectives": ["局相关科室", "局相关科室"],
+}))
+
+
+def problem_codes(sub) -> list[str]:
+    """Problem rows as their PROBLEM_LABELS keys (the table holds the Chinese text)."""
+    by_text = {v: k for k, v in labels.PROBLEM_LABELS.items()}
+    return [by_text[p] for p in sub.problems["problem"]]
+
+
+def problems_at(sub, cell: str, sheet: str | None = None) -> list[str]:
+    """Problem codes reported at one cell (of one sheet, when given)."""
+    by_text = {v: k for k, v in labels.PROBLEM_LABELS.items()}
+    mask = sub.problems["cell"] == cell
+    if sheet is not None:
+        mask &= sub.problems["sheet"] == sheet
+    return [by_text[p] for p in sub.problems.loc[mask, "problem"]]
+
+
+# --- workbooks written the way Excel saves the template --------------------------------
+
+def excel_template(department: str = "运管科", month: str = "2021-07"):
+    return build_workbook(department, month, LEDGER, ASSIGNMENTS)
+
+
+def put(wb, key: str, rows: list[dict]) -> None:
+    """Write rows (field -> value) into a template sheet from its first data row."""
+    ws = wb[SHEETS[key].name]
+    for i, row in enumerate(rows):
+        for field, value in row.items():
+            ws[f"{column_letter(key, field)}{FIRST_DATA_ROW[key] + i}"] = value
+
+
+def progress_cell(task_index: int, field: str) -> str:
+    return f"{column_letter('progress', field)}{FIRST_DATA_ROW['progress'] + task_index}"
+
+
+def set_cached_values(path: Path, part: str, values: dict[str, str]) -> None:
+    """Give formula cells the cached result Excel saves (openpyxl writes `<v />`)."""
+    with zipfile.ZipFile(path) as zin:
+        items = [(i, zin.read(i.filename)) for i in zin.infolist()]
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info, data in items:
+            if info.filename == part:
+                for ref, v in values.items():
+                    data, n = re.subn(rf'(<c r="{ref}"[^>]*><f>[^<]*</f>)<v\s*/>'.encode(),
+                                      rb"\g<1><v>" + v.encode() + rb"</v>", data)
+                    assert n == 1, ref
+            zout.writestr(info, data)
+    path.write_bytes(buf.getvalue())
+
+
+def filled_excel(tmp_path: Path, name: str = "运管科.xlsx") -> Path:
+    wb = excel_template()
+    ws = wb[labels.SHEET_PROGRESS]
+    ws[COVER_CELLS["filled_by"][1]] = "张三"
+    ws[COVER_CELLS["filled_on"][1]] = datetime(2021, 8, 3)
+    ws[progress_cell(0, "status")] = "已完成"
+    ws[progress_cell(0, "completion_date")] = date(2021, 7, 2)
+    ws[progress_cell(0, "progress_note")] = "召开专题会议1次"
+    ws[progress_cell(0, "evidence")] = "会议纪要"
+    ws[progress_cell(1, "status")] = "推进中"
+    ws[progress_cell(1, "progress_note")] = "起草制度"
+    ws[progress_cell(2, "status")] = "已完成"
+    ws[progress_cell(2, "completion_date")] = 44378  # a serial number typed into a date cell: 2021-07-01
+    ws[progress_cell(3, "status")] = "未启动"
+    ws[progress_cell(3, "issues")] = "等待省厅部署"
+    put(wb, "activities", [
+        {"date": date(2021, 7, 5), "activity_type": "专题会议", "count": 1, "note": "第三季度专题会"},
+        {"date": date(2021, 7, 20), "activity_type": "信用专题学习", "count": 2, "note": ""},
+    ])
+    put(wb, "publicity", [{"decision_no": "安交罚〔2021〕12号", "category": "行政处罚",
+                           "decision_date": date(2021, 7, 1), "publish_date": date(2021, 7, 6)}])
+    put(wb, "collection", [{"field": "道路运输", "total_entities": 1200, "collected_entities": 1000}])
+    put(wb, "shared_records", [
+        {"record_id": "R001", **{f"indicator_{i}": f"v{i}" for i in range(1, 7)}},
+        {"record_id": "R002", **{f"indicator_{i}": f"v{i}" for i in range(1, 11)}},
+    ])
+    put(wb, "joint_cases", [{"subject": "某运输公司", "measure": "限制参与招投标", "executing_dept": "运管科",
+                             "executed_on": date(2021, 7, 9), "matter": "失信联合惩戒"}])
+    path = tmp_path / name
+    wb.save(path)
+    return path
+
+
+def test_round_trip_template_fill_read(tmp_path):
+    sub = read_submission(filled_excel(tmp_path), LEDGER, ROSTER)
+    assert (sub.department, sub.month, sub.city) == ("运管科", "2021-07", "安阳市")
+    assert sub.cover["filled_by"] == "张三" and sub.cover["filled_on"] == pd.Timestamp(2021, 8, 3)
+    p = sub.progress.set_index("task_id")
+    assert list(p.index) == ["T01", "T10", "T15a", "T15b"]
+    assert list(p["status"]) == ["done", "in_progress", "done", "not_started"]
+    assert p.loc["T01", "completion_date"] == pd.Timestamp(2021, 7, 2)
+    assert p.loc["T15a", "completion_date"] == pd.Timestamp(2021, 7, 1)
+    assert pd.isna(p.loc["T10", "completion_date"])
+    assert p.loc["T01", "evidence"] == "会议纪要" and p.loc["T15b", "issues"] == "等待省厅部署"
+    assert list(sub.progress["row"]) == [FIRST_DATA_ROW["progress"] + i for i in range(4)]
+    assert list(sub.activities["activity_type"]) == ["special_meeting", "study_session"]
+    assert list(sub.activities["count"]) == [1, 2]
+    pub = sub.publicity.iloc[0]
+    assert (pub["decision_no"], pub["category"]) == ("安交罚〔2021〕12号", "penalty")
+    assert (pub["decision_date"], pub["publish_date"]) == (pd.Timestamp(2021, 7, 1), pd.Timestamp(2021, 7, 6))
+    assert sub.collection[["field", "total_entities", "collected_entities"]].values.tolist() == [["道路运输", 1200, 1000]]
+    sr = sub.shared_records
+    assert list(sr["record_id"]) == ["R001", "R002"]
+    assert list(sr["n_indicators"]) == [10, 10] and list(sr["n_filled"]) == [6, 10]
+    assert list(sr["filled_ratio"]) == [0.6, 1.0]
+    jc = sub.joint_cases.iloc[0]
+    assert (jc["subject"], jc["executed_on"]) == ("某运输公司", pd.Timestamp(2021, 7, 9))
+    assert sub.n_errors == 0 and sub.n_warnings == 0, sub.problems
+
+
+def test_tables_follow_the_data_contract(tmp_path):
+    sub = read_submission(filled_excel(tmp_path))
+    for key in (*TABLE_KEYS, "problems"):
+        df = getattr(sub, key)
+        assert list(df.columns) == list(SCHEMAS[key]), key
+    assert str(sub.progress["completion_date"].dtype) == "datetime64[us]"
+    assert str(sub.activities["count"].dtype) == "Int64"
+    assert set(sub.progress["city"]) == {"安阳市"}
+    # A file with nothing in a sheet still gives that table, empty, with the same columns.
+    empty = read_submission(_save(tmp_path / "blank.xlsx", excel_template()))
+    assert empty.activities.empty and list(empty.activities.columns) == list(SCHEMAS["activities"])
+
+
+def _save(path: Path, wb) -> Path:
+    wb.save(path)
+    return path
+
+
+def test_formulas_are_not_evaluated_but_cached_values_read_and_flagged(tmp_path):
+    wb = excel_template()
+    put(wb, "activities", [{"date": date(2021, 7, 5), "activity_type": "培训", "count": "=1+1"},
+                           {"date": date(2021, 7, 6), "activity_type": "约谈", "count": "=A1*0"}])
+    path = _save(tmp_path / "运管科.xlsx", wb)
+    count_col = column_letter("activities", "count")
+    first = FIRST_DATA_ROW["activities"]
+    # Sheet 2 is 活动台账; only the first formula gets a cached value, as if Excel saved it.
+    set_cached_values(path, "xl/worksheets/sheet2.xml", {f"{count_col}{first}": "7"})
+    sub = read_submission(path)
+    # 7 is what was saved; a formula engine would have given 2.
+    assert list(sub.activities["count"].astype("object")) == [7, pd.NA]
+    assert problems_at(sub, f"{count_col}{first}") == ["formula"]
+    assert "formula_no_value" in problems_at(sub, f"{count_col}{first + 1}")
+    assert set(sub.problems["severity"]) == {"warning"}
+
+
+def test_macros_are_never_run_but_the_data_is_read(tmp_path):
+    path = filled_excel(tmp_path)
+    xlsm = tmp_path / "运管科.xlsm"
+    with zipfile.ZipFile(path) as zin, zipfile.ZipFile(xlsm, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename == "[Content_Types].xml":
+                data = data.replace(b"</Types>", b'<Default Extension="bin" ContentType='
+                                    b'"application/vnd.ms-office.vbaProject"/></Types>')
+            zout.writestr(info, data)
+        zout.writestr("xl/vbaProject.bin", b"\x00Attribute VB_Name = \"Module1\"\x00Sub Auto_Open()\x00")
+    sub = read_submission(xlsm)
+    assert problem_codes(sub) == ["macros"]
+    assert len(sub.progress) == 4 and len(sub.activities) == 2
+
+
+# --- workbooks as WPS users rework them --------------------------------------------------
+
+def wps_workbook(path: Path, cover_department: str = "运输管理科", cover_month: str = "2021年7月") -> Path:
+    wb = openpyxl.Workbook()
+    acts = wb.active
+    acts.title = "Sheet1"  # 活动台账, renamed and moved first
+    acts["B1"] = "运管科信用活动统计表"
+    acts["B4"], acts["C4"], acts["D4"], acts["E4"] = "日　期", "活动\n类型", "数量（次）", "备注"
+    acts.append([])
+    acts["B6"], acts["C6"], acts["D6"], acts["E6"] = "2021.7.3", "专题会", "2", "党组会"
+    # row 7 blank
+    acts["B8"], acts["C8"], acts["D8"] = "2021年7月15日", "培训", "１"
+    acts["B9"], acts["C9"], acts["D9"] = "7/20", "信用专题学习", 1
+
+    prog = wb.create_sheet("进展")
+    prog["A1"] = "2021年7月工作台账"
+    prog["A2"] = f"填报单位：{cover_department}"
+    prog["D2"], prog["E2"] = "报送月份", cover_month
+    prog["G2"], prog["H2"] = "填报日期", "2021/8/4"
+    headers = ["任务\u3000编号", "一级指标", "具体任务", "完成时限", "进展\n状态", "完成时间", "本月工作进展", "佐证材料",
+               "存在问题"]
+    for j, h in enumerate(headers, start=1):
+        prog.cell(row=5, column=j, value=h)
+    prog.append(["T01", "", "", "", "完成", "2021/7/3", "已开会", "", ""])
+    prog.append(["t10", "", "", "", "进行中", "", "起草中", "", ""])
+    prog.append([None] * 9)
+    prog.append(["T15a", "", "", "", "已完成", "2021年6月3日", "", "", ""])
+    prog.append(["填报人：李四"])
+
+    pub = wb.create_sheet("公示")
+    pub["A3"], pub["B3"], pub["C3"], pub["D3"] = "文书号", "类别", "决定日期", "公示日期"
+    pub["A4"], pub["B4"], pub["C4"], pub["D4"] = "安交许〔2021〕5号", "许可", 44378, "2021-07-06"
+
+    col = wb.create_sheet("归集")
+    col.append(["业务领域", "市场主体总数", "已归集主体数"])
+    col.append(["道路运输", "1,200", "1000家"])
+    col.append(["水路运输", 80, 70])
+    col.append(["合计", 1280, 1070])
+
+    shared = wb.create_sheet("共享")
+    shared.append(["记录编号", "指标1", "指标2", "指标3", "指标4", "指标5"])
+    shared.append(["A-1", "x", "x", "x", None, None])
+    shared.append(["A-2", "x", "x", "x", "x", "x"])
+    wb.save(path)
+    return path
+
+
+def test_wps_workbook_is_read_by_headers_not_names(tmp_path):
+    sub = read_submission(wps_workbook(tmp_path / "运管科.xlsx"), LEDGER, ROSTER)
+    assert (sub.department, sub.month) == ("运管科", "2021-07")  # alias in the cover resolved
+    assert sub.cover["filled_by"] == "李四" and sub.cover["filled_on"] == pd.Timestamp(2021, 8, 4)
+    p = sub.progress
+    assert list(p["task_id"]) == ["T01", "T10", "T15a"]
+    assert list(p["status"]) == ["done", "in_progress", "done"]
+    assert list(p["completion_date"]) == [pd.Timestamp(2021, 7, 3), pd.NaT, pd.Timestamp(2021, 6, 3)]
+    assert list(p["row"]) == [6, 7, 9]
+    a = sub.activities
+    assert list(a["date"]) == [pd.Timestamp(2021, 7, 3), pd.Timestamp(2021, 7, 15), pd.Timestamp(2021, 7, 20)]
+    assert list(a["activity_type"]) == ["special_meeting", "training", "study_session"]
+    assert list(a["count"]) == [2, 1, 1] and list(a["note"]) == ["党组会", "", ""]
+    assert list(a["row"]) == [6, 8, 9]
+    assert sub.publicity[["category", "decision_date", "publish_date"]].values.tolist() == [
+        ["license", pd.Timestamp(2021, 7, 1), pd.Timestamp(2021, 7, 6)]]
+    # The totals row is not data.
+    assert sub.collection[["field", "total_entities", "collected_entities"]].values.tolist() == [
+        ["道路运输", 1200, 1000], ["水路运输", 80, 70]]
+    assert list(sub.shared_records["n_indicators"]) == [5, 5]
+    assert list(sub.shared_records["filled_ratio"]) == [0.6, 1.0]
+    # Only the year-less date is worth telling the liaison about.
+    assert problem_codes(sub) == ["date_ambiguous_year"]
+    assert sub.problems.iloc[0][["sheet", "cell", "field"]].tolist() == ["Sheet1", "B9", "date"]
+
+
+def test_a_bad_field_keeps_the_rest_of_its_row(tmp_path):
+    wb = excel_template()
+    ws = wb[labels.SHEET_PROGRESS]
+    ws[progress_cell(0, "status")] = "差不多了"
+    ws[progress_cell(0, "completion_date")] = "2021-07-05"
+    ws[progress_cell(0, "progress_note")] = "已开会"
+    ws[progress_cell(1, "status")] = "推进中"
+    ws[progress_cell(1, "completion_date")] = "下周"
+    put(wb, "activities", [{"date": "7月32日", "activity_type": "培训", "count": "很多", "note": "全员"}])
+    put(wb, "collection", [{"field": "道路运输", "total_entities": 100, "collected_entities": 120}])
+    sub = read_submission(_save(tmp_path / "运管科.xlsx", wb))
+    row0 = sub.progress.iloc[0]
+    assert (row0["task_id"], row0["status"], row0["completion_date"], row0["progress_note"]) == (
+        "T01", "", pd.Timestamp(2021, 7, 5), "已开会")
+    row1 = sub.progress.iloc[1]
+    assert row1["status"] == "in_progress" and pd.isna(row1["completion_date"])
+    assert problems_at(sub, progress_cell(0, "status")) == ["bad_status"]
+    assert problems_at(sub, progress_cell(1, "completion_date")) == ["bad_date"]
+    bad = sub.problems.loc[sub.problems["cell"] == progress_cell(0, "status")].iloc[0]
+    assert bad["value"] == "差不多了" and bad["field"] == "status" and bad["severity"] == "error"
+    assert bad["expected"] == labels.EXPECTED_LABELS["status"] and bad["sheet"] == labels.SHEET_PROGRESS
+    act = sub.activities.iloc[0]
+    assert act["activity_type"] == "training" and act["note"] == "全员"
+    assert pd.isna(act["date"]) and pd.isna(act["count"])
+    first = FIRST_DATA_ROW["activities"]
+    assert problems_at(sub, f"{column_letter('activities', 'count')}{first}", labels.SHEET_ACTIVITIES) == ["bad_number"]
+    assert problems_at(sub, f"{column_letter('activities', 'date')}{first}", labels.SHEET_ACTIVITIES) == ["bad_date"]
+    assert sub.collection.iloc[0]["collected_entities"] == 120
+    assert "collected_exceeds_total" in problem_codes(sub)
+
+
+def test_done_without_date_and_date_after_the_month_are_warnings(tmp_path):
+    wb = excel_template()
+    ws = wb[labels.SHEET_PROGRESS]
+    ws[progress_cell(0, "status")] = "已完成"
+    ws[progress_cell(1, "status")] = "已完成"
+    ws[progress_cell(1, "completion_date")] = date(2021, 9, 1)
+    sub = read_submission(_save(tmp_path / "运管科.xlsx", wb))
+    assert problems_at(sub, progress_cell(0, "completion_date")) == ["missing_value"]
+    assert problems_at(sub, progress_cell(1, "completion_date")) == ["date_after_month"]
+    assert sub.n_errors == 0
+
+
+# --- files that cannot be read -----------------------------------------------------------
+
+def _unreadable_files(tmp_path: Path) -> dict[str, Path]:
+    good = filled_excel(tmp_path, "good.xlsx").read_bytes()
+    files = {
+        "file_empty": b"",
+        "not_a_workbook": "任务编号,进展状态\nT01,已完成\n".encode("utf-8"),
+        "corrupt": good[: len(good) // 2],
+        "encrypted": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504 + "EncryptionInfo".encode("utf-16-le")
+                     + b"\x00" * 512,
+    }
+    zbuf = io.BytesIO()
+    with zipfile.ZipFile(zbuf, "w") as z:
+        z.writestr("readme.txt", "not a workbook")
+    files["zip_not_workbook"] = zbuf.getvalue()
+    out = {}
+    for name, data in files.items():
+        p = tmp_path / f"{name}.xlsx"
+        p.write_bytes(data)
+        out[name] = p
+    empty = tmp_path / "workbook_empty.xlsx"
+    openpyxl.Workbook().save(empty)
+    out["workbook_empty"] = empty
+    return out
+
+
+@pytest.mark.parametrize("kind, code", [
+    ("file_empty", "file_empty"), ("not_a_workbook", "not_a_workbook"), ("corrupt", "corrupt"),
+    ("encrypted", "encrypted"), ("zip_not_workbook", "not_a_workbook"), ("workbook_empty", "workbook_empty"),
+])
+def test_unreadable_file_gives_one_problem_row_not_an_exception(tmp_path, kind, code):
+    path = _unreadable_files(tmp_path)[kind]
+    sub = read_submission(path, LEDGER, ROSTER, base_dir=tmp_path)
+    assert problem_codes(sub) == [code]
+    assert sub.problems.iloc[0]["severity"] == "error" and sub.problems.iloc[0]["file"] == path.name
+    assert all(getattr(sub, k).empty for k in TABLE_KEYS)
+    assert not sub.readable or kind == "workbook_empty"
+
+
+def test_missing_file_is_a_problem_too(tmp_path):
+    sub = read_submission(tmp_path / "nope.xlsx")
+    assert problem_codes(sub) == ["not_a_workbook"]
+
+
+# --- department, month, city -------------------------------------------------------------
+
+def test_department_and_month_come_from_the_path_without_a_cover(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(labels.PROGRESS_HEADERS)
+    ws.append(["T01", "", "", "", "已完成", "2021-06-30"])
+    folder = tmp_path / "submissions" / "2021-06"
+    folder.mkdir(parents=True)
+    sub = read_submission(_save(folder / "局运管科.xlsx", wb), LEDGER, ROSTER, base_dir=tmp_path)
+    assert (sub.department, sub.month, sub.file) == ("运管科", "2021-06", "submissions/2021-06/局运管科.xlsx")
+    assert problem_codes(sub) == ["cover_missing"]
+    assert set(sub.progress["file"]) == {"submissions/2021-06/局运管科.xlsx"}
+
+
+def test_cover_and_path_disagreeing_is_reported_and_the_cover_wins(tmp_path):
+    folder = tmp_path / "2021-08"
+    folder.mkdir()
+    sub = read_submission(wps_workbook(folder / "法规科.xlsx"), LEDGER, ROSTER)
+    assert (sub.department, sub.month) == ("运管科", "2021-07")
+    codes = problem_codes(sub)
+    assert "department_mismatch" in codes and "month_mismatch" in codes
+    mm = sub.problems.loc[sub.problems["field"] == "month"].iloc[0]
+    assert (mm["sheet"], mm["cell"], mm["severity"]) == ("进展", "E2", "error")
+
+
+def test_unknown_department_and_task_are_reported_only_with_roster_and_ledger(tmp_path):
+    wb = excel_template("运管科")
+    wb[labels.SHEET_PROGRESS][COVER_CELLS["department"][1]] = "宣传科"
+    wb[labels.SHEET_PROGRESS][progress_cell(0, "task_id")] = "T99"
+    path = _save(tmp_path / "宣传科.xlsx", wb)
+    with_both = read_submission(path, LEDGER, ROSTER)
+    assert "department_unknown" in problem_codes(with_both) and "unknown_task" in problem_codes(with_both)
+    assert problems_at(with_both, COVER_CELLS["department"][1]) == ["department_unknown"]
+    without = read_submission(path)
+    assert without.department == "宣传科"
+    assert "department_unknown" not in problem_codes(without) and "unknown_task" not in problem_codes(without)
+    assert "T99" in set(without.progress["task_id"])  # kept, not dropped
+
+
+def test_city_comes_from_a_multi_city_path(tmp_path):
+    folder = tmp_path / "submissions" / "鹤壁市" / "2021-07"
+    folder.mkdir(parents=True)
+    path = filled_excel(folder)
+    assert read_submission(path).city == "鹤壁市"
+    assert read_submission(path, city="安阳市").city == "安阳市"
+    assert set(read_submission(path).problems["city"]) <= {"鹤壁市"}
+
+
+def test_batch_read_matches_single_reads(tmp_path):
+    (tmp_path / "wps").mkdir()
+    paths = [filled_excel(tmp_path), wps_workbook(tmp_path / "wps" / "运管科.xlsx"), tmp_path / "missing.xlsx"]
+    batch = read_submissions(paths, LEDGER, ROSTER)
+    singles = [read_submission(p, LEDGER, ROSTER) for p in paths]
+    for key in (*TABLE_KEYS, "problems"):
+        expected = pd.concat([getattr(s, key) for s in singles], ignore_index=True)
+        pd.testing.assert_frame_equal(batch.tables[key], expected, check_dtype=True)
+    assert list(batch.files["n_errors"]) == [s.n_errors for s in singles]
+    assert list(batch.files["readable"]) == [True, True, False]
+
+
+# --- ledger validate ---------------------------------------------------------------------
+
+def test_validate_prints_writes_and_exits_nonzero_on_errors(tmp_path, capsys):
+    good = filled_excel(tmp_path)
+    bad = tmp_path / "坏文件.xlsx"
+    bad.write_text("not a workbook")
+    out = tmp_path / "out" / "problems.xlsx"
+    assert validate_files([good, bad], out=out, raw_dir=tmp_path) == 1
+    printed = capsys.readouterr().out
+    assert labels.COLUMN_LABELS["problem"] in printed and labels.PROBLEM_LABELS["not_a_workbook"] in printed
+    ws = openpyxl.load_workbook(out)[labels.PROBLEMS_SHEET]
+    header = [c.value for c in ws[1]]
+    assert header[:8] == [labels.COLUMN_LABELS[k] for k in
+                          ("file", "sheet", "cell", "field", "value", "problem", "expected", "severity")]
+    assert ws["A1"].font.bold and ws.freeze_panes == "A2"
+    assert ws.max_row == 2  # one problem: the unreadable file
+    assert ws["H2"].value == labels.SEVERITY_LABELS["error"] and ws["H2"].fill.fgColor.rgb.endswith("FFC7CE")
+
+
+def test_validate_returns_zero_when_there_are_only_warnings(tmp_path, capsys):
+    wb = excel_template()
+    wb[labels.SHEET_PROGRESS][progress_cell(0, "status")] = "已完成"  # no date: a warning
+    path = _save(tmp_path / "运管科.xlsx", wb)
+    out = tmp_path / "p.xlsx"
+    assert validate_files([path], out=out, raw_dir=tmp_path) == 0
+    ws = openpyxl.load_workbook(out)[labels.PROBLEMS_SHEET]
+    fields = [ws.cell(row=r, column=4).value for r in range(2, ws.max_row + 1)]
+    assert labels.PROGRESS_HEADERS[5] in fields  # 完成日期, in Chinese for the liaison
+    assert "提示" in capsys.readouterr().out
+
+
+def test_a_resubmission_copy_suffix_is_not_part_of_the_department(tmp_path):
+    wb = openpyxl.Workbook()
+    wb.active.append(labels.PROGRESS_HEADERS)
+    wb.active.append(["T01", "", "", "", "推进中"])
+    folder = tmp_path / "2021-07"
+    folder.mkdir()
+    for name in ("运管科_v2.xlsx", "运管科(1).xlsx"):
+        sub = read_submission(_save(folder / name, wb), LEDGER, ROSTER)
+        assert (sub.department, sub.month) == ("运管科", "2021-07")
+        assert "department_unknown" not in problem_codes(sub)
