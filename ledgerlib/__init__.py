@@ -1,1 +1,14 @@
-"""credit-ledger: parse, validate and report on work ledgers (台账)."""
+"""credit-ledger: parse, validate and report on work ledgers (台账).
+
+The names most analysts need are importable from the package itself:
+`read_ledger`, `assignments`, `load_roster`, `read_submission`, `working_day_deadline`,
+`load_processed`.
+"""
+from .ledger import assignments, load_ledger, read_ledger
+from .roster import load_roster
+from .submissions import read_submission
+from .tables import load_processed
+from .workdays import working_day_deadline
+
+__all__ = ["assignments", "load_ledger", "load_processed", "load_roster", "read_ledger",
+           "read_submission", "working_day_deadline"]

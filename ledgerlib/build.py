@@ -44,7 +44,7 @@ class BuildResult:
 def ledger_problems(ledger_file: Path, ledger: pd.DataFrame, assigned: pd.DataFrame) -> pd.DataFrame:
     """Department names in the ledger that the roster does not know, as problem rows."""
     rows = []
-    for p in assigned.attrs.get("problems", pd.DataFrame()).itertuples(index=False):
+    for p in pd.DataFrame(assigned.attrs.get("problems", []), columns=["task_id", "role", "name", "problem"]).itertuples(index=False):
         src = ledger.loc[ledger["task_id"] == p.task_id, "source"].iloc[0]
         sheet, cell = (src.split("!")[1:3] + ["", ""])[:2] if "!" in src else ("", "")
         rows.append({"file": ledger_file.name, "sheet": sheet, "cell": cell.replace("D", "F", 1),

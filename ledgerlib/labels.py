@@ -433,7 +433,7 @@ REPORT_LABELS: dict[str, str] = {
     "none_overdue": "截至本月末，没有逾期未完成的任务。",
     "none_missing": "本月各部门均已按时报送。",
     "none_changes": "与上月相比，各项任务状态没有变化。",
-    "none_kpis": "本月没有可计算的重点指标数据。",
+    "none_kpis": "没有可计算的重点指标数据。",
     "none_obligations": "本季度没有可检查的周期性义务。",
     "no_submissions_note": "尚未收到任何报送材料，以下完成情况均按“未报送”计。",
     "ranking_note": "综合得分为各项比率（任务完成率、按时报送率、周期义务达标率、重点指标达标率）的平均值，缺项不计。",
@@ -447,3 +447,27 @@ REPORT_LABELS: dict[str, str] = {
 }
 # A row whose first cell is one of these is a totals row, not data.
 TOTAL_ROW_WORDS = {"合计", "总计", "小计"}
+
+
+# --- The monthly joint reward/punishment result list (casebook.py) -----------------------
+# Added by the casebook engineer; additive only.
+JOINT_LIST_TITLE = "{city}交通运输局联合奖惩成效清单（{year}年{mon}月）"
+#: Title when the list stacks several cities (the province's list).
+JOINT_LIST_TITLE_CITIES = "各市交通运输局联合奖惩成效清单（{year}年{mon}月）"
+JOINT_LIST_SHEET = "联合奖惩成效清单"
+JOINT_LIST_INCOMPLETE_SHEET = "待补充"
+JOINT_LIST_INCOMPLETE_TITLE = "待补充：以下记录缺少必填内容，未列入清单，请报送单位补充后重新报送（{year}年{mon}月）"
+#: File name (without suffix) of the list: reports/joint_list/<stem>.xlsx and .csv.
+JOINT_LIST_FILE = "联合奖惩成效清单_{month}"
+JOINT_LIST_NONE = "本月没有报送联合奖惩成效记录。"
+JOINT_LIST_NONE_INCOMPLETE = "本月所有记录均已填写完整。"
+#: Separators when one case was reported by several departments (报送单位) or with
+#: differing texts in the same field.
+JOINT_LIST_SEP_NAMES = "、"
+JOINT_LIST_SEP_TEXTS = "；"
+JOINT_LIST_SUMMARY = "联合奖惩成效清单 {month}：列入 {n_ready} 条（合并重复 {n_merged} 条），待补充 {n_incomplete} 条。"
+
+for _k, _v in {
+    "seq": "序号", "reporters": "报送单位", "row": "行号", "missing_fields": "缺少项",
+}.items():
+    COLUMN_LABELS.setdefault(_k, _v)

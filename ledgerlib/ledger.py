@@ -7,7 +7,7 @@ Two forms, one result (columns in docs/data-contract.md):
   into the deadline column, one cell holding two deadlines. Indicator labels are often
   printed on a middle row of their block, so the parser decides each unlabelled row by
   comparing its words with the labels above and below and *warns* wherever that choice is
-  uncertain (`df.attrs["warnings"]`);
+  uncertain (`parse_warnings(df)`);
 * the ledger workbook of record (`ledger_<year>.xlsx`), indicators as merged cells, and a
   说明 sheet recording every judgement made when it was built from the notice. The
   workbook is the source of truth.
@@ -289,7 +289,7 @@ def _assign_labels(printed: list[str | None], pages: list[int], texts: list[str]
 
 
 def parse_notice(source: str | Path, roster: Roster | None = None) -> pd.DataFrame:
-    """Read the notice text; `df.attrs['warnings']` lists every uncertain judgement."""
+    """Read the notice text; `parse_warnings(df)` lists every uncertain judgement."""
     text = Path(source).read_text(encoding="utf-8") if _is_path(source) else str(source)
     name = Path(source).name if _is_path(source) else "notice"
     roster = roster or load_roster()
@@ -359,7 +359,8 @@ def parse_notice(source: str | Path, roster: Roster | None = None) -> pd.DataFra
         it["indicator_no"], it["indicator"] = (lab if lab else (0, ""))
         it["sub_indicator"] = sub or ""
     df = _finish(items, plan_year, roster)
-    df.attrs["warnings"] = pd.DataFrame(warn, columns=["task_id", "field", "chosen", "candidates", "scores", "reason"])
+    # attrs hold plain records: pandas compares attrs when concatenating frames.
+    df.attrs["warnings"] = warn
     if warn:
         warnings.warn(f"{name}: {len(warn)} uncertain judgement(s) in the text form; "
                       "the ledger workbook is the source of truth (see df.attrs['warnings'])",
@@ -393,7 +394,7 @@ def _finish(items: list[dict], plan_year: int, roster: Roster) -> pd.DataFrame:
     df["due_date"] = pd.to_datetime(df["due_date"]).astype("datetime64[us]")
     df["indicator_no"] = df["indicator_no"].astype("int64")
     df["plan_year"] = df["plan_year"].astype("int64")
-    df.attrs["unknown_departments"] = pd.DataFrame(unknown, columns=["task_id", "name"])
+    df.attrs["unknown_departments"] = unknown
     return df
 
 
@@ -636,8 +637,14 @@ def assignments(ledger: pd.DataFrame, roster: Roster) -> pd.DataFrame:
     df = pd.DataFrame(list(rows.values()), columns=["task_id", "department", "role", "via", "kind"])
     df = df.sort_values(["task_id", "department"], key=lambda s: s.map(order) if s.name == "task_id" else s.map(dept_order),
                         kind="mergesort").reset_index(drop=True)
-    df.attrs["problems"] = pd.DataFrame(problems, columns=["task_id", "role", "name", "problem"])
+    df.attrs["problems"] = problems
     return df
+
+
+def parse_warnings(ledger: pd.DataFrame) -> pd.DataFrame:
+    """The text parser's uncertain judgements as a table (empty for the workbook form)."""
+    return pd.DataFrame(ledger.attrs.get("warnings", []),
+                        columns=["task_id", "field", "chosen", "candidates", "scores", "reason"])
 
 
 # --------------------------------------------------------------------------- building the workbook of record

@@ -1,0 +1,721 @@
+"""The ledger's own rules as metrics: pure functions from processed tables to tidy tables.
+
+Every metric is defined once, with the ledger words it comes from, in docs/metrics.md;
+each function's docstring names its section there. Inputs are the tables of
+docs/data-contract.md; every per-department figure is keyed by (city, department, ...)
+so a province can compare cities. Nothing here reads or writes files.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from fractions import Fraction
+
+import numpy as np
+import pandas as pd
+
+from . import config
+from .workdays import WorkCalendar, working_day_deadline
+
+#: `department` value of a city-wide total row (label: labels.TOTAL_LABELS).
+ALL_DEPARTMENTS = "all"
+
+DONE_STATUSES = ("done_on_time", "done_late", "done")
+
+# Activity obligations recognised in recurring ledger tasks: (activity_type, period, keywords).
+# A recurring task's period part (每月 / 每季度) is matched with the rule of the same period
+# whose keyword is in the task text; see docs/metrics.md "Quarterly obligations".
+OBLIGATION_RULES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("study_session", "quarterly", ("学习",)),
+    ("special_meeting", "quarterly", ("会议",)),
+    ("case_published", "quarterly", ("案例",)),
+    ("result_list_submitted", "monthly", ("成效清单",)),
+    ("dishonest_list_submitted", "monthly", ("失信",)),
+)
+
+_EMPTY = {
+    "progress": ["city", "department", "month", "task_id", "status", "completion_date",
+                 "progress_note", "evidence", "issues", "file", "row"],
+    "activities": ["city", "department", "month", "date", "activity_type", "count", "note",
+                   "file", "row"],
+    "publicity": ["city", "department", "month", "decision_no", "category", "decision_date",
+                  "publish_date", "file", "row"],
+    "collection": ["city", "department", "month", "field", "total_entities",
+                   "collected_entities", "file", "row"],
+    "shared_records": ["city", "department", "month", "record_id", "n_indicators", "n_filled",
+                       "filled_ratio", "file", "row"],
+    "submissions_log": ["city", "department", "month", "file", "received_at", "received_source",
+                        "checksum", "superseded", "n_errors", "n_warnings"],
+}
+
+
+# --------------------------------------------------------------------------- periods
+
+def month_str(month: object) -> str:
+    """'YYYY-MM' for a month given as text, Period or date."""
+    return str(pd.Period(str(month) if not isinstance(month, pd.Period) else month, "M"))
+
+
+def month_end(month: object) -> pd.Timestamp:
+    """The last day of a month (00:00), the as-of day of a monthly report."""
+    return pd.Period(month_str(month), "M").end_time.normalize()
+
+
+def months_through(month: object, start: object | None = None) -> list[str]:
+    """Months from `start` (default: January of the same year) to `month`, inclusive."""
+    end = pd.Period(month_str(month), "M")
+    first = pd.Period(month_str(start), "M") if start is not None else pd.Period(f"{end.year}-01", "M")
+    return [str(p) for p in pd.period_range(first, end, freq="M")]
+
+
+def quarter_str(quarter: object) -> str:
+    """'YYYYQn' for a quarter given as '2021Q2', '2021-Q2', a Period or a month in it."""
+    text = str(quarter).replace("-Q", "Q").replace("-q", "Q").upper()
+    try:
+        return str(pd.Period(text, "Q"))
+    except ValueError:
+        return str(pd.Period(month_str(quarter), "M").asfreq("Q"))
+
+
+def quarter_months(quarter: object) -> list[str]:
+    """The three 'YYYY-MM' months of a quarter."""
+    q = pd.Period(quarter_str(quarter), "Q")
+    return [str(p) for p in pd.period_range(q.asfreq("M", "start"), q.asfreq("M", "end"), freq="M")]
+
+
+# --------------------------------------------------------------------------- helpers
+
+def _table(df: pd.DataFrame | None, name: str) -> pd.DataFrame:
+    """The table, or an empty one with the contract's columns when absent."""
+    if df is None:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in _EMPTY[name]})
+    return df
+
+
+def _cities(cities: Sequence[str] | None, *frames: pd.DataFrame) -> list[str]:
+    if cities is not None:
+        return list(dict.fromkeys(cities))
+    found = sorted({c for f in frames if "city" in f for c in f["city"].dropna().astype(str)})
+    return found or [config.DEFAULT_CITY]
+
+
+def _dates(s: pd.Series) -> pd.Series:
+    """A datetime column as datetime64; text that is not a date becomes NaT (never raises)."""
+    if pd.api.types.is_datetime64_any_dtype(s.dtype):
+        return s
+    return pd.to_datetime(s, errors="coerce", format="mixed")
+
+
+def _text(s: pd.Series) -> pd.Series:
+    return s.astype(object).where(s.notna(), "").astype(str).str.strip()
+
+
+def _ratio(num: pd.Series | float, den: pd.Series | float) -> pd.Series:
+    """num/den as float, NaN where den is 0 (no denominator, no rate)."""
+    num = pd.Series(num, dtype="float64") if not isinstance(num, pd.Series) else num.astype("float64")
+    den = pd.Series(den, dtype="float64") if not isinstance(den, pd.Series) else den.astype("float64")
+    return (num / den.where(den > 0)).astype("float64")
+
+
+def _at_least(num: pd.Series, den: pd.Series, threshold: float) -> pd.Series:
+    """num/den >= threshold in exact integer arithmetic (3/5 passes 0.60), NA when den is 0."""
+    frac = Fraction(str(threshold)).limit_denominator(10_000)
+    n = num.astype("float64")
+    d = den.astype("float64")
+    ok = (n * frac.denominator >= frac.numerator * d)
+    return ok.astype("boolean").mask(~(d > 0))
+
+
+def _cross_cities(df: pd.DataFrame, cities: list[str]) -> pd.DataFrame:
+    return pd.DataFrame({"city": cities}).merge(df, how="cross")
+
+
+def _latest_month_rows(df: pd.DataFrame, month: str, keys: list[str]) -> pd.DataFrame:
+    """Rows of the latest reported month <= month for each key."""
+    df = df[df["month"].astype(str) <= month]
+    if df.empty:
+        return df
+    last = df.groupby(keys, dropna=False)["month"].transform("max")
+    return df[df["month"] == last]
+
+
+# --------------------------------------------------------------------------- assignment status
+
+def assignment_status(ledger: pd.DataFrame, assignments: pd.DataFrame,
+                      progress: pd.DataFrame | None, month: object,
+                      cities: Sequence[str] | None = None) -> pd.DataFrame:
+    """Each scored assignment's status as of the end of `month`, one row per (city, task, department).
+
+    Columns: city, month, task_id, department, role, indicator_no, indicator, deadline_kind,
+    due_date, reported_status, reported_month, completion_date, completion_inferred,
+    reported_this_month, due, done, done_on_time, on_track, status (a key of
+    labels.ASSIGNMENT_STATUS_LABELS). Rules: docs/metrics.md "Assignment status".
+    """
+    m = month_str(month)
+    end = month_end(m)
+    progress = _table(progress, "progress")
+    base = assignments[["task_id", "department", "role"]].reset_index(drop=True)
+    base["_order"] = np.arange(len(base))
+    base = base.merge(ledger[["task_id", "indicator_no", "indicator", "deadline_kind", "due_date"]],
+                      on="task_id", how="left")
+    base = _cross_cities(base, _cities(cities, progress))
+    keys = ["city", "task_id", "department"]
+
+    p = progress[progress["month"].astype(str) <= m].copy()
+    p["status"] = _text(p["status"])
+    p = p[p["status"] != ""]
+    p["month"] = p["month"].astype(str)
+    p = p.sort_values(["month", "row"] if "row" in p else ["month"], kind="mergesort")
+
+    latest = p.groupby(keys, sort=False).tail(1)[keys + ["status", "month"]]
+    latest = latest.rename(columns={"status": "reported_status", "month": "reported_month"})
+
+    done_rows = p[p["status"] == "done"]
+    first_done = done_rows.groupby(keys)["month"].min().rename("_first_done")
+    dated = done_rows[_dates(done_rows["completion_date"]).notna()]
+    stated = dated.groupby(keys, sort=False)["completion_date"].first().rename("_stated")
+
+    this = p[p["month"] == m].groupby(keys, sort=False).tail(1)
+    this = this.assign(_note=_text(this["progress_note"]))[keys + ["status", "_note"]]
+    this = this.rename(columns={"status": "_status_m"})
+
+    out = (base.merge(latest, on=keys, how="left")
+               .merge(first_done.reset_index(), on=keys, how="left")
+               .merge(stated.reset_index(), on=keys, how="left")
+               .merge(this, on=keys, how="left"))
+    out["month"] = m
+    is_date = out["deadline_kind"].eq("date") & out["due_date"].notna()
+    out["done"] = out["_first_done"].notna()
+    inferred_date = pd.to_datetime(out["_first_done"], format="%Y-%m", errors="coerce").dt.to_period("M").dt.end_time.dt.normalize()
+    completion = _dates(out["_stated"])
+    out["completion_inferred"] = out["done"] & completion.isna()
+    out["completion_date"] = completion.where(completion.notna(), inferred_date.where(out["done"]))
+    out["completion_date"] = out["completion_date"].astype("datetime64[us]")
+    out["due"] = is_date & (pd.to_datetime(out["due_date"]) <= end)
+    on_time = out["completion_date"] <= pd.to_datetime(out["due_date"])
+    out["done_on_time"] = on_time.astype("boolean").where(is_date & out["done"], pd.NA)
+    out["reported_this_month"] = out["_status_m"].notna()
+    ongoing = out["deadline_kind"].eq("ongoing") & out["reported_status"].ne("not_applicable")
+    on_track = out["_status_m"].isin(["in_progress", "done"]) & out["_note"].fillna("").ne("")
+    out["on_track"] = on_track.astype("boolean").where(ongoing, pd.NA)
+    out["status"] = _derive_status(out, is_date)
+
+    cols = ["city", "month", "task_id", "department", "role", "indicator_no", "indicator",
+            "deadline_kind", "due_date", "reported_status", "reported_month", "completion_date",
+            "completion_inferred", "reported_this_month", "due", "done", "done_on_time",
+            "on_track", "status"]
+    out = out.sort_values(["city", "_order"], kind="mergesort")
+    return out[cols].reset_index(drop=True)
+
+
+def _derive_status(out: pd.DataFrame, is_date: pd.Series) -> pd.Series:
+    """One status key per row, in the precedence written in docs/metrics.md."""
+    reported = out["reported_status"].fillna("")
+    conditions = [
+        out["done"] & is_date & out["done_on_time"].fillna(False).astype(bool),
+        out["done"] & is_date,
+        out["done"],
+        reported.eq("not_applicable"),
+        out["due"],
+        reported.eq("in_progress"),
+        reported.eq("not_started"),
+    ]
+    choices = ["done_on_time", "done_late", "done", "not_applicable", "overdue", "in_progress",
+               "not_started"]
+    return pd.Series(np.select(conditions, choices, default="no_report"), index=out.index, dtype="str")
+
+
+def _group_keys(by: str | Sequence[str] | None) -> list[str]:
+    if by is None or by == "overall":
+        return ["city"]
+    if by == "indicator":
+        return ["city", "indicator_no", "indicator"]
+    if by == "department":
+        return ["city", "department"]
+    cols = [by] if isinstance(by, str) else list(by)
+    return cols if "city" in cols else ["city", *cols]
+
+
+def completion_rates(status: pd.DataFrame, by: str | Sequence[str] | None = None) -> pd.DataFrame:
+    """Completion by city (by=None), indicator, department, or any status columns.
+
+    Columns: the group keys, n_assignments, n_not_applicable, n_done, done_rate, n_due,
+    n_done_on_time, on_time_rate, n_overdue, n_ongoing, n_on_track, on_track_rate.
+    Rates are in [0, 1], NaN when their denominator is 0. docs/metrics.md "Completion rates".
+    """
+    keys = _group_keys(by)
+    s = status.copy()
+    applicable = s["status"].ne("not_applicable")
+    s["n_assignments"] = applicable.astype(int)
+    s["n_not_applicable"] = (~applicable).astype(int)
+    s["n_done"] = (applicable & s["done"].astype(bool)).astype(int)
+    due = applicable & s["due"].astype(bool)
+    s["n_due"] = due.astype(int)
+    s["n_done_on_time"] = (due & s["done_on_time"].fillna(False).astype(bool)).astype(int)
+    s["n_overdue"] = s["status"].eq("overdue").astype(int)
+    s["n_ongoing"] = s["on_track"].notna().astype(int)
+    s["n_on_track"] = s["on_track"].fillna(False).astype(bool).astype(int)
+    counts = ["n_assignments", "n_not_applicable", "n_done", "n_due", "n_done_on_time",
+              "n_overdue", "n_ongoing", "n_on_track"]
+    g = s.groupby(keys, sort=False, dropna=False)[counts].sum().reset_index()
+    g["done_rate"] = _ratio(g["n_done"], g["n_assignments"])
+    g["on_time_rate"] = _ratio(g["n_done_on_time"], g["n_due"])
+    g["on_track_rate"] = _ratio(g["n_on_track"], g["n_ongoing"])
+    cols = keys + ["n_assignments", "n_not_applicable", "n_done", "done_rate", "n_due",
+                   "n_done_on_time", "on_time_rate", "n_overdue", "n_ongoing", "n_on_track",
+                   "on_track_rate"]
+    return g.sort_values(keys, kind="mergesort").reset_index(drop=True)[cols]
+
+
+def overdue(status: pd.DataFrame) -> pd.DataFrame:
+    """Assignments overdue as of the status month, with days overdue at the month's end.
+
+    Columns: city, department, task_id, indicator, due_date, days_overdue, reported_status,
+    reported_month. docs/metrics.md "Overdue list".
+    """
+    o = status[status["status"] == "overdue"].copy()
+    ends = o["month"].map(month_end)
+    o["days_overdue"] = (pd.to_datetime(ends) - pd.to_datetime(o["due_date"])).dt.days.astype("int64")
+    cols = ["city", "department", "task_id", "indicator", "due_date", "days_overdue",
+            "reported_status", "reported_month"]
+    return o.sort_values(["city", "department", "due_date", "task_id"], kind="mergesort")[cols] \
+            .reset_index(drop=True)
+
+
+def on_track(status: pd.DataFrame) -> pd.DataFrame:
+    """Ongoing assignments and whether each reported progress in the status month.
+
+    Columns: city, department, task_id, indicator, on_track, reported_this_month,
+    reported_status. docs/metrics.md "Ongoing tasks on track".
+    """
+    o = status[status["on_track"].notna()]
+    cols = ["city", "department", "task_id", "indicator", "on_track", "reported_this_month",
+            "reported_status"]
+    return o[cols].reset_index(drop=True)
+
+
+def changes_since(prev_status: pd.DataFrame, cur_status: pd.DataFrame) -> pd.DataFrame:
+    """What changed between two assignment_status results (e.g. last month and this month).
+
+    Columns: city, task_id, department, indicator, status_before, status_after, change
+    (a key of labels.CHANGE_LABELS). Unchanged assignments are left out.
+    docs/metrics.md "Changes since last month".
+    """
+    keys = ["city", "task_id", "department"]
+    a = prev_status[keys + ["indicator", "status"]].rename(columns={"status": "status_before",
+                                                                     "indicator": "_ind_b"})
+    b = cur_status[keys + ["indicator", "status"]].rename(columns={"status": "status_after"})
+    b["_order"] = np.arange(len(b))
+    m = a.merge(b, on=keys, how="outer", sort=False)
+    m["indicator"] = m["indicator"].where(m["indicator"].notna(), m["_ind_b"])
+    m = m[m["status_before"].fillna("") != m["status_after"].fillna("")].copy()
+    before_done = m["status_before"].isin(DONE_STATUSES)
+    after_done = m["status_after"].isin(DONE_STATUSES)
+    m["change"] = np.select(
+        [m["status_before"].isna(), m["status_after"].isna(), after_done & ~before_done,
+         m["status_after"].eq("overdue")],
+        ["added", "removed", "newly_done", "newly_overdue"], default="status_changed")
+    rank = {k: i for i, k in enumerate(["newly_done", "newly_overdue", "status_changed", "added",
+                                        "removed"])}
+    m["_rank"] = m["change"].map(rank)
+    m = m.sort_values(["city", "_rank", "_order", "task_id", "department"], kind="mergesort")
+    cols = keys + ["indicator", "status_before", "status_after", "change"]
+    return m[cols].reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- submissions
+
+def submission_due(month: object, due_day: int = config.SUBMISSION_DUE_DAY) -> pd.Timestamp:
+    """The day by which month's return is on time: `due_day` of the next month (whole day)."""
+    nxt = pd.Period(month_str(month), "M") + 1
+    return nxt.start_time.normalize() + pd.Timedelta(days=due_day - 1)
+
+
+def submission_compliance(assignments: pd.DataFrame, submissions_log: pd.DataFrame | None,
+                          months: Iterable[object] | object, cities: Sequence[str] | None = None,
+                          *, due_day: int = config.SUBMISSION_DUE_DAY,
+                          as_of: object | None = None) -> pd.DataFrame:
+    """On time / late / missing for each (city, scored department, month).
+
+    A month counts as received at its first receipt (the earliest received_at over all its
+    files); a month none of whose files is current is missing. With `as_of`, a month whose
+    due day has not ended by then and has no file is `pending`, not missing. Columns: city,
+    department, month, due_date, received_at, current_file, n_files, status (a key of
+    labels.SUBMISSION_STATUS_LABELS), days_late. docs/metrics.md "Submission compliance".
+    """
+    month_list = [month_str(months)] if isinstance(months, (str, pd.Period)) else \
+        [month_str(x) for x in months]
+    log = _table(submissions_log, "submissions_log").copy()
+    log["month"] = log["month"].astype(str)
+    log["received_at"] = _dates(log["received_at"])
+    log["_current"] = ~log["superseded"].astype("boolean").fillna(False).astype(bool)
+
+    depts = assignments[["department"]].drop_duplicates().reset_index(drop=True)
+    depts["_order"] = np.arange(len(depts))
+    grid = _cross_cities(depts.merge(pd.DataFrame({"month": month_list}), how="cross"),
+                         _cities(cities, log))
+    keys = ["city", "department", "month"]
+    log = log.sort_values(["received_at", "file"], kind="mergesort", na_position="last")
+    agg = log.groupby(keys, sort=False).agg(
+        received_at=("received_at", "min"), n_files=("file", "size"), n_current=("_current", "sum"))
+    current = log[log["_current"]].groupby(keys, sort=False)["file"].last().rename("current_file")
+    out = grid.merge(agg.reset_index(), on=keys, how="left").merge(current.reset_index(), on=keys, how="left")
+    out["n_files"] = out["n_files"].fillna(0).astype("int64")
+    out["due_date"] = out["month"].map(lambda x: submission_due(x, due_day)).astype("datetime64[us]")
+    deadline = out["due_date"] + pd.Timedelta(days=1)  # end of the due day
+    present = out["n_current"].fillna(0) > 0
+    late = out["received_at"] >= deadline
+    pending = pd.Series(False, index=out.index)
+    if as_of is not None:
+        pending = ~present & (pd.Timestamp(as_of) < deadline)
+    out["status"] = np.select(
+        [pending, ~present, out["received_at"].isna(), late],
+        ["pending", "missing", "unknown", "late"], default="on_time")
+    days = (out["received_at"].dt.normalize() - out["due_date"]).dt.days
+    out["days_late"] = days.where(out["status"] == "late").astype("Int64")
+    out["received_at"] = out["received_at"].where(present)
+    out = out.sort_values(["city", "_order", "month"], kind="mergesort")
+    cols = ["city", "department", "month", "due_date", "received_at", "current_file", "n_files",
+            "status", "days_late"]
+    return out[cols].reset_index(drop=True)
+
+
+def compliance_summary(compliance: pd.DataFrame,
+                       by: Sequence[str] = ("city", "department")) -> pd.DataFrame:
+    """Counts of on_time / late / missing / unknown / pending and on_time_rate per group.
+
+    on_time_rate = on_time / (on_time + late + missing + unknown): pending months are not
+    yet due. docs/metrics.md "Submission compliance".
+    """
+    keys = list(by)
+    kinds = ["on_time", "late", "missing", "unknown", "pending"]
+    c = compliance.assign(**{f"n_{k}": compliance["status"].eq(k).astype(int) for k in kinds})
+    g = c.groupby(keys, sort=False)[[f"n_{k}" for k in kinds]].sum().reset_index()
+    g["on_time_rate"] = _ratio(g["n_on_time"], g[["n_on_time", "n_late", "n_missing", "n_unknown"]].sum(axis=1))
+    return g
+
+
+# --------------------------------------------------------------------------- quarterly obligations
+
+def obligations(ledger: pd.DataFrame, assignments: pd.DataFrame) -> pd.DataFrame:
+    """Recurring activity obligations read from the ledger, one row per (obligation, department).
+
+    A ledger row whose recurrence is not `none` gives one obligation per period part
+    (monthly / quarterly) whose rule keyword (OBLIGATION_RULES) is in its task or deadline
+    text; `required` is the matching min_per_period (1 when blank). The departments are the
+    task's assignments; `accountable` marks its leads (its responsible departments when it
+    has no lead). Columns: task_id, activity_type, frequency, required, department, role,
+    accountable. docs/metrics.md "Quarterly obligations".
+    """
+    rows = []
+    for rec in ledger.itertuples(index=False):
+        recurrence = str(rec.recurrence or "none")
+        if recurrence in ("none", "", "nan"):
+            continue
+        text = f"{rec.task} {rec.deadline_text}"
+        parts = recurrence.split(";")
+        mins = str(rec.min_per_period or "").split(";")
+        for i, part in enumerate(parts):
+            try:
+                required = int(mins[i])
+            except (IndexError, ValueError):
+                required = 1
+            for activity, period, words in OBLIGATION_RULES:
+                if period == part.strip() and any(w in text for w in words):
+                    rows.append({"task_id": rec.task_id, "activity_type": activity,
+                                 "frequency": period, "required": required})
+    obl = pd.DataFrame(rows, columns=["task_id", "activity_type", "frequency", "required"])
+    a = assignments[["task_id", "department", "role"]]
+    out = obl.merge(a, on="task_id", how="left")
+    has_lead = out.groupby(["task_id", "activity_type"])["role"].transform(lambda r: (r == "lead").any())
+    out["accountable"] = np.where(has_lead, out["role"].eq("lead"), out["role"].eq("responsible"))
+    out["required"] = out["required"].astype("int64")
+    return out.reset_index(drop=True)
+
+
+def _activity_period_month(activities: pd.DataFrame) -> pd.Series:
+    """The month an activity counts in: its own date when readable, else its report month."""
+    date = _dates(activities["date"])
+    own = date.dt.strftime("%Y-%m")
+    return own.where(date.notna(), activities["month"].astype(str))
+
+
+def quarterly_obligations(ledger: pd.DataFrame, assignments: pd.DataFrame,
+                          activities: pd.DataFrame | None, quarter: object,
+                          cities: Sequence[str] | None = None) -> pd.DataFrame:
+    """Each recurring obligation per city and period (month or quarter) of `quarter`: met or not.
+
+    Columns: city, quarter, task_id, activity_type, frequency, period, required, count, met,
+    accountable (`;`-joined), reported_by (`;`-joined departments that reported it).
+    docs/metrics.md "Quarterly obligations".
+    """
+    q = quarter_str(quarter)
+    months = quarter_months(q)
+    acts = _table(activities, "activities").copy()
+    city_list = _cities(cities, acts)
+    obl = obligations(ledger, assignments)
+    acts["_month"] = _activity_period_month(acts)
+    acts = acts[acts["_month"].isin(months)]
+    # A row is at least one occurrence; its count says how many.
+    cnt = pd.to_numeric(acts["count"], errors="coerce")
+    acts["_n"] = cnt.where(cnt.notna(), 1).clip(lower=0)
+
+    heads = obl.drop_duplicates(["task_id", "activity_type"])[["task_id", "activity_type",
+                                                                "frequency", "required"]]
+    accountable = (obl[obl["accountable"]].groupby(["task_id", "activity_type"], sort=False)["department"]
+                   .agg(";".join).rename("accountable"))
+    heads = heads.merge(accountable.reset_index(), on=["task_id", "activity_type"], how="left")
+    periods = pd.DataFrame({"frequency": ["monthly"] * 3 + ["quarterly"], "period": months + [q]})
+    grid = _cross_cities(heads.merge(periods, on="frequency"), city_list)
+    grid["quarter"] = q
+
+    # Which activity rows count: reported by a department assigned to the task.
+    rel = acts.merge(obl[["task_id", "activity_type", "frequency", "department"]],
+                     on=["activity_type", "department"])
+    rel["period"] = np.where(rel["frequency"] == "quarterly", q, rel["_month"])
+    keys = ["city", "task_id", "activity_type", "period"]
+    counted = rel.groupby(keys, sort=False)["_n"].sum().rename("count")
+    who = (rel[rel["_n"] > 0].groupby(keys, sort=False)["department"]
+           .agg(lambda d: ";".join(dict.fromkeys(d))).rename("reported_by"))
+    out = grid.merge(counted.reset_index(), on=keys, how="left").merge(who.reset_index(), on=keys, how="left")
+    out["count"] = out["count"].fillna(0).astype("int64")
+    out["met"] = out["count"] >= out["required"]
+    out["reported_by"] = out["reported_by"].fillna("")
+    out["accountable"] = out["accountable"].fillna("")
+    cols = ["city", "quarter", "task_id", "activity_type", "frequency", "period", "required",
+            "count", "met", "accountable", "reported_by"]
+    return out.sort_values(["city", "task_id", "activity_type", "period"], kind="mergesort")[cols] \
+              .reset_index(drop=True)
+
+
+def obligation_matrix(quarterly: pd.DataFrame) -> pd.DataFrame:
+    """Accountable department x obligation for the quarter: met only when every period was met.
+
+    Columns: city, department, task_id, activity_type, n_periods, n_met, met. Pivot on
+    activity_type for the report's matrix. docs/metrics.md "Quarterly obligations".
+    """
+    q = quarterly.assign(department=quarterly["accountable"].str.split(";")).explode("department")
+    q = q[q["department"].fillna("") != ""]
+    g = q.groupby(["city", "department", "task_id", "activity_type"], sort=False).agg(
+        n_periods=("met", "size"), n_met=("met", "sum")).reset_index()
+    g["n_met"] = g["n_met"].astype("int64")
+    g["met"] = g["n_met"] == g["n_periods"]
+    return g.sort_values(["city", "department", "task_id", "activity_type"], kind="mergesort") \
+            .reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- KPIs
+
+def collection_coverage(collection: pd.DataFrame | None, month: object,
+                        by: str = "department",
+                        threshold: float = config.COLLECTION_THRESHOLD) -> pd.DataFrame:
+    """Credit-information collection coverage from each field's latest figures up to `month`.
+
+    by="department" (city, department) or "field" (city, department, field). Columns: keys,
+    as_of_month (latest month used), total_entities, collected_entities, rate, passed
+    (rate >= threshold, inclusive, exact). docs/metrics.md "Collection coverage".
+    """
+    m = month_str(month)
+    c = _table(collection, "collection").copy()
+    c["month"] = c["month"].astype(str)
+    c["total_entities"] = pd.to_numeric(c["total_entities"], errors="coerce")
+    c["collected_entities"] = pd.to_numeric(c["collected_entities"], errors="coerce")
+    c = c[c["total_entities"].notna() & c["collected_entities"].notna() & (c["total_entities"] >= 0)]
+    c = _latest_month_rows(c, m, ["city", "department", "field"])
+    # A count above the total is a validation problem; the metric counts at most the total.
+    c = c.assign(collected_entities=np.minimum(c["collected_entities"].clip(lower=0), c["total_entities"]))
+    keys = ["city", "department"] + (["field"] if by == "field" else [])
+    g = c.groupby(keys, sort=True).agg(as_of_month=("month", "max"),
+                                       total_entities=("total_entities", "sum"),
+                                       collected_entities=("collected_entities", "sum")).reset_index()
+    return _coverage_rates(g, threshold)
+
+
+def _coverage_rates(g: pd.DataFrame, threshold: float) -> pd.DataFrame:
+    g["total_entities"] = g["total_entities"].astype("int64")
+    g["collected_entities"] = g["collected_entities"].astype("int64")
+    g["rate"] = _ratio(g["collected_entities"], g["total_entities"])
+    g["passed"] = _at_least(g["collected_entities"], g["total_entities"], threshold)
+    return g
+
+
+def shared_record_quality(shared_records: pd.DataFrame | None, month: object,
+                          cumulative: bool = False,
+                          threshold: float = config.SHARED_RECORD_THRESHOLD) -> pd.DataFrame:
+    """Share of qualified shared records (>= 60% of indicators non-empty, inclusive, exact).
+
+    Records of `month` (or, cumulative, the latest report of each record up to `month`).
+    Columns: city, department, n_records, n_qualified, rate. docs/metrics.md "Shared-record
+    qualification".
+    """
+    r = _qualified_records(shared_records, month, cumulative, threshold)
+    g = r.groupby(["city", "department"], sort=True).agg(
+        n_records=("qualified", "size"), n_qualified=("qualified", "sum")).reset_index()
+    g["n_qualified"] = g["n_qualified"].astype("int64")
+    g["rate"] = _ratio(g["n_qualified"], g["n_records"])
+    return g
+
+
+def _qualified_records(shared_records: pd.DataFrame | None, month: object, cumulative: bool,
+                       threshold: float) -> pd.DataFrame:
+    m = month_str(month)
+    r = _table(shared_records, "shared_records").copy()
+    r["month"] = r["month"].astype(str)
+    r = r[r["month"] <= m] if cumulative else r[r["month"] == m]
+    if cumulative:
+        r = r.sort_values("month", kind="mergesort").drop_duplicates(
+            ["city", "department", "record_id"], keep="last")
+    n_ind = pd.to_numeric(r["n_indicators"], errors="coerce")
+    n_fill = pd.to_numeric(r["n_filled"], errors="coerce")
+    # A record without indicators cannot be judged; it is left out.
+    r = r[n_ind > 0].assign(n_indicators=n_ind[n_ind > 0], n_filled=n_fill[n_ind > 0].fillna(0))
+    r["qualified"] = _at_least(r["n_filled"], r["n_indicators"], threshold).fillna(False).astype(bool)
+    return r
+
+
+def publicity_timeliness_detail(publicity: pd.DataFrame | None, month: object,
+                                cumulative: bool = False,
+                                n_days: int = config.PUBLICITY_WORKING_DAYS,
+                                calendar: WorkCalendar | None = None) -> pd.DataFrame:
+    """Each 双公示 decision with its deadline and verdict.
+
+    verdict: on_time (published by the deadline), late (published after it, or unpublished
+    once it has passed by the month's end), pending (unpublished, deadline still ahead),
+    unreadable (no decision date, or a year the calendar does not know).
+    docs/metrics.md "双公示 timeliness".
+    """
+    m = month_str(month)
+    p = _table(publicity, "publicity").copy()
+    p["month"] = p["month"].astype(str)
+    p = p[p["month"] <= m] if cumulative else p[p["month"] == m]
+    if cumulative:
+        p = p.sort_values("month", kind="mergesort").drop_duplicates(
+            ["city", "department", "decision_no"], keep="last")
+    decided = _dates(p["decision_date"])
+    published = _dates(p["publish_date"])
+    deadline = working_day_deadline(decided, n_days, calendar=calendar, errors="coerce")
+    end = month_end(m)
+    p = p.assign(deadline=deadline)
+    p["verdict"] = np.select(
+        [deadline.isna(), published.notna() & (published <= deadline), published.notna(),
+         deadline < end],
+        ["unreadable", "on_time", "late", "late"], default="pending")
+    return p.reset_index(drop=True)
+
+
+def publicity_timeliness(publicity: pd.DataFrame | None, month: object, cumulative: bool = False,
+                         n_days: int = config.PUBLICITY_WORKING_DAYS,
+                         calendar: WorkCalendar | None = None) -> pd.DataFrame:
+    """双公示 7-working-day rate per (city, department).
+
+    Columns: city, department, n_decisions, n_on_time, n_late, n_pending, n_unreadable, rate
+    (on_time / (on_time + late)), passed (no late decision: 无…迟报现象).
+    docs/metrics.md "双公示 timeliness".
+    """
+    d = publicity_timeliness_detail(publicity, month, cumulative, n_days, calendar)
+    kinds = ["on_time", "late", "pending", "unreadable"]
+    d = d.assign(**{f"n_{k}": d["verdict"].eq(k).astype(int) for k in kinds})
+    g = d.groupby(["city", "department"], sort=True).agg(
+        n_decisions=("verdict", "size"), **{f"n_{k}": (f"n_{k}", "sum") for k in kinds}).reset_index()
+    judged = g["n_on_time"] + g["n_late"]
+    g["rate"] = _ratio(g["n_on_time"], judged)
+    g["passed"] = (g["n_late"] == 0).astype("boolean").mask(judged == 0)
+    return g
+
+
+def kpis(collection: pd.DataFrame | None, shared_records: pd.DataFrame | None,
+         publicity: pd.DataFrame | None, month: object, *,
+         calendar: WorkCalendar | None = None) -> pd.DataFrame:
+    """The three KPIs per (city, department) plus a city total (department == ALL_DEPARTMENTS).
+
+    Long table: city, department, kpi (a key of labels.KPI_LABELS), numerator, denominator,
+    rate, threshold, passed. docs/metrics.md "KPIs".
+    """
+    parts = []
+    cov = collection_coverage(collection, month)
+    tot = cov.groupby("city", sort=True)[["total_entities", "collected_entities"]].sum().reset_index()
+    tot = _coverage_rates(tot.assign(department=ALL_DEPARTMENTS), config.COLLECTION_THRESHOLD)
+    for df in (cov, tot):
+        parts.append(pd.DataFrame({
+            "city": df["city"], "department": df["department"], "kpi": "collection_coverage",
+            "numerator": df["collected_entities"], "denominator": df["total_entities"],
+            "rate": df["rate"], "threshold": config.COLLECTION_THRESHOLD, "passed": df["passed"]}))
+
+    sr = shared_record_quality(shared_records, month)
+    sr_tot = sr.groupby("city", sort=True)[["n_records", "n_qualified"]].sum().reset_index()
+    sr_tot["department"] = ALL_DEPARTMENTS
+    for df in (sr, sr_tot):
+        parts.append(pd.DataFrame({
+            "city": df["city"], "department": df["department"], "kpi": "shared_record_quality",
+            "numerator": df["n_qualified"], "denominator": df["n_records"],
+            "rate": _ratio(df["n_qualified"], df["n_records"]), "threshold": np.nan,
+            "passed": pd.Series(pd.NA, index=df.index, dtype="boolean")}))
+
+    pt = publicity_timeliness(publicity, month, calendar=calendar)
+    pt_tot = pt.groupby("city", sort=True)[["n_on_time", "n_late"]].sum().reset_index()
+    pt_tot["department"] = ALL_DEPARTMENTS
+    for df in (pt, pt_tot):
+        judged = df["n_on_time"] + df["n_late"]
+        parts.append(pd.DataFrame({
+            "city": df["city"], "department": df["department"], "kpi": "publicity_timeliness",
+            "numerator": df["n_on_time"], "denominator": judged,
+            "rate": _ratio(df["n_on_time"], judged), "threshold": 1.0,
+            "passed": (df["n_late"] == 0).astype("boolean").mask(judged == 0)}))
+
+    parts = [p for p in parts if not p.empty]
+    cols = ["city", "department", "kpi", "numerator", "denominator", "rate", "threshold", "passed"]
+    if not parts:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
+    out = pd.concat(parts, ignore_index=True)
+    out["numerator"] = out["numerator"].astype("int64")
+    out["denominator"] = out["denominator"].astype("int64")
+    out["passed"] = out["passed"].astype("boolean")
+    kpi_rank = {"collection_coverage": 0, "shared_record_quality": 1, "publicity_timeliness": 2}
+    out["_k"] = out["kpi"].map(kpi_rank)
+    out["_all"] = out["department"].eq(ALL_DEPARTMENTS)
+    out = out.sort_values(["city", "_k", "_all", "department"], kind="mergesort")
+    return out[cols].reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- headline
+
+def monthly_summary(tables: dict[str, pd.DataFrame], month: object,
+                    cities: Sequence[str] | None = None) -> pd.DataFrame:
+    """Headline figures of the monthly report, one row per city.
+
+    `tables`: the processed tables by name (tables.load_processed()); ledger and assignments
+    are required, the others may be missing (counted as nothing reported). Columns: city,
+    month, n_assignments, n_done, done_rate, n_due, on_time_rate, n_overdue, n_ongoing,
+    on_track_rate, n_departments, n_submitted_on_time, n_submitted_late, n_missing,
+    n_submitted_unknown, collection_rate, collection_passed, shared_record_rate, publicity_rate.
+    docs/metrics.md "Monthly summary".
+    """
+    m = month_str(month)
+    ledger, assignments = tables["ledger"], tables["assignments"]
+    log = _table(tables.get("submissions_log"), "submissions_log")
+    progress = _table(tables.get("progress"), "progress")
+    city_list = _cities(cities, progress, log)
+    status = assignment_status(ledger, assignments, progress, m, city_list)
+    rates = completion_rates(status)
+    comp = compliance_summary(submission_compliance(assignments, log, [m], city_list), by=["city"])
+    k = kpis(tables.get("collection"), tables.get("shared_records"), tables.get("publicity"), m)
+    k = k[k["department"] == ALL_DEPARTMENTS].set_index(["city", "kpi"])
+
+    out = rates[["city", "n_assignments", "n_done", "done_rate", "n_due", "on_time_rate",
+                 "n_overdue", "n_ongoing", "on_track_rate"]].copy()
+    out.insert(1, "month", m)
+    out["n_departments"] = assignments["department"].nunique()
+    out = out.merge(comp[["city", "n_on_time", "n_late", "n_missing", "n_unknown"]].rename(columns={
+        "n_on_time": "n_submitted_on_time", "n_late": "n_submitted_late",
+        "n_unknown": "n_submitted_unknown"}), on="city", how="left")
+
+    def kpi(city: str, name: str, col: str) -> object:
+        return k[col].get((city, name), np.nan if col == "rate" else pd.NA)
+
+    out["collection_rate"] = [kpi(c, "collection_coverage", "rate") for c in out["city"]]
+    out["collection_passed"] = pd.array([kpi(c, "collection_coverage", "passed") for c in out["city"]],
+                                        dtype="boolean")
+    out["shared_record_rate"] = [kpi(c, "shared_record_quality", "rate") for c in out["city"]]
+    out["publicity_rate"] = [kpi(c, "publicity_timeliness", "rate") for c in out["city"]]
+    for col in ("collection_rate", "shared_record_rate", "publicity_rate"):
+        out[col] = out[col].astype("float64")
+    return out.reset_index(drop=True)
