@@ -67,6 +67,20 @@ def _cmd_report(args: argparse.Namespace) -> int:
                       out_dir=args.out, pdf=not args.no_pdf)
 
 
+def _cmd_joint_list(args: argparse.Namespace) -> int:
+    from .casebook import write_joint_list
+
+    try:
+        result = write_joint_list(month=args.month, data_dir=args.data, out=args.out)
+    except (FileNotFoundError, ValueError) as e:
+        print(e, file=sys.stderr)
+        return 2
+    print(result.xlsx)
+    print(result.csv)
+    print(result.summary())
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="ledger", description="credit-ledger: 台账 analytics")
     p.add_argument("--raw", type=Path, default=None, help="raw data folder (default: data/raw)")
@@ -115,6 +129,13 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--out", type=Path, default=None, help="default: reports/")
     rep.add_argument("--no-pdf", action="store_true")
     rep.set_defaults(func=_cmd_report)
+
+    j = sub.add_parser("joint-list", help="write the monthly joint reward/punishment result list (联合奖惩成效清单)")
+    j.add_argument("--month", required=True, help="YYYY-MM")
+    j.add_argument("--data", type=Path, default=None, help="processed data folder (default: data/processed)")
+    j.add_argument("--out", type=Path, default=None,
+                   help="xlsx to write, CSV beside it (default: reports/joint_list/联合奖惩成效清单_<month>.xlsx)")
+    j.set_defaults(func=_cmd_joint_list)
     return p
 
 
