@@ -28,6 +28,10 @@ setup() {
     if ! ldconfig -p 2>/dev/null | grep -q libpango-1.0; then
         apt_install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b
     fi
+    # WeasyPrint subsets the embedded CJK font with HarfBuzz when it can: ~3x faster PDFs.
+    if ! ldconfig -p 2>/dev/null | grep -q libharfbuzz-subset; then
+        apt_install libharfbuzz-subset0 || true
+    fi
     if ! fc-list :lang=zh 2>/dev/null | grep -q .; then
         apt_install fontconfig fonts-wqy-microhei || true
     fi

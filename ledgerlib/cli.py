@@ -56,7 +56,8 @@ def _cmd_receive(args: argparse.Namespace) -> int:
     from .intake import receive
 
     for f in args.files:
-        print(receive(Path(f), month=args.month, received_at=args.received_at, raw_dir=args.raw))
+        print(receive(Path(f), month=args.month, received_at=args.received_at, raw_dir=args.raw,
+                      city=args.city))
     return 0
 
 
@@ -120,6 +121,8 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("files", nargs="+")
     r.add_argument("--month", default=None, help="YYYY-MM (default: from the cover block)")
     r.add_argument("--received-at", default=None, help="ISO time received (default: now)")
+    r.add_argument("--city", default=None,
+                   help="file under submissions/<city>/ (province layout; default: single city)")
     r.set_defaults(func=_cmd_receive)
 
     rep = sub.add_parser("report", help="run a report notebook with papermill and write its PDF")

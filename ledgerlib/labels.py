@@ -444,6 +444,7 @@ REPORT_LABELS: dict[str, str] = {
     "obligation_rate": "周期义务达标率",
     "kpi_pass_rate": "重点指标达标率",
     "submission_rate": "按时报送率",
+    "submission_status": "报送状态",
 }
 # A row whose first cell is one of these is a totals row, not data.
 TOTAL_ROW_WORDS = {"合计", "总计", "小计"}

@@ -6,10 +6,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-RAW = ROOT / "data" / "raw"
-NOTICE = RAW / "anyang_credit_ledger_2021_notice.txt"
-WORKBOOK = RAW / "ledger_2021.xlsx"
+from paths import NOTICE, RAW, WORKBOOK
 
 
 @pytest.fixture(scope="session")

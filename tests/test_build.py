@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from conftest import RAW
+from paths import RAW
 from ledgerlib.build import build
 from ledgerlib.cli import main
 

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from conftest import NOTICE, RAW, WORKBOOK
+from paths import NOTICE, RAW, WORKBOOK
 from ledgerlib.ledger import (
     LedgerParseWarning, apply_judgements, assignments, make_ledger_workbook, parse_departments,
     parse_notice, parse_warnings, read_ledger,

@@ -1,0 +1,220 @@
+"""Charts for the reports: matplotlib figures with a Chinese (CJK) font, shown as PNG.
+
+Figures are built on `matplotlib.figure.Figure` directly, not through pyplot, so they do
+not depend on the backend the kernel happens to have (MPLBACKEND=Agg in CI) and are never
+left open. `show(fig)` displays a PNG (nbval compares SVG but not PNG) without the
+matplotlib version in its metadata, so the same data gives the same bytes.
+"""
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import matplotlib
+import matplotlib.ticker
+import pandas as pd
+from matplotlib import font_manager
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import ListedColormap
+from matplotlib.figure import Figure
+
+#: CJK families we know cover simplified Chinese, best first. The first one installed wins.
+CJK_FAMILIES: tuple[str, ...] = (
+    "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Source Han Sans CN",
+    "WenQuanYi Micro Hei", "WenQuanYi Zen Hei", "Microsoft YaHei", "SimHei", "PingFang SC",
+    "Hiragino Sans GB", "Heiti SC", "Droid Sans Fallback", "AR PL UMing CN",
+)
+#: Where Debian/Ubuntu, Fedora, macOS and Windows put such fonts; used when fc-list is absent
+#: or when the font was installed after matplotlib cached its font list.
+CJK_FONT_PATHS: tuple[str, ...] = (
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/google-noto-cjk/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+    "/usr/share/fonts/wqy-microhei/wqy-microhei.ttc",
+    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+    "/System/Library/Fonts/PingFang.ttc",
+    "C:/Windows/Fonts/msyh.ttc",
+    "C:/Windows/Fonts/simhei.ttf",
+)
+#: What to tell a user whose machine has no CJK font.
+FONT_FIX = ("install a Chinese font: `sudo apt-get install fonts-wqy-microhei` on Debian/Ubuntu "
+            "(or `fonts-noto-cjk`), or run `./run.sh setup` which does it for you")
+
+#: Colours shared by charts and the PDF stylesheet: done/pass, warning, fail/overdue, neutral.
+PASS_COLOUR = "#2e7d32"
+WARN_COLOUR = "#f9a825"
+FAIL_COLOUR = "#c62828"
+NEUTRAL_COLOUR = "#1f5f99"
+PNG_DPI = 150
+
+
+class CJKFontMissingError(RuntimeError):
+    """No font that can draw Chinese is installed; the message says how to install one."""
+
+
+@dataclass(frozen=True)
+class CJKFont:
+    family: str
+    path: str
+
+
+def _fc_list_files() -> list[str]:
+    """Files of fonts fontconfig says cover Chinese; empty when fc-list is not installed."""
+    exe = shutil.which("fc-list")
+    if not exe:
+        return []
+    try:
+        out = subprocess.run([exe, ":lang=zh", "file"], capture_output=True, text=True,
+                             timeout=20, check=False).stdout
+    except (OSError, subprocess.SubprocessError):
+        return []
+    return sorted({line.split(":")[0].strip() for line in out.splitlines() if line.strip()})
+
+
+def _installed(families: tuple[str, ...]) -> CJKFont | None:
+    by_name = {f.name: f.fname for f in font_manager.fontManager.ttflist}
+    for fam in families:
+        if fam in by_name:
+            return CJKFont(fam, by_name[fam])
+    return None
+
+
+def find_cjk_font() -> CJKFont:
+    """The best installed CJK font, registering font files matplotlib has not seen yet.
+
+    matplotlib caches its font list, so a font installed after the cache was written is
+    invisible to it until registered with `fontManager.addfont`; we register the files
+    fontconfig reports and the well-known paths. Raises CJKFontMissingError naming the fix.
+    """
+    found = _installed(CJK_FAMILIES)
+    if found:
+        return found
+    known = {f.fname for f in font_manager.fontManager.ttflist}
+    for path in (*_fc_list_files(), *CJK_FONT_PATHS):
+        if path not in known and Path(path).is_file():
+            try:
+                font_manager.fontManager.addfont(path)
+            except (OSError, RuntimeError, ValueError):
+                continue  # unreadable font file: try the next one
+    found = _installed(CJK_FAMILIES)
+    if found:
+        return found
+    # A CJK font fontconfig knows under a family name not in our list: still usable.
+    for path in _fc_list_files():
+        for f in font_manager.fontManager.ttflist:
+            if f.fname == path:
+                return CJKFont(f.name, path)
+    raise CJKFontMissingError(f"no Chinese font found, charts and PDF would show empty boxes: {FONT_FIX}")
+
+
+def setup_fonts() -> CJKFont:
+    """Make matplotlib draw Chinese: pick a CJK font as the sans-serif default."""
+    font = find_cjk_font()
+    matplotlib.rcParams["font.family"] = "sans-serif"
+    rest = [f for f in matplotlib.rcParams["font.sans-serif"] if f != font.family]
+    matplotlib.rcParams["font.sans-serif"] = [font.family, *rest]
+    # The CJK fonts lack U+2212 (minus sign); use the ASCII hyphen instead.
+    matplotlib.rcParams["axes.unicode_minus"] = False
+    # PNG and SVG without dates or version strings: same data, same bytes.
+    matplotlib.rcParams["svg.hashsalt"] = "credit-ledger"
+    return font
+
+
+def new_figure(width: float = 7.0, height: float = 3.6) -> Figure:
+    """A Figure with an Agg canvas, independent of pyplot and the active backend."""
+    fig = Figure(figsize=(width, height), dpi=100, layout="constrained")
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def to_png(fig: Figure, dpi: int = PNG_DPI) -> bytes:
+    """PNG bytes of a figure, with no Software/date metadata."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
+    return buf.getvalue()
+
+
+def show(fig: Figure) -> None:
+    """Display a figure in the notebook as PNG (never SVG) and release it."""
+    from IPython.display import Image, display
+
+    display(Image(data=to_png(fig), format="png"))
+
+
+def _pct_axis(ax, axis: str = "x") -> None:
+    fmt = matplotlib.ticker.PercentFormatter(xmax=1.0, decimals=0)
+    (ax.xaxis if axis == "x" else ax.yaxis).set_major_formatter(fmt)
+
+
+def rate_bars(df: pd.DataFrame, category: str, rate: str, title: str,
+              threshold: float | None = None, threshold_label: str | None = None,
+              width: float = 7.0) -> Figure:
+    """Horizontal bars of a 0-1 rate per category (completion by indicator or department).
+
+    Bars below `threshold` are drawn in the fail colour; a dashed line marks the threshold.
+    Categories keep the order of `df` (first at the top).
+    """
+    data = df[[category, rate]].copy()
+    data[rate] = pd.to_numeric(data[rate], errors="coerce").fillna(0.0)
+    labels = data[category].astype(str).tolist()[::-1]
+    values = data[rate].tolist()[::-1]
+    fig = new_figure(width, max(1.6, 0.32 * len(labels) + 0.9))
+    ax = fig.add_subplot()
+    colours = [FAIL_COLOUR if threshold is not None and v < threshold else NEUTRAL_COLOUR for v in values]
+    bars = ax.barh(range(len(labels)), values, color=colours, height=0.65)
+    ax.set_yticks(range(len(labels)), labels)
+    ax.set_xlim(0, 1.12)
+    _pct_axis(ax, "x")
+    for bar, v in zip(bars, values):
+        ax.text(v + 0.01, bar.get_y() + bar.get_height() / 2, f"{v:.0%}", va="center", fontsize=8)
+    if threshold is not None:
+        ax.axvline(threshold, color=FAIL_COLOUR, linestyle="--", linewidth=1,
+                   label=threshold_label or f"{threshold:.0%}")
+        ax.legend(loc="lower right", fontsize=8)
+    ax.set_title(title)
+    ax.spines[["top", "right"]].set_visible(False)
+    return fig
+
+
+def trend_lines(df: pd.DataFrame, x: str, series: dict[str, str], title: str,
+                percent: bool = True) -> Figure:
+    """Lines of several measures across months: `series` maps a column to its legend label."""
+    fig = new_figure(7.0, 3.2)
+    ax = fig.add_subplot()
+    xs = df[x].astype(str).tolist()
+    for col, lab in series.items():
+        ax.plot(xs, pd.to_numeric(df[col], errors="coerce"), marker="o", label=lab)
+    if percent:
+        ax.set_ylim(0, 1.05)
+        _pct_axis(ax, "y")
+    ax.set_title(title)
+    ax.grid(axis="y", alpha=0.3)
+    ax.legend(fontsize=8, loc="best")
+    ax.spines[["top", "right"]].set_visible(False)
+    for lab in ax.get_xticklabels():
+        lab.set_rotation(45)
+    return fig
+
+
+def pass_fail_matrix(matrix: pd.DataFrame, title: str, pass_text: str, fail_text: str,
+                     na_text: str = "") -> Figure:
+    """A rows × columns grid coloured green (True), red (False) or grey (missing)."""
+    n_rows, n_cols = matrix.shape
+    codes = matrix.apply(lambda c: c.map({True: 2, False: 0})).fillna(1).astype(int).to_numpy()
+    fig = new_figure(max(5.0, 1.1 * n_cols + 2.5), max(1.8, 0.34 * n_rows + 1.2))
+    ax = fig.add_subplot()
+    ax.imshow(codes, cmap=ListedColormap([FAIL_COLOUR, "#bdbdbd", PASS_COLOUR]), vmin=0, vmax=2,
+              aspect="auto")
+    text = {2: pass_text, 0: fail_text, 1: na_text}
+    for i in range(n_rows):
+        for j in range(n_cols):
+            ax.text(j, i, text[codes[i, j]], ha="center", va="center", color="white", fontsize=8)
+    ax.set_xticks(range(n_cols), [str(c) for c in matrix.columns], fontsize=8)
+    ax.set_yticks(range(n_rows), [str(r) for r in matrix.index], fontsize=8)
+    ax.xaxis.tick_top()
+    fig.suptitle(title)  # above the top tick labels, which an axes title would overlap
+    return fig

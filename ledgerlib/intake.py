@@ -1,0 +1,609 @@
+"""Intake of returned workbooks: file them under data/raw, and ingest them into tidy tables.
+
+Two jobs, both about submissions as a set of files rather than one workbook's contents
+(which is `submissions.read_submission`'s job):
+
+- `receive` files a workbook a liaison sent into `data/raw/submissions/<YYYY-MM>/` and records
+  when it arrived in `submissions/manifest.csv` (a file's own modification time survives
+  neither git nor e-mail). It is the only code that writes under `data/raw/`.
+- `ingest_submissions` reads every workbook under `submissions/` (one city, or one folder per
+  city), decides which file is current for each (city, department, month) — a resubmission
+  supersedes the earlier file in the figures, both stay in the log — and returns the
+  submission tables of docs/data-contract.md, sorted so that two builds are byte-identical.
+
+Province scale (issue 6): files are read in worker processes when there are many, results
+stream back in file order (small per-file frames, no workbook kept open), and a tqdm bar
+shows progress on a terminal.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import os
+import re
+import shutil
+import sys
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from . import config, labels
+
+#: The intake record kept beside the files.
+MANIFEST_NAME = "manifest.csv"
+MANIFEST_COLUMNS = ("file", "received_at")
+#: File kinds read as submissions (Excel's own lock files `~$x.xlsx` are skipped).
+SUBMISSION_SUFFIXES = (".xlsx", ".xlsm")
+#: Below this many files a process pool costs more to start than it saves.
+PARALLEL_MIN_FILES = 48
+#: Files read together by one worker call (one frame per table per chunk).
+CHUNK_FILES = 64
+
+_MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+# Column name -> dtype of every submission table (docs/data-contract.md; the same as
+# submissions.SCHEMAS, which tests check). Enforced on the concatenated result so that
+# empty tables, and files that lack a sheet, give the same schema and the same Parquet bytes.
+_S, _D, _I, _N = "str", "datetime64[us]", "Int64", "int64"
+SCHEMAS: dict[str, dict[str, str]] = {
+    "progress": {"city": _S, "department": _S, "month": _S, "task_id": _S, "status": _S,
+                 "completion_date": _D, "progress_note": _S, "evidence": _S, "issues": _S,
+                 "file": _S, "row": _N},
+    "activities": {"city": _S, "department": _S, "month": _S, "date": _D, "activity_type": _S,
+                   "count": _I, "note": _S, "file": _S, "row": _N},
+    "publicity": {"city": _S, "department": _S, "month": _S, "decision_no": _S, "category": _S,
+                  "decision_date": _D, "publish_date": _D, "file": _S, "row": _N},
+    "collection": {"city": _S, "department": _S, "month": _S, "field": _S, "total_entities": _I,
+                   "collected_entities": _I, "file": _S, "row": _N},
+    "shared_records": {"city": _S, "department": _S, "month": _S, "record_id": _S,
+                       "n_indicators": _N, "n_filled": _N, "filled_ratio": "float64",
+                       "file": _S, "row": _N},
+    "joint_cases": {"city": _S, "department": _S, "month": _S, "subject": _S, "measure": _S,
+                    "executing_dept": _S, "executed_on": _D, "matter": _S, "file": _S, "row": _N},
+    "submissions_log": {"city": _S, "department": _S, "month": _S, "file": _S, "received_at": _D,
+                        "received_source": _S, "checksum": _S, "superseded": "bool",
+                        "n_errors": _N, "n_warnings": _N},
+    "problems": {"file": _S, "sheet": _S, "cell": _S, "field": _S, "value": _S, "problem": _S,
+                 "expected": _S, "severity": _S, "city": _S, "department": _S, "month": _S},
+}
+#: The tables read from inside each workbook (the rest are about files).
+CONTENT_TABLES = ("progress", "activities", "publicity", "collection", "shared_records", "joint_cases")
+#: Sort keys: (city, department, month) then the file and its row order.
+SORT_KEYS: dict[str, list[str]] = {
+    **{t: ["city", "department", "month", "file", "row"] for t in CONTENT_TABLES},
+    "submissions_log": ["city", "department", "month", "received_at", "file"],
+    "problems": ["file", "sheet", "_cell_row", "_cell_col", "field", "problem", "value"],
+}
+
+
+# --------------------------------------------------------------------------- files
+
+
+@dataclass(frozen=True)
+class SubmissionFile:
+    """One workbook found under submissions/, with what its path says about it."""
+
+    path: Path          #: absolute path
+    file: str           #: posix path relative to the raw-data folder (submissions' parent)
+    manifest_key: str   #: posix path relative to submissions/ (the manifest's `file`)
+    city: str           #: from the path (config.DEFAULT_CITY for the single-city layout)
+    month: str | None   #: from the path, None when the file is outside the layout
+    in_layout: bool
+
+
+def discover_files(submissions_dir: Path) -> list[SubmissionFile]:
+    """Every submission workbook under submissions_dir, sorted by relative path.
+
+    Layouts: `<YYYY-MM>/<部门>.xlsx` (one city) and `<city>/<YYYY-MM>/<部门>.xlsx`. Anything
+    else is still returned (marked `in_layout=False`) so that it is read and reported, never
+    silently skipped.
+    """
+    root = Path(submissions_dir)
+    if not root.is_dir():
+        return []
+    base = root.parent
+    found: list[SubmissionFile] = []
+    # os.walk, not rglob: a city folder may be a link to where that city's files live.
+    paths = [Path(d) / n for d, _, names in os.walk(root, followlinks=True) for n in names]
+    for path in paths:
+        if path.suffix.lower() not in SUBMISSION_SUFFIXES or path.name.startswith(("~$", ".")):
+            continue
+        rel = path.relative_to(root)
+        parts = rel.parts
+        city, month, ok = config.DEFAULT_CITY, None, False
+        if len(parts) == 2 and _MONTH_RE.match(parts[0]):
+            month, ok = parts[0], True
+        elif len(parts) == 3 and _MONTH_RE.match(parts[1]):
+            city, month, ok = parts[0], parts[1], True
+        found.append(SubmissionFile(path=path.absolute(), file=path.relative_to(base).as_posix(),
+                                    manifest_key=rel.as_posix(), city=city, month=month,
+                                    in_layout=ok))
+    found.sort(key=lambda f: f.manifest_key)
+    return found
+
+
+def read_manifest(submissions_dir: Path) -> tuple[dict[str, pd.Timestamp], list[dict[str, Any]]]:
+    """{file relative to submissions/: received_at} from manifest.csv, and its problems.
+
+    A file listed twice keeps its last row (a re-run of `ledger receive` appends).
+    """
+    path = Path(submissions_dir) / MANIFEST_NAME
+    times: dict[str, pd.Timestamp] = {}
+    problems: list[dict[str, Any]] = []
+    if not path.is_file():
+        return times, problems
+    base_file = path.relative_to(Path(submissions_dir).parent).as_posix()
+    table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    if "file" not in table.columns or "received_at" not in table.columns:
+        problems.append(_problem(base_file, "manifest_bad_time", "iso_time", sheet="", cell="A1",
+                                 field="received_at", value=",".join(table.columns)))
+        return times, problems
+    for i, (name, when) in enumerate(zip(table["file"], table["received_at"]), start=2):
+        key = name.strip().replace("\\", "/").lstrip("./")
+        ts = pd.to_datetime(when.strip(), errors="coerce", format="ISO8601") if when.strip() else pd.NaT
+        if isinstance(ts, pd.Timestamp) and ts.tzinfo is not None:
+            # Local wall time is what "by the 5th" means; drop the offset, keep the clock.
+            ts = ts.tz_localize(None)
+        if pd.isna(ts):
+            problems.append(_problem(base_file, "manifest_bad_time", "iso_time", sheet="",
+                                     cell=f"B{i}", field="received_at", value=when))
+            continue
+        times[key] = ts
+    return times, problems
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+# --------------------------------------------------------------------------- reading
+
+
+@dataclass
+class FileResult:
+    """What one workbook contributed: its tables (small frames) and what the log needs."""
+
+    source: SubmissionFile
+    checksum: str
+    department: str
+    month: str
+    city: str
+    filled_on: pd.Timestamp | None
+    n_errors: int = 0
+    n_warnings: int = 0
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    problems: pd.DataFrame | None = None
+
+
+@dataclass
+class ChunkResult:
+    """A run of files read together: per-file facts, and one frame per table for them all."""
+
+    files: list[FileResult]
+    tables: dict[str, pd.DataFrame]
+
+
+_WORKER: dict[str, Any] = {}
+
+
+def _init_worker(ledger: pd.DataFrame | None, roster: Any, base_dir: Path) -> None:
+    # Sent once per worker process, not once per file.
+    _WORKER.update(ledger=ledger, roster=roster, base_dir=base_dir)
+
+
+def _read_one(src: SubmissionFile) -> FileResult:
+    """Read one workbook; any failure becomes a problem row, never an exception."""
+    from .submissions import read_submission
+
+    checksum = sha256_file(src.path)
+    result = FileResult(source=src, checksum=checksum, department="", month=src.month or "",
+                        city=src.city, filled_on=None)
+    try:
+        sub = read_submission(src.path, _WORKER.get("ledger"), _WORKER.get("roster"),
+                              base_dir=_WORKER.get("base_dir"), city=src.city)
+    except Exception as exc:  # noqa: BLE001 - a bad file must not stop the build
+        result.problems = pd.DataFrame([_problem(src.file, "unreadable", "readable",
+                                                 value=f"{type(exc).__name__}: {exc}"[:300])])
+        return result
+    result.department = _text(getattr(sub, "department", "")) or ""
+    result.month = _text(getattr(sub, "month", "")) or result.month
+    result.city = _text(getattr(sub, "city", "")) or src.city
+    result.filled_on = _cover_date(getattr(sub, "cover", None))
+    ident = {"city": result.city, "department": result.department, "month": result.month,
+             "file": src.file}
+    for name in CONTENT_TABLES:
+        df = getattr(sub, name, None)
+        if isinstance(df, pd.DataFrame) and len(df):
+            result.tables[name] = _with_ident(df, ident)
+    probs = getattr(sub, "problems", None)
+    if isinstance(probs, pd.DataFrame) and len(probs):
+        # `file` as the log has it, whatever path form the reader was given.
+        result.problems = _with_ident(probs, ident, overwrite=False).assign(file=src.file)
+    return result
+
+
+def _read_chunk(chunk: list[SubmissionFile]) -> ChunkResult:
+    """Read a run of files of one city with the reader's batch path (one frame per table).
+
+    Building six small DataFrames per file, and pickling them back from a worker, costs as
+    much as reading the file; a chunk builds and sends each table once. Should the batch
+    reader ever raise, the chunk is read file by file so one bad file loses nothing else.
+    """
+    from .submissions import read_submissions
+
+    try:
+        batch = read_submissions([f.path for f in chunk], _WORKER.get("ledger"), _WORKER.get("roster"),
+                                 base_dir=_WORKER.get("base_dir"), city=chunk[0].city)
+        facts = batch.files
+        if len(facts) != len(chunk):
+            raise ValueError("reader returned a different number of files")
+    except Exception:  # noqa: BLE001 - fall back to one file at a time
+        singles = [_read_one(f) for f in chunk]
+        tables = {name: _concat([r.tables[name] for r in singles if name in r.tables], name)
+                  for name in CONTENT_TABLES}
+        tables["problems"] = _concat([r.problems for r in singles if r.problems is not None], "problems")
+        for r in singles:
+            if r.problems is not None:
+                sev = r.problems["severity"].astype(str)
+                r.n_errors, r.n_warnings = int((sev == "error").sum()), int((sev == "warning").sum())
+            r.tables, r.problems = {}, None
+        return ChunkResult(singles, tables)
+    results = []
+    for src, row in zip(chunk, facts.itertuples(index=False)):
+        results.append(FileResult(
+            source=src, checksum=sha256_file(src.path), department=_text(row.department) or "",
+            month=_text(row.month) or src.month or "", city=_text(row.city) or src.city,
+            filled_on=_cover_date({"filled_on": row.filled_on}), n_errors=int(row.n_errors),
+            n_warnings=int(row.n_warnings)))
+    # `file` as the log has it, whatever path form the reader was given.
+    relabel = dict(zip(facts["file"], (f.file for f in chunk)))
+    tables = {}
+    for name in (*CONTENT_TABLES, "problems"):
+        df = batch.tables[name]
+        if len(df):
+            df = df.assign(file=df["file"].map(relabel).fillna(df["file"]))
+        tables[name] = df
+    return ChunkResult(results, tables)
+
+
+def _chunks(files: list[SubmissionFile], size: int) -> list[list[SubmissionFile]]:
+    """Runs of at most `size` files, never mixing cities (the reader takes one city per call)."""
+    out: list[list[SubmissionFile]] = []
+    for f in files:
+        if out and len(out[-1]) < size and out[-1][0].city == f.city:
+            out[-1].append(f)
+        else:
+            out.append([f])
+    return out
+
+
+def _with_ident(df: pd.DataFrame, ident: dict[str, str], overwrite: bool = True) -> pd.DataFrame:
+    """The frame with city/department/month/file set (the reader may leave them out)."""
+    df = df.copy()
+    for col, val in ident.items():
+        if overwrite or col not in df.columns:
+            df[col] = val
+        else:
+            df[col] = df[col].where(df[col].notna() & (df[col].astype(str) != ""), val)
+    return df
+
+
+def _text(value: Any) -> str | None:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    return str(value).strip() or None
+
+
+def _cover_date(cover: Any) -> pd.Timestamp | None:
+    """The cover block's 填报日期, as the reader parsed it (dict or object)."""
+    if cover is None:
+        return None
+    value = cover.get("filled_on") if isinstance(cover, dict) else getattr(cover, "filled_on", None)
+    if value is None or isinstance(value, str):
+        value = pd.to_datetime(value, errors="coerce", format="mixed") if value else None
+    if value is None or pd.isna(value):
+        return None
+    return pd.Timestamp(value).tz_localize(None) if pd.Timestamp(value).tzinfo else pd.Timestamp(value)
+
+
+def _iter_results(files: list[SubmissionFile], ledger: pd.DataFrame | None, roster: Any,
+                  base_dir: Path, workers: int | None, progress: bool) -> Iterator[ChunkResult]:
+    """ChunkResults in file order, from a process pool when the set is large."""
+    n_workers = workers if workers is not None else (os.cpu_count() or 1)
+    bar = _progress_bar(len(files), progress)
+    try:
+        if n_workers <= 1 or len(files) < PARALLEL_MIN_FILES:
+            _init_worker(ledger, roster, base_dir)
+            try:
+                for chunk in _chunks(files, CHUNK_FILES):
+                    yield _read_chunk(chunk)
+                    bar.update(len(chunk))
+            finally:
+                _WORKER.clear()
+            return
+        # Several chunks per worker keep both busy to the end and the bar moving.
+        size = max(1, min(CHUNK_FILES, -(-len(files) // (n_workers * 4))))
+        with ProcessPoolExecutor(max_workers=n_workers, initializer=_init_worker,
+                                 initargs=(ledger, roster, base_dir)) as pool:
+            # map() yields in submission order, so output never depends on scheduling.
+            for res in pool.map(_read_chunk, _chunks(files, size)):
+                yield res
+                bar.update(len(res.files))
+    finally:
+        bar.close()
+
+
+def _progress_bar(total: int, progress: bool) -> Any:
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, desc="ingest", unit="file",
+                disable=not progress or not sys.stderr.isatty() or total == 0)
+
+
+# --------------------------------------------------------------------------- ingest
+
+
+def ingest_submissions(submissions_dir: Path, ledger: pd.DataFrame | None, roster: Any, *,
+                       progress: bool = True, workers: int | None = None) -> dict[str, pd.DataFrame]:
+    """Read every workbook under submissions_dir into the submission tables.
+
+    Returns {name: DataFrame} for progress, activities, publicity, collection,
+    shared_records, joint_cases (current files only), submissions_log (every file) and
+    problems (every file, plus the intake's own: unreadable files, manifest rows without a
+    file, no received time). Schemas and sort orders are those of docs/data-contract.md;
+    `file` is relative to submissions_dir's parent (data/raw/).
+
+    workers: processes to read with (default os.cpu_count(); 1 = in this process). Sets
+    smaller than PARALLEL_MIN_FILES are read in this process whatever `workers` says.
+    """
+    submissions_dir = Path(submissions_dir)
+    base_dir = submissions_dir.parent.absolute()
+    files = discover_files(submissions_dir)
+    manifest, problems = read_manifest(submissions_dir)
+    on_disk = {f.manifest_key for f in files}
+    manifest_file = f"{submissions_dir.name}/{MANIFEST_NAME}"
+    for key in sorted(set(manifest) - on_disk):
+        problems.append(_problem(manifest_file, "manifest_file_missing", "manifest_file",
+                                 severity="warning", field="file", value=key))
+
+    parts: dict[str, list[pd.DataFrame]] = {name: [] for name in (*CONTENT_TABLES, "problems")}
+    log_rows: list[dict[str, Any]] = []
+    for chunk in _iter_results(files, ledger, roster, base_dir, workers, progress):
+        for res in chunk.files:
+            src = res.source
+            ident = {"city": res.city, "department": res.department, "month": res.month}
+            if not src.in_layout:
+                problems.append(_problem(src.file, "layout", "layout", **ident))
+            if src.manifest_key in manifest:
+                received, how = manifest[src.manifest_key], "manifest"
+            elif res.filled_on is not None:
+                received, how = res.filled_on, "cover"
+            else:
+                received, how = pd.NaT, "none"
+                problems.append(_problem(src.file, "no_received_time", "received_time",
+                                         severity="warning", field="received_at", **ident))
+            log_rows.append({**ident, "file": src.file, "received_at": received,
+                             "received_source": how, "checksum": res.checksum,
+                             "n_errors": res.n_errors, "n_warnings": res.n_warnings})
+        for name, df in chunk.tables.items():
+            if len(df):
+                parts[name].append(df)
+
+    log = _conform(pd.DataFrame(log_rows, columns=[c for c in SCHEMAS["submissions_log"]
+                                                   if c != "superseded"]), "submissions_log")
+    log["superseded"] = supersede(log)
+    problems.extend(_duplicate_problems(log))
+    log = _finish(log, "submissions_log")
+    current = set(log.loc[~log["superseded"], "file"])
+
+    out: dict[str, pd.DataFrame] = {}
+    for name in CONTENT_TABLES:
+        table = _concat(parts[name], name)
+        out[name] = _finish(table[table["file"].isin(current)], name)
+    out["submissions_log"] = log
+    out["problems"] = _finish(_concat([*parts["problems"], pd.DataFrame(problems)], "problems"), "problems")
+    return out
+
+
+def supersede(log: pd.DataFrame) -> pd.Series:
+    """True for every file that is not the latest received for its (city, department, month).
+
+    Order: received_at (a file with no known time counts as the earliest), then the file
+    name by length and text, so `运管科.xlsx` < `运管科_v2.xlsx` < `运管科_v10.xlsx` and a
+    correction named `运管科(更正).xlsx` beats the original it corrects. Files whose
+    department or month could not be determined are never superseded (they stand alone).
+    """
+    if log.empty:
+        return pd.Series([], dtype=bool, index=log.index)
+    name = log["file"].map(lambda f: f.rsplit("/", 1)[-1])
+    order = pd.DataFrame({
+        "city": log["city"].fillna(""), "department": log["department"].fillna(""),
+        "month": log["month"].fillna(""),
+        "t": log["received_at"],
+        "name_len": name.str.len(), "name": name, "file": log["file"],
+    }, index=log.index).sort_values(["city", "department", "month", "t", "name_len", "name", "file"],
+                                    kind="mergesort", na_position="first")
+    last = ~order.duplicated(["city", "department", "month"], keep="last")
+    known = (order["department"] != "") & (order["month"] != "")
+    return (~last & known).reindex(log.index)
+
+
+def _duplicate_problems(log: pd.DataFrame) -> list[dict[str, Any]]:
+    """A warning for each superseded file whose bytes equal another file of the same month."""
+    out = []
+    dup = log.duplicated(["city", "department", "month", "checksum"], keep=False) & log["superseded"]
+    for row in log[dup].itertuples(index=False):
+        out.append(_problem(row.file, "duplicate_file", "distinct", severity="warning",
+                            field="checksum", value=row.checksum[:12], city=row.city,
+                            department=row.department, month=row.month))
+    return out
+
+
+def _problem(file: str, key: str, expected: str, *, severity: str = "error", sheet: str = "",
+             cell: str = "", field: str = "", value: Any = "", city: str = "",
+             department: str = "", month: str = "") -> dict[str, Any]:
+    return {"file": file, "sheet": sheet, "cell": cell, "field": field,
+            "value": "" if value is None else str(value),
+            "problem": labels.INTAKE_PROBLEM_LABELS[key],
+            "expected": labels.INTAKE_EXPECTED_LABELS[expected], "severity": severity,
+            "city": city, "department": department, "month": month}
+
+
+def _concat(frames: list[pd.DataFrame], name: str) -> pd.DataFrame:
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        return pd.DataFrame({c: pd.Series(dtype=t) for c, t in SCHEMAS[name].items()})
+    return pd.concat([_conform(f, name) for f in frames], ignore_index=True)
+
+
+def _conform(df: pd.DataFrame, name: str) -> pd.DataFrame:
+    """Exactly the contract's columns, in order, with the contract's dtypes."""
+    cols: dict[str, pd.Series] = {}
+    for col, dtype in SCHEMAS[name].items():
+        s = df[col] if col in df.columns else pd.Series([None] * len(df), index=df.index)
+        cols[col] = _as_dtype(s, dtype)
+    return pd.DataFrame(cols, index=df.index)
+
+
+def _as_dtype(s: pd.Series, dtype: str) -> pd.Series:
+    if str(s.dtype) == dtype:
+        return s
+    if dtype == "str":
+        if s.dtype == "str":
+            return s
+        return s.map(lambda v: v if isinstance(v, str) else (None if _isna(v) else _plain(v))).astype("str")
+    if dtype.startswith("datetime64"):
+        if s.dtype == dtype:
+            return s
+        return pd.to_datetime(s, errors="coerce", format="mixed").astype(dtype)
+    if dtype == "Int64":
+        return pd.to_numeric(s, errors="coerce").astype("Float64").round().astype("Int64")
+    if dtype == "int64":
+        return pd.to_numeric(s, errors="coerce").fillna(0).astype("int64")
+    if dtype == "float64":
+        return pd.to_numeric(s, errors="coerce").astype("float64")
+    if dtype == "bool":
+        return s.fillna(False).astype(bool)
+    return s.astype(dtype)
+
+
+def _isna(v: Any) -> bool:
+    try:
+        return bool(pd.isna(v))
+    except (TypeError, ValueError):
+        return False
+
+
+def _plain(v: Any) -> str:
+    if isinstance(v, (pd.Timestamp, dt.datetime, dt.date)):
+        return pd.Timestamp(v).strftime("%Y-%m-%d") if pd.Timestamp(v) == pd.Timestamp(v).normalize() \
+            else pd.Timestamp(v).isoformat()
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v)
+
+
+def _finish(df: pd.DataFrame, name: str) -> pd.DataFrame:
+    df = _conform(df, name)
+    keys = SORT_KEYS[name]
+    if name == "problems":
+        row, col = _cell_parts(df["cell"])
+        df = df.assign(_cell_row=row, _cell_col=col)
+    df = df.sort_values(keys, kind="mergesort", na_position="first")
+    return df.drop(columns=[k for k in keys if k.startswith("_")]).reset_index(drop=True)
+
+
+def _cell_parts(cells: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """A1 references as (row, column) numbers for a natural sort; blanks sort first."""
+    m = cells.fillna("").str.extract(r"^([A-Za-z]*)(\d*)$")
+    letters = m[0].fillna("").str.upper()
+    col = letters.map(lambda s: sum((ord(c) - 64) * 26 ** i for i, c in enumerate(reversed(s))))
+    row = pd.to_numeric(m[1], errors="coerce").fillna(0).astype("int64")
+    return row, col.astype("int64")
+
+
+# --------------------------------------------------------------------------- receive
+
+
+def receive(path: Path, month: str | None = None, received_at: str | None = None,
+            raw_dir: Path | None = None, *, city: str | None = None) -> Path:
+    """File a returned workbook under raw_dir/submissions/ and record when it arrived.
+
+    The department and month come from the workbook (cover block, else its name), `month`
+    overrides the cover. The copy is named `<部门>.xlsx`; a second file for the same
+    department and month becomes `<部门>_v2.xlsx` (never overwritten). A file whose bytes
+    equal one already filed for that department and month is not filed again: its path is
+    returned and the manifest keeps the first arrival. `received_at` is an ISO time
+    (default: now, to the second). `city` files under `submissions/<city>/` (province
+    layout). Returns the filed path.
+    """
+    from .submissions import read_submission
+
+    path = Path(path)
+    raw_dir = Path(raw_dir) if raw_dir else config.raw_dir()
+    sub_dir = raw_dir / "submissions"
+    roster = _load_roster_quietly(raw_dir)
+    sub = read_submission(path, None, roster, base_dir=path.parent, city=city or config.DEFAULT_CITY)
+    department = _text(getattr(sub, "department", None)) or path.stem
+    month = month or _text(getattr(sub, "month", None))
+    if not month or not _MONTH_RE.match(month):
+        raise ValueError(f"{path}: cannot tell the month from its cover block ({month!r}); "
+                         f"pass --month YYYY-MM")
+    if received_at is None:
+        when = dt.datetime.now().replace(microsecond=0)
+    else:
+        when = pd.Timestamp(received_at).to_pydatetime()
+    target_dir = sub_dir / city / month if city else sub_dir / month
+    target_dir.mkdir(parents=True, exist_ok=True)
+    digest = sha256_file(path)
+    n = 1
+    while True:
+        stem = department if n == 1 else department + labels.RESUBMISSION_SUFFIX.format(n=n)
+        target = target_dir / f"{stem}{path.suffix.lower() or '.xlsx'}"
+        if not target.exists():
+            break
+        if sha256_file(target) == digest:
+            return target
+        n += 1
+    shutil.copyfile(path, target)
+    _append_manifest(sub_dir, target.relative_to(sub_dir).as_posix(), when.isoformat())
+    return target
+
+
+def _load_roster_quietly(raw_dir: Path) -> Any:
+    try:
+        from .roster import load_roster
+
+        return load_roster(raw_dir)
+    except (FileNotFoundError, ValueError):
+        return None
+
+
+def _append_manifest(sub_dir: Path, file: str, received_at: str) -> None:
+    path = sub_dir / MANIFEST_NAME
+    new = not path.exists() or path.stat().st_size == 0
+    with open(path, "a", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        if new:
+            w.writerow(MANIFEST_COLUMNS)
+        w.writerow([file, received_at])
+
+
+def write_manifest(sub_dir: Path, rows: Iterable[tuple[str, str]]) -> Path:
+    """Write a whole manifest (file, received_at), sorted by file; used by the sample year."""
+    path = Path(sub_dir) / MANIFEST_NAME
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(MANIFEST_COLUMNS)
+        w.writerows(sorted(rows))
+    return path

@@ -1,0 +1,604 @@
+"""Report documents: run a report notebook with papermill and render it as a PDF without code.
+
+The route (measured in PLATFORM_NOTES): papermill executes the notebook in-process (its tqdm
+bar is the progress shown), nbconvert's HTMLExporter turns the executed notebook into HTML
+with every input, prompt, markdown note and stderr stream left out, and WeasyPrint lays the
+HTML out as an A4 PDF with a CJK font. The notebook helpers at the end (`heading`,
+`show_table`, `show_figure`) are what the report notebooks call to show things.
+
+`ledger report monthly 2021-06` -> reports/monthly/2021-06/monthly_report_2021-06.{ipynb,pdf}
+`ledger report quarterly 2021Q2` -> reports/quarterly/2021Q2/quarterly_report_2021Q2.{ipynb,pdf}
+"""
+from __future__ import annotations
+
+import copy
+import html
+import os
+import re
+import sys
+import time
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from . import config, labels
+
+if TYPE_CHECKING:  # nbformat takes ~1.7 s to import: only the runner needs it, not the kernel
+    import nbformat
+
+#: Tags that keep a cell out of the PDF (papermill's parameter cells, and a tag for analysts).
+HIDDEN_TAGS = frozenset({"parameters", "injected-parameters", "hide-in-report"})
+KERNEL_NAME = "python3"
+
+MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+QUARTER_RE = re.compile(r"^(\d{4})[Qq]([1-4])$")
+
+
+@dataclass(frozen=True)
+class ReportKind:
+    """One kind of report: which notebook it runs and how its period parameter is called."""
+    notebook: str
+    period_param: str
+
+
+REPORT_KINDS: dict[str, ReportKind] = {
+    "monthly": ReportKind("monthly_report.ipynb", "month"),
+    "quarterly": ReportKind("quarterly_report.ipynb", "quarter"),
+}
+
+
+class ReportError(RuntimeError):
+    """A report could not be produced; the message says why and what to do."""
+
+
+@dataclass
+class RunResult:
+    """What one notebook run produced; `error` is set when a cell failed."""
+    notebook: Path
+    pdf: Path | None = None
+    error: str | None = None
+    failed_cell: int | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+def normalise_period(kind: str, period: str) -> str:
+    """`2021-06` for monthly, `2021Q2` for quarterly; ReportError for anything else."""
+    period = str(period).strip()
+    if kind == "monthly":
+        if not MONTH_RE.match(period):
+            raise ReportError(f"monthly period must be YYYY-MM (e.g. 2021-06), got {period!r}")
+        return period
+    if kind == "quarterly":
+        m = QUARTER_RE.match(period)
+        if not m:
+            raise ReportError(f"quarterly period must be YYYYQn (e.g. 2021Q2), got {period!r}")
+        return f"{m.group(1)}Q{m.group(2)}"
+    raise ReportError(f"unknown report kind {kind!r}: choose from {', '.join(REPORT_KINDS)}")
+
+
+def notebooks_dir() -> Path:
+    return config.project_root() / "notebooks"
+
+
+def report_paths(kind: str, period: str, out_dir: Path | None = None) -> tuple[Path, Path]:
+    """(executed notebook, PDF) paths of a report: <out>/<kind>/<period>/<kind>_report_<period>.*"""
+    folder = Path(out_dir or config.reports_dir()) / kind / period
+    stem = f"{kind}_report_{period}"
+    return folder / f"{stem}.ipynb", folder / f"{stem}.pdf"
+
+
+# --------------------------------------------------------------------------- running
+
+def scrub_notebook(nb: nbformat.NotebookNode, root: Path | None = None) -> nbformat.NotebookNode:
+    """Drop what changes from run to run (times, durations, environment, absolute paths).
+
+    Same notebook and data -> same bytes; papermill's own paths become relative to the checkout.
+    """
+    root = Path(root or config.project_root()).resolve()
+    pm = nb.metadata.get("papermill")
+    if pm is not None:
+        for key in ("start_time", "end_time", "duration", "environment_variables"):
+            pm.pop(key, None)
+        for key in ("input_path", "output_path"):
+            if pm.get(key):
+                pm[key] = _relative(pm[key], root)
+    n_error_cells = 0
+    for cell in nb.cells:
+        # papermill gives the cells it adds random ids; they hold nothing else that varies.
+        tags = cell.metadata.get("tags", [])
+        if "injected-parameters" in tags:
+            cell["id"] = "injected-parameters"
+        elif "papermill-error-cell-tag" in tags:
+            n_error_cells += 1
+            cell["id"] = f"papermill-error-cell-{n_error_cells}"
+        cell.metadata.pop("execution", None)
+        cpm = cell.metadata.get("papermill")
+        if cpm is not None:
+            for key in ("start_time", "end_time", "duration"):
+                cpm.pop(key, None)
+    return nb
+
+
+def _relative(path: str, root: Path) -> str:
+    try:
+        return Path(path).resolve().relative_to(root).as_posix()
+    except ValueError:
+        return Path(path).name
+
+
+def _first_line(source: str) -> str:
+    for line in source.splitlines():
+        if line.strip():
+            return line.strip()
+    return ""
+
+
+def execute_notebook(input_path: Path, output_path: Path, parameters: dict[str, Any] | None = None,
+                     cwd: Path | None = None, progress: bool = True) -> RunResult:
+    """Run a notebook with papermill and write the executed copy to output_path.
+
+    Parameters go through papermill's Python API so that '03' stays a string. On a failing
+    cell the partly executed notebook is still written and the result names the cell.
+    """
+    import nbformat
+    import papermill as pm
+
+    output_path = Path(output_path)
+    output_path.parent.mkdir(parents=True, exist_ok=True)
+    result = RunResult(notebook=output_path)
+    t0 = time.perf_counter()
+    try:
+        pm.execute_notebook(str(input_path), str(output_path), parameters=parameters or {},
+                            kernel_name=KERNEL_NAME, progress_bar=progress,
+                            cwd=str(cwd or Path(input_path).parent), log_output=False,
+                            # ipykernel 7 warns on every start that local TCP is unencrypted;
+                            # keep the terminal for the progress bar and real errors.
+                            extra_arguments=["--IPKernelApp.log_level=ERROR"])
+    except pm.PapermillExecutionError as exc:
+        # papermill's cell_index counts the injected-parameters cell and its error banner;
+        # name the cell as the analyst sees it in the notebook they wrote.
+        source = exc.source or ""
+        src_nb = nbformat.read(input_path, as_version=4)
+        index = next((i for i, c in enumerate(src_nb.cells) if c.source == source), exc.cell_index)
+        result.failed_cell = index
+        result.error = (f"cell {index} (In [{exc.exec_count}]) `{_first_line(source)}` raised "
+                        f"{exc.ename}: {exc.evalue}")
+    result.timings["execute"] = time.perf_counter() - t0
+    if output_path.exists():
+        nb = nbformat.read(output_path, as_version=4)
+        nbformat.write(scrub_notebook(nb), output_path)
+    return result
+
+
+def notebook_to_html(nb: nbformat.NotebookNode, title: str = "") -> str:
+    """The notebook's outputs as a self-contained HTML page: no code, no prompts, no scripts.
+
+    Markdown cells are analyst notes and stay out; so do stderr streams (warnings, progress
+    bars) and cells tagged in HIDDEN_TAGS. Report headings come from outputs (`heading`).
+    """
+    from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
+
+    nb = copy.deepcopy(nb)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = [o for o in cell.outputs
+                            if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
+    exporter = HTMLExporter(template_name="basic", exclude_input=True, exclude_input_prompt=True,
+                            exclude_output_prompt=True, exclude_markdown=True, exclude_raw=True)
+    exporter.log.setLevel("ERROR")  # it warns about every chart without alt text
+    exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags=set(HIDDEN_TAGS), enabled=True),
+                                   enabled=True)
+    body, _ = exporter.from_notebook_node(nb)
+    # The basic template adds no <script> of its own; outputs may (widgets, plotly): drop them
+    # so nothing reaches for a CDN offline.
+    body = re.sub(r"<script\b.*?</script>", "", body, flags=re.S | re.I)
+    css = resources.files("ledgerlib").joinpath("report.css").read_text(encoding="utf-8")
+    return ("<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
+            f"<title>{html.escape(title)}</title><style>{css}</style></head>"
+            f"<body>{body}</body></html>")
+
+
+def html_to_pdf(page: str, pdf_path: Path, font_path: str | None = None) -> Path:
+    """Lay out HTML as PDF with WeasyPrint; `font_path` pins the CJK font file to embed."""
+    import logging
+
+    from weasyprint import CSS, HTML
+
+    # WeasyPrint logs every CSS property it ignores (from pandas' table HTML) as a warning.
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    stylesheets = []
+    if font_path:
+        stylesheets.append(CSS(string=(
+            "@font-face { font-family: 'LedgerCJK'; src: url('%s'); }"
+            "html { font-family: 'LedgerCJK', 'Noto Sans CJK SC', 'WenQuanYi Micro Hei', sans-serif; }"
+        ) % Path(font_path).resolve().as_uri()))
+    pdf_path = Path(pdf_path)
+    pdf_path.parent.mkdir(parents=True, exist_ok=True)
+    # fontTools stamps the embedded font subsets with the current time unless
+    # SOURCE_DATE_EPOCH is set: pin it so the same report gives the same bytes.
+    saved = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = saved or "0"
+    try:
+        HTML(string=page, base_url=str(pdf_path.parent)).write_pdf(pdf_path, stylesheets=stylesheets)
+    finally:
+        if saved is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+    return pdf_path
+
+
+def notebook_to_pdf(notebook: Path | nbformat.NotebookNode, pdf_path: Path, title: str = "") -> Path:
+    """An executed notebook as a PDF holding its outputs only."""
+    import nbformat
+
+    from .charts import find_cjk_font
+
+    nb = notebook if isinstance(notebook, nbformat.NotebookNode) else nbformat.read(notebook, as_version=4)
+    return html_to_pdf(notebook_to_html(nb, title=title), pdf_path, font_path=find_cjk_font().path)
+
+
+def run_notebook(input_path: Path, output_path: Path, parameters: dict[str, Any] | None = None,
+                 pdf_path: Path | None = None, cwd: Path | None = None,
+                 progress: bool = True) -> RunResult:
+    """Execute a notebook, then (if it ran cleanly and pdf_path is given) write its PDF."""
+    result = execute_notebook(input_path, output_path, parameters, cwd=cwd, progress=progress)
+    if result.ok and pdf_path is not None:
+        if progress:
+            print(f"rendering {Path(pdf_path).name} ...", file=sys.stderr)
+        t0 = time.perf_counter()
+        notebook_to_pdf(result.notebook, pdf_path, title=Path(pdf_path).stem)
+        result.pdf = Path(pdf_path)
+        result.timings["pdf"] = time.perf_counter() - t0
+    return result
+
+
+def _param_path(path: Path, root: Path) -> str:
+    try:
+        return Path(path).resolve().relative_to(root).as_posix()
+    except ValueError:
+        return str(Path(path).resolve())
+
+
+def run_report(kind: str, period: str, data_dir: Path | None = None, out_dir: Path | None = None,
+               pdf: bool = True, progress: bool = True, notebook: Path | None = None) -> int:
+    """`ledger report KIND PERIOD`: run the report notebook, write it and its PDF; exit code.
+
+    0 done; 1 a cell failed (the partly executed notebook is kept and the cell named);
+    2 bad arguments or no processed data; 3 no CJK font (checked before anything runs).
+    """
+    from .charts import CJKFontMissingError, find_cjk_font
+
+    try:
+        period = normalise_period(kind, period)
+    except ReportError as exc:
+        print(f"ledger report: {exc}", file=sys.stderr)
+        return 2
+    try:
+        find_cjk_font()
+    except CJKFontMissingError as exc:
+        print(f"ledger report: {exc}", file=sys.stderr)
+        return 3
+    data_dir = Path(data_dir or config.processed_dir()).resolve()
+    if not (data_dir / "ledger.parquet").exists():
+        print(f"ledger report: no processed data in {data_dir}: run `ledger build` first",
+              file=sys.stderr)
+        return 2
+    spec = REPORT_KINDS[kind]
+    nb_in = Path(notebook) if notebook else notebooks_dir() / spec.notebook
+    nb_out, pdf_out = report_paths(kind, period, out_dir)
+    nb_out = nb_out.resolve()
+    # The kernel runs in the checkout root and gets paths relative to it where it can, so
+    # the executed notebook holds no machine-specific path and is the same on every checkout.
+    root = config.project_root().resolve()
+    params = {spec.period_param: period, "data_dir": _param_path(data_dir, root),
+              "out_dir": _param_path(nb_out.parent, root)}
+    result = run_notebook(nb_in, nb_out, params, pdf_path=pdf_out.resolve() if pdf else None,
+                          cwd=root, progress=progress)
+    if not result.ok:
+        print(f"ledger report: {kind} {period} failed in {nb_in.name}, {result.error}\n"
+              f"the partly executed notebook is kept at {nb_out}", file=sys.stderr)
+        return 1
+    print(nb_out)
+    if result.pdf:
+        print(result.pdf)
+    return 0
+
+
+# ------------------------------------------------------------------ notebook display helpers
+
+class ReportTable:
+    """A table as the report shows it: labelled HTML for the PDF, aligned text for nbval.
+
+    `pass_fail` columns hold booleans shown as pass/fail text on green/red cells;
+    `percent` columns hold 0-1 rates shown as percentages; `values` maps a column's keys to
+    labels; `colour_by` colours a column green/red by a boolean column (which is not shown).
+    """
+
+    def __init__(self, df, columns: dict[str, str] | None = None, percent: tuple[str, ...] = (),
+                 pass_fail: tuple[str, ...] = (), pass_text: tuple[str, str] | None = None,
+                 values: dict[str, dict] | None = None, colour_by: dict[str, str] | None = None,
+                 empty: str = "", index: bool = False) -> None:
+        self.columns = dict(columns or {})
+        pass_text = pass_text or (labels.PASS_LABELS[True], labels.PASS_LABELS[False])
+        colour_by = dict(colour_by or {})
+        values = dict(values or {})
+        df = df.reset_index() if index else df.reset_index(drop=True)
+        self.raw = df[[c for c in df.columns if c not in set(colour_by.values())]]
+        shown = pd.DataFrame(index=df.index)
+        self.classes: dict[str, list[str]] = {}
+        for col in self.raw.columns:
+            vals = df[col]
+            if col in percent:
+                shown[col] = [("" if pd.isna(v) else f"{float(v):.1%}") for v in vals]
+                self.classes[col] = ["num"] * len(df)
+            elif col in pass_fail:
+                shown[col] = ["" if pd.isna(v) else pass_text[0 if bool(v) else 1] for v in vals]
+                self.classes[col] = _pass_classes(vals)
+            elif col in values:
+                shown[col] = [_cell_text(values[col].get(v, v)) if not pd.isna(v) else "" for v in vals]
+                self.classes[col] = [""] * len(df)
+            else:
+                shown[col] = [_cell_text(v) for v in vals]
+                numeric = pd.api.types.is_numeric_dtype(vals) and not pd.api.types.is_bool_dtype(vals)
+                self.classes[col] = ["num" if numeric else ""] * len(df)
+            if col in colour_by:
+                # Colour a figure by a verdict held in another (hidden) column.
+                self.classes[col] = [f"{a} {b}".strip() for a, b in
+                                     zip(self.classes[col], _pass_classes(df[colour_by[col]]))]
+        self.shown = shown.rename(columns=self.columns)
+        self.empty = empty
+
+    def __repr__(self) -> str:
+        if self.shown.empty:
+            return self.empty or "(empty)"
+        return self.shown.to_string(index=False)
+
+    def _repr_html_(self) -> str:
+        if self.shown.empty:
+            return f'<p class="report-note">{html.escape(self.empty)}</p>'
+        head = "".join(f"<th>{html.escape(str(c))}</th>" for c in self.shown.columns)
+        rows = []
+        for i in range(len(self.shown)):
+            tds = []
+            for j, col in enumerate(self.raw.columns):
+                cls = self.classes[col][i]
+                attr = f' class="{cls}"' if cls else ""
+                tds.append(f"<td{attr}>{html.escape(str(self.shown.iat[i, j]))}</td>")
+            rows.append("<tr>" + "".join(tds) + "</tr>")
+        return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+
+
+def _pass_classes(vals) -> list[str]:
+    return ["na" if pd.isna(v) else ("pass" if bool(v) else "fail") for v in vals]
+
+
+def _cell_text(v: Any) -> str:
+    if v is None or (not isinstance(v, (list, tuple, dict)) and pd.isna(v)):
+        return ""
+    if isinstance(v, pd.Timestamp):
+        return v.strftime("%Y-%m-%d" if v == v.normalize() else "%Y-%m-%d %H:%M")
+    if isinstance(v, float):
+        return str(int(v)) if v.is_integer() else f"{v:.4g}"
+    return str(v)
+
+
+class _Html:
+    """HTML with a readable plain-text twin (what nbval and a terminal see)."""
+
+    def __init__(self, markup: str, text: str) -> None:
+        self.markup, self.text = markup, text
+
+    def _repr_html_(self) -> str:
+        return self.markup
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+def title(text: str, subtitle: str = "") -> None:
+    """The report's title block."""
+    from IPython.display import display
+
+    sub = f'<p class="report-meta">{html.escape(subtitle)}</p>' if subtitle else ""
+    display(_Html(f"<h1>{html.escape(text)}</h1>{sub}", "\n".join(filter(None, [text, subtitle]))))
+
+
+def heading(text: str, level: int = 2) -> None:
+    """A section heading in the PDF (markdown cells are analyst notes and stay out of it)."""
+    from IPython.display import display
+
+    display(_Html(f"<h{level}>{html.escape(text)}</h{level}>", text))
+
+
+def paragraph(text: str, note: bool = False) -> None:
+    """A paragraph of report text; `note=True` for small grey explanatory text."""
+    from IPython.display import display
+
+    cls = ' class="report-note"' if note else ""
+    display(_Html(f"<p{cls}>{html.escape(text)}</p>", text))
+
+
+def show_table(df, columns: dict[str, str] | None = None, **kwargs: Any) -> None:
+    """Display a DataFrame as a report table (see ReportTable for the options)."""
+    from IPython.display import display
+
+    display(ReportTable(df, columns, **kwargs))
+
+
+def show_figure(fig) -> None:
+    """Display a matplotlib figure as PNG."""
+    from .charts import show
+
+    show(fig)
+
+
+# ------------------------------------------------------------------ report composition
+# Pure DataFrame -> DataFrame steps the notebooks share, on top of ledgerlib.metrics.
+
+def project_path(path: str | Path | None) -> Path | None:
+    """A parameter path as given, relative ones read from the checkout root (None stays None).
+
+    run_report passes paths relative to the checkout, so an executed notebook re-run from
+    another folder (reports/...) still finds its data.
+    """
+    if path is None or str(path) == "":
+        return None
+    path = Path(path)
+    return path if path.is_absolute() else config.project_root() / path
+
+
+def report_city(data: dict[str, Any], city: str | None = None) -> str:
+    """The city a report is about: the one asked for, else the only or default city."""
+    if city:
+        return city
+    found = sorted({str(c) for df in data.values() if "city" in df for c in df["city"].dropna()})
+    if len(found) == 1:
+        return found[0]
+    return config.DEFAULT_CITY if config.DEFAULT_CITY in found or not found else found[0]
+
+
+def only_city(data: dict[str, Any], city: str) -> dict[str, Any]:
+    """Every table's rows for one city (tables without a city column are kept whole)."""
+    return {name: (df[df["city"] == city].reset_index(drop=True) if "city" in df else df)
+            for name, df in data.items()}
+
+
+def key_figures(row: Any, columns: list[str], percent: tuple[str, ...] = (),
+                pass_fail: tuple[str, ...] = ()) -> pd.DataFrame:
+    """One row of figures as a two-column table: item (Chinese label), value (as text)."""
+
+    items, vals = [], []
+    for col in columns:
+        v = row[col]
+        items.append(labels.COLUMN_LABELS.get(col, col))
+        if pd.isna(v):
+            vals.append("—")
+        elif col in percent:
+            vals.append(f"{float(v):.1%}")
+        elif col in pass_fail:
+            vals.append(labels.PASS_LABELS[bool(v)])
+        else:
+            vals.append(_cell_text(v))
+    return pd.DataFrame({"item": items, "value": vals})
+
+
+def monthly_trend(data: dict[str, Any], month: str, city: str) -> pd.DataFrame:
+    """From January to `month`: done rate, on-time completion rate and on-time submission rate."""
+    from . import metrics
+
+    rows = []
+    for m in metrics.months_through(month):
+        status = metrics.assignment_status(data["ledger"], data["assignments"], data.get("progress"),
+                                           m, cities=[city])
+        rates = metrics.completion_rates(status).iloc[0]
+        comp = metrics.compliance_summary(
+            metrics.submission_compliance(data["assignments"], data.get("submissions_log"), [m],
+                                          cities=[city]), by=["city"]).iloc[0]
+        rows.append({"month": m, "done_rate": rates["done_rate"], "on_time_rate": rates["on_time_rate"],
+                     "submission_rate": comp["on_time_rate"]})
+    return pd.DataFrame(rows)
+
+
+def kpi_table(kpis: pd.DataFrame) -> pd.DataFrame:
+    """metrics.kpis' long table as one row per department: `<kpi>` rate and `<kpi>_passed`.
+
+    Departments in roster order with the city total last; KPI columns in labels.KPI_LABELS order.
+    """
+    from . import metrics
+
+    if kpis.empty:
+        return pd.DataFrame({"department": pd.Series(dtype="str")})
+    order = [k for k in labels.KPI_LABELS if k in set(kpis["kpi"])]
+    depts = list(dict.fromkeys(d for d in kpis["department"] if d != metrics.ALL_DEPARTMENTS))
+    if (kpis["department"] == metrics.ALL_DEPARTMENTS).any():
+        depts.append(metrics.ALL_DEPARTMENTS)
+    out = pd.DataFrame({"department": depts})
+    for k in order:
+        part = kpis[kpis["kpi"] == k].set_index("department")
+        out[k] = out["department"].map(part["rate"]).astype("float64")
+        out[f"{k}_passed"] = out["department"].map(part["passed"]).astype("boolean")
+    return out
+
+
+def obligation_pivot(matrix: pd.DataFrame) -> pd.DataFrame:
+    """metrics.obligation_matrix as department rows x activity-type columns: True/False/NA.
+
+    A department accountable for one obligation through several tasks passes only if it met
+    every one; NA where it is not accountable. Columns in labels.ACTIVITY_LABELS order.
+    """
+
+    if matrix.empty:
+        return pd.DataFrame(index=pd.Index([], name="department"))
+    g = matrix.groupby(["department", "activity_type"], sort=True)["met"].all().unstack("activity_type")
+    cols = [a for a in labels.ACTIVITY_LABELS if a in g.columns]
+    return g[cols].astype("boolean")
+
+
+def write_csv(df: pd.DataFrame, path: Path, columns: dict[str, str] | None = None, **kwargs: Any) -> Path:
+    """A report list as CSV for Excel (UTF-8 with BOM): the same labels and values as shown.
+
+    Takes show_table's arguments, so the file says what the PDF says.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    kwargs.pop("empty", None)
+    ReportTable(df, columns, **kwargs).shown.to_csv(path, index=False, encoding="utf-8-sig",
+                                                    lineterminator="\n")
+    return path
+
+
+def department_ranking(parts: pd.DataFrame, rate_columns: list[str]) -> pd.DataFrame:
+    """Rank departments by the mean of their available 0-1 rates (a missing rate is skipped).
+
+    Adds `score` and `rank` (1 = best, ties share the better rank); departments with no
+    rate at all come last without a rank. Sorted by rank, then department.
+    """
+    out = parts.copy()
+    out["score"] = out[rate_columns].astype("float64").mean(axis=1, skipna=True)
+    out["rank"] = out["score"].rank(method="min", ascending=False).astype("Int64")
+    out = out.sort_values(["score", "department"], ascending=[False, True], kind="mergesort",
+                          na_position="last")
+    return out.reset_index(drop=True)
+
+
+# ----------------------------------------------------------------- committed notebook outputs
+
+def refresh_notebooks(paths: list[Path] | None = None) -> list[Path]:
+    """Re-execute notebooks in place with their default parameters (the outputs nbval checks).
+
+    Run from the checkout after `ledger build` on the sample data. Uses nbclient directly so
+    no papermill metadata or timings land in the committed files.
+    """
+    import nbformat
+
+    from nbclient import NotebookClient
+
+    paths = paths or sorted(notebooks_dir().glob("*.ipynb"))
+    for path in paths:
+        nb = nbformat.read(path, as_version=4)
+        NotebookClient(nb, kernel_name=KERNEL_NAME, timeout=600, record_timing=False,
+                       resources={"metadata": {"path": str(Path(path).parent)}}).execute()
+        nbformat.write(scrub_notebook(nb), path)
+        print(path)
+    return paths
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m ledgerlib.reports refresh-notebooks [NOTEBOOK ...]`."""
+    argv = sys.argv[1:] if argv is None else argv
+    if not argv or argv[0] != "refresh-notebooks":
+        print("usage: python -m ledgerlib.reports refresh-notebooks [NOTEBOOK ...]", file=sys.stderr)
+        return 2
+    refresh_notebooks([Path(p) for p in argv[1:]] or None)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

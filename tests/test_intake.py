@@ -1,0 +1,267 @@
+"""Intake: real template workbooks filed under submissions/, ingested into the tables."""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from ledgerlib import config, intake, labels
+from ledgerlib.intake import SCHEMAS, ingest_submissions, receive
+from ledgerlib.tables import write_table
+from ledgerlib.templates import COVER_CELLS, FIRST_DATA_ROW, SHEETS, build_workbook, column_letter, save_workbook
+
+MONTH = "2021-06"
+
+
+@pytest.fixture(scope="module")
+def dept(assignments_table) -> str:
+    """A scored department with at least two tasks."""
+    counts = assignments_table["department"].value_counts()
+    return str(counts.index[0])
+
+
+def make_workbook(path: Path, dept: str, ledger, assignments, *, month: str = MONTH,
+                  status: str = "in_progress", filled_on: object = dt.datetime(2021, 7, 2),
+                  cover_department: str | None = None, city: str = config.DEFAULT_CITY) -> Path:
+    """The real template for dept/month, with its first task's status and the cover filled in."""
+    wb = build_workbook(dept, month, ledger, assignments, city=city)
+    ws = wb[SHEETS["progress"].name]
+    first = FIRST_DATA_ROW["progress"]
+    ws[f"{column_letter('progress', 'status')}{first}"] = labels.STATUS_LABELS[status]
+    if status == "done":
+        ws[f"{column_letter('progress', 'completion_date')}{first}"] = dt.datetime(2021, 6, 20)
+    ws[COVER_CELLS["filled_by"][1]] = labels.SAMPLE_PEOPLE[0]
+    if filled_on is not None:
+        ws[COVER_CELLS["filled_on"][1]] = filled_on
+    if cover_department:
+        ws[COVER_CELLS["department"][1]] = cover_department
+    return save_workbook(wb, path)
+
+
+def write_manifest(subs: Path, rows: dict[str, str]) -> None:
+    intake.write_manifest(subs, rows.items())
+
+
+def ingest(subs: Path, ledger, roster, **kw) -> dict[str, pd.DataFrame]:
+    return ingest_submissions(subs, ledger, roster, progress=False, **kw)
+
+
+def first_status(out: dict[str, pd.DataFrame], dept: str, ledger, assignments) -> str:
+    from ledgerlib.templates import department_tasks
+
+    first_task = department_tasks(dept, ledger, assignments)["task_id"].iloc[0]
+    rows = out["progress"]
+    return rows.loc[(rows["department"] == dept) & (rows["task_id"] == first_task), "status"].item()
+
+
+def test_schemas_agree_with_the_reader():
+    from ledgerlib import submissions
+
+    for name, schema in submissions.SCHEMAS.items():
+        assert SCHEMAS[name] == schema, name
+
+
+def test_ingest_sample_set_gives_contract_tables(tmp_path, raw_dir, workbook_ledger, roster):
+    from ledgerlib.sample import write_sample
+
+    subs = write_sample(tmp_path / "submissions", raw_dir=raw_dir, months=["2021-09", "2021-10"],
+                        departments=["法规科", "运管科", "安监科"], progress=False, workers=1)
+    files = sorted(p.relative_to(subs).as_posix() for p in subs.rglob("*.xlsx"))
+    assert files, "the sample wrote nothing"
+    out = ingest(subs, workbook_ledger, roster, workers=1)
+    assert set(out) == set(SCHEMAS)
+    for name, df in out.items():
+        assert list(df.columns) == list(SCHEMAS[name]), name
+        assert {c: str(t) for c, t in df.dtypes.items()} == SCHEMAS[name], name
+    log = out["submissions_log"]
+    assert sorted(log["file"].str.removeprefix("submissions/")) == files
+    assert (log["city"] == config.DEFAULT_CITY).all()
+    assert set(log["department"]) == {"法规科", "运管科", "安监科"}
+    assert (log["received_source"] == "manifest").sum() >= len(files) - 2
+    assert log["checksum"].tolist() == [hashlib.sha256((tmp_path / f).read_bytes()).hexdigest()
+                                        for f in log["file"]]
+    current = set(log.loc[~log["superseded"], "file"])
+    for name in intake.CONTENT_TABLES:
+        assert set(out[name]["file"]) <= current, name
+    assert len(out["progress"]) > 0 and out["progress"]["task_id"].isin(workbook_ledger["task_id"]).all()
+
+
+def test_resubmission_supersedes_by_received_time(tmp_path, dept, workbook_ledger, assignments_table, roster):
+    subs = tmp_path / "submissions"
+    make_workbook(subs / MONTH / f"{dept}.xlsx", dept, workbook_ledger, assignments_table, status="in_progress")
+    make_workbook(subs / MONTH / f"{dept}_v2.xlsx", dept, workbook_ledger, assignments_table, status="done")
+    write_manifest(subs, {f"{MONTH}/{dept}.xlsx": "2021-07-02T09:00:00",
+                          f"{MONTH}/{dept}_v2.xlsx": "2021-07-04T15:30:00"})
+    out = ingest(subs, workbook_ledger, roster)
+    log = out["submissions_log"]
+    assert len(log) == 2
+    assert dict(zip(log["file"].str.rsplit("/", n=1).str[-1], log["superseded"])) == {
+        f"{dept}.xlsx": True, f"{dept}_v2.xlsx": False}
+    assert set(out["progress"]["file"]) == {f"submissions/{MONTH}/{dept}_v2.xlsx"}
+    assert first_status(out, dept, workbook_ledger, assignments_table) == "done"
+
+    # The time received decides, not the name: if the plain file came last, it wins.
+    write_manifest(subs, {f"{MONTH}/{dept}.xlsx": "2021-07-05T09:00:00",
+                          f"{MONTH}/{dept}_v2.xlsx": "2021-07-04T15:30:00"})
+    out = ingest(subs, workbook_ledger, roster)
+    assert first_status(out, dept, workbook_ledger, assignments_table) == "in_progress"
+
+
+def test_same_time_correction_beats_original(tmp_path, dept, workbook_ledger, assignments_table, roster):
+    """No manifest, same cover date: the longer (corrected) name is the later file."""
+    subs = tmp_path / "submissions"
+    make_workbook(subs / MONTH / f"{dept}.xlsx", dept, workbook_ledger, assignments_table, status="in_progress")
+    make_workbook(subs / MONTH / f"{dept}(更正).xlsx", dept, workbook_ledger, assignments_table, status="done")
+    out = ingest(subs, workbook_ledger, roster)
+    log = out["submissions_log"]
+    assert (log["received_source"] == "cover").all()
+    assert log.loc[log["superseded"], "file"].str.endswith(f"/{dept}.xlsx").all()
+    assert first_status(out, dept, workbook_ledger, assignments_table) == "done"
+
+
+def test_received_time_from_manifest_then_cover_then_none(tmp_path, workbook_ledger, assignments_table, roster):
+    depts = sorted(set(assignments_table["department"]))[:3]
+    subs = tmp_path / "submissions"
+    make_workbook(subs / MONTH / f"{depts[0]}.xlsx", depts[0], workbook_ledger, assignments_table,
+                  filled_on=dt.datetime(2021, 7, 1))
+    # Hand-typed cover date: the reader parses it.
+    make_workbook(subs / MONTH / f"{depts[1]}.xlsx", depts[1], workbook_ledger, assignments_table,
+                  filled_on="2021年7月9日")
+    make_workbook(subs / MONTH / f"{depts[2]}.xlsx", depts[2], workbook_ledger, assignments_table, filled_on=None)
+    write_manifest(subs, {f"{MONTH}/{depts[0]}.xlsx": "2021-07-06T08:15:00",
+                          f"{MONTH}/gone.xlsx": "2021-07-01T08:00:00",
+                          f"{MONTH}/{depts[1]}.xlsx": "sometime in July"})
+    out = ingest(subs, workbook_ledger, roster)
+    log = out["submissions_log"].set_index("department")
+    assert log.loc[depts[0], "received_source"] == "manifest"
+    assert log.loc[depts[0], "received_at"] == pd.Timestamp("2021-07-06 08:15:00")
+    assert log.loc[depts[1], "received_source"] == "cover"
+    assert log.loc[depts[1], "received_at"] == pd.Timestamp("2021-07-09")
+    assert log.loc[depts[2], "received_source"] == "none" and pd.isna(log.loc[depts[2], "received_at"])
+    probs = out["problems"]
+    mine = {k: labels.INTAKE_PROBLEM_LABELS[k] for k in ("manifest_file_missing", "manifest_bad_time",
+                                                          "no_received_time")}
+    assert probs["problem"].isin([mine["manifest_file_missing"]]).sum() == 1
+    bad_time = probs[probs["problem"] == mine["manifest_bad_time"]]
+    assert bad_time["value"].tolist() == ["sometime in July"] and bad_time["cell"].tolist() == ["B4"]
+    none = probs[probs["problem"] == mine["no_received_time"]]
+    assert none["department"].tolist() == [depts[2]]
+
+
+def test_alias_on_cover_files_under_canonical_department(tmp_path, workbook_ledger, assignments_table, roster):
+    dept = next(d for d in roster.departments
+                if d in set(assignments_table["department"]) and len(roster.table.set_index("department")
+                                                                      .loc[d, "aliases"]) > 0)
+    alias = roster.table.set_index("department").loc[dept, "aliases"].split(";")[-1]
+    subs = tmp_path / "submissions"
+    # A file name that names no department: only the cover can tell.
+    make_workbook(subs / MONTH / "report.xlsx", dept, workbook_ledger, assignments_table, cover_department=alias)
+    out = ingest(subs, workbook_ledger, roster)
+    assert out["submissions_log"]["department"].tolist() == [dept]
+    assert (out["progress"]["department"] == dept).all()
+
+
+def test_unreadable_file_is_logged_and_reported_others_still_load(tmp_path, dept, workbook_ledger,
+                                                                  assignments_table, roster):
+    subs = tmp_path / "submissions"
+    make_workbook(subs / MONTH / f"{dept}.xlsx", dept, workbook_ledger, assignments_table)
+    (subs / MONTH / "broken.xlsx").write_bytes(b"PK\x03\x04 this is not really a workbook")
+    (subs / MONTH / "~$lockfile.xlsx").write_bytes(b"excel lock file")
+    (subs / "stray.xlsx").write_bytes(b"")
+    out = ingest(subs, workbook_ledger, roster)
+    log = out["submissions_log"]
+    assert sorted(log["file"]) == sorted([f"submissions/{MONTH}/{dept}.xlsx", f"submissions/{MONTH}/broken.xlsx",
+                                          "submissions/stray.xlsx"])
+    assert (log.set_index("file").loc[f"submissions/{MONTH}/broken.xlsx", "n_errors"]) >= 1
+    probs = out["problems"]
+    assert (probs["file"] == f"submissions/{MONTH}/broken.xlsx").any()
+    assert ((probs["file"] == "submissions/stray.xlsx")
+            & (probs["problem"] == labels.INTAKE_PROBLEM_LABELS["layout"])).any()
+    assert set(out["progress"]["department"]) == {dept}
+
+
+def test_province_layout_takes_city_from_path(tmp_path, dept, workbook_ledger, assignments_table, roster):
+    subs = tmp_path / "submissions"
+    for city in labels.PROVINCE_CITIES[:2]:
+        make_workbook(subs / city / MONTH / f"{dept}.xlsx", dept, workbook_ledger, assignments_table, city=city)
+    out = ingest(subs, workbook_ledger, roster)
+    assert sorted(out["submissions_log"]["city"]) == sorted(labels.PROVINCE_CITIES[:2])
+    assert not out["submissions_log"]["superseded"].any()
+    assert set(out["progress"]["city"]) == set(labels.PROVINCE_CITIES[:2])
+
+
+def test_double_build_is_byte_identical_and_parallel_equals_serial(tmp_path, raw_dir, workbook_ledger, roster,
+                                                                   monkeypatch):
+    from ledgerlib.sample import write_sample
+
+    subs = write_sample(tmp_path / "submissions", raw_dir=raw_dir, months=["2021-10"], progress=False, workers=1)
+    serial = ingest(subs, workbook_ledger, roster, workers=1)
+    monkeypatch.setattr(intake, "PARALLEL_MIN_FILES", 1)
+    parallel = ingest(subs, workbook_ledger, roster, workers=2)
+    for name in serial:
+        pd.testing.assert_frame_equal(serial[name], parallel[name], check_exact=True)
+    digests = []
+    for out_dir, tables in ((tmp_path / "a", serial), (tmp_path / "b", parallel)):
+        for name, df in tables.items():
+            write_table(df, out_dir, name)
+        digests.append({p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(out_dir.iterdir())})
+    assert digests[0] == digests[1] and len(digests[0]) == 2 * len(serial)
+
+
+def test_receive_files_copies_never_overwrites_and_records_time(tmp_path, dept, workbook_ledger,
+                                                                assignments_table, roster, raw_dir):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "departments.csv").write_bytes((raw_dir / "departments.csv").read_bytes())
+    inbox = tmp_path / "inbox"
+    first = make_workbook(inbox / "a.xlsx", dept, workbook_ledger, assignments_table, status="in_progress")
+    second = make_workbook(inbox / "b.xlsx", dept, workbook_ledger, assignments_table, status="done")
+
+    p1 = receive(first, received_at="2021-07-03T10:00:00", raw_dir=raw)
+    again = receive(first, received_at="2021-07-04T10:00:00", raw_dir=raw)
+    p2 = receive(second, received_at="2021-07-06T16:45:00", raw_dir=raw)
+    subs = raw / "submissions"
+    assert p1 == subs / MONTH / f"{dept}.xlsx" and again == p1
+    assert p2 == subs / MONTH / f"{dept}{labels.RESUBMISSION_SUFFIX.format(n=2)}.xlsx"
+    assert p1.read_bytes() == first.read_bytes() and p2.read_bytes() == second.read_bytes()
+    manifest = pd.read_csv(subs / intake.MANIFEST_NAME, dtype=str)
+    assert manifest.values.tolist() == [[f"{MONTH}/{p1.name}", "2021-07-03T10:00:00"],
+                                        [f"{MONTH}/{p2.name}", "2021-07-06T16:45:00"]]
+    out = ingest(subs, workbook_ledger, roster)
+    log = out["submissions_log"]
+    assert (log["received_source"] == "manifest").all()
+    assert log.loc[~log["superseded"], "file"].tolist() == [f"submissions/{MONTH}/{p2.name}"]
+    assert first_status(out, dept, workbook_ledger, assignments_table) == "done"
+
+
+def test_a_reader_failure_falls_back_to_file_by_file(tmp_path, dept, workbook_ledger, assignments_table, roster,
+                                                     monkeypatch):
+    """Should the batch reader raise, each file is read alone; a failing file becomes a problem."""
+    import ledgerlib.submissions as submissions
+
+    subs = tmp_path / "submissions"
+    make_workbook(subs / MONTH / f"{dept}.xlsx", dept, workbook_ledger, assignments_table, status="done")
+    make_workbook(subs / MONTH / "other.xlsx", dept, workbook_ledger, assignments_table)
+    real = submissions.read_submission
+
+    def flaky(path, *args, **kwargs):
+        if Path(path).name == "other.xlsx":
+            raise RuntimeError("reader bug")
+        return real(path, *args, **kwargs)
+
+    def broken_batch(*args, **kwargs):
+        raise RuntimeError("batch reader bug")
+
+    monkeypatch.setattr(submissions, "read_submissions", broken_batch)
+    monkeypatch.setattr(submissions, "read_submission", flaky)
+    out = ingest(subs, workbook_ledger, roster, workers=1)
+    log = out["submissions_log"].set_index("file")
+    assert len(log) == 2
+    assert log.loc[f"submissions/{MONTH}/other.xlsx", "n_errors"] == 1
+    unreadable = out["problems"][out["problems"]["problem"] == labels.INTAKE_PROBLEM_LABELS["unreadable"]]
+    assert unreadable["file"].tolist() == [f"submissions/{MONTH}/other.xlsx"]
+    assert "reader bug" in unreadable["value"].item()
+    assert first_status(out, dept, workbook_ledger, assignments_table) == "done"

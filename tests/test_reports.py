@@ -1,0 +1,234 @@
+"""Report runs: papermill execution, PDF without code, Chinese text, failures that name the cell."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pytest
+from pypdf import PdfReader
+
+from ledgerlib import charts, cli, config, labels, reports, tables
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
+
+
+def _pdf_text(path: Path) -> str:
+    return "\n".join(page.extract_text() or "" for page in PdfReader(path).pages)
+
+
+def _pdf_fonts(path: Path) -> set[str]:
+    names = set()
+    for page in PdfReader(path).pages:
+        for font in (page["/Resources"].get("/Font") or {}).values():
+            names.add(str(font.get_object()["/BaseFont"]))
+    return names
+
+
+@pytest.fixture(scope="module")
+def hello_run(tmp_path_factory) -> reports.RunResult:
+    out = tmp_path_factory.mktemp("hello")
+    result = reports.run_notebook(FIXTURES / "hello.ipynb", out / "hello.ipynb", {"month": "03"},
+                                  pdf_path=out / "hello.pdf", progress=False)
+    assert result.ok, result.error
+    return result
+
+
+def test_pdf_holds_chinese_outputs_and_no_code(hello_run):
+    text = _pdf_text(hello_run.pdf)
+    # Chinese from the outputs survives as Chinese text (extractable, so not boxes) ...
+    assert labels.STATUS_LABELS["done"] + " 03" in text
+    for status in labels.STATUS_LABELS.values():
+        assert status in text
+    assert "75.0%" in text
+    # ... and the font that drew it is a CJK font embedded in the file.
+    assert any(re.search(r"WenQuanYi|NotoSansCJK|SourceHan|Hei", f) for f in _pdf_fonts(hello_run.pdf))
+    # No code, no markdown notes, no stderr, no prompts.
+    for absent in ("CODE_ONLY_MARKER", "import pandas", "MARKDOWN_ONLY_MARKER", "STDERR_MARKER", "In ["):
+        assert absent not in text
+
+
+def test_parameters_stay_strings_and_the_chart_is_png(hello_run):
+    nb = nbformat.read(hello_run.notebook, as_version=4)
+    printed = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+    assert "'03'" in printed  # papermill's CLI would have made it the number 3
+    mimes = {m for c in nb.cells if c.cell_type == "code" for o in c.outputs for m in o.get("data", {})}
+    assert "image/png" in mimes and "image/svg+xml" not in mimes
+
+
+def test_executed_notebook_keeps_no_timings_or_absolute_paths(hello_run):
+    raw = hello_run.notebook.read_text(encoding="utf-8")
+    for volatile in ("start_time", "end_time", "duration", "environment_variables", str(ROOT)):
+        assert volatile not in raw
+
+
+def test_same_inputs_give_same_bytes(hello_run, tmp_path):
+    again = reports.run_notebook(FIXTURES / "hello.ipynb", tmp_path / "hello.ipynb", {"month": "03"},
+                                 pdf_path=tmp_path / "hello.pdf", progress=False)
+    assert again.ok
+    assert again.pdf.read_bytes() == hello_run.pdf.read_bytes()
+    strip = lambda p: re.sub(r'"(input|output)_path": "[^"]*"', "", p.read_text(encoding="utf-8"))
+    assert strip(again.notebook) == strip(hello_run.notebook)
+
+
+def test_html_has_no_scripts_and_no_code():
+    nb = nbformat.read(FIXTURES / "hello.ipynb", as_version=4)
+    nb.cells[3].outputs = [nbformat.v4.new_output("display_data", data={
+        "text/html": "<script src='https://cdn.example/require.js'></script><b>x</b>",
+        "text/plain": "x"})]
+    page = reports.notebook_to_html(nb)
+    assert "<script" not in page and "<b>x</b>" in page
+    assert "CODE_ONLY_MARKER" not in page
+
+
+def _data_dir(tmp_path: Path) -> Path:
+    data = tmp_path / "processed"
+    tables.write_table(pd.DataFrame({"task_id": ["T01"]}), data, "ledger")
+    return data
+
+
+def test_failing_cell_is_named_partial_notebook_kept_nonzero(tmp_path, capsys):
+    rc = reports.run_report("monthly", "2021-06", data_dir=_data_dir(tmp_path), out_dir=tmp_path / "reports",
+                            progress=False, notebook=FIXTURES / "broken.ipynb")
+    err = capsys.readouterr().err
+    assert rc == 1
+    assert "cell 2" in err and "ratio = 1 / 0" in err and "ZeroDivisionError" in err
+    nb_path, pdf_path = reports.report_paths("monthly", "2021-06", tmp_path / "reports")
+    assert str(nb_path.resolve()) in err
+    assert not pdf_path.exists()
+    nb = nbformat.read(nb_path, as_version=4)
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+    assert any("first cell ran" in o.get("text", "") for o in outputs)  # kept what ran
+    assert any(o.get("ename") == "ZeroDivisionError" for o in outputs)
+    assert not any("never reached" in o.get("text", "") for o in outputs)
+
+
+def test_missing_font_stops_before_running(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(charts, "CJK_FAMILIES", ("No Such Chinese Font",))
+    monkeypatch.setattr(charts, "CJK_FONT_PATHS", ())
+    monkeypatch.setattr(charts, "_fc_list_files", lambda: [])
+    rc = cli.main(["report", "monthly", "2021-06", "--data", str(_data_dir(tmp_path)),
+                   "--out", str(tmp_path / "reports")])
+    assert rc == 3
+    assert "fonts-wqy-microhei" in capsys.readouterr().err
+    assert not (tmp_path / "reports").exists()
+
+
+@pytest.mark.parametrize("kind,period", [("monthly", "2021-6"), ("monthly", "2021-13"),
+                                         ("quarterly", "2021Q5"), ("quarterly", "2021-06")])
+def test_bad_period_is_refused(tmp_path, kind, period, capsys):
+    assert reports.run_report(kind, period, data_dir=_data_dir(tmp_path), out_dir=tmp_path) == 2
+    assert "YYYY" in capsys.readouterr().err
+
+
+def test_period_forms():
+    assert reports.normalise_period("quarterly", "2021q2") == "2021Q2"
+    assert reports.report_paths("monthly", "2021-06", Path("r"))[1] == Path("r/monthly/2021-06/monthly_report_2021-06.pdf")
+
+
+def test_no_processed_data_says_build_first(tmp_path, capsys):
+    assert reports.run_report("monthly", "2021-06", data_dir=tmp_path / "nothing", out_dir=tmp_path) == 2
+    assert "ledger build" in capsys.readouterr().err
+
+
+def test_report_table_shows_labels_percent_and_pass_fail():
+    df = pd.DataFrame({"department": ["甲", "乙"], "rate": [0.8, 0.5], "ok": [True, False]})
+    t = reports.ReportTable(df, {"department": labels.COLUMN_LABELS["department"]}, percent=("rate",),
+                            pass_fail=("ok",), pass_text=(labels.PASS_LABELS[True], labels.PASS_LABELS[False]))
+    markup = t._repr_html_()
+    assert f"<th>{labels.COLUMN_LABELS['department']}</th>" in markup
+    assert f'<td class="pass">{labels.PASS_LABELS[True]}</td>' in markup
+    assert f'<td class="fail">{labels.PASS_LABELS[False]}</td>' in markup
+    assert "80.0%" in repr(t) and "50.0%" in repr(t)
+    assert reports.ReportTable(df.iloc[0:0], empty="none")._repr_html_().count("none") == 1
+
+
+# ------------------------------------------------------------------ the real report notebooks
+
+@pytest.fixture(scope="module")
+def processed(tmp_path_factory) -> Path:
+    """data/processed when `ledger build` has run, else a fresh build under tmp."""
+    if (config.processed_dir() / "ledger.parquet").exists():
+        return config.processed_dir()
+    from ledgerlib.build import build
+
+    out = tmp_path_factory.mktemp("processed")
+    build(raw_dir=config.raw_dir(), out_dir=out, progress=False)
+    return out
+
+
+def test_monthly_report_end_to_end(processed, tmp_path, capsys):
+    rc = cli.main(["report", "monthly", "2021-06", "--data", str(processed), "--out", str(tmp_path)])
+    assert rc == 0, capsys.readouterr().err
+    nb_path, pdf_path = reports.report_paths("monthly", "2021-06", tmp_path)
+    assert capsys.readouterr().out.split() == [str(nb_path.resolve()), str(pdf_path.resolve())]
+    text = _pdf_text(pdf_path)
+    for key in ("headline", "by_indicator", "by_department", "trend", "overdue", "submissions",
+                "kpis", "changes"):
+        assert labels.REPORT_LABELS[key] in text, key
+    assert "metrics." not in text and "NBVAL" not in text
+    # The headline shows the figure the metrics compute for this data.
+    from ledgerlib import metrics
+    data = tables.load_processed(processed)
+    summary = metrics.monthly_summary(data, "2021-06").iloc[0]
+    assert f"{labels.COLUMN_LABELS['n_assignments']} {summary['n_assignments']}" in text
+    nb = nbformat.read(nb_path, as_version=4)
+    injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
+    assert injected and 'month = "2021-06"' in injected[0].source
+    assert (nb_path.parent / "overdue_2021-06.csv").exists()
+
+
+def test_quarterly_report_end_to_end(processed, tmp_path, capsys):
+    rc = reports.run_report("quarterly", "2021q2", data_dir=processed, out_dir=tmp_path, progress=False)
+    assert rc == 0, capsys.readouterr().err
+    _, pdf_path = reports.report_paths("quarterly", "2021Q2", tmp_path)
+    text = _pdf_text(pdf_path)
+    for key in ("matrix", "quarter_kpis", "ranking"):
+        assert labels.REPORT_LABELS[key] in text, key
+
+
+# ------------------------------------------------------------------ composition helpers
+
+def test_department_ranking_skips_missing_rates_and_shares_ties():
+    parts = pd.DataFrame({"department": ["乙", "甲", "丙", "丁"],
+                          "a": [1.0, 0.5, 0.5, None], "b": [None, 1.0, 1.0, None]})
+    r = reports.department_ranking(parts, ["a", "b"])
+    # 乙: mean of 1.0 only; 甲 and 丙 tie at 0.75 and share rank 2; 丁 has no rate: last, unranked.
+    assert r["department"].tolist() == ["乙", "丙", "甲", "丁"]
+    assert r["score"].tolist()[:3] == [1.0, 0.75, 0.75]
+    assert r["rank"].tolist()[:3] == [1, 2, 2] and pd.isna(r["rank"].iloc[3])
+
+
+def test_obligation_pivot_needs_every_task_met():
+    m = pd.DataFrame({"city": "c", "department": ["甲", "甲", "乙"], "task_id": ["T01", "T02", "T01"],
+                      "activity_type": ["study_session", "study_session", "case_published"],
+                      "n_periods": 1, "n_met": [1, 0, 1], "met": [True, False, True]})
+    p = reports.obligation_pivot(m)
+    assert list(p.columns) == ["study_session", "case_published"]  # labels.ACTIVITY_LABELS order
+    assert p.loc["甲", "study_session"] == False  # noqa: E712 - one of its two tasks missed
+    assert pd.isna(p.loc["甲", "case_published"]) and p.loc["乙", "case_published"] == True  # noqa: E712
+
+
+def test_kpi_table_puts_the_total_last():
+    k = pd.DataFrame({"city": "c", "department": ["all", "乙", "甲"], "kpi": "collection_coverage",
+                      "numerator": [9, 4, 5], "denominator": [10, 5, 5], "rate": [0.9, 0.8, 1.0],
+                      "threshold": 0.8, "passed": [True, True, True]})
+    t = reports.kpi_table(k)
+    assert t["department"].tolist() == ["乙", "甲", "all"]
+    assert t["collection_coverage"].tolist() == [0.8, 1.0, 0.9]
+
+
+def test_key_figures_labels_and_formats():
+    row = pd.Series({"n_assignments": 12, "done_rate": 0.25, "collection_passed": False, "publicity_rate": float("nan")})
+    kf = reports.key_figures(row, list(row.index), percent=("done_rate", "publicity_rate"),
+                             pass_fail=("collection_passed",))
+    assert kf["item"].tolist() == [labels.COLUMN_LABELS[c] for c in row.index]
+    assert kf["value"].tolist() == ["12", "25.0%", labels.PASS_LABELS[False], "—"]
+
+
+def test_parameter_paths_are_read_from_the_checkout(tmp_path):
+    assert reports.project_path(None) is None
+    assert reports.project_path("data/processed") == config.project_root() / "data" / "processed"
+    assert reports.project_path(str(tmp_path)) == tmp_path
