@@ -31,7 +31,7 @@ def main() -> int:
     if not (args.data / "ledger.parquet").exists():
         print(f"no processed data in {args.data}: run `ledger build` first", file=sys.stderr)
         return 2
-    out = ROOT / "benchmarks" / "out"
+    out = ROOT / "benchmarks" / "out" / "report"  # only its own folder: others keep data there
     cmd = [sys.executable, "-m", "ledgerlib.cli", "report", "monthly", args.month,
            "--data", str(args.data), "--out", str(out)]
     times = []

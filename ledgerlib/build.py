@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+from openpyxl.utils import column_index_from_string
 
 from . import config
 from .ledger import assignments, ledger_path, read_ledger_workbook
@@ -26,7 +27,7 @@ SORT_KEYS: dict[str, list[str]] = {
     "shared_records": ["city", "department", "month", "file", "row"],
     "joint_cases": ["city", "department", "month", "file", "row"],
     "submissions_log": ["city", "department", "month", "file"],
-    "problems": ["file", "sheet", "cell", "field", "problem"],
+    "problems": [],  # ordered by _sorted_problems
 }
 
 
@@ -55,6 +56,15 @@ def ledger_problems(ledger_file: Path, ledger: pd.DataFrame, assigned: pd.DataFr
                                        "severity", "city", "department", "month"])
 
 
+def _sorted_problems(problems: pd.DataFrame) -> pd.DataFrame:
+    """Problems in reading order: by file, sheet, then cell row and column (A9 before A10)."""
+    parts = problems["cell"].fillna("").astype(str).str.extract(r"^([A-Z]*)(\d*)$")
+    keyed = problems.assign(_cell_row=pd.to_numeric(parts[1], errors="coerce").fillna(0).astype("int64"),
+                            _cell_col=parts[0].fillna("").map(lambda c: column_index_from_string(c) if c else 0))
+    keyed = keyed.sort_values(["file", "sheet", "_cell_row", "_cell_col", "field", "problem"], kind="mergesort")
+    return keyed.drop(columns=["_cell_row", "_cell_col"])
+
+
 def build(raw_dir: Path | None = None, out_dir: Path | None = None, progress: bool = True) -> BuildResult:
     """Rebuild data/processed (or out_dir) from raw_dir; return row counts per table."""
     raw_dir = Path(raw_dir) if raw_dir else config.raw_dir()
@@ -77,6 +87,8 @@ def build(raw_dir: Path | None = None, out_dir: Path | None = None, progress: bo
 
     result = BuildResult(out_dir)
     for name, df in tables.items():
+        if name == "problems":
+            df = _sorted_problems(df)
         keys = [k for k in SORT_KEYS.get(name, []) if k in df.columns]
         write_table(df, out_dir, name, sort_by=keys or None)
         result.rows[name] = len(df)

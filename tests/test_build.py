@@ -29,7 +29,9 @@ def small_raw(tmp_path_factory) -> Path:
         for month in sorted(p for p in subs.iterdir() if p.is_dir())[:2]:
             shutil.copytree(month, raw / "submissions" / month.name)
         if (subs / "manifest.csv").exists():
-            shutil.copy(subs / "manifest.csv", raw / "submissions" / "manifest.csv")
+            manifest = pd.read_csv(subs / "manifest.csv", dtype=str, encoding="utf-8-sig")
+            kept = manifest[manifest["file"].map(lambda f: (raw / "submissions" / f).exists())]
+            kept.to_csv(raw / "submissions" / "manifest.csv", index=False, encoding="utf-8")
     return raw
 
 
