@@ -62,3 +62,11 @@ def test_cli_build(small_raw, tmp_path, capsys):
     assert main(["--raw", str(small_raw), "build", "--out", str(tmp_path), "--quiet"]) == 0
     assert "ledger" in capsys.readouterr().out
     assert (tmp_path / "assignments.csv").exists()
+
+
+def test_problems_are_listed_in_reading_order():
+    from ledgerlib.build import _sorted_problems
+
+    df = pd.DataFrame({"file": ["f"] * 4, "sheet": ["s"] * 4, "cell": ["A10", "AA2", "A9", "B9"],
+                       "field": ["x"] * 4, "problem": ["p"] * 4})
+    assert list(_sorted_problems(df)["cell"]) == ["AA2", "A9", "B9", "A10"]
