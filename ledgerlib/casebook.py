@@ -27,11 +27,11 @@ from pathlib import Path
 
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from . import config, labels
-from .templates import DATE_FORMAT, _page_setup, _row_height, _text_width, save_workbook
+from .xlsx import BORDER, DATE_FORMAT, header_row, page_setup, row_height, save_workbook, text_width
 
 #: The ledger's five fields, in the ledger's order, and their printed headers.
 FIELDS = ("subject", "measure", "executing_dept", "executed_on", "matter")
@@ -41,9 +41,6 @@ INCOMPLETE_COLUMNS = ["reporters", "file", "row", *FIELDS, "missing_fields"]
 
 _TITLE_ROW, _HEADER_ROW, _FIRST_ROW = 1, 2, 3
 _MAX_WIDTH = 40
-_HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
-_THIN = Side(style="thin", color="808080")
-_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
 
@@ -170,22 +167,15 @@ def _write_sheet(ws, title: str, frame: pd.DataFrame, empty_note: str) -> None:
     widths = []
     for c, h in zip(cols, headers(cols)):
         texts = [h, *(_cell_text(v) for v in frame[c])]
-        widths.append(min(max(_text_width(t) for t in texts) + 2, _MAX_WIDTH))
+        widths.append(min(max(text_width(t) for t in texts) + 2, _MAX_WIDTH))
     t = ws.cell(row=_TITLE_ROW, column=1, value=title)
     t.font = Font(bold=True, size=14)
     t.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     ws.merge_cells(start_row=_TITLE_ROW, start_column=1, end_row=_TITLE_ROW, end_column=ncols)
     # size-14 text is about 1.3 units a character wider than the 11-point body
-    lines = -(-int(_text_width(title) * 1.3) // max(sum(widths) - 2, 1))
+    lines = -(-int(text_width(title) * 1.3) // max(sum(widths) - 2, 1))
     ws.row_dimensions[_TITLE_ROW].height = 22.0 * max(lines, 1) + 4
-    for j, (h, w) in enumerate(zip(headers(cols), widths), start=1):
-        c = ws.cell(row=_HEADER_ROW, column=j, value=h)
-        c.font = Font(bold=True)
-        c.fill = _HEADER_FILL
-        c.border = _BORDER
-        c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        ws.column_dimensions[get_column_letter(j)].width = w
-    ws.freeze_panes = f"A{_FIRST_ROW}"
+    header_row(ws, _HEADER_ROW, headers(cols), widths)  # freezes panes at _FIRST_ROW
     ws.print_title_rows = f"{_HEADER_ROW}:{_HEADER_ROW}"
     for i, rec in enumerate(frame.itertuples(index=False), start=_FIRST_ROW):
         for j, (col, value) in enumerate(zip(cols, rec), start=1):
@@ -196,7 +186,7 @@ def _write_sheet(ws, title: str, frame: pd.DataFrame, empty_note: str) -> None:
             elif col in ("seq", "row"):
                 value = int(value)
             c = ws.cell(row=i, column=j, value=value)
-            c.border = _BORDER
+            c.border = BORDER
             if col == "executed_on":
                 c.number_format = DATE_FORMAT
                 c.alignment = Alignment(horizontal="center", vertical="top")
@@ -204,14 +194,14 @@ def _write_sheet(ws, title: str, frame: pd.DataFrame, empty_note: str) -> None:
                 c.alignment = Alignment(horizontal="center", vertical="top")
             else:
                 c.alignment = Alignment(vertical="top", wrap_text=True)
-        ws.row_dimensions[i].height = _row_height([(_cell_text(v), w) for v, w in zip(rec, widths)])
+        ws.row_dimensions[i].height = row_height([(_cell_text(v), w) for v, w in zip(rec, widths)])
     if frame.empty:
         note = ws.cell(row=_FIRST_ROW, column=1, value=empty_note)
         note.font = Font(italic=True, color="7F7F7F")
         ws.merge_cells(start_row=_FIRST_ROW, start_column=1, end_row=_FIRST_ROW, end_column=ncols)
     else:
         ws.auto_filter.ref = f"A{_HEADER_ROW}:{get_column_letter(ncols)}{_HEADER_ROW + len(frame)}"
-    _page_setup(ws)
+    page_setup(ws)
 
 
 def build_joint_workbook(ready: pd.DataFrame, incomplete: pd.DataFrame, month: str,

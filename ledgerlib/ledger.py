@@ -464,11 +464,10 @@ def write_ledger_workbook(ledger: pd.DataFrame, path: Path, notes: pd.DataFrame 
         ns.column_dimensions[letter].width = width
     # Fixed document times keep the workbook byte-stable when it is rebuilt.
     from datetime import datetime
+
+    from .xlsx import save_workbook
     wb.properties.created = wb.properties.modified = datetime(year, 1, 1)
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
-    return path
+    return save_workbook(wb, Path(path))
 
 
 def _merge_groups(ledger: pd.DataFrame) -> list[int]:

@@ -15,7 +15,7 @@ number typed as `120家`, a done task without its date, a publish date before th
 
 Determinism: every random choice comes from a `random.Random` seeded with a hash of
 (seed, city, department, month, ...), never from global state, so the output does not depend
-on the order or the process in which files are written; `templates.save_workbook` fixes
+on the order or the process in which files are written; `xlsx.save_workbook` fixes
 the zip and document timestamps, so the same seed gives byte-identical files.
 
 Province scale (issue 6): `cities=18` writes `<out>/<city>/<month>/<部门>.xlsx` for the
@@ -327,7 +327,7 @@ def _init_worker(ctx: Context) -> None:
 
 def _write_one(job: tuple[FilePlan, str, int]) -> str:
     plan, out_dir, seed = job
-    from .templates import save_workbook
+    from .xlsx import save_workbook
 
     wb = fill_workbook(_CTX["ctx"], plan, seed)
     save_workbook(wb, Path(out_dir) / plan.rel)

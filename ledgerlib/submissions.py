@@ -745,7 +745,7 @@ def write_problems_workbook(problems: pd.DataFrame, out: Path) -> Path:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
 
-    from .templates import save_workbook
+    from .xlsx import save_workbook
 
     df = problems_for_display(problems)
     wb = Workbook()

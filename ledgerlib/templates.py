@@ -19,22 +19,19 @@ files for identical workbooks (fixed zip timestamps and document dates).
 """
 from __future__ import annotations
 
-import io
-import math
 import re
-import unicodedata
-import zipfile
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from . import config, labels
+from .xlsx import BORDER, DATE_FORMAT, header_row, page_setup, row_height, save_workbook  # noqa: F401 (re-exported)
 
 
 @dataclass(frozen=True)
@@ -83,14 +80,10 @@ COVER_CELLS: dict[str, tuple[str, str]] = {
 }
 #: Pre-formatted empty rows on the free-form sheets.
 BLANK_ROWS = 100
-DATE_FORMAT = "yyyy-mm-dd"
 #: Progress fields a department fills in (unlocked); the others are pre-filled and locked.
 PROGRESS_INPUT_FIELDS = ("status", "completion_date", "progress_note", "evidence", "issues")
 
-_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 _LOCKED_FILL = PatternFill("solid", fgColor="F2F2F2")
-_THIN = Side(style="thin", color="A6A6A6")
-_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _WRAP = Alignment(wrap_text=True, vertical="top")
 _UNLOCKED = Protection(locked=False)
 
@@ -129,14 +122,7 @@ def _title(ws, text: str, ncols: int) -> None:
 
 
 def _header(ws, spec: SheetSpec, row: int) -> None:
-    for j, (text, width) in enumerate(zip(spec.headers, spec.widths), start=1):
-        c = ws.cell(row=row, column=j, value=text)
-        c.font = Font(bold=True)
-        c.fill = _HEADER_FILL
-        c.border = _BORDER
-        c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        ws.column_dimensions[get_column_letter(j)].width = width
-    ws.freeze_panes = f"A{row + 1}"
+    header_row(ws, row, spec.headers, spec.widths)
 
 
 def _list_validation(values: list[str]) -> DataValidation:
@@ -175,7 +161,7 @@ def _progress_sheet(ws, department: str, month: str, city: str, tasks: pd.DataFr
         lc.alignment = Alignment(horizontal="right", vertical="center")
         vc = ws[value_cell]
         vc.value = values[field]
-        vc.border = _BORDER
+        vc.border = BORDER
         vc.alignment = Alignment(horizontal="left", vertical="center")
         if field in ("filled_by", "filled_on"):
             vc.protection = _UNLOCKED
@@ -194,7 +180,7 @@ def _progress_sheet(ws, department: str, month: str, city: str, tasks: pd.DataFr
         r = first + i
         for j, field in enumerate(spec.fields, start=1):
             c = ws.cell(row=r, column=j)
-            c.border = _BORDER
+            c.border = BORDER
             c.alignment = _WRAP
             if field in PROGRESS_INPUT_FIELDS:
                 c.protection = _UNLOCKED
@@ -203,7 +189,7 @@ def _progress_sheet(ws, department: str, month: str, city: str, tasks: pd.DataFr
             else:
                 c.value = getattr(task, field)
                 c.fill = _LOCKED_FILL
-        ws.row_dimensions[r].height = _row_height(
+        ws.row_dimensions[r].height = row_height(
             [(getattr(task, f), w) for f, w in zip(spec.fields, spec.widths) if f not in PROGRESS_INPUT_FIELDS])
     last = first + max(len(tasks), 1) - 1
     status = _list_validation(list(labels.STATUS_LABELS.values()))
@@ -219,7 +205,7 @@ def _progress_sheet(ws, department: str, month: str, city: str, tasks: pd.DataFr
     ws.protection.formatColumns = False
     ws.protection.formatRows = False
     ws.print_title_rows = f"{header_row}:{header_row}"
-    _page_setup(ws)
+    page_setup(ws)
 
 
 def _free_sheet(ws, spec: SheetSpec, month: str, city: str) -> None:
@@ -232,7 +218,7 @@ def _free_sheet(ws, spec: SheetSpec, month: str, city: str) -> None:
         letter = get_column_letter(j)
         for r in range(first, last + 1):
             c = ws.cell(row=r, column=j)
-            c.border = _BORDER
+            c.border = BORDER
             if field in spec.date_fields:
                 c.number_format = DATE_FORMAT
         rng = f"{letter}{first}:{letter}{last}"
@@ -249,36 +235,7 @@ def _free_sheet(ws, spec: SheetSpec, month: str, city: str) -> None:
             dv.add(rng)
             ws.add_data_validation(dv)
     ws.print_title_rows = f"{header_row}:{header_row}"
-    _page_setup(ws)
-
-
-def _text_width(text: str) -> int:
-    """Display width in Excel's character units: CJK and full-width characters count two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def _row_height(cells: list[tuple[object, int]]) -> float:
-    """A row height (points) that shows every wrapped cell in full.
-
-    Written explicitly because LibreOffice keeps the default height for rows of wrapped
-    text in a file that does not state one, and the text then overlaps the next row.
-    """
-    lines = 1
-    for value, width in cells:
-        if value is None:
-            continue
-        per_line = max(width - 1, 1)
-        lines = max(lines, sum(max(1, math.ceil(_text_width(part) / per_line))
-                               for part in str(value).split("\n")))
-    return 16.0 * lines + 2
-
-
-def _page_setup(ws) -> None:
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    page_setup(ws)
 
 
 def build_workbook(department: str, month: str, ledger: pd.DataFrame, assignments: pd.DataFrame,
@@ -297,34 +254,6 @@ def build_workbook(department: str, month: str, ledger: pd.DataFrame, assignment
     wb.properties.creator = "ledgerlib"
     wb.properties.created = datetime(year, mon, 1)
     return wb
-
-
-def save_workbook(wb: Workbook, path: Path) -> Path:
-    """Save wb to path so that the same workbook always gives the same bytes.
-
-    openpyxl stamps the save time into docProps/core.xml and into each zip entry; both are
-    replaced by the workbook's `created` date (or 2000-01-01) and a fixed zip date.
-    """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    buf = io.BytesIO()
-    wb.save(buf)
-    stamp = (wb.properties.created or datetime(2000, 1, 1)).strftime("%Y-%m-%dT%H:%M:%SZ")
-    out = io.BytesIO()
-    with zipfile.ZipFile(buf) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
-        for info in zin.infolist():
-            data = zin.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                data = re.sub(rb"(<dcterms:(?:modified|created)[^>]*>)[^<]*(<)",
-                              rb"\g<1>" + stamp.encode() + rb"\g<2>", data)
-            zi = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
-            zi.compress_type = zipfile.ZIP_DEFLATED
-            zi.external_attr = 0o600 << 16
-            zout.writestr(zi, data)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_bytes(out.getvalue())
-    tmp.replace(path)
-    return path
 
 
 def write_templates(month: str, departments: list[str] | None = None, out_dir: Path = Path("templates"),

@@ -150,6 +150,7 @@ def test_workbook_has_merged_indicators_and_notes():
 
 def test_workbook_is_rebuilt_identically_from_the_notice(tmp_path, roster):
     out = make_ledger_workbook(NOTICE, RAW / "ledger_2021_judgements.csv", tmp_path / "ledger_2021.xlsx", roster)
+    assert out.read_bytes() == WORKBOOK.read_bytes()  # the committed workbook is exactly this build
     pd.testing.assert_frame_equal(read_ledger(out, roster).drop(columns="source"),
                                   read_ledger(WORKBOOK, roster).drop(columns="source"))
 
