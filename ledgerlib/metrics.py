@@ -555,15 +555,21 @@ def shared_record_quality(shared_records: pd.DataFrame | None, month: object,
     return g
 
 
-def _qualified_records(shared_records: pd.DataFrame | None, month: object, cumulative: bool,
-                       threshold: float) -> pd.DataFrame:
+def _month_rows(df: pd.DataFrame | None, name: str, month: object, cumulative: bool,
+                key: str) -> pd.DataFrame:
+    """Rows reported in `month`, or up to it with each (city, department, key) at its latest report."""
     m = month_str(month)
-    r = _table(shared_records, "shared_records").copy()
+    r = _table(df, name).copy()
     r["month"] = r["month"].astype(str)
     r = r[r["month"] <= m] if cumulative else r[r["month"] == m]
     if cumulative:
-        r = r.sort_values("month", kind="mergesort").drop_duplicates(
-            ["city", "department", "record_id"], keep="last")
+        r = r.sort_values("month", kind="mergesort").drop_duplicates(["city", "department", key], keep="last")
+    return r
+
+
+def _qualified_records(shared_records: pd.DataFrame | None, month: object, cumulative: bool,
+                       threshold: float) -> pd.DataFrame:
+    r = _month_rows(shared_records, "shared_records", month, cumulative, "record_id")
     n_ind = pd.to_numeric(r["n_indicators"], errors="coerce")
     n_fill = pd.to_numeric(r["n_filled"], errors="coerce")
     # A record without indicators cannot be judged; it is left out.
@@ -584,12 +590,7 @@ def publicity_timeliness_detail(publicity: pd.DataFrame | None, month: object,
     docs/metrics.md "双公示 timeliness".
     """
     m = month_str(month)
-    p = _table(publicity, "publicity").copy()
-    p["month"] = p["month"].astype(str)
-    p = p[p["month"] <= m] if cumulative else p[p["month"] == m]
-    if cumulative:
-        p = p.sort_values("month", kind="mergesort").drop_duplicates(
-            ["city", "department", "decision_no"], keep="last")
+    p = _month_rows(publicity, "publicity", month, cumulative, "decision_no")
     decided = _dates(p["decision_date"])
     published = _dates(p["publish_date"])
     deadline = working_day_deadline(decided, n_days, calendar=calendar, errors="coerce")
