@@ -15,6 +15,7 @@ from openpyxl.utils import column_index_from_string
 from . import config
 from .ledger import assignments, ledger_path, read_ledger_workbook
 from .roster import load_roster
+from .schemas import validate_table
 from .tables import write_table
 
 SORT_KEYS: dict[str, list[str]] = {
@@ -90,6 +91,7 @@ def build(raw_dir: Path | None = None, out_dir: Path | None = None, progress: bo
         if name == "problems":
             df = _sorted_problems(df)
         keys = [k for k in SORT_KEYS.get(name, []) if k in df.columns]
+        validate_table(name, df)  # the contract is checked before anything is written
         write_table(df, out_dir, name, sort_by=keys or None)
         result.rows[name] = len(df)
     return result

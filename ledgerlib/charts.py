@@ -204,7 +204,8 @@ def pass_fail_matrix(matrix: pd.DataFrame, title: str, pass_text: str, fail_text
                      na_text: str = "") -> Figure:
     """A rows × columns grid coloured green (True), red (False) or grey (missing)."""
     n_rows, n_cols = matrix.shape
-    codes = matrix.apply(lambda c: c.map({True: 2, False: 0})).fillna(1).astype(int).to_numpy()
+    # object first: mapping an all-NA "boolean" column keeps that dtype, which refuses 1.
+    codes = matrix.astype(object).apply(lambda c: c.map({True: 2, False: 0})).fillna(1).astype(int).to_numpy()
     fig = new_figure(max(5.0, 1.1 * n_cols + 2.5), max(1.8, 0.34 * n_rows + 1.2))
     ax = fig.add_subplot()
     ax.imshow(codes, cmap=ListedColormap([FAIL_COLOUR, "#bdbdbd", PASS_COLOUR]), vmin=0, vmax=2,
@@ -217,4 +218,36 @@ def pass_fail_matrix(matrix: pd.DataFrame, title: str, pass_text: str, fail_text
     ax.set_yticks(range(n_rows), [str(r) for r in matrix.index], fontsize=8)
     ax.xaxis.tick_top()
     fig.suptitle(title)  # above the top tick labels, which an axes title would overlap
+    return fig
+
+
+def grouped_rate_bars(df: pd.DataFrame, category: str, rates: dict[str, str], title: str,
+                      width: float = 7.0) -> Figure:
+    """Horizontal bars of several 0-1 rates per category, side by side (cities compared).
+
+    `rates` maps a column to its legend label; categories keep the order of `df` (first at
+    the top); a missing rate draws no bar and no percentage.
+    """
+    cats = df[category].astype(str).tolist()[::-1]
+    n, k = len(cats), max(1, len(rates))
+    fig = new_figure(width, max(1.8, (0.16 * k + 0.08) * n + 1.2))
+    ax = fig.add_subplot()
+    height = 0.8 / k
+    colours = [NEUTRAL_COLOUR, WARN_COLOUR, PASS_COLOUR, FAIL_COLOUR]
+    for j, (col, lab) in enumerate(rates.items()):
+        values = pd.to_numeric(df[col], errors="coerce").tolist()[::-1]
+        # The first series on top within each category.
+        ys = [i + (k - 1 - j - (k - 1) / 2) * height for i in range(n)]
+        shown = [(y, v) for y, v in zip(ys, values) if pd.notna(v)]
+        ax.barh([y for y, _ in shown], [v for _, v in shown], height=height * 0.9,
+                color=colours[j % len(colours)], label=lab)
+        for y, v in shown:
+            ax.text(v + 0.01, y, f"{v:.0%}", va="center", fontsize=7)
+    ax.set_yticks(range(n), cats)
+    ax.set_xlim(0, 1.15)
+    _pct_axis(ax, "x")
+    ax.set_title(title)
+    # Below the axes, so no legend hides a bar near 100%.
+    fig.legend(loc="outside lower center", ncols=k, fontsize=8, frameon=False)
+    ax.spines[["top", "right"]].set_visible(False)
     return fig

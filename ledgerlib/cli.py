@@ -126,8 +126,9 @@ def build_parser() -> argparse.ArgumentParser:
     r.set_defaults(func=_cmd_receive)
 
     rep = sub.add_parser("report", help="run a report notebook with papermill and write its PDF")
-    rep.add_argument("kind", choices=["monthly", "quarterly"])
-    rep.add_argument("period", help="YYYY-MM for monthly, YYYYQn for quarterly")
+    rep.add_argument("kind", choices=["monthly", "quarterly", "province"],
+                     help="province: every city compared for a month")
+    rep.add_argument("period", help="YYYY-MM for monthly and province, YYYYQn for quarterly")
     rep.add_argument("--data", type=Path, default=None, help="processed data folder")
     rep.add_argument("--out", type=Path, default=None, help="default: reports/")
     rep.add_argument("--no-pdf", action="store_true")

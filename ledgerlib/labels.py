@@ -472,3 +472,38 @@ for _k, _v in {
     "seq": "序号", "reporters": "报送单位", "row": "行号", "missing_fields": "缺少项",
 }.items():
     COLUMN_LABELS.setdefault(_k, _v)
+
+
+# --- The province report: cities compared (province.py, notebooks/province_report.ipynb) --
+# Added by the province-report engineer; additive only.
+#: The province whose cities labels.PROVINCE_CITIES lists.
+PROVINCE_NAME = "河南省"
+
+REPORT_LABELS.update({
+    "province_title": "{province}交通运输系统信用体系建设工作各市对比",
+    "province_subtitle": "{year}年{mon}月 · 数据截至{as_of} · 共{n}个城市",
+    "province_headline": "一、各市总体情况及排名",
+    "province_chart": "二、各市完成率与按时报送率",
+    "province_matrix": "三、各市重点指标达标情况",
+    "province_overdue": "四、逾期未完成任务较多的城市",
+    "province_ranking_note": "排名按综合得分：任务完成率、按期完成率、按时报送率、重点指标达标率的平均值，缺项不计。"
+                             "完成率为累计完成率；按时报送率为本月应报送部门中按时报送的比例。",
+    "province_matrix_note": "共享记录合格率：台账只规定单条记录的合格标准（不为空的指标占60%以上），"
+                            "未设合格率目标，不作达标判定。灰色表示未设标准或本月没有可判定的数据。",
+    "province_single_city": "本月数据只含一个城市（{city}）；收到其他城市的报送后，本报告逐市对比。",
+    "province_none_overdue": "截至本月末，各市均没有逾期未完成的任务。",
+    "chart_city_rates": "各市完成率与按时报送率",
+    "chart_city_kpis": "城市 × 重点指标达标情况",
+    "not_judged": "不判定",
+})
+
+for _k, _v in {
+    "submission_rate": "按时报送率", "kpi_pass_rate": "重点指标达标率",
+    "n_kpis_judged": "判定指标数", "n_kpis_passed": "达标指标数",
+    "collection_coverage_passed": "信用信息归集率是否达标",
+    "shared_record_quality_passed": "共享记录合格率是否达标",
+    "publicity_timeliness_passed": "双公示7天合格率是否达标",
+    "n_departments_overdue": "有逾期任务的部门数", "max_days_overdue": "最长逾期天数",
+    "tasks_overdue": "逾期部门最多的任务",
+}.items():
+    COLUMN_LABELS.setdefault(_k, _v)

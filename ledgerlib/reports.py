@@ -8,6 +8,7 @@ HTML out as an A4 PDF with a CJK font. The notebook helpers at the end (`heading
 
 `ledger report monthly 2021-06` -> reports/monthly/2021-06/monthly_report_2021-06.{ipynb,pdf}
 `ledger report quarterly 2021Q2` -> reports/quarterly/2021Q2/quarterly_report_2021Q2.{ipynb,pdf}
+`ledger report province 2021-06` -> reports/province/2021-06/province_report_2021-06.{ipynb,pdf}
 """
 from __future__ import annotations
 
@@ -47,6 +48,8 @@ class ReportKind:
 REPORT_KINDS: dict[str, ReportKind] = {
     "monthly": ReportKind("monthly_report.ipynb", "month"),
     "quarterly": ReportKind("quarterly_report.ipynb", "quarter"),
+    # Cities compared for a month (ledgerlib.province); no `city` parameter.
+    "province": ReportKind("province_report.ipynb", "month"),
 }
 
 
@@ -69,11 +72,11 @@ class RunResult:
 
 
 def normalise_period(kind: str, period: str) -> str:
-    """`2021-06` for monthly, `2021Q2` for quarterly; ReportError for anything else."""
+    """`2021-06` for monthly and province, `2021Q2` for quarterly; ReportError otherwise."""
     period = str(period).strip()
-    if kind == "monthly":
+    if kind in ("monthly", "province"):
         if not MONTH_RE.match(period):
-            raise ReportError(f"monthly period must be YYYY-MM (e.g. 2021-06), got {period!r}")
+            raise ReportError(f"{kind} period must be YYYY-MM (e.g. 2021-06), got {period!r}")
         return period
     if kind == "quarterly":
         m = QUARTER_RE.match(period)
@@ -318,13 +321,14 @@ class ReportTable:
 
     `pass_fail` columns hold booleans shown as pass/fail text on green/red cells;
     `percent` columns hold 0-1 rates shown as percentages; `values` maps a column's keys to
-    labels; `colour_by` colours a column green/red by a boolean column (which is not shown).
+    labels; `colour_by` colours a column green/red by a boolean column (which is not shown);
+    `nowrap` columns never wrap in the PDF (short names a crowded table would break).
     """
 
     def __init__(self, df, columns: dict[str, str] | None = None, percent: tuple[str, ...] = (),
                  pass_fail: tuple[str, ...] = (), pass_text: tuple[str, str] | None = None,
                  values: dict[str, dict] | None = None, colour_by: dict[str, str] | None = None,
-                 empty: str = "", index: bool = False) -> None:
+                 empty: str = "", index: bool = False, nowrap: tuple[str, ...] = ()) -> None:
         self.columns = dict(columns or {})
         pass_text = pass_text or (labels.PASS_LABELS[True], labels.PASS_LABELS[False])
         colour_by = dict(colour_by or {})
@@ -352,6 +356,8 @@ class ReportTable:
                 # Colour a figure by a verdict held in another (hidden) column.
                 self.classes[col] = [f"{a} {b}".strip() for a, b in
                                      zip(self.classes[col], _pass_classes(df[colour_by[col]]))]
+            if col in nowrap:
+                self.classes[col] = [f"{a} nowrap".strip() for a in self.classes[col]]
         self.shown = shown.rename(columns=self.columns)
         self.empty = empty
 
@@ -554,16 +560,17 @@ def write_csv(df: pd.DataFrame, path: Path, columns: dict[str, str] | None = Non
     return path
 
 
-def department_ranking(parts: pd.DataFrame, rate_columns: list[str]) -> pd.DataFrame:
-    """Rank departments by the mean of their available 0-1 rates (a missing rate is skipped).
+def department_ranking(parts: pd.DataFrame, rate_columns: list[str],
+                       key: str = "department") -> pd.DataFrame:
+    """Rank departments (or cities: key="city") by the mean of their available 0-1 rates.
 
-    Adds `score` and `rank` (1 = best, ties share the better rank); departments with no
-    rate at all come last without a rank. Sorted by rank, then department.
+    A missing rate is skipped. Adds `score` and `rank` (1 = best, ties share the better
+    rank); rows with no rate at all come last without a rank. Sorted by rank, then `key`.
     """
     out = parts.copy()
     out["score"] = out[rate_columns].astype("float64").mean(axis=1, skipna=True)
     out["rank"] = out["score"].rank(method="min", ascending=False).astype("Int64")
-    out = out.sort_values(["score", "department"], ascending=[False, True], kind="mergesort",
+    out = out.sort_values(["score", key], ascending=[False, True], kind="mergesort",
                           na_position="last")
     return out.reset_index(drop=True)
 

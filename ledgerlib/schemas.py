@@ -1,0 +1,108 @@
+"""The data contract as code: a pandera schema for every table in data/processed.
+
+docs/data-contract.md describes these tables for people; `validate_table` holds the
+build to the same description, so a column that changes name, type or allowed values
+stops `ledger build` instead of surfacing later as a wrong figure in a report.
+"""
+from __future__ import annotations
+
+import pandas as pd
+import pandera.pandas as pa
+
+from .labels import ACTIVITY_LABELS, PUBLICITY_CATEGORY_LABELS, STATUS_LABELS
+
+_MONTH = pa.Check.str_matches(r"^\d{4}-(0[1-9]|1[0-2])$")
+_TEXT = str
+_DATE = "datetime64[us]"
+
+
+def _text(*checks: pa.Check, nullable: bool = False, unique: bool = False) -> pa.Column:
+    return pa.Column(_TEXT, list(checks), nullable=nullable, unique=unique)
+
+
+def _count() -> pa.Column:
+    return pa.Column("int64", pa.Check.ge(0))
+
+
+_SOURCE = {"file": _text(), "row": pa.Column("int64", pa.Check.ge(1))}
+_KEY = {"city": _text(pa.Check.str_length(min_value=1)), "department": _text(), "month": _text(_MONTH)}
+
+SCHEMAS: dict[str, pa.DataFrameSchema] = {
+    "ledger": pa.DataFrameSchema({
+        "task_id": _text(pa.Check.str_matches(r"^T\d+[a-z]?$"), unique=True),
+        "plan_year": pa.Column("int64", pa.Check.in_range(2000, 2100)),
+        "indicator_no": pa.Column("int64", pa.Check.in_range(1, 20)),
+        "indicator": _text(pa.Check.str_length(min_value=1)),
+        "sub_indicator": _text(),
+        "task": _text(pa.Check.str_length(min_value=1)),
+        "deadline_text": _text(),
+        "deadline_kind": _text(pa.Check.isin(["date", "ongoing", "event"])),
+        "due_date": pa.Column(_DATE, nullable=True),
+        "recurrence": _text(pa.Check.isin(["none", "monthly", "quarterly", "monthly;quarterly"])),
+        "min_per_period": _text(pa.Check.str_matches(r"^(\d+(;\d+)*)?$")),
+        "lead": _text(), "responsible": _text(), "cooperating": _text(),
+        "departments_text": _text(), "flags": _text(), "source": _text(),
+    }, checks=pa.Check(lambda df: (df["deadline_kind"] == "date") == df["due_date"].notna(),
+                       error="due_date is set exactly for dated tasks")),
+    "assignments": pa.DataFrameSchema({
+        "task_id": _text(), "department": _text(),
+        "role": _text(pa.Check.isin(["lead", "responsible"])),
+        "via": _text(), "kind": _text(pa.Check.isin(["section", "unit"])),
+    }, unique=["task_id", "department"]),
+    "progress": pa.DataFrameSchema({
+        **_KEY, "task_id": _text(),
+        "status": _text(pa.Check.isin([*STATUS_LABELS, ""])),
+        "completion_date": pa.Column(_DATE, nullable=True),
+        "progress_note": _text(), "evidence": _text(), "issues": _text(), **_SOURCE,
+    }),
+    "activities": pa.DataFrameSchema({
+        **_KEY, "date": pa.Column(_DATE, nullable=True),
+        "activity_type": _text(pa.Check.isin([*ACTIVITY_LABELS, ""])),
+        "count": _count(), "note": _text(), **_SOURCE,
+    }),
+    "publicity": pa.DataFrameSchema({
+        **_KEY, "decision_no": _text(),
+        "category": _text(pa.Check.isin([*PUBLICITY_CATEGORY_LABELS, ""])),
+        "decision_date": pa.Column(_DATE, nullable=True), "publish_date": pa.Column(_DATE, nullable=True),
+        **_SOURCE,
+    }),
+    "collection": pa.DataFrameSchema({
+        **_KEY, "field": _text(), "total_entities": _count(), "collected_entities": _count(), **_SOURCE,
+    }),
+    "shared_records": pa.DataFrameSchema({
+        **_KEY, "record_id": _text(), "n_indicators": _count(), "n_filled": _count(),
+        "filled_ratio": pa.Column("float64", pa.Check.in_range(0, 1), nullable=True), **_SOURCE,
+    }, checks=pa.Check(lambda df: df["n_filled"] <= df["n_indicators"], error="n_filled <= n_indicators")),
+    "joint_cases": pa.DataFrameSchema({
+        **_KEY, "subject": _text(), "measure": _text(), "executing_dept": _text(),
+        "executed_on": pa.Column(_DATE, nullable=True), "matter": _text(), **_SOURCE,
+    }),
+    "submissions_log": pa.DataFrameSchema({
+        **_KEY, "file": _text(unique=True), "received_at": pa.Column(_DATE, nullable=True),
+        "received_source": _text(pa.Check.isin(["manifest", "cover", "none"])),
+        "checksum": _text(pa.Check.str_matches(r"^[0-9a-f]{64}$")),
+        "superseded": pa.Column(bool), "n_errors": _count(), "n_warnings": _count(),
+    }),
+    "problems": pa.DataFrameSchema({
+        "file": _text(), "sheet": _text(), "cell": _text(pa.Check.str_matches(r"^([A-Z]{1,3}\d+)?$")),
+        "field": _text(), "value": _text(), "problem": _text(pa.Check.str_length(min_value=1)),
+        "expected": _text(), "severity": _text(pa.Check.isin(["error", "warning"])),
+        "city": _text(), "department": _text(), "month": _text(),
+    }),
+}
+for _schema in SCHEMAS.values():
+    _schema.strict = True
+    _schema.ordered = True
+
+
+class ContractError(ValueError):
+    """A processed table does not match docs/data-contract.md (a bug in the code, not the data)."""
+
+
+def validate_table(name: str, df: pd.DataFrame) -> pd.DataFrame:
+    """Check one processed table against its schema; raise ContractError listing every failure."""
+    try:
+        return SCHEMAS[name].validate(df, lazy=True)
+    except pa.errors.SchemaErrors as err:
+        cases = err.failure_cases[["column", "check", "failure_case", "index"]].head(20)
+        raise ContractError(f"table {name!r} breaks the data contract:\n{cases.to_string(index=False)}") from None
