@@ -75,6 +75,10 @@ ACTIVITY_LABELS: dict[str, str] = {
     "other": "其他",
 }
 
+# Columns of the quarterly department x obligation matrix: the recurring activities plus
+# the monthly progress report itself (T03, judged by on-time submission).
+OBLIGATION_LABELS: dict[str, str] = {"progress_report": "按月报送进展", **ACTIVITY_LABELS}
+
 # 双公示 / 类别.
 PUBLICITY_CATEGORY_LABELS = {"license": "行政许可", "penalty": "行政处罚"}
 

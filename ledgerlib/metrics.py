@@ -503,6 +503,35 @@ def obligation_matrix(quarterly: pd.DataFrame) -> pd.DataFrame:
             .reset_index(drop=True)
 
 
+def progress_report_obligation(ledger: pd.DataFrame, assignments: pd.DataFrame,
+                               submissions_log: pd.DataFrame | None, quarter: object,
+                               cities: Sequence[str] | None = None,
+                               *, due_day: int = config.SUBMISSION_DUE_DAY) -> pd.DataFrame:
+    """The monthly progress report as an obligation of every department assigned to it.
+
+    The ledger's monthly task about progress (T03 "每月汇总报送工作进展情况") binds every
+    department it assigns; a month is met when that month's return arrived on time
+    (submission_compliance status on_time). Same columns as obligation_matrix, with
+    activity_type `progress_report`. docs/metrics.md "Quarterly obligations".
+    """
+    cols = ["city", "department", "task_id", "activity_type", "n_periods", "n_met", "met"]
+    monthly = ledger[ledger["recurrence"].astype(str).str.split(";").map(lambda r: "monthly" in r)
+                     & ledger["task"].astype(str).str.contains("进展")]
+    if monthly.empty:
+        return pd.DataFrame(columns=cols)
+    task_id = str(monthly["task_id"].iloc[0])
+    bound = assignments[assignments["task_id"] == task_id]
+    comp = submission_compliance(bound, submissions_log, quarter_months(quarter), cities, due_day=due_day)
+    comp["on_time"] = comp["status"].eq("on_time")
+    g = comp.groupby(["city", "department"], sort=False).agg(
+        n_periods=("on_time", "size"), n_met=("on_time", "sum")).reset_index()
+    g["n_met"] = g["n_met"].astype("int64")
+    g["met"] = g["n_met"] == g["n_periods"]
+    g["task_id"] = task_id
+    g["activity_type"] = "progress_report"
+    return g[cols].sort_values(["city", "department"], kind="mergesort").reset_index(drop=True)
+
+
 # --------------------------------------------------------------------------- KPIs
 
 def collection_coverage(collection: pd.DataFrame | None, month: object,

@@ -543,7 +543,7 @@ def obligation_pivot(matrix: pd.DataFrame) -> pd.DataFrame:
     if matrix.empty:
         return pd.DataFrame(index=pd.Index([], name="department"))
     g = matrix.groupby(["department", "activity_type"], sort=True)["met"].all().unstack("activity_type")
-    cols = [a for a in labels.ACTIVITY_LABELS if a in g.columns]
+    cols = [a for a in labels.OBLIGATION_LABELS if a in g.columns]
     return g[cols].astype("boolean")
 
 
@@ -558,6 +558,52 @@ def write_csv(df: pd.DataFrame, path: Path, columns: dict[str, str] | None = Non
     ReportTable(df, columns, **kwargs).shown.to_csv(path, index=False, encoding="utf-8-sig",
                                                     lineterminator="\n")
     return path
+
+
+def quarterly_matrix(data: dict[str, pd.DataFrame], quarter: str, city: str) -> pd.DataFrame:
+    """Department x obligation rows for a quarter: recurring activities and the monthly report."""
+    from . import metrics
+
+    per_period = metrics.quarterly_obligations(data["ledger"], data["assignments"], data.get("activities"),
+                                               quarter, cities=[city])
+    parts = [metrics.obligation_matrix(per_period),
+             metrics.progress_report_obligation(data["ledger"], data["assignments"],
+                                                data.get("submissions_log"), quarter, cities=[city])]
+    parts = [p for p in parts if len(p)]
+    return pd.concat(parts, ignore_index=True) if parts else _empty_matrix()
+
+
+def _empty_matrix() -> pd.DataFrame:
+    return pd.DataFrame(columns=["city", "department", "task_id", "activity_type", "n_periods", "n_met", "met"])
+
+
+QUARTERLY_RATES = ["done_rate", "submission_rate", "obligation_rate", "kpi_pass_rate"]
+
+
+def quarterly_ranking(data: dict[str, pd.DataFrame], quarter: str, city: str, matrix: pd.DataFrame,
+                      kpis: pd.DataFrame) -> pd.DataFrame:
+    """Departments ranked for a quarter by the mean of their rates (QUARTERLY_RATES).
+
+    done_rate: completion at the quarter's end; submission_rate: share of the quarter's
+    months returned on time; obligation_rate: share of obligation periods met (matrix);
+    kpi_pass_rate: share of the department's KPIs passed at the quarter's end.
+    """
+    from . import metrics
+
+    months = metrics.quarter_months(quarter)
+    status = metrics.assignment_status(data["ledger"], data["assignments"], data.get("progress"), months[-1],
+                                       cities=[city])
+    done = metrics.completion_rates(status, by="department")[["department", "done_rate"]]
+    submitted = metrics.compliance_summary(metrics.submission_compliance(
+        data["assignments"], data.get("submissions_log"), months, cities=[city]), by=["department"])
+    submitted = submitted[["department", "on_time_rate"]].rename(columns={"on_time_rate": "submission_rate"})
+    met = matrix.groupby("department")[["n_met", "n_periods"]].sum()
+    obligation = (met["n_met"] / met["n_periods"]).astype("float64").rename("obligation_rate").reset_index()
+    passed = kpis[(kpis["department"] != metrics.ALL_DEPARTMENTS) & kpis["passed"].notna()]
+    passed = passed.groupby("department")["passed"].mean().astype("float64").rename("kpi_pass_rate").reset_index()
+    parts = (done.merge(submitted, on="department", how="left").merge(obligation, on="department", how="left")
+             .merge(passed, on="department", how="left"))
+    return department_ranking(parts, QUARTERLY_RATES)[["rank", "department", *QUARTERLY_RATES, "score"]]
 
 
 def department_ranking(parts: pd.DataFrame, rate_columns: list[str],

@@ -553,3 +553,25 @@ def test_shared_record_qualification_is_exact(records: list[tuple[int, int]]) ->
     out = M.shared_record_quality(df, "2021-06").iloc[0]
     expected = sum(Fraction(f, n) >= Fraction(3, 5) for n, f in records)
     assert out["n_qualified"] == expected and 0 <= out["rate"] <= 1
+
+
+def test_progress_report_obligation_binds_every_assigned_department():
+    ledger = pd.DataFrame({"task_id": ["T03", "T07"], "recurrence": ["monthly", "none"],
+                           "task": ["每月汇总报送工作进展情况。", "归集信用信息。"]})
+    assignments = pd.DataFrame({"task_id": ["T03", "T03", "T07"], "department": ["法规科", "运管科", "规划科"],
+                                "role": ["lead", "responsible", "responsible"]})
+    log = pd.DataFrame({
+        "city": ["安阳市"] * 5,
+        "department": ["法规科", "法规科", "法规科", "运管科", "运管科"],
+        "month": ["2021-04", "2021-05", "2021-06", "2021-04", "2021-05"],
+        "file": list("abcde"),
+        "received_at": pd.to_datetime(["2021-05-05 17:00", "2021-06-04 10:00", "2021-07-05 09:00",
+                                       "2021-05-03 10:00", "2021-06-07 10:00"]),
+        "superseded": [False] * 5,
+    })
+    out = M.progress_report_obligation(ledger, assignments, log, "2021Q2")
+    got = out.set_index("department")[["task_id", "activity_type", "n_periods", "n_met", "met"]]
+    # 法规科: three returns by the 5th; 运管科: May late (6-07), June missing.
+    assert got.loc["法规科"].tolist() == ["T03", "progress_report", 3, 3, True]
+    assert got.loc["运管科"].tolist() == ["T03", "progress_report", 3, 1, False]
+    assert "规划科" not in got.index  # not assigned the monthly report
