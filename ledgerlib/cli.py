@@ -6,10 +6,44 @@ owns the work; imports are lazy so `ledger --help` stays fast.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 
 from . import config
+
+_MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+
+def _require_files(files: list) -> None:
+    """Stop on a mistyped path before any work: a file that is not there is not a problem row."""
+    missing = [str(f) for f in files if not Path(f).exists()]
+    if missing:
+        raise FileNotFoundError(f"no such file: {', '.join(missing)}")
+
+
+def _require_month(month: str | None, option: str = "--month") -> None:
+    if month is not None and not _MONTH_RE.match(month):
+        raise ValueError(f"{option} must be YYYY-MM (e.g. 2021-06), got {month!r}")
+
+
+def _months_with_data(data_dir: Path | None) -> list[str] | None:
+    """Months that have a submission in the processed data; None when there is no log to ask."""
+    path = Path(data_dir or config.processed_dir()) / "submissions_log.parquet"
+    if not path.exists():
+        return None  # the command itself says to run `ledger build`
+    import pandas as pd
+
+    return sorted(set(pd.read_parquet(path, columns=["month"])["month"].dropna()))
+
+
+def _require_data_for(months: list[str], data_dir: Path | None, what: str) -> None:
+    """A period nobody submitted for is a typo or a missing build, not an empty report."""
+    have = _months_with_data(data_dir)
+    if have is not None and not set(months) & set(have):
+        span = f"{have[0]} … {have[-1]}" if have else "none"
+        raise ValueError(f"no submissions for {what} in the processed data (months with data: "
+                         f"{span}); run `ledger build` after they arrive")
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
@@ -40,12 +74,18 @@ def _cmd_template(args: argparse.Namespace) -> int:
 def _cmd_validate(args: argparse.Namespace) -> int:
     from .submissions import validate_files
 
+    _require_files(args.files)
     return validate_files(args.files, out=args.out, raw_dir=args.raw)
 
 
 def _cmd_sample(args: argparse.Namespace) -> int:
     from .sample import write_sample
 
+    if args.cities < 1:
+        raise ValueError(f"--cities must be at least 1, got {args.cities}")
+    # The sample plans missing and late files among departments other than the collecting one.
+    if args.departments is not None and args.departments < 2:
+        raise ValueError(f"--departments must be at least 2, got {args.departments}")
     out = write_sample(out_dir=args.out, seed=args.seed, raw_dir=args.raw,
                        cities=args.cities, departments_per_city=args.departments)
     print(out)
@@ -55,6 +95,18 @@ def _cmd_sample(args: argparse.Namespace) -> int:
 def _cmd_receive(args: argparse.Namespace) -> int:
     from .intake import receive
 
+    _require_files(args.files)
+    _require_month(args.month)
+    if args.received_at is not None:
+        import pandas as pd
+
+        try:
+            ok = not pd.isna(pd.Timestamp(args.received_at))
+        except ValueError:
+            ok = False
+        if not ok:
+            raise ValueError(f"--received-at must be an ISO time such as 2021-08-04T10:00, "
+                             f"got {args.received_at!r}")
     for f in args.files:
         print(receive(Path(f), month=args.month, received_at=args.received_at, raw_dir=args.raw,
                       city=args.city))
@@ -62,8 +114,19 @@ def _cmd_receive(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from .reports import run_report
+    from .reports import ReportError, normalise_period, run_report
 
+    try:
+        period = normalise_period(args.kind, args.period)
+    except ReportError:
+        period = None  # run_report says what a period looks like
+    if period is not None:
+        if args.kind == "quarterly":
+            year, q = period.split("Q")
+            months = [f"{year}-{3 * (int(q) - 1) + i:02d}" for i in (1, 2, 3)]
+        else:
+            months = [period]
+        _require_data_for(months, args.data, period)
     return run_report(kind=args.kind, period=args.period, data_dir=args.data,
                       out_dir=args.out, pdf=not args.no_pdf)
 
@@ -71,11 +134,9 @@ def _cmd_report(args: argparse.Namespace) -> int:
 def _cmd_joint_list(args: argparse.Namespace) -> int:
     from .casebook import write_joint_list
 
-    try:
-        result = write_joint_list(month=args.month, data_dir=args.data, out=args.out)
-    except (FileNotFoundError, ValueError) as e:
-        print(e, file=sys.stderr)
-        return 2
+    _require_month(args.month)
+    _require_data_for([args.month], args.data, args.month)
+    result = write_joint_list(month=args.month, data_dir=args.data, out=args.out)
     print(result.xlsx)
     print(result.csv)
     print(result.summary())
@@ -147,7 +208,18 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.raw is None:
         args.raw = config.raw_dir()
-    return int(args.func(args) or 0)
+    try:
+        return int(args.func(args) or 0)
+    except (OSError, ValueError) as exc:
+        # Expected mistakes (a bad month, a missing file, an unknown department): one line, exit 2.
+        print(f"ledger {args.command}: {_message(exc)}", file=sys.stderr)
+        return 2
+
+
+def _message(exc: Exception) -> str:
+    if isinstance(exc, OSError) and exc.filename is not None:
+        return f"{exc.strerror}: {exc.filename}"  # not "[Errno 2] ..."
+    return str(exc)
 
 
 if __name__ == "__main__":

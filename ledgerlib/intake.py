@@ -599,11 +599,21 @@ def _append_manifest(sub_dir: Path, file: str, received_at: str) -> None:
 
 
 def write_manifest(sub_dir: Path, rows: Iterable[tuple[str, str]]) -> Path:
-    """Write a whole manifest (file, received_at), sorted by file; used by the sample year."""
+    """Write the manifest (file, received_at) sorted by file; used by the sample year.
+
+    Rows already there for other files are kept: a receipt time recorded by `ledger
+    receive` is the only record of when that file arrived and must not be lost.
+    """
     path = Path(sub_dir) / MANIFEST_NAME
     path.parent.mkdir(parents=True, exist_ok=True)
+    merged: dict[str, str] = {}
+    if path.is_file():
+        old = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        if {"file", "received_at"} <= set(old.columns):
+            merged.update(zip(old["file"], old["received_at"]))
+    merged.update(dict(rows))
     with open(path, "w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh, lineterminator="\n")
         w.writerow(MANIFEST_COLUMNS)
-        w.writerows(sorted(rows))
+        w.writerows(sorted(merged.items()))
     return path

@@ -20,8 +20,9 @@ def _text(*checks: pa.Check, nullable: bool = False, unique: bool = False) -> pa
     return pa.Column(_TEXT, list(checks), nullable=nullable, unique=unique)
 
 
-def _count() -> pa.Column:
-    return pa.Column("int64", pa.Check.ge(0))
+def _count(nullable: bool = False) -> pa.Column:
+    # Counts typed by a person may be unreadable: those stay empty (Int64), never dropped.
+    return pa.Column("Int64" if nullable else "int64", pa.Check.ge(0), nullable=nullable)
 
 
 _SOURCE = {"file": _text(), "row": pa.Column("int64", pa.Check.ge(1))}
@@ -58,7 +59,7 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
     "activities": pa.DataFrameSchema({
         **_KEY, "date": pa.Column(_DATE, nullable=True),
         "activity_type": _text(pa.Check.isin([*ACTIVITY_LABELS, ""])),
-        "count": _count(), "note": _text(), **_SOURCE,
+        "count": _count(nullable=True), "note": _text(), **_SOURCE,
     }),
     "publicity": pa.DataFrameSchema({
         **_KEY, "decision_no": _text(),
@@ -67,7 +68,7 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
         **_SOURCE,
     }),
     "collection": pa.DataFrameSchema({
-        **_KEY, "field": _text(), "total_entities": _count(), "collected_entities": _count(), **_SOURCE,
+        **_KEY, "field": _text(), "total_entities": _count(nullable=True), "collected_entities": _count(nullable=True), **_SOURCE,
     }),
     "shared_records": pa.DataFrameSchema({
         **_KEY, "record_id": _text(), "n_indicators": _count(), "n_filled": _count(),

@@ -803,6 +803,9 @@ def validate_files(files: Iterable[Path], out: Path | None = None, raw_dir: Path
     else:
         print(labels.VALIDATE_NO_PROBLEMS)
     print(labels.VALIDATE_SUMMARY.format(n_files=len(files), n_errors=n_err, n_warnings=n_warn))
-    out = Path(out) if out else Path.cwd() / f"{labels.PROBLEMS_SHEET}.xlsx"
+    if out is None:  # reports/problems/问题清单_<file>.xlsx: beside the other outputs, not in git
+        stem = f"_{files[0].stem}" if len(files) == 1 else ""
+        out = config.reports_dir() / "problems" / f"{labels.PROBLEMS_SHEET}{stem}.xlsx"
+    out = Path(out)
     print(write_problems_workbook(problems, out))
     return 1 if n_err else 0

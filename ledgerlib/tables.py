@@ -5,6 +5,7 @@ so that two builds from the same raw data are byte-identical.
 """
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -12,6 +13,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from . import config
+
+_DTYPES_KEY = "ledgerlib.dtypes"
+_NULLABLE = {"Int64", "Int32", "boolean", "Float64"}
 
 TABLES = ("ledger", "assignments", "progress", "activities", "publicity", "collection",
           "shared_records", "joint_cases", "submissions_log", "problems")
@@ -26,12 +30,15 @@ def write_table(df: pd.DataFrame, out_dir: Path, name: str, sort_by: list[str] |
     df = df.reset_index(drop=True)
     df.attrs = {}  # side-channel details (warnings, problems) are not part of the table
     table = pa.Table.from_pandas(df, preserve_index=False)
-    # pandas metadata embeds library versions; drop it so bytes depend on data only.
-    table = table.replace_schema_metadata(None)
+    # pandas metadata embeds library versions; drop it so bytes depend on data only, and
+    # keep just the nullable dtypes (Int64 with a gap would otherwise come back as float).
+    nullable = {c: str(t) for c, t in df.dtypes.items() if str(t) in _NULLABLE}
+    table = table.replace_schema_metadata({_DTYPES_KEY: json.dumps(nullable, sort_keys=True)} if nullable else None)
     path = out_dir / f"{name}.parquet"
     pq.write_table(table, path, compression="zstd", write_statistics=False)
-    df.to_csv(out_dir / f"{name}.csv", index=False, encoding="utf-8-sig", lineterminator="\n",
-              date_format="%Y-%m-%d")
+    # No date_format: pandas writes a date-only column as 2021-06-03 and keeps the time
+    # where there is one (received_at), which a fixed "%Y-%m-%d" cut off.
+    df.to_csv(out_dir / f"{name}.csv", index=False, encoding="utf-8-sig", lineterminator="\n")
     return path
 
 
@@ -41,7 +48,10 @@ def read_table(name: str, data_dir: Path | None = None) -> pd.DataFrame:
     path = data_dir / f"{name}.parquet"
     if not path.exists():
         raise FileNotFoundError(f"{path} is missing: run `ledger build` first")
-    return pd.read_parquet(path)
+    table = pq.read_table(path)
+    meta = (table.schema.metadata or {}).get(_DTYPES_KEY.encode())
+    df = table.to_pandas()
+    return df.astype(json.loads(meta)) if meta else df
 
 
 def load_processed(data_dir: Path | None = None) -> dict[str, pd.DataFrame]:

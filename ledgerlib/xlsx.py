@@ -76,6 +76,12 @@ def save_workbook(wb: Workbook, path: Path) -> Path:
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    # openpyxl learns the columns' outline level only while writing them, after the sheet
+    # format that records it, so a second save of the same workbook added outlineLevelCol="0";
+    # start every save from the state of the first.
+    for ws in wb.worksheets:
+        if hasattr(ws, "column_dimensions"):
+            ws.column_dimensions.max_outline = None
     buf = io.BytesIO()
     wb.save(buf)
     stamp = (wb.properties.created or datetime(2000, 1, 1)).strftime("%Y-%m-%dT%H:%M:%SZ")

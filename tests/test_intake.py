@@ -265,3 +265,14 @@ def test_a_reader_failure_falls_back_to_file_by_file(tmp_path, dept, workbook_le
     assert unreadable["file"].tolist() == [f"submissions/{MONTH}/other.xlsx"]
     assert "reader bug" in unreadable["value"].item()
     assert first_status(out, dept, workbook_ledger, assignments_table) == "done"
+
+
+def test_write_manifest_keeps_receipts_recorded_for_other_files(tmp_path):
+    from ledgerlib.intake import read_manifest, write_manifest
+
+    write_manifest(tmp_path, [("2021-07/运管科_v2.xlsx", "2021-08-09T10:00:00")])  # as `ledger receive` left it
+    write_manifest(tmp_path, [("2021-07/运管科.xlsx", "2021-08-04T09:00:00")])  # a sample run afterwards
+    times, problems = read_manifest(tmp_path)
+    assert problems == []
+    assert times == {"2021-07/运管科.xlsx": pd.Timestamp("2021-08-04 09:00"),
+                     "2021-07/运管科_v2.xlsx": pd.Timestamp("2021-08-09 10:00")}
