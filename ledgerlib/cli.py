@@ -55,7 +55,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 
 def _cmd_workbook(args: argparse.Namespace) -> int:
-    from .ledger import make_ledger_workbook
+    from .notice import make_ledger_workbook
 
     print(make_ledger_workbook(args.notice, args.judgements, args.out))
     return 0

@@ -23,7 +23,7 @@ def roster():
 
 @pytest.fixture(scope="session")
 def notice_ledger(roster):
-    from ledgerlib.ledger import LedgerParseWarning, parse_notice
+    from ledgerlib.notice import LedgerParseWarning, parse_notice
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", LedgerParseWarning)
