@@ -8,11 +8,13 @@ cd "$(dirname "$0")"
 VENV="${LEDGER_VENV:-.venv}"
 PY="$VENV/bin/python"
 
+APT_UPDATED=0
 apt_install() {
     # Debian packages need root; elsewhere say what is missing and carry on.
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-        if [ ! -f /tmp/.credit-ledger-apt-updated ]; then
-            apt-get update -qq >/dev/null && touch /tmp/.credit-ledger-apt-updated
+        # Package lists are refreshed once per run, only when something must be installed.
+        if [ "$APT_UPDATED" = 0 ]; then
+            apt-get update -qq >/dev/null && APT_UPDATED=1
         fi
         DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
     else
