@@ -406,8 +406,10 @@ def ingest_submissions(submissions_dir: Path, ledger: pd.DataFrame | None, roste
     current = set(log.loc[~log["superseded"], "file"])
 
     out: dict[str, pd.DataFrame] = {}
+    progress_all = _concat(parts["progress"], "progress")
+    problems.extend(_empty_resubmission_problems(log, progress_all))
     for name in CONTENT_TABLES:
-        table = _concat(parts[name], name)
+        table = progress_all if name == "progress" else _concat(parts[name], name)
         out[name] = _finish(table[table["file"].isin(current)], name)
     out["submissions_log"] = log
     out["problems"] = _finish(_concat([*parts["problems"], pd.DataFrame(problems)], "problems"), "problems")
@@ -435,6 +437,26 @@ def supersede(log: pd.DataFrame) -> pd.Series:
     last = ~order.duplicated(["city", "department", "month"], keep="last")
     known = (order["department"] != "") & (order["month"] != "")
     return (~last & known).reindex(log.index)
+
+
+def _empty_resubmission_problems(log: pd.DataFrame, progress: pd.DataFrame) -> list[dict[str, Any]]:
+    """A warning when the current file reports no status but a file it superseded did.
+
+    Latest-received wins, so a blank template sent by mistake would silently replace a real
+    return and lower the month's figures; the liaison is told instead.
+    """
+    reported = set(progress.loc[progress["status"].fillna("") != "", "file"])
+    out = []
+    keys = ["city", "department", "month"]
+    for _, group in log[log.duplicated(keys, keep=False)].groupby(keys, sort=True):
+        current = group[~group["superseded"]]
+        if len(current) == 1 and current["file"].iloc[0] not in reported \
+                and group.loc[group["superseded"], "file"].isin(reported).any():
+            row = current.iloc[0]
+            out.append(_problem(row["file"], "empty_resubmission", "filled_resubmission", severity="warning",
+                                sheet=labels.SHEET_PROGRESS, field="status", city=row["city"],
+                                department=row["department"], month=row["month"]))
+    return out
 
 
 def _duplicate_problems(log: pd.DataFrame) -> list[dict[str, Any]]:

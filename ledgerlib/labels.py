@@ -282,6 +282,7 @@ INTAKE_PROBLEM_LABELS: dict[str, str] = {
     "manifest_bad_time": "收文记录中的收到时间无法识别",
     "no_received_time": "没有收文记录，封面也未填填报日期，无法判断是否按时报送",
     "duplicate_file": "与同月已报送的另一文件内容完全相同",
+    "empty_resubmission": "这份后报的文件没有填写任何进展状态，却替代了同月先前报送的文件",
 }
 INTAKE_EXPECTED_LABELS: dict[str, str] = {
     "readable": "由模板填写并另存为 .xlsx 的工作簿",
@@ -290,6 +291,7 @@ INTAKE_EXPECTED_LABELS: dict[str, str] = {
     "iso_time": "ISO 时间，如 2021-07-03T09:30:00",
     "received_time": "用 ledger receive 收文，或在封面填写填报日期",
     "distinct": "每月每个部门报送一个文件，更正时报送修改后的文件",
+    "filled_resubmission": "更正文件应包含完整的本月填报内容（可在原文件基础上修改）",
 }
 #: Suffix `ledger receive` gives a second file for the same department and month.
 RESUBMISSION_SUFFIX = "_v{n}"

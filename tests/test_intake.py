@@ -276,3 +276,21 @@ def test_write_manifest_keeps_receipts_recorded_for_other_files(tmp_path):
     assert problems == []
     assert times == {"2021-07/运管科.xlsx": pd.Timestamp("2021-08-04 09:00"),
                      "2021-07/运管科_v2.xlsx": pd.Timestamp("2021-08-09 10:00")}
+
+
+def test_a_blank_resubmission_is_flagged_not_silent(tmp_path, dept, workbook_ledger, assignments_table, roster):
+    subs = tmp_path / "submissions"
+    make_workbook(subs / MONTH / f"{dept}.xlsx", dept, workbook_ledger, assignments_table, status="done")
+    blank = build_workbook(dept, MONTH, workbook_ledger, assignments_table)  # the template, sent by mistake
+    save_workbook(blank, subs / MONTH / f"{dept}_v2.xlsx")
+    write_manifest(subs, {f"{MONTH}/{dept}.xlsx": "2021-07-02T09:00:00",
+                          f"{MONTH}/{dept}_v2.xlsx": "2021-07-03T09:00:00"})
+    out = ingest(subs, workbook_ledger, roster)
+    flagged = out["problems"][out["problems"]["problem"] == labels.INTAKE_PROBLEM_LABELS["empty_resubmission"]]
+    assert list(flagged["file"]) == [f"submissions/{MONTH}/{dept}_v2.xlsx"]
+    assert list(flagged["severity"]) == ["warning"]
+
+    # A resubmission that does report something is an ordinary correction: no warning.
+    make_workbook(subs / MONTH / f"{dept}_v2.xlsx", dept, workbook_ledger, assignments_table, status="in_progress")
+    out = ingest(subs, workbook_ledger, roster)
+    assert labels.INTAKE_PROBLEM_LABELS["empty_resubmission"] not in set(out["problems"]["problem"])
