@@ -10,27 +10,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-from openpyxl.utils import column_index_from_string
 
 from . import config
 from .ledger import assignments, ledger_path, read_ledger_workbook
 from .roster import load_roster
 from .schemas import validate_table
-from .tables import write_table
-
-SORT_KEYS: dict[str, list[str]] = {
-    "ledger": [],  # kept in ledger order
-    "assignments": [],  # kept in ledger x roster order
-    "progress": ["city", "department", "month", "task_id", "file", "row"],
-    "activities": ["city", "department", "month", "file", "row"],
-    "publicity": ["city", "department", "month", "file", "row"],
-    "collection": ["city", "department", "month", "file", "row"],
-    "shared_records": ["city", "department", "month", "file", "row"],
-    "joint_cases": ["city", "department", "month", "file", "row"],
-    "submissions_log": ["city", "department", "month", "file"],
-    "problems": [],  # ordered by _sorted_problems
-}
-
+from .tables import sort_table, write_table
 
 @dataclass
 class BuildResult:
@@ -57,15 +42,6 @@ def ledger_problems(ledger_file: Path, ledger: pd.DataFrame, assigned: pd.DataFr
                                        "severity", "city", "department", "month"])
 
 
-def _sorted_problems(problems: pd.DataFrame) -> pd.DataFrame:
-    """Problems in reading order: by file, sheet, then cell row and column (A9 before A10)."""
-    parts = problems["cell"].fillna("").astype(str).str.extract(r"^([A-Z]*)(\d*)$")
-    keyed = problems.assign(_cell_row=pd.to_numeric(parts[1], errors="coerce").fillna(0).astype("int64"),
-                            _cell_col=parts[0].fillna("").map(lambda c: column_index_from_string(c) if c else 0))
-    keyed = keyed.sort_values(["file", "sheet", "_cell_row", "_cell_col", "field", "problem"], kind="mergesort")
-    return keyed.drop(columns=["_cell_row", "_cell_col"])
-
-
 def build(raw_dir: Path | None = None, out_dir: Path | None = None, progress: bool = True) -> BuildResult:
     """Rebuild data/processed (or out_dir) from raw_dir; return row counts per table."""
     raw_dir = Path(raw_dir) if raw_dir else config.raw_dir()
@@ -88,10 +64,8 @@ def build(raw_dir: Path | None = None, out_dir: Path | None = None, progress: bo
 
     result = BuildResult(out_dir)
     for name, df in tables.items():
-        if name == "problems":
-            df = _sorted_problems(df)
-        keys = [k for k in SORT_KEYS.get(name, []) if k in df.columns]
+        df = sort_table(df, name)
         validate_table(name, df)  # the contract is checked before anything is written
-        write_table(df, out_dir, name, sort_by=keys or None)
+        write_table(df, out_dir, name)
         result.rows[name] = len(df)
     return result

@@ -31,6 +31,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from . import config, labels
+from .cells import check_month
 from .xlsx import BORDER, DATE_FORMAT, header_row, page_setup, row_height, save_workbook, text_width
 
 #: The ledger's five fields, in the ledger's order, and their printed headers.
@@ -41,14 +42,6 @@ INCOMPLETE_COLUMNS = ["reporters", "file", "row", *FIELDS, "missing_fields"]
 
 _TITLE_ROW, _HEADER_ROW, _FIRST_ROW = 1, 2, 3
 _MAX_WIDTH = 40
-_MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
-
-
-def _check_month(month: str) -> tuple[int, int]:
-    m = _MONTH_RE.match(str(month))
-    if not m:
-        raise ValueError(f"month must be YYYY-MM, got {month!r}")
-    return int(m.group(1)), int(m.group(2))
 
 
 def _text(s: pd.Series) -> pd.Series:
@@ -74,7 +67,7 @@ def _city_rank(cities: pd.Series) -> pd.Series:
 
 def _month_rows(joint_cases: pd.DataFrame, month: str) -> pd.DataFrame:
     """The month's rows, with clean text, day dates and a city, sorted the list's way."""
-    _check_month(month)
+    check_month(month)
     df = joint_cases.loc[joint_cases["month"].astype(str) == month].copy()
     if "city" not in df.columns:
         df["city"] = config.DEFAULT_CITY
@@ -207,7 +200,7 @@ def _write_sheet(ws, title: str, frame: pd.DataFrame, empty_note: str) -> None:
 def build_joint_workbook(ready: pd.DataFrame, incomplete: pd.DataFrame, month: str,
                          cities: list[str]) -> Workbook:
     """The list workbook: sheet 联合奖惩成效清单 (ready) and sheet 待补充 (incomplete)."""
-    year, mon = _check_month(month)
+    year, mon = check_month(month)
     if len(cities) > 1:
         title = labels.JOINT_LIST_TITLE_CITIES.format(year=year, mon=mon)
     else:
@@ -250,7 +243,7 @@ def write_joint_list(month: str, data_dir: Path | None = None, out: Path | None 
     (UTF-8 with BOM, Chinese headers) beside it. Same table -> same bytes."""
     from .tables import read_table
 
-    _check_month(month)
+    check_month(month)
     cases = read_table("joint_cases", data_dir)
     ready, incomplete = joint_list(cases, month)
     cities = month_cities(cases, month)

@@ -8,6 +8,7 @@ its severity. Parsers never raise on bad input.
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -89,6 +90,22 @@ def norm_header(value: Any) -> str:
     return labels.HEADER_ALIASES.get(text, text)
 
 
+def column_number(letters: str) -> int:
+    """'A' -> 1, 'Z' -> 26, 'AA' -> 27; '' -> 0."""
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def from_a1(ref: str) -> tuple[int, int]:
+    """0-based (row, col) of an A1 reference: the inverse of `a1`."""
+    m = re.fullmatch(r"([A-Za-z]+)(\d+)", ref)
+    if not m:
+        raise ValueError(f"not an A1 reference: {ref!r}")
+    return int(m.group(2)) - 1, column_number(m.group(1)) - 1
+
+
 def a1(row: int, col: int) -> str:
     """A1 reference of a 0-based (row, col)."""
     letters = ""
@@ -109,8 +126,20 @@ _MD = re.compile(r"(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*[日号]?")
 _NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
 
 
+#: A month as the suite writes it everywhere: YYYY-MM.
+MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+
+
+def check_month(month: object, what: str = "month") -> tuple[int, int]:
+    """(year, month) of a 'YYYY-MM' string; a ValueError naming `what` otherwise."""
+    m = MONTH_RE.match(str(month))
+    if not m:
+        raise ValueError(f"{what} must be YYYY-MM (e.g. 2021-06), got {month!r}")
+    return int(m.group(1)), int(m.group(2))
+
+
 def _month_bounds(month: str | None) -> tuple[date, date] | None:
-    m = re.fullmatch(r"(\d{4})-(\d{2})", month or "")
+    m = MONTH_RE.match(month or "")
     if not m:
         return None
     y, mo = int(m.group(1)), int(m.group(2))
@@ -261,16 +290,24 @@ def parse_choice(value: Any, choices: dict[str, str], aliases: dict[str, str], p
         return EMPTY
     text = norm_key(value)
     bare = _BRACKETS.sub("", text).strip("。.，,;；!！")
-    lookup = {norm_key(v): k for k, v in choices.items()}
-    lookup.update({k: k for k in choices})
-    lookup.update({norm_key(a): k for a, k in aliases.items()})
+    lookup, longest_first = _choice_lookup(tuple(choices.items()), tuple(aliases.items()))
     for cand in (text, bare, bare.lower()):
         if cand in lookup:
             return Parsed(lookup[cand])
-    for word in sorted(lookup, key=len, reverse=True):
+    for word in longest_first:
         if len(word) >= 2 and bare.startswith(word):
             return Parsed(lookup[word])
     return Parsed(None, problem)
+
+
+@functools.lru_cache(maxsize=32)
+def _choice_lookup(choices: tuple[tuple[str, str], ...],
+                   aliases: tuple[tuple[str, str], ...]) -> tuple[dict[str, str], list[str]]:
+    """Word -> key for a choice list, and its words longest first: built once, not per cell."""
+    lookup = {norm_key(v): k for k, v in choices}
+    lookup.update({k: k for k, _ in choices})
+    lookup.update({norm_key(a): k for a, k in aliases})
+    return lookup, sorted(lookup, key=len, reverse=True)
 
 
 def parse_status(value: Any) -> Parsed:

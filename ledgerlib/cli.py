@@ -6,13 +6,11 @@ owns the work; imports are lazy so `ledger --help` stays fast.
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from pathlib import Path
 
 from . import config
 
-_MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
 def _require_files(files: list) -> None:
@@ -23,8 +21,10 @@ def _require_files(files: list) -> None:
 
 
 def _require_month(month: str | None, option: str = "--month") -> None:
-    if month is not None and not _MONTH_RE.match(month):
-        raise ValueError(f"{option} must be YYYY-MM (e.g. 2021-06), got {month!r}")
+    if month is not None:
+        from .cells import check_month
+
+        check_month(month, option)
 
 
 def _months_with_data(data_dir: Path | None) -> list[str] | None:

@@ -21,7 +21,6 @@ import csv
 import datetime as dt
 import hashlib
 import os
-import re
 import shutil
 import sys
 from collections.abc import Iterable, Iterator
@@ -33,6 +32,8 @@ from typing import Any
 import pandas as pd
 
 from . import config, labels
+from .cells import MONTH_RE
+from .tables import DTYPES, empty_table, sort_table
 
 #: The intake record kept beside the files.
 MANIFEST_NAME = "manifest.csv"
@@ -44,42 +45,9 @@ PARALLEL_MIN_FILES = 48
 #: Files read together by one worker call (one frame per table per chunk).
 CHUNK_FILES = 64
 
-_MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
-# Column name -> dtype of every submission table (docs/data-contract.md; the same as
-# submissions.SCHEMAS, which tests check). Enforced on the concatenated result so that
-# empty tables, and files that lack a sheet, give the same schema and the same Parquet bytes.
-_S, _D, _I, _N = "str", "datetime64[us]", "Int64", "int64"
-SCHEMAS: dict[str, dict[str, str]] = {
-    "progress": {"city": _S, "department": _S, "month": _S, "task_id": _S, "status": _S,
-                 "completion_date": _D, "progress_note": _S, "evidence": _S, "issues": _S,
-                 "file": _S, "row": _N},
-    "activities": {"city": _S, "department": _S, "month": _S, "date": _D, "activity_type": _S,
-                   "count": _I, "note": _S, "file": _S, "row": _N},
-    "publicity": {"city": _S, "department": _S, "month": _S, "decision_no": _S, "category": _S,
-                  "decision_date": _D, "publish_date": _D, "file": _S, "row": _N},
-    "collection": {"city": _S, "department": _S, "month": _S, "field": _S, "total_entities": _I,
-                   "collected_entities": _I, "file": _S, "row": _N},
-    "shared_records": {"city": _S, "department": _S, "month": _S, "record_id": _S,
-                       "n_indicators": _N, "n_filled": _N, "filled_ratio": "float64",
-                       "file": _S, "row": _N},
-    "joint_cases": {"city": _S, "department": _S, "month": _S, "subject": _S, "measure": _S,
-                    "executing_dept": _S, "executed_on": _D, "matter": _S, "file": _S, "row": _N},
-    "submissions_log": {"city": _S, "department": _S, "month": _S, "file": _S, "received_at": _D,
-                        "received_source": _S, "checksum": _S, "superseded": "bool",
-                        "n_errors": _N, "n_warnings": _N},
-    "problems": {"file": _S, "sheet": _S, "cell": _S, "field": _S, "value": _S, "problem": _S,
-                 "expected": _S, "severity": _S, "city": _S, "department": _S, "month": _S},
-}
 #: The tables read from inside each workbook (the rest are about files).
 CONTENT_TABLES = ("progress", "activities", "publicity", "collection", "shared_records", "joint_cases")
-#: Sort keys: (city, department, month) then the file and its row order.
-SORT_KEYS: dict[str, list[str]] = {
-    **{t: ["city", "department", "month", "file", "row"] for t in CONTENT_TABLES},
-    "submissions_log": ["city", "department", "month", "received_at", "file"],
-    "problems": ["file", "sheet", "_cell_row", "_cell_col", "field", "problem", "value"],
-}
-
 
 # --------------------------------------------------------------------------- files
 
@@ -116,9 +84,9 @@ def discover_files(submissions_dir: Path) -> list[SubmissionFile]:
         rel = path.relative_to(root)
         parts = rel.parts
         city, month, ok = config.DEFAULT_CITY, None, False
-        if len(parts) == 2 and _MONTH_RE.match(parts[0]):
+        if len(parts) == 2 and MONTH_RE.match(parts[0]):
             month, ok = parts[0], True
-        elif len(parts) == 3 and _MONTH_RE.match(parts[1]):
+        elif len(parts) == 3 and MONTH_RE.match(parts[1]):
             city, month, ok = parts[0], parts[1], True
         found.append(SubmissionFile(path=path.absolute(), file=path.relative_to(base).as_posix(),
                                     manifest_key=rel.as_posix(), city=city, month=month,
@@ -260,7 +228,7 @@ def _read_chunk(chunk: list[SubmissionFile]) -> ChunkResult:
     results = []
     for src, row in zip(chunk, facts.itertuples(index=False)):
         results.append(FileResult(
-            source=src, checksum=sha256_file(src.path), department=_text(row.department) or "",
+            source=src, checksum=row.checksum or sha256_file(src.path), department=_text(row.department) or "",
             month=_text(row.month) or src.month or "", city=_text(row.city) or src.city,
             filled_on=_cover_date({"filled_on": row.filled_on}), n_errors=int(row.n_errors),
             n_warnings=int(row.n_warnings)))
@@ -398,7 +366,7 @@ def ingest_submissions(submissions_dir: Path, ledger: pd.DataFrame | None, roste
             if len(df):
                 parts[name].append(df)
 
-    log = _conform(pd.DataFrame(log_rows, columns=[c for c in SCHEMAS["submissions_log"]
+    log = _conform(pd.DataFrame(log_rows, columns=[c for c in DTYPES["submissions_log"]
                                                    if c != "superseded"]), "submissions_log")
     log["superseded"] = supersede(log)
     problems.extend(_duplicate_problems(log))
@@ -483,14 +451,14 @@ def _problem(file: str, key: str, expected: str, *, severity: str = "error", she
 def _concat(frames: list[pd.DataFrame], name: str) -> pd.DataFrame:
     frames = [f for f in frames if len(f)]
     if not frames:
-        return pd.DataFrame({c: pd.Series(dtype=t) for c, t in SCHEMAS[name].items()})
+        return empty_table(name)
     return pd.concat([_conform(f, name) for f in frames], ignore_index=True)
 
 
 def _conform(df: pd.DataFrame, name: str) -> pd.DataFrame:
     """Exactly the contract's columns, in order, with the contract's dtypes."""
     cols: dict[str, pd.Series] = {}
-    for col, dtype in SCHEMAS[name].items():
+    for col, dtype in DTYPES[name].items():
         s = df[col] if col in df.columns else pd.Series([None] * len(df), index=df.index)
         cols[col] = _as_dtype(s, dtype)
     return pd.DataFrame(cols, index=df.index)
@@ -535,22 +503,7 @@ def _plain(v: Any) -> str:
 
 
 def _finish(df: pd.DataFrame, name: str) -> pd.DataFrame:
-    df = _conform(df, name)
-    keys = SORT_KEYS[name]
-    if name == "problems":
-        row, col = _cell_parts(df["cell"])
-        df = df.assign(_cell_row=row, _cell_col=col)
-    df = df.sort_values(keys, kind="mergesort", na_position="first")
-    return df.drop(columns=[k for k in keys if k.startswith("_")]).reset_index(drop=True)
-
-
-def _cell_parts(cells: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """A1 references as (row, column) numbers for a natural sort; blanks sort first."""
-    m = cells.fillna("").str.extract(r"^([A-Za-z]*)(\d*)$")
-    letters = m[0].fillna("").str.upper()
-    col = letters.map(lambda s: sum((ord(c) - 64) * 26 ** i for i, c in enumerate(reversed(s))))
-    row = pd.to_numeric(m[1], errors="coerce").fillna(0).astype("int64")
-    return row, col.astype("int64")
+    return sort_table(_conform(df, name), name)
 
 
 # --------------------------------------------------------------------------- receive
@@ -577,7 +530,7 @@ def receive(path: Path, month: str | None = None, received_at: str | None = None
     sub = read_submission(path, None, roster, base_dir=path.parent, city=city or config.DEFAULT_CITY)
     department = _text(getattr(sub, "department", None)) or path.stem
     month = month or _text(getattr(sub, "month", None))
-    if not month or not _MONTH_RE.match(month):
+    if not month or not MONTH_RE.match(month):
         raise ValueError(f"{path}: cannot tell the month from its cover block ({month!r}); "
                          f"pass --month YYYY-MM")
     if received_at is None:

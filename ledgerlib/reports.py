@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from . import config, labels
+from .cells import MONTH_RE
 
 if TYPE_CHECKING:  # nbformat takes ~1.7 s to import: only the runner needs it, not the kernel
     import nbformat
@@ -34,7 +35,6 @@ if TYPE_CHECKING:  # nbformat takes ~1.7 s to import: only the runner needs it, 
 HIDDEN_TAGS = frozenset({"parameters", "injected-parameters", "hide-in-report"})
 KERNEL_NAME = "python3"
 
-MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 QUARTER_RE = re.compile(r"^(\d{4})[Qq]([1-4])$")
 
 

@@ -554,7 +554,7 @@ def _publicity(ctx: Context, plan: FilePlan, rng: random.Random, slip_rng: rando
 
 def _collection(ctx: Context, plan: FilePlan, seed: int, rng: random.Random, slips: set[str]) -> list[list[Any]]:
     """信用归集 rows: one or two fields, coverage drifting upward around the 80% line."""
-    y, mo = int(plan.month[:4]), int(plan.month[5:])
+    mo = int(plan.month[5:])
     fr = _rng(seed, plan.city, plan.department, "fields")
     fields = fr.sample(labels.SAMPLE_FIELDS, k=1 + fr.randrange(2))
     rows = []

@@ -2,7 +2,8 @@
 
 docs/data-contract.md describes these tables for people; `validate_table` holds the
 build to the same description, so a column that changes name, type or allowed values
-stops `ledger build` instead of surfacing later as a wrong figure in a report.
+stops `ledger build` instead of surfacing later as a wrong figure in a report. Columns
+and dtypes come from `tables.DTYPES`; this module adds what each column may hold.
 """
 from __future__ import annotations
 
@@ -10,35 +11,39 @@ import pandas as pd
 import pandera.pandas as pa
 
 from .labels import ACTIVITY_LABELS, PUBLICITY_CATEGORY_LABELS, STATUS_LABELS
+from .tables import DTYPES
 
 _MONTH = pa.Check.str_matches(r"^\d{4}-(0[1-9]|1[0-2])$")
-_TEXT = str
-_DATE = "datetime64[us]"
 
 
 def _text(*checks: pa.Check, nullable: bool = False, unique: bool = False) -> pa.Column:
-    return pa.Column(_TEXT, list(checks), nullable=nullable, unique=unique)
+    return pa.Column(None, list(checks), nullable=nullable, unique=unique)
+
+
+def _nullable() -> pa.Column:
+    """A column that may be empty (a date nobody typed, or typed unreadably)."""
+    return pa.Column(None, nullable=True)
 
 
 def _count(nullable: bool = False) -> pa.Column:
     # Counts typed by a person may be unreadable: those stay empty (Int64), never dropped.
-    return pa.Column("Int64" if nullable else "int64", pa.Check.ge(0), nullable=nullable)
+    return pa.Column(None, pa.Check.ge(0), nullable=nullable)
 
 
-_SOURCE = {"file": _text(), "row": pa.Column("int64", pa.Check.ge(1))}
+_SOURCE = {"file": _text(), "row": pa.Column(None, pa.Check.ge(1))}
 _KEY = {"city": _text(pa.Check.str_length(min_value=1)), "department": _text(), "month": _text(_MONTH)}
 
 SCHEMAS: dict[str, pa.DataFrameSchema] = {
     "ledger": pa.DataFrameSchema({
         "task_id": _text(pa.Check.str_matches(r"^T\d+[a-z]?$"), unique=True),
-        "plan_year": pa.Column("int64", pa.Check.in_range(2000, 2100)),
-        "indicator_no": pa.Column("int64", pa.Check.in_range(1, 20)),
+        "plan_year": pa.Column(None, pa.Check.in_range(2000, 2100)),
+        "indicator_no": pa.Column(None, pa.Check.in_range(1, 20)),
         "indicator": _text(pa.Check.str_length(min_value=1)),
         "sub_indicator": _text(),
         "task": _text(pa.Check.str_length(min_value=1)),
         "deadline_text": _text(),
         "deadline_kind": _text(pa.Check.isin(["date", "ongoing", "event"])),
-        "due_date": pa.Column(_DATE, nullable=True),
+        "due_date": _nullable(),
         "recurrence": _text(pa.Check.isin(["none", "monthly", "quarterly", "monthly;quarterly"])),
         "min_per_period": _text(pa.Check.str_matches(r"^(\d+(;\d+)*)?$")),
         "lead": _text(), "responsible": _text(), "cooperating": _text(),
@@ -53,18 +58,18 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
     "progress": pa.DataFrameSchema({
         **_KEY, "task_id": _text(),
         "status": _text(pa.Check.isin([*STATUS_LABELS, ""])),
-        "completion_date": pa.Column(_DATE, nullable=True),
+        "completion_date": _nullable(),
         "progress_note": _text(), "evidence": _text(), "issues": _text(), **_SOURCE,
     }),
     "activities": pa.DataFrameSchema({
-        **_KEY, "date": pa.Column(_DATE, nullable=True),
+        **_KEY, "date": _nullable(),
         "activity_type": _text(pa.Check.isin([*ACTIVITY_LABELS, ""])),
         "count": _count(nullable=True), "note": _text(), **_SOURCE,
     }),
     "publicity": pa.DataFrameSchema({
         **_KEY, "decision_no": _text(),
         "category": _text(pa.Check.isin([*PUBLICITY_CATEGORY_LABELS, ""])),
-        "decision_date": pa.Column(_DATE, nullable=True), "publish_date": pa.Column(_DATE, nullable=True),
+        "decision_date": _nullable(), "publish_date": _nullable(),
         **_SOURCE,
     }),
     "collection": pa.DataFrameSchema({
@@ -72,17 +77,17 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
     }),
     "shared_records": pa.DataFrameSchema({
         **_KEY, "record_id": _text(), "n_indicators": _count(), "n_filled": _count(),
-        "filled_ratio": pa.Column("float64", pa.Check.in_range(0, 1), nullable=True), **_SOURCE,
+        "filled_ratio": pa.Column(None, pa.Check.in_range(0, 1), nullable=True), **_SOURCE,
     }, checks=pa.Check(lambda df: df["n_filled"] <= df["n_indicators"], error="n_filled <= n_indicators")),
     "joint_cases": pa.DataFrameSchema({
         **_KEY, "subject": _text(), "measure": _text(), "executing_dept": _text(),
-        "executed_on": pa.Column(_DATE, nullable=True), "matter": _text(), **_SOURCE,
+        "executed_on": _nullable(), "matter": _text(), **_SOURCE,
     }),
     "submissions_log": pa.DataFrameSchema({
-        **_KEY, "file": _text(unique=True), "received_at": pa.Column(_DATE, nullable=True),
+        **_KEY, "file": _text(unique=True), "received_at": _nullable(),
         "received_source": _text(pa.Check.isin(["manifest", "cover", "none"])),
         "checksum": _text(pa.Check.str_matches(r"^[0-9a-f]{64}$")),
-        "superseded": pa.Column(bool), "n_errors": _count(), "n_warnings": _count(),
+        "superseded": pa.Column(None), "n_errors": _count(), "n_warnings": _count(),
     }),
     "problems": pa.DataFrameSchema({
         "file": _text(), "sheet": _text(), "cell": _text(pa.Check.str_matches(r"^([A-Z]{1,3}\d+)?$")),
@@ -91,9 +96,11 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
         "city": _text(), "department": _text(), "month": _text(),
     }),
 }
-for _schema in SCHEMAS.values():
-    _schema.strict = True
-    _schema.ordered = True
+for _name, _schema in SCHEMAS.items():
+    assert list(_schema.columns) == list(DTYPES[_name]), f"schemas.py and tables.DTYPES disagree on {_name}"
+    SCHEMAS[_name] = _schema.update_columns({c: {"dtype": t} for c, t in DTYPES[_name].items()})
+    SCHEMAS[_name].strict = True
+    SCHEMAS[_name].ordered = True
 
 
 class ContractError(ValueError):

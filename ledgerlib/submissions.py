@@ -11,10 +11,10 @@ raises for a bad file, never evaluates a formula, never runs a macro.
 """
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 import sys
-import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -24,28 +24,15 @@ from xml.etree import ElementTree
 import pandas as pd
 
 from . import cells, config, labels
+from .tables import DTYPES, empty_table
 from .templates import SHEETS, SheetSpec
+from .xlsx import text_width
 
 # --- output schemas (docs/data-contract.md) ----------------------------------------------
 
-_KEY = {"city": "str", "department": "str", "month": "str"}
-_TAIL = {"file": "str", "row": "int64"}
-SCHEMAS: dict[str, dict[str, str]] = {
-    "progress": {**_KEY, "task_id": "str", "status": "str", "completion_date": "datetime64[us]",
-                 "progress_note": "str", "evidence": "str", "issues": "str", **_TAIL},
-    "activities": {**_KEY, "date": "datetime64[us]", "activity_type": "str", "count": "Int64", "note": "str",
-                   **_TAIL},
-    "publicity": {**_KEY, "decision_no": "str", "category": "str", "decision_date": "datetime64[us]",
-                  "publish_date": "datetime64[us]", **_TAIL},
-    "collection": {**_KEY, "field": "str", "total_entities": "Int64", "collected_entities": "Int64", **_TAIL},
-    "shared_records": {**_KEY, "record_id": "str", "n_indicators": "int64", "n_filled": "int64",
-                       "filled_ratio": "float64", **_TAIL},
-    "joint_cases": {**_KEY, "subject": "str", "measure": "str", "executing_dept": "str",
-                    "executed_on": "datetime64[us]", "matter": "str", **_TAIL},
-    "problems": {"file": "str", "sheet": "str", "cell": "str", "field": "str", "value": "str", "problem": "str",
-                 "expected": "str", "severity": "str", **_KEY},
-}
 TABLE_KEYS = ("progress", "activities", "publicity", "collection", "shared_records", "joint_cases")
+#: Columns and dtypes of what the reader returns: those of the processed tables.
+SCHEMAS: dict[str, dict[str, str]] = {k: DTYPES[k] for k in (*TABLE_KEYS, "problems")}
 
 #: The header that identifies each sheet kind; a header row must contain it.
 _KEY_HEADER = {"progress": "任务编号", "activities": "活动类型", "publicity": "决定文书号",
@@ -66,11 +53,6 @@ _PREFILLED = {"indicator", "task", "deadline_text"}
 FIELD_LABELS: dict[str, str] = {**labels.COLUMN_LABELS,
                                 **{f: h for s in SHEETS.values() for f, h in zip(s.fields, s.headers)},
                                 **{k: v for k, v in labels.COVER_LABELS.items()}}
-
-
-def empty_table(name: str) -> pd.DataFrame:
-    """A table with no rows and the contract's columns and dtypes."""
-    return pd.DataFrame({c: pd.Series(dtype=t) for c, t in SCHEMAS[name].items()})
 
 
 _EMPTY: dict[str, pd.DataFrame] = {}
@@ -546,6 +528,7 @@ class _Raw:
     month: str
     cover: dict[str, Any]
     rows: dict[str, list[dict]]  # table name -> rows, problems included
+    checksum: str = ""  # sha256 of the bytes read ("" when the file could not be read)
 
 
 def _read_rows(path: Path | str, ledger_ids: set[str] | None, roster, base_dir: Path | None,
@@ -583,8 +566,8 @@ def _read_rows(path: Path | str, ledger_ids: set[str] | None, roster, base_dir: 
         if "progress" not in kinds_seen:
             probs.add("sheet_missing", "template_sheet", value=labels.SHEET_PROGRESS)
         for s in sheets:
-            for ref, cached in sorted(s.formulas.items(), key=lambda kv: _ref_key(kv[0])):
-                r, c = _ref_key(ref)
+            for ref, cached in sorted(s.formulas.items(), key=lambda kv: cells.from_a1(kv[0])):
+                r, c = cells.from_a1(ref)
                 raw = s.rows[r][c] if r < len(s.rows) and c < len(s.rows[r]) else None
                 f = s.columns.get(c, "") if r > s.header_row else ""
                 probs.add("formula" if cached else "formula_no_value", "values", sheet=s.name, cell=ref,
@@ -596,7 +579,8 @@ def _read_rows(path: Path | str, ledger_ids: set[str] | None, roster, base_dir: 
     rows = {k: [{**key, **row} for row in reader.out[k]] if reader else [] for k in TABLE_KEYS}
     rows["problems"] = [{**row, **key} for row in probs.rows]
     cover.update({"department": department, "month": month})
-    return _Raw(label, city, department, month, cover, rows)
+    return _Raw(label, city, department, month, cover, rows,
+                hashlib.sha256(data).hexdigest() if data is not None else "")
 
 
 def _ledger_ids(ledger: pd.DataFrame | None) -> set[str] | None:
@@ -623,7 +607,7 @@ class SubmissionBatch:
     """Many files read at once: one DataFrame per table over all files, plus per-file facts.
 
     `files` has one row per file: file, city, department, month, filled_by, filled_on,
-    readable, n_errors, n_warnings.
+    readable, n_errors, n_warnings, checksum (sha256 of the bytes read).
     """
 
     files: pd.DataFrame
@@ -644,19 +628,11 @@ def read_submissions(paths: Iterable[Path | str], ledger: pd.DataFrame | None = 
         facts.append({"file": raw.file, "city": raw.city, "department": raw.department, "month": raw.month,
                       "filled_by": raw.cover["filled_by"], "filled_on": raw.cover["filled_on"],
                       "readable": not raw.cover["unreadable"], "n_errors": sev.count("error"),
-                      "n_warnings": sev.count("warning")})
+                      "n_warnings": sev.count("warning"), "checksum": raw.checksum})
     files = pd.DataFrame(facts, columns=["file", "city", "department", "month", "filled_by", "filled_on",
-                                         "readable", "n_errors", "n_warnings"])
+                                         "readable", "n_errors", "n_warnings", "checksum"])
     files["filled_on"] = pd.to_datetime(files["filled_on"]).astype("datetime64[us]")
     return SubmissionBatch(files, {k: _frame(k, v) for k, v in rows.items()})
-
-
-def _ref_key(ref: str) -> tuple[int, int]:
-    m = re.fullmatch(r"([A-Z]+)(\d+)", ref)
-    col = 0
-    for ch in m.group(1):
-        col = col * 26 + ord(ch) - 64
-    return int(m.group(2)) - 1, col - 1
 
 
 def _identity(found: dict, path_dept: str, path_month: str | None, roster, probs: _Problems,
@@ -706,14 +682,10 @@ def _identity(found: dict, path_dept: str, path_month: str | None, roster, probs
 _DISPLAY_COLUMNS = ["file", "sheet", "cell", "field", "value", "problem", "expected", "severity"]
 
 
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
 def _clip(text: str, limit: int) -> str:
     out, w = "", 0
     for ch in text:
-        cw = _width(ch)
+        cw = text_width(ch)
         if w + cw > limit - 1:
             return out + "…"
         out, w = out + ch, w + cw
@@ -731,10 +703,10 @@ def problems_for_display(problems: pd.DataFrame) -> pd.DataFrame:
 def format_table(df: pd.DataFrame, limit: int = 36) -> str:
     """A plain-text table that lines up with Chinese characters (double-width) in a terminal."""
     rows = [list(df.columns)] + [[_clip(str(v), limit) for v in r] for r in df.itertuples(index=False)]
-    widths = [max(_width(r[j]) for r in rows) for j in range(len(df.columns))]
+    widths = [max(text_width(r[j]) for r in rows) for j in range(len(df.columns))]
     lines = []
     for i, r in enumerate(rows):
-        lines.append("  ".join(v + " " * (w - _width(v)) for v, w in zip(r, widths)).rstrip())
+        lines.append("  ".join(v + " " * (w - text_width(v)) for v, w in zip(r, widths)).rstrip())
         if i == 0:
             lines.append("  ".join("-" * w for w in widths))
     return "\n".join(lines)
@@ -743,18 +715,15 @@ def format_table(df: pd.DataFrame, limit: int = 36) -> str:
 def write_problems_workbook(problems: pd.DataFrame, out: Path) -> Path:
     """The problems as a workbook a liaison can act on: one row per problem, errors in red."""
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.styles import Alignment, PatternFill
 
-    from .xlsx import save_workbook
+    from .xlsx import header_row, save_workbook
 
     df = problems_for_display(problems)
     wb = Workbook()
     ws = wb.active
     ws.title = labels.PROBLEMS_SHEET
-    ws.append(list(df.columns))
-    for c in ws[1]:
-        c.font = Font(bold=True)
-        c.fill = PatternFill("solid", fgColor="DDEBF7")
+    header_row(ws, 1, list(df.columns), (40, 14, 8, 14, 28, 40, 36, 6))
     fills = {labels.SEVERITY_LABELS["error"]: PatternFill("solid", fgColor="FFC7CE"),
              labels.SEVERITY_LABELS["warning"]: PatternFill("solid", fgColor="FFEB9C")}
     sev_col = len(df.columns)
@@ -763,12 +732,9 @@ def write_problems_workbook(problems: pd.DataFrame, out: Path) -> Path:
         c = ws.cell(row=ws.max_row, column=sev_col)
         if c.value in fills:
             c.fill = fills[c.value]
-    for j, w in enumerate((40, 14, 8, 14, 28, 40, 36, 6), start=1):
-        ws.column_dimensions[chr(64 + j)].width = w
     for row in ws.iter_rows(min_row=2):
         for c in row:
             c.alignment = Alignment(wrap_text=True, vertical="top")
-    ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{chr(64 + sev_col)}{max(ws.max_row, 1)}"
     return save_workbook(wb, out)
 
@@ -794,8 +760,7 @@ def validate_files(files: Iterable[Path], out: Path | None = None, raw_dir: Path
         ledger = load_ledger(raw_dir)
     except Exception as exc:
         print(f"(ledger not loaded: {exc})", file=sys.stderr)
-    subs = [read_submission(f, ledger, roster) for f in files]
-    problems = pd.concat([s.problems for s in subs], ignore_index=True) if subs else empty_table("problems")
+    problems = read_submissions(files, ledger, roster).tables["problems"]
     n_err = int((problems["severity"] == "error").sum())
     n_warn = int((problems["severity"] == "warning").sum())
     if len(problems):

@@ -13,12 +13,67 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from . import config
+from .cells import column_number
 
 _DTYPES_KEY = "ledgerlib.dtypes"
 _NULLABLE = {"Int64", "Int32", "boolean", "Float64"}
 
-TABLES = ("ledger", "assignments", "progress", "activities", "publicity", "collection",
-          "shared_records", "joint_cases", "submissions_log", "problems")
+# Column -> dtype of every processed table, in column order: docs/data-contract.md as data.
+# The reader, the intake and the pandera schemas (schemas.py) all take their columns from here.
+_S, _D, _I, _N = "str", "datetime64[us]", "Int64", "int64"
+_KEY = {"city": _S, "department": _S, "month": _S}
+_SOURCE = {"file": _S, "row": _N}
+DTYPES: dict[str, dict[str, str]] = {
+    "ledger": {"task_id": _S, "plan_year": _N, "indicator_no": _N, "indicator": _S, "sub_indicator": _S,
+               "task": _S, "deadline_text": _S, "deadline_kind": _S, "due_date": _D, "recurrence": _S,
+               "min_per_period": _S, "lead": _S, "responsible": _S, "cooperating": _S,
+               "departments_text": _S, "flags": _S, "source": _S},
+    "assignments": {"task_id": _S, "department": _S, "role": _S, "via": _S, "kind": _S},
+    "progress": {**_KEY, "task_id": _S, "status": _S, "completion_date": _D, "progress_note": _S,
+                 "evidence": _S, "issues": _S, **_SOURCE},
+    "activities": {**_KEY, "date": _D, "activity_type": _S, "count": _I, "note": _S, **_SOURCE},
+    "publicity": {**_KEY, "decision_no": _S, "category": _S, "decision_date": _D, "publish_date": _D,
+                  **_SOURCE},
+    "collection": {**_KEY, "field": _S, "total_entities": _I, "collected_entities": _I, **_SOURCE},
+    "shared_records": {**_KEY, "record_id": _S, "n_indicators": _N, "n_filled": _N,
+                       "filled_ratio": "float64", **_SOURCE},
+    "joint_cases": {**_KEY, "subject": _S, "measure": _S, "executing_dept": _S, "executed_on": _D,
+                    "matter": _S, **_SOURCE},
+    "submissions_log": {**_KEY, "file": _S, "received_at": _D, "received_source": _S, "checksum": _S,
+                        "superseded": "bool", "n_errors": _N, "n_warnings": _N},
+    "problems": {"file": _S, "sheet": _S, "cell": _S, "field": _S, "value": _S, "problem": _S,
+                 "expected": _S, "severity": _S, **_KEY},
+}
+TABLES = tuple(DTYPES)
+
+#: Row order of each table (stable sort; the ledger and assignments keep the ledger's own
+#: order). Problems are in reading order: by file, sheet, then cell row and column.
+SORT_KEYS: dict[str, list[str]] = {
+    "ledger": [], "assignments": [],
+    "progress": ["city", "department", "month", "task_id", "file", "row"],
+    **{t: ["city", "department", "month", "file", "row"]
+       for t in ("activities", "publicity", "collection", "shared_records", "joint_cases")},
+    "submissions_log": ["city", "department", "month", "file"],
+    "problems": ["file", "sheet", "_cell_row", "_cell_col", "field", "problem", "value"],
+}
+
+
+def empty_table(name: str) -> pd.DataFrame:
+    """A table with no rows and the contract's columns and dtypes."""
+    return pd.DataFrame({c: pd.Series(dtype=t) for c, t in DTYPES[name].items()})
+
+
+def sort_table(df: pd.DataFrame, name: str) -> pd.DataFrame:
+    """The table's rows in its SORT_KEYS order (A9 before A10 for problem cells), index reset."""
+    keys = SORT_KEYS[name]
+    if not keys:
+        return df.reset_index(drop=True)
+    if name == "problems":
+        parts = df["cell"].fillna("").astype(str).str.upper().str.extract(r"^([A-Z]*)(\d*)$")
+        df = df.assign(_cell_row=pd.to_numeric(parts[1], errors="coerce").fillna(0).astype("int64"),
+                       _cell_col=parts[0].fillna("").map(column_number).astype("int64"))
+    df = df.sort_values(keys, kind="mergesort", na_position="first")
+    return df.drop(columns=[k for k in keys if k.startswith("_")]).reset_index(drop=True)
 
 
 def write_table(df: pd.DataFrame, out_dir: Path, name: str, sort_by: list[str] | None = None) -> Path:

@@ -31,6 +31,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from . import config, labels
+from .cells import check_month
 from .xlsx import BORDER, DATE_FORMAT, header_row, page_setup, row_height, save_workbook  # noqa: F401 (re-exported)
 
 
@@ -93,13 +94,6 @@ def column_letter(sheet_key: str, field: str) -> str:
     return get_column_letter(SHEETS[sheet_key].fields.index(field) + 1)
 
 
-def _check_month(month: str) -> tuple[int, int]:
-    m = re.fullmatch(r"(\d{4})-(\d{2})", str(month))
-    if not m or not 1 <= int(m.group(2)) <= 12:
-        raise ValueError(f"month must be YYYY-MM, got {month!r}")
-    return int(m.group(1)), int(m.group(2))
-
-
 def _task_sort_key(task_id: str) -> tuple:
     m = re.fullmatch(r"([A-Za-z]*)(\d+)(.*)", str(task_id))
     return (m.group(1), int(m.group(2)), m.group(3)) if m else (str(task_id), 0, "")
@@ -150,7 +144,7 @@ def _int_validation() -> DataValidation:
 
 def _progress_sheet(ws, department: str, month: str, city: str, tasks: pd.DataFrame) -> None:
     spec = SHEETS["progress"]
-    year, mon = _check_month(month)
+    year, mon = check_month(month)
     ncols = len(spec.headers)
     _title(ws, labels.TEMPLATE_TITLE.format(city=city, sheet=spec.name, year=year, mon=mon), ncols)
     values = {"department": department, "month": month, "filled_by": None, "filled_on": None}
@@ -209,7 +203,7 @@ def _progress_sheet(ws, department: str, month: str, city: str, tasks: pd.DataFr
 
 
 def _free_sheet(ws, spec: SheetSpec, month: str, city: str) -> None:
-    year, mon = _check_month(month)
+    year, mon = check_month(month)
     _title(ws, labels.TEMPLATE_TITLE.format(city=city, sheet=spec.name, year=year, mon=mon), len(spec.headers))
     header_row, first = HEADER_ROW[spec.key], FIRST_DATA_ROW[spec.key]
     _header(ws, spec, header_row)
@@ -241,7 +235,7 @@ def _free_sheet(ws, spec: SheetSpec, month: str, city: str) -> None:
 def build_workbook(department: str, month: str, ledger: pd.DataFrame, assignments: pd.DataFrame,
                    city: str = config.DEFAULT_CITY) -> Workbook:
     """The submission template of one department for one month (see the module docstring)."""
-    year, mon = _check_month(month)
+    year, mon = check_month(month)
     tasks = department_tasks(department, ledger, assignments)
     wb = Workbook()
     ws = wb.active
@@ -266,7 +260,7 @@ def write_templates(month: str, departments: list[str] | None = None, out_dir: P
     from .ledger import assignments as make_assignments, load_ledger
     from .roster import load_roster
 
-    _check_month(month)
+    check_month(month)
     raw_dir = Path(raw_dir) if raw_dir else config.raw_dir()
     ledger = load_ledger(raw_dir)
     roster = load_roster(raw_dir)

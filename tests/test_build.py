@@ -65,8 +65,8 @@ def test_cli_build(small_raw, tmp_path, capsys):
 
 
 def test_problems_are_listed_in_reading_order():
-    from ledgerlib.build import _sorted_problems
+    from ledgerlib.tables import sort_table
 
     df = pd.DataFrame({"file": ["f"] * 4, "sheet": ["s"] * 4, "cell": ["A10", "AA2", "A9", "B9"],
-                       "field": ["x"] * 4, "problem": ["p"] * 4})
-    assert list(_sorted_problems(df)["cell"]) == ["AA2", "A9", "B9", "A10"]
+                       "field": ["x"] * 4, "problem": ["p"] * 4, "value": [""] * 4})
+    assert list(sort_table(df, "problems")["cell"]) == ["AA2", "A9", "B9", "A10"]

@@ -135,3 +135,9 @@ def test_a1_references():
     assert cells.a1(9, 25) == "Z10"
     assert cells.a1(0, 26) == "AA1"
     assert cells.a1(2, 27) == "AB3"
+
+
+@pytest.mark.parametrize("ref,rowcol", [("A1", (0, 0)), ("E5", (4, 4)), ("Z10", (9, 25)), ("AA2", (1, 26))])
+def test_from_a1_inverts_a1(ref, rowcol):
+    assert cells.from_a1(ref) == rowcol
+    assert cells.a1(*rowcol) == ref
