@@ -19,8 +19,6 @@ Rules (decided here, tested in tests/test_casebook.py):
 """
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -31,7 +29,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from . import config, labels
-from .cells import check_month
+from .cells import check_month, norm_key, text_column
 from .xlsx import BORDER, DATE_FORMAT, header_row, page_setup, row_height, save_workbook, text_width
 
 #: The ledger's five fields, in the ledger's order, and their printed headers.
@@ -44,16 +42,6 @@ _TITLE_ROW, _HEADER_ROW, _FIRST_ROW = 1, 2, 3
 _MAX_WIDTH = 40
 
 
-def _text(s: pd.Series) -> pd.Series:
-    """Text column with missing values as '' and outer whitespace (full-width too) removed."""
-    return s.astype(object).where(s.notna(), "").astype(str).str.strip()
-
-
-def _norm(text: str) -> str:
-    """Comparison key: NFKC (full-width -> half-width) without any whitespace."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
-
-
 def _city_order(city: str) -> tuple[int, str]:
     """Province order (labels.PROVINCE_CITIES), then any other city by name."""
     cities = labels.PROVINCE_CITIES
@@ -61,8 +49,7 @@ def _city_order(city: str) -> tuple[int, str]:
 
 
 def _city_rank(cities: pd.Series) -> pd.Series:
-    known = {c: i for i, c in enumerate(labels.PROVINCE_CITIES)}
-    return cities.map(lambda c: known.get(c, len(known))).astype("int64")
+    return cities.map(lambda c: _city_order(c)[0]).astype("int64")
 
 
 def _month_rows(joint_cases: pd.DataFrame, month: str) -> pd.DataFrame:
@@ -72,7 +59,7 @@ def _month_rows(joint_cases: pd.DataFrame, month: str) -> pd.DataFrame:
     if "city" not in df.columns:
         df["city"] = config.DEFAULT_CITY
     for col in ("city", "department", "file", "subject", "measure", "executing_dept", "matter"):
-        df[col] = _text(df[col])
+        df[col] = text_column(df[col])
     df.loc[df["city"] == "", "city"] = config.DEFAULT_CITY
     df["executed_on"] = pd.to_datetime(df["executed_on"], errors="coerce").dt.floor("D")
     df["row"] = pd.to_numeric(df["row"], errors="coerce").astype("Int64")
@@ -90,8 +77,8 @@ def month_cities(joint_cases: pd.DataFrame, month: str) -> list[str]:
 def _join_distinct(values: list[str], sep: str) -> str:
     seen: dict[str, str] = {}
     for v in values:
-        if v and _norm(v) not in seen:
-            seen[_norm(v)] = v
+        if v and norm_key(v) not in seen:
+            seen[norm_key(v)] = v
     return sep.join(seen.values())
 
 
@@ -118,7 +105,7 @@ def joint_list(joint_cases: pd.DataFrame, month: str) -> tuple[pd.DataFrame, pd.
 
     cases: dict[tuple, dict] = {}
     for rec in df.loc[~bad].to_dict("records"):
-        key = (rec["city"], _norm(rec["subject"]), _norm(rec["measure"]), rec["executed_on"])
+        key = (rec["city"], norm_key(rec["subject"]), norm_key(rec["measure"]), rec["executed_on"])
         case = cases.setdefault(key, {"city": rec["city"], "subject": rec["subject"], "measure": rec["measure"],
                                       "executed_on": rec["executed_on"], "executing_dept": [], "matter": [],
                                       "reporters": []})

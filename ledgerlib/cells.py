@@ -73,6 +73,11 @@ def clean_text(value: Any) -> str:
     return str(value).strip(" \t\r\n\u3000\u00a0\u200b\ufeff")
 
 
+def text_column(s: pd.Series) -> pd.Series:
+    """A column as text: missing values '' and outer whitespace (full-width too) removed."""
+    return s.astype(object).where(s.notna(), "").astype(str).str.strip()
+
+
 def norm_key(value: Any) -> str:
     """A compact comparison key: NFKC, no whitespace at all."""
     return _WS.sub("", nfkc(clean_text(value)))

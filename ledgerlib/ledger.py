@@ -267,17 +267,14 @@ def write_ledger_workbook(ledger: pd.DataFrame, path: Path, notes: pd.DataFrame 
 
 def _merge_groups(ledger: pd.DataFrame) -> list[int]:
     """Department cells merge only where the notice itself shared one cell."""
-    group = 0
-    out = []
-    for flags in ledger["flags"]:
-        if "departments_merged" not in str(flags) and "split_deadline_b" not in str(flags):
+    group, out, prev = 0, [], ""
+    for task_id, flags in zip(ledger["task_id"], ledger["flags"]):
+        # Items split from one cell (T15a, T15b) share their department cell too.
+        split_sibling = bool(re.fullmatch(r"T\d+[b-z]", task_id)) and task_id[:-1] == prev[:-1]
+        if "departments_merged" not in str(flags) and not split_sibling:
             group += 1
         out.append(group)
-    # Items split from one cell share their department cell too.
-    ids = list(ledger["task_id"])
-    for i in range(1, len(ids)):
-        if re.fullmatch(r"T\d+[b-z]", ids[i]) and ids[i][:-1] == ids[i - 1][:-1]:
-            out[i] = out[i - 1]
+        prev = task_id
     return out
 
 

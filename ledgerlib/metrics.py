@@ -14,6 +14,8 @@ import numpy as np
 import pandas as pd
 
 from . import config
+from .cells import text_column
+from .tables import empty_table
 from .workdays import WorkCalendar, working_day_deadline
 
 #: `department` value of a city-wide total row (label: labels.TOTAL_LABELS).
@@ -31,22 +33,6 @@ OBLIGATION_RULES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("result_list_submitted", "monthly", ("成效清单",)),
     ("dishonest_list_submitted", "monthly", ("失信",)),
 )
-
-_EMPTY = {
-    "progress": ["city", "department", "month", "task_id", "status", "completion_date",
-                 "progress_note", "evidence", "issues", "file", "row"],
-    "activities": ["city", "department", "month", "date", "activity_type", "count", "note",
-                   "file", "row"],
-    "publicity": ["city", "department", "month", "decision_no", "category", "decision_date",
-                  "publish_date", "file", "row"],
-    "collection": ["city", "department", "month", "field", "total_entities",
-                   "collected_entities", "file", "row"],
-    "shared_records": ["city", "department", "month", "record_id", "n_indicators", "n_filled",
-                       "filled_ratio", "file", "row"],
-    "submissions_log": ["city", "department", "month", "file", "received_at", "received_source",
-                        "checksum", "superseded", "n_errors", "n_warnings"],
-}
-
 
 # --------------------------------------------------------------------------- periods
 
@@ -86,9 +72,7 @@ def quarter_months(quarter: object) -> list[str]:
 
 def _table(df: pd.DataFrame | None, name: str) -> pd.DataFrame:
     """The table, or an empty one with the contract's columns when absent."""
-    if df is None:
-        return pd.DataFrame({c: pd.Series(dtype=object) for c in _EMPTY[name]})
-    return df
+    return empty_table(name) if df is None else df
 
 
 def _cities(cities: Sequence[str] | None, *frames: pd.DataFrame) -> list[str]:
@@ -103,10 +87,6 @@ def _dates(s: pd.Series) -> pd.Series:
     if pd.api.types.is_datetime64_any_dtype(s.dtype):
         return s
     return pd.to_datetime(s, errors="coerce", format="mixed")
-
-
-def _text(s: pd.Series) -> pd.Series:
-    return s.astype(object).where(s.notna(), "").astype(str).str.strip()
 
 
 def _ratio(num: pd.Series | float, den: pd.Series | float) -> pd.Series:
@@ -161,7 +141,7 @@ def assignment_status(ledger: pd.DataFrame, assignments: pd.DataFrame,
     keys = ["city", "task_id", "department"]
 
     p = progress[progress["month"].astype(str) <= m].copy()
-    p["status"] = _text(p["status"])
+    p["status"] = text_column(p["status"])
     p = p[p["status"] != ""]
     p["month"] = p["month"].astype(str)
     p = p.sort_values(["month", "row"] if "row" in p else ["month"], kind="mergesort")
@@ -175,7 +155,7 @@ def assignment_status(ledger: pd.DataFrame, assignments: pd.DataFrame,
     stated = dated.groupby(keys, sort=False)["completion_date"].first().rename("_stated")
 
     this = p[p["month"] == m].groupby(keys, sort=False).tail(1)
-    this = this.assign(_note=_text(this["progress_note"]))[keys + ["status", "_note"]]
+    this = this.assign(_note=text_column(this["progress_note"]))[keys + ["status", "_note"]]
     this = this.rename(columns={"status": "_status_m"})
 
     out = (base.merge(latest, on=keys, how="left")

@@ -4,7 +4,7 @@ The route (measured in PLATFORM_NOTES): papermill executes the notebook in-proce
 bar is the progress shown), nbconvert's HTMLExporter turns the executed notebook into HTML
 with every input, prompt, markdown note and stderr stream left out, and WeasyPrint lays the
 HTML out as an A4 PDF with a CJK font. The notebook helpers at the end (`heading`,
-`show_table`, `show_figure`) are what the report notebooks call to show things.
+`show_table`, with `charts.show` for figures) are what the report notebooks call to show things.
 
 `ledger report monthly 2021-06` -> reports/monthly/2021-06/monthly_report_2021-06.{ipynb,pdf}
 `ledger report quarterly 2021Q2` -> reports/quarterly/2021Q2/quarterly_report_2021Q2.{ipynb,pdf}
@@ -438,13 +438,6 @@ def show_table(df, columns: dict[str, str] | None = None, **kwargs: Any) -> None
     display(ReportTable(df, columns, **kwargs))
 
 
-def show_figure(fig) -> None:
-    """Display a matplotlib figure as PNG."""
-    from .charts import show
-
-    show(fig)
-
-
 # ------------------------------------------------------------------ report composition
 # Pure DataFrame -> DataFrame steps the notebooks share, on top of ledgerlib.metrics.
 
@@ -537,7 +530,7 @@ def obligation_pivot(matrix: pd.DataFrame) -> pd.DataFrame:
     """metrics.obligation_matrix as department rows x activity-type columns: True/False/NA.
 
     A department accountable for one obligation through several tasks passes only if it met
-    every one; NA where it is not accountable. Columns in labels.ACTIVITY_LABELS order.
+    every one; NA where it is not accountable. Columns in labels.OBLIGATION_LABELS order.
     """
 
     if matrix.empty:

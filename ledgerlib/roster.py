@@ -52,9 +52,11 @@ class Roster:
     table: pd.DataFrame
     _alias: dict[str, str] = field(default_factory=dict, repr=False)
     _members: dict[str, list[str]] = field(default_factory=dict, repr=False)
+    _kinds: dict[str, str] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         for row in self.table.itertuples(index=False):
+            self._kinds[row.department] = row.kind
             names = [row.department, *_split(row.aliases)]
             for n in names:
                 self._alias[normalise_name(n)] = row.department
@@ -92,11 +94,10 @@ class Roster:
         """The departments a canonical name stands for (itself, or a collective's members)."""
         if self.is_collective(name):
             return list(self._members[name])
-        return [name] if name in set(self.table["department"]) else []
+        return [name] if name in self._kinds else []
 
     def kind(self, department: str) -> str:
-        match = self.table.loc[self.table["department"] == department, "kind"]
-        return str(match.iloc[0]) if len(match) else ""
+        return str(self._kinds.get(department, ""))
 
 
 def _split(value: object) -> list[str]:
