@@ -10,6 +10,7 @@ import io
 import math
 import re
 import unicodedata
+from copy import copy
 import zipfile
 from collections.abc import Sequence
 from datetime import datetime
@@ -58,12 +59,17 @@ def page_setup(ws) -> None:
 def header_row(ws, row: int, headers: Sequence[str], widths: Sequence[float],
                fill: PatternFill = HEADER_FILL) -> None:
     """Bold, filled, bordered header cells with their column widths; panes frozen below."""
+    first = None
     for j, (text, width) in enumerate(zip(headers, widths), start=1):
         c = ws.cell(row=row, column=j, value=text)
-        c.font = Font(bold=True)
-        c.fill = fill
-        c.border = BORDER
-        c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        if first is None:
+            first = c
+            c.font = Font(bold=True)
+            c.fill = fill
+            c.border = BORDER
+            c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        else:  # the same style: copy it rather than hash four style objects again per cell
+            c._style = copy(first._style)
         ws.column_dimensions[get_column_letter(j)].width = width
     ws.freeze_panes = f"A{row + 1}"
 
