@@ -142,15 +142,32 @@ def _first_line(source: str) -> str:
     return ""
 
 
+#: How papermill runs the cells: "inprocess" (`ledgerlib.engine`, no kernel process: the
+#: scheduled route) or "kernel" (papermill's own nbclient engine and a kernel process).
+ENGINES = ("inprocess", "kernel")
+
+
 def execute_notebook(input_path: Path, output_path: Path, parameters: dict[str, Any] | None = None,
-                     cwd: Path | None = None, progress: bool = True) -> RunResult:
+                     cwd: Path | None = None, progress: bool = True, engine: str = "inprocess") -> RunResult:
     """Run a notebook with papermill and write the executed copy to output_path.
 
     Parameters go through papermill's Python API so that '03' stays a string. On a failing
     cell the partly executed notebook is still written and the result names the cell.
+    `engine`: see ENGINES; both give the same outputs.
     """
+    from . import engine as inprocess
+
+    if engine not in ENGINES:
+        raise ValueError(f"engine must be one of {ENGINES}, got {engine!r}")
+    inprocess.skip_slow_format_checks()
     import nbformat
     import papermill as pm
+
+    engine_args: dict[str, Any] = (
+        {"engine_name": inprocess.register()} if engine == "inprocess" else
+        # ipykernel 7 warns on every start that local TCP is unencrypted;
+        # keep the terminal for the progress bar and real errors.
+        {"extra_arguments": ["--IPKernelApp.log_level=ERROR"]})
 
     output_path = Path(output_path)
     output_path.parent.mkdir(parents=True, exist_ok=True)
@@ -159,10 +176,7 @@ def execute_notebook(input_path: Path, output_path: Path, parameters: dict[str, 
     try:
         pm.execute_notebook(str(input_path), str(output_path), parameters=parameters or {},
                             kernel_name=KERNEL_NAME, progress_bar=progress,
-                            cwd=str(cwd or Path(input_path).parent), log_output=False,
-                            # ipykernel 7 warns on every start that local TCP is unencrypted;
-                            # keep the terminal for the progress bar and real errors.
-                            extra_arguments=["--IPKernelApp.log_level=ERROR"])
+                            cwd=str(cwd or Path(input_path).parent), log_output=False, **engine_args)
     except pm.PapermillExecutionError as exc:
         # papermill's cell_index counts the injected-parameters cell and its error banner;
         # name the cell as the analyst sees it in the notebook they wrote.
@@ -248,9 +262,9 @@ def notebook_to_pdf(notebook: Path | nbformat.NotebookNode, pdf_path: Path, titl
 
 def run_notebook(input_path: Path, output_path: Path, parameters: dict[str, Any] | None = None,
                  pdf_path: Path | None = None, cwd: Path | None = None,
-                 progress: bool = True) -> RunResult:
+                 progress: bool = True, engine: str = "inprocess") -> RunResult:
     """Execute a notebook, then (if it ran cleanly and pdf_path is given) write its PDF."""
-    result = execute_notebook(input_path, output_path, parameters, cwd=cwd, progress=progress)
+    result = execute_notebook(input_path, output_path, parameters, cwd=cwd, progress=progress, engine=engine)
     if result.ok and pdf_path is not None:
         if progress:
             print(f"rendering {Path(pdf_path).name} ...", file=sys.stderr)
@@ -269,7 +283,8 @@ def _param_path(path: Path, root: Path) -> str:
 
 
 def run_report(kind: str, period: str, data_dir: Path | None = None, out_dir: Path | None = None,
-               pdf: bool = True, progress: bool = True, notebook: Path | None = None) -> int:
+               pdf: bool = True, progress: bool = True, notebook: Path | None = None,
+               engine: str = "inprocess") -> int:
     """`ledger report KIND PERIOD`: run the report notebook, write it and its PDF; exit code.
 
     0 done; 1 a cell failed (the partly executed notebook is kept and the cell named);
@@ -302,7 +317,7 @@ def run_report(kind: str, period: str, data_dir: Path | None = None, out_dir: Pa
     params = {spec.period_param: period, "data_dir": _param_path(data_dir, root),
               "out_dir": _param_path(nb_out.parent, root)}
     result = run_notebook(nb_in, nb_out, params, pdf_path=pdf_out.resolve() if pdf else None,
-                          cwd=root, progress=progress)
+                          cwd=root, progress=progress, engine=engine)
     if not result.ok:
         print(f"ledger report: {kind} {period} failed in {nb_in.name}, {result.error}\n"
               f"the partly executed notebook is kept at {nb_out}", file=sys.stderr)
