@@ -23,3 +23,22 @@ def test_kpi_table_puts_the_total_last():
     t = summaries.kpi_table(k)
     assert t["department"].tolist() == ["乙", "甲", "all"]
     assert t["collection_coverage"].tolist() == [0.8, 1.0, 0.9]
+
+
+def test_monthly_trend_from_january_worked_by_hand():
+    from test_metrics import X, assignments_small, ledger_small, log_small, progress_small
+
+    data = {"ledger": ledger_small(), "assignments": assignments_small(), "progress": progress_small(),
+            "submissions_log": log_small()}
+    t = summaries.monthly_trend(data, "2021-04", X)
+    assert t["month"].tolist() == ["2021-01", "2021-02", "2021-03", "2021-04"]
+    # Done: nothing before March; A/T1 in March (1 of 6); April 3 of 5 (B/T4 不适用 leaves).
+    assert t["done_rate"].tolist() == [0.0, 0.0, 1 / 6, 3 / 5]
+    # On time: nothing due before T1's 03-31; then A/T1 on time, B/T1 not, in both months.
+    assert t["on_time_rate"].isna().tolist() == [True, True, False, False]
+    assert t["on_time_rate"].tolist()[2:] == [0.5, 0.5]
+    # Returns: none in Jan/Feb (both missing); March both on time; April A a day late, B missing.
+    assert t["submission_rate"].tolist() == [0.0, 0.0, 1.0, 0.0]
+    # Each month as of its own end: the same as asking for that month alone.
+    march = summaries.monthly_trend(data, "2021-03", X)
+    pd.testing.assert_frame_equal(march, t.iloc[:3].reset_index(drop=True))
