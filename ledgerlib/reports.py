@@ -64,6 +64,8 @@ class RunResult:
     error: str | None = None
     failed_cell: int | None = None
     timings: dict[str, float] = field(default_factory=dict)
+    #: The executed notebook as written (scrubbed), so the PDF needs no second read.
+    executed: Any = field(default=None, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -173,8 +175,9 @@ def execute_notebook(input_path: Path, output_path: Path, parameters: dict[str, 
     output_path.parent.mkdir(parents=True, exist_ok=True)
     result = RunResult(notebook=output_path)
     t0 = time.perf_counter()
+    nb = None
     try:
-        pm.execute_notebook(str(input_path), str(output_path), parameters=parameters or {},
+        nb = pm.execute_notebook(str(input_path), str(output_path), parameters=parameters or {},
                             kernel_name=KERNEL_NAME, progress_bar=progress,
                             cwd=str(cwd or Path(input_path).parent), log_output=False, **engine_args)
     except pm.PapermillExecutionError as exc:
@@ -187,9 +190,11 @@ def execute_notebook(input_path: Path, output_path: Path, parameters: dict[str, 
         result.error = (f"cell {index} (In [{exc.exec_count}]) `{_first_line(source)}` raised "
                         f"{exc.ename}: {exc.evalue}")
     result.timings["execute"] = time.perf_counter() - t0
-    if output_path.exists():
+    if nb is None and output_path.exists():  # a failed run: papermill wrote what ran
         nb = nbformat.read(output_path, as_version=4)
+    if nb is not None:
         nbformat.write(scrub_notebook(nb), output_path)
+        result.executed = nb
     return result
 
 
@@ -269,7 +274,7 @@ def run_notebook(input_path: Path, output_path: Path, parameters: dict[str, Any]
         if progress:
             print(f"rendering {Path(pdf_path).name} ...", file=sys.stderr)
         t0 = time.perf_counter()
-        notebook_to_pdf(result.notebook, pdf_path, title=Path(pdf_path).stem)
+        notebook_to_pdf(result.executed or result.notebook, pdf_path, title=Path(pdf_path).stem)
         result.pdf = Path(pdf_path)
         result.timings["pdf"] = time.perf_counter() - t0
     return result
