@@ -160,7 +160,7 @@ def read_holidays_file(source: Path | str | pd.DataFrame) -> tuple[pd.DataFrame,
         if not FIRST_YEAR <= day.year <= LAST_YEAR:
             problems.append(_problem(r, "A", "date", d, "outside_range", "range"))
             continue
-        if k == "workday" and day.dayofweek < 5:
+        if k == "workday" and day.day_of_week < 5:
             problems.append(_problem(r, "A", "date", d, "workday_not_weekend", "weekend_workday", year=y))
             continue
         rows.append({"date": day, "year": day.year, "kind": k, "name": name, "row": r})
@@ -305,7 +305,7 @@ def load_calendar(extra: Path | str | pd.DataFrame | None = None) -> WorkCalenda
                                      severity="error" if key == "complete_missing_festival" else "warning"))
 
     span = pd.date_range(f"{FIRST_YEAR}-01-01", f"{LAST_YEAR}-12-31", freq="D")
-    work = np.asarray(span.dayofweek < 5)
+    work = np.asarray(span.day_of_week < 5)
     sp = pd.DataFrame([(d, *v) for d, v in sorted(special.items())],
                       columns=["date", "kind", "name", "basis", "source"])
     sp = sp[(sp["date"] >= span[0]) & (sp["date"] <= span[-1])].reset_index(drop=True)
@@ -315,7 +315,7 @@ def load_calendar(extra: Path | str | pd.DataFrame | None = None) -> WorkCalenda
     provisional = ~np.isin(years, sorted(official))
     first = int(span[0].value // 86_400_000_000_000)
     workdays = (np.flatnonzero(work) + first).astype("datetime64[D]")
-    sp["weekday"] = sp["date"].dt.dayofweek
+    sp["weekday"] = sp["date"].dt.day_of_week
     return WorkCalendar(workdays=workdays, cum=np.cumsum(work, dtype=np.int64),
                         provisional_cum=np.cumsum(provisional, dtype=np.int64), first=first,
                         official_years=frozenset(official), special_days=sp, source=source,
