@@ -217,7 +217,7 @@ class WorkCalendar:
 
     def problem_rows(self) -> pd.DataFrame:
         """The problems of holidays.csv as rows of the processed `problems` table."""
-        return pd.DataFrame(self.problems, columns=PROBLEM_COLUMNS).astype(str)
+        return pd.DataFrame(self.problems, columns=PROBLEM_COLUMNS).astype("str")
 
     def basis(self, year: int) -> str:
         """'official' or 'provisional' for one year."""
