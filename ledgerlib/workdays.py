@@ -231,9 +231,11 @@ class WorkCalendar:
 
 def _package_days() -> tuple[dict[pd.Timestamp, tuple[str, str]], set[int]]:
     """{date: (kind, festival name)} from chinese_calendar's tables, and the years it covers."""
-    def name(h: Any) -> str:
-        key = _PACKAGE_NAMES.get(getattr(h, "name", ""), "")
-        return FESTIVAL_LABELS.get(key, str(getattr(h, "value", h)))
+    by_value = {h.value: h.name for h in chinese_calendar.Holiday}
+
+    def name(h: Any) -> str:  # the tables hold the English value ('National Day')
+        member = getattr(h, "name", None) or by_value.get(str(h), "")
+        return FESTIVAL_LABELS.get(_PACKAGE_NAMES.get(member, ""), str(getattr(h, "value", h)))
 
     days = {pd.Timestamp(d): ("holiday", name(h)) for d, h in chinese_calendar.holidays.items()}
     days.update({pd.Timestamp(d): ("workday", name(h)) for d, h in chinese_calendar.workdays.items()})
@@ -478,3 +480,74 @@ def calendar_basis(dates: Any, *, calendar: WorkCalendar | None = None) -> Any:
     out = pd.Series(pd.array(np.where(inside, np.where(prov, PROVISIONAL, OFFICIAL), ""), dtype="str"),
                     index=ser.index, name=ser.name)
     return out.iloc[0] if scalar else out
+
+
+# --------------------------------------------------------------------------- `ledger calendar`
+
+_WEEKDAYS = "一二三四五六日"
+
+
+def _year_source(year: int, cal: WorkCalendar) -> str:
+    if year not in cal.official_years:
+        return ("provisional: weekends and the statutory holidays of 《全国年节及纪念日放假办法》 "
+                f"(2024 revision), no 调休; type the State Council's {year} arrangement into "
+                f"data/raw/{HOLIDAYS_FILE} (with a '{year},complete,<notice>' row) to make it official")
+    days = calendar_days(year, cal)
+    from_file = (days["source"] == HOLIDAYS_FILE).any()
+    return f"official ({HOLIDAYS_FILE if from_file else cal.source.split(' + ')[0]})"
+
+
+def describe_year(year: int, calendar: WorkCalendar | None = None) -> str:
+    """`ledger calendar YEAR`: the year's basis, then its holidays and 调休 days, one a line."""
+    cal = calendar if calendar is not None else default_calendar()
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise _outside_error(year)
+    days = calendar_days(year, cal)
+    lines = [f"{year}: {_year_source(year, cal)}"]
+    for r in days.itertuples(index=False):
+        kind = "holiday" if r.kind == "holiday" else "workday (调休)"
+        lines.append(f"  {r.date:%Y-%m-%d} 周{_WEEKDAYS[r.weekday]}  {kind:<14} {r.name or '-':<8} {r.basis}")
+    n_hol, n_work = int((days["kind"] == "holiday").sum()), int((days["kind"] == "workday").sum())
+    lines.append(f"  {n_hol} holidays, {n_work} 调休 working days")
+    lines += [f"warning: {w}" for w in cal.warnings if w.split(": ")[1].startswith(str(year))]
+    return "\n".join(lines)
+
+
+def describe_calendar(calendar: WorkCalendar | None = None) -> str:
+    """`ledger calendar`: which years are official, from where; the rest is provisional."""
+    cal = calendar if calendar is not None else default_calendar()
+    years = sorted(cal.official_years)
+    spans, start = [], years[0]
+    for a, b in zip(years, years[1:] + [None]):
+        if b != a + 1:
+            spans.append(f"{start}-{a}" if a != start else f"{a}")
+            start = b
+    lines = [f"official: {', '.join(spans)} ({cal.source})",
+             f"provisional: every other year from {FIRST_YEAR} to {LAST_YEAR} "
+             "(weekends + statutory holidays, no 调休)"]
+    return "\n".join(lines + [f"warning: {w}" for w in cal.warnings])
+
+
+def check_holidays_file(raw_dir: Path | str | None = None) -> tuple[str, int]:
+    """`ledger calendar --check`: every problem of holidays.csv and each year's basis.
+
+    Returns (text, exit code): 1 when the file has an error (a bad row, a year marked
+    complete without every statutory day), 0 otherwise, as `ledger validate` does.
+    """
+    path = Path(raw_dir if raw_dir is not None else config.raw_dir()) / HOLIDAYS_FILE
+    if not path.is_file():
+        last = max(load_calendar().official_years)
+        return (f"no {HOLIDAYS_FILE} in the raw folder: years after {last} are provisional", 0)
+    cal = load_calendar(path)
+    rows, _ = read_holidays_file(path)
+    lines = []
+    for p in cal.problems:
+        where = f" {p['cell']}" if p["cell"] else ""
+        lines.append(f"{p['severity']}: {HOLIDAYS_FILE}{where}: {p['problem']} "
+                     f"({p['value']!r}; expected {p['expected']})")
+    for year in sorted(set(rows["year"])):
+        lines.append(f"{year}: {cal.basis(int(year))}")
+    errors = sum(p["severity"] == "error" for p in cal.problems)
+    lines.append(f"{HOLIDAYS_FILE}: {len(rows)} rows read, {errors} errors, "
+                 f"{len(cal.problems) - errors} warnings")
+    return "\n".join(lines), 1 if errors else 0
