@@ -540,3 +540,12 @@ CALENDAR_EXPECTED_LABELS: dict[str, str] = {
 for _k, _v in {"deadline_basis": "期限口径", "old_deadline": "原公示期限", "new_deadline": "新公示期限",
                "old_basis": "原期限口径", "new_basis": "新期限口径", "n_provisional": "按临时日历计算数"}.items():
     COLUMN_LABELS.setdefault(_k, _v)
+REPORT_LABELS.update({
+    "provisional_note": "注：本月{n}项双公示决定的公示期限落在尚未公布（或尚未录入）节假日安排的年份（{years}年），"
+                        "暂按临时日历计算（周末加《全国年节及纪念日放假办法》规定的法定节假日，不含调休），"
+                        "{departments}的双公示7天合格率为临时结果。国务院办公厅公布该年节假日安排后，"
+                        "将每个放假日、每个调休上班日录入 data/raw/holidays.csv，并加一行“年份,complete,通知名称”，"
+                        "运行 ledger build 即按正式日历重算。",
+    "moved_heading": "节假日安排更新后调整的双公示期限",
+    "moved_note": "日历变更（录入或更正节假日安排）后重新计算，以下{n}项决定的公示期限或期限口径发生变化：",
+})

@@ -438,6 +438,31 @@ def show_table(df, columns: dict[str, str] | None = None, **kwargs: Any) -> None
     display(ReportTable(df, columns, **kwargs))
 
 
+def show_calendar_basis(data: dict[str, Any], month: str, city: str) -> None:
+    """Mark the 双公示 figures that rest on provisional deadlines and list deadlines that moved.
+
+    Shows nothing when every deadline of the month is official and no calendar change
+    moved a deadline (tables `publicity`, `deadline_changes` of `ledger build`).
+    """
+    from . import metrics
+
+    prov = metrics.provisional_deadlines(data.get("publicity"), month, city=city)
+    if not prov.empty:
+        years = "、".join(str(y) for y in sorted(set(prov["deadline"].dt.year)))
+        depts = "、".join(dict.fromkeys(prov["department"]))
+        paragraph(labels.REPORT_LABELS["provisional_note"].format(n=len(prov), years=years, departments=depts),
+                  note=True)
+    moved = data.get("deadline_changes")
+    if moved is not None and not moved.empty:
+        moved = moved[moved["city"] == city]
+    if moved is not None and not moved.empty:
+        heading(labels.REPORT_LABELS["moved_heading"], level=3)
+        paragraph(labels.REPORT_LABELS["moved_note"].format(n=len(moved)), note=True)
+        cols = ["department", "decision_no", "decision_date", "old_deadline", "old_basis", "new_deadline", "new_basis"]
+        show_table(moved[cols], labels.COLUMN_LABELS,
+                   values={"old_basis": labels.CALENDAR_BASIS_LABELS, "new_basis": labels.CALENDAR_BASIS_LABELS})
+
+
 # ------------------------------------------------------------------ report composition
 # Pure DataFrame -> DataFrame steps the notebooks share, on top of ledgerlib.metrics.
 

@@ -232,3 +232,36 @@ def test_parameter_paths_are_read_from_the_checkout(tmp_path):
     assert reports.project_path(None) is None
     assert reports.project_path("data/processed") == config.project_root() / "data" / "processed"
     assert reports.project_path(str(tmp_path)) == tmp_path
+
+
+def test_calendar_basis_note_marks_provisional_figures_and_lists_moves(monkeypatch):
+    import IPython.display
+
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", lambda obj: shown.append(repr(obj)))
+    city = "安阳市"
+    publicity = pd.DataFrame({
+        "city": city, "department": ["运管科", "规划科"], "month": "2026-12", "decision_no": ["P1", "P2"],
+        "category": "penalty", "decision_date": pd.to_datetime(["2026-12-28", "2026-12-01"]),
+        "publish_date": pd.to_datetime(["2027-01-05", "2026-12-03"]),
+        "deadline": pd.to_datetime(["2027-01-07", "2026-12-10"]), "deadline_basis": ["provisional", "official"],
+        "file": "f.xlsx", "row": [4, 5]})
+    none_moved = tables.empty_table("deadline_changes")
+    reports.show_calendar_basis({"publicity": publicity, "deadline_changes": none_moved}, "2026-12", city)
+    assert len(shown) == 1
+    assert "1项" in shown[0] and "2027年" in shown[0] and "运管科" in shown[0] and "规划科" not in shown[0]
+    assert "data/raw/holidays.csv" in shown[0] and "ledger build" in shown[0]
+
+    shown.clear()
+    moved = pd.DataFrame({"city": city, "department": ["运管科"], "month": "2027-09", "decision_no": ["P9"],
+                          "decision_date": pd.to_datetime(["2027-09-28"]),
+                          "old_deadline": pd.to_datetime(["2027-10-08"]), "old_basis": ["provisional"],
+                          "new_deadline": pd.to_datetime(["2027-10-13"]), "new_basis": ["official"]})
+    official = publicity.assign(deadline_basis="official")
+    reports.show_calendar_basis({"publicity": official, "deadline_changes": moved}, "2026-12", city)
+    assert len(shown) == 3  # heading, note, table
+    assert "2027-10-08" in shown[2] and "2027-10-13" in shown[2] and "临时" in shown[2] and "正式" in shown[2]
+
+    shown.clear()
+    reports.show_calendar_basis({"publicity": official, "deadline_changes": none_moved}, "2026-12", city)
+    assert shown == []
