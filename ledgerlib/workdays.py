@@ -193,7 +193,8 @@ def _missing_festivals(year: int, holidays_listed: set[pd.Timestamp]) -> list[st
 class WorkCalendar:
     """Working days from FIRST_YEAR to LAST_YEAR, each year official or provisional.
 
-    `workdays`: the working days, a sorted `datetime64[D]` array; `cum[i]`: how many of them
+    `workdays`: the working days, a sorted `datetime64[D]` array (`work_numbers`: the same
+    as int64 days since 1970-01-01); `cum[i]`: how many of them
     fall on or before day `first + i`; `provisional_cum[i]`: how many provisional days do;
     `official_years`: the years resting on a published arrangement; `special_days`: every
     holiday and 调休 working day (date, kind, name, basis, source) for listing; `problems` and
@@ -201,6 +202,7 @@ class WorkCalendar:
     """
 
     workdays: np.ndarray
+    work_numbers: np.ndarray
     cum: np.ndarray
     provisional_cum: np.ndarray
     first: int
@@ -318,7 +320,8 @@ def load_calendar(extra: Path | str | pd.DataFrame | None = None) -> WorkCalenda
     first = int(span[0].value // 86_400_000_000_000)
     workdays = (np.flatnonzero(work) + first).astype("datetime64[D]")
     sp["weekday"] = sp["date"].dt.day_of_week
-    return WorkCalendar(workdays=workdays, cum=np.cumsum(work, dtype=np.int64),
+    return WorkCalendar(workdays=workdays, work_numbers=workdays.view(np.int64),
+                        cum=np.cumsum(work, dtype=np.int64),
                         provisional_cum=np.cumsum(provisional, dtype=np.int64), first=first,
                         official_years=frozenset(official), special_days=sp, source=source,
                         problems=problems, warnings=warnings)
@@ -376,8 +379,11 @@ def _as_series(dates: Any) -> tuple[pd.Series, bool]:
     return pd.Series(list(dates) if isinstance(dates, tuple) else dates), False
 
 
-def _day_numbers(ser: pd.Series, errors: str) -> tuple[np.ndarray, str]:
-    """Days since 1970-01-01 as int64 (NaT -> _NAT), and the datetime unit to answer in."""
+def _day_numbers(ser: pd.Series, errors: str) -> tuple[np.ndarray, np.ndarray, str]:
+    """(days since 1970-01-01 as int64, the datetime64 values, their unit).
+
+    NaT becomes a large negative day number, outside every calendar span.
+    """
     if not pd.api.types.is_datetime64_dtype(ser.dtype):
         if isinstance(ser.dtype, pd.DatetimeTZDtype):
             ser = ser.dt.tz_localize(None)
@@ -389,36 +395,47 @@ def _day_numbers(ser: pd.Series, errors: str) -> tuple[np.ndarray, str]:
     unit = np.datetime_data(arr.dtype)[0]
     if unit not in _DAY_NS:
         arr, unit = arr.astype("datetime64[us]"), "us"
-    ints = arr.view(np.int64)
-    days = ints // _DAY_NS[unit]  # floor: times of day are ignored
-    days[ints == _NAT] = _NAT
-    return days, unit
+    return arr.view(np.int64) // _DAY_NS[unit], arr, unit  # floor: times of day are ignored
 
 
 def _deadline_days(dates: Any, n: int, cal: WorkCalendar | None, errors: str):
-    """(series, scalar, deadline day numbers, day offsets, ok mask, unit) shared by the public functions."""
+    """What the public functions share: (series, scalar, deadline day numbers, day offsets
+    into the span, ok mask or None when every row has a deadline, unit)."""
     if n < 1:
         raise ValueError(f"n must be a positive number of working days, got {n}")
     if errors not in ("raise", "coerce"):
         raise ValueError("errors must be 'raise' or 'coerce'")
     cal = cal if cal is not None else default_calendar()
     ser, scalar = _as_series(dates)
-    days, unit = _day_numbers(ser, errors)
-    i = days - cal.first
-    valid = days != _NAT
-    inside = valid & (i >= 0) & (i < len(cal.cum))
-    k = cal.cum[np.where(inside, i, 0)] + (n - 1)
-    ok = inside & (k < len(cal.workdays))
-    if errors == "raise" and (valid & ~ok).any():
-        bad = int(days[np.flatnonzero(valid & ~ok)[0]])
-        raise _outside_error(int(np.datetime64(bad, "D").astype("datetime64[Y]").astype(int)) + 1970)
-    out = cal.workdays.view(np.int64)[np.where(ok, k, 0)]
-    return ser, scalar, out, i, ok, unit
+    days, values, unit = _day_numbers(ser, errors)
+    i = days
+    i -= cal.first
+    # One unsigned comparison catches NaT, days before the span and days after it.
+    inside = i.view(np.uint64) < len(cal.cum)
+    ok = None
+    if not inside.all():
+        i[~inside] = 0
+        ok = inside
+    k = cal.cum[i]
+    k += n - 1
+    if len(k) and k.max() >= len(cal.work_numbers):  # the deadline falls past the span
+        over = k >= len(cal.work_numbers)
+        k[over] = 0
+        ok = ~over if ok is None else ok & ~over
+    if ok is not None and errors == "raise":
+        bad = ~ok & ~np.isnat(values)
+        if bad.any():
+            year = pd.Timestamp(values[np.flatnonzero(bad)[0]]).year
+            raise _outside_error(year if not FIRST_YEAR <= year <= LAST_YEAR else LAST_YEAR + 1)
+    return ser, scalar, cal.work_numbers[k], i, ok, unit
 
 
-def _as_datetimes(days: np.ndarray, ok: np.ndarray, unit: str) -> np.ndarray:
-    out = days * _DAY_NS[unit]
-    out[~ok] = _NAT
+def _as_datetimes(days: np.ndarray, ok: np.ndarray | None, unit: str) -> np.ndarray:
+    """Day numbers (a fresh array, reused in place) as datetime64[unit]; NaT where not ok."""
+    out = days
+    out *= _DAY_NS[unit]
+    if ok is not None:
+        out[~ok] = _NAT
     return out.view(f"datetime64[{unit}]")
 
 
@@ -454,9 +471,11 @@ def deadline_with_basis(dates: Any, n: int = config.PUBLICITY_WORKING_DAYS, *,
     """
     cal = calendar if calendar is not None else default_calendar()
     ser, _, out, i, ok, unit = _deadline_days(dates, n, cal, "coerce")
-    j = np.where(ok, out - cal.first, 0)
-    prov = cal.provisional_cum[j] - cal.provisional_cum[np.where(ok, i, 0)] > 0
-    basis = np.where(ok, np.where(prov, PROVISIONAL, OFFICIAL), "")
+    pc = cal.provisional_cum
+    prov = pc[out - cal.first] - pc[i] > 0  # a provisional day in (decision, deadline]
+    basis = np.where(prov, PROVISIONAL, OFFICIAL)
+    if ok is not None:
+        basis[~ok] = ""
     return pd.DataFrame({"deadline": _as_datetimes(out, ok, unit),
                          "deadline_basis": pd.array(basis, dtype="str")}, index=ser.index)
 
@@ -471,9 +490,9 @@ def calendar_basis(dates: Any, *, calendar: WorkCalendar | None = None) -> Any:
     """
     cal = calendar if calendar is not None else default_calendar()
     ser, scalar = _as_series(dates)
-    days, _ = _day_numbers(ser, "coerce")
-    i = days - cal.first
-    inside = (days != _NAT) & (i >= 0) & (i < len(cal.cum))
+    i, _, _ = _day_numbers(ser, "coerce")
+    i -= cal.first
+    inside = i.view(np.uint64) < len(cal.cum)
     ic = np.where(inside, i, 0)
     before = np.where(ic > 0, cal.provisional_cum[np.maximum(ic - 1, 0)], 0)
     prov = (cal.provisional_cum[ic] - before) > 0
