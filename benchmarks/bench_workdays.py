@@ -85,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--sizes", type=int, nargs="+", default=[1_000_000, 12_000])
     p.add_argument("--seed", type=int, default=2021)
-    p.add_argument("--runs", type=int, default=7)
+    p.add_argument("--runs", type=int, default=9)
     args = p.parse_args(argv)
 
     import numpy as np
