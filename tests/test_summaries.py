@@ -42,3 +42,31 @@ def test_monthly_trend_from_january_worked_by_hand():
     # Each month as of its own end: the same as asking for that month alone.
     march = summaries.monthly_trend(data, "2021-03", X)
     pd.testing.assert_frame_equal(march, t.iloc[:3].reset_index(drop=True))
+
+
+def _publicity_2026_12(basis: list[str]) -> pd.DataFrame:
+    return pd.DataFrame({
+        "city": "安阳市", "department": ["运管科", "规划科"], "month": "2026-12", "decision_no": ["P1", "P2"],
+        "category": "penalty", "decision_date": pd.to_datetime(["2026-12-28", "2026-12-01"]),
+        "publish_date": pd.to_datetime(["2027-01-05", "2026-12-03"]),
+        "deadline": pd.to_datetime(["2027-01-07", "2026-12-10"]), "deadline_basis": basis,
+        "file": "f.xlsx", "row": [4, 5]})
+
+
+def test_calendar_basis_names_provisional_figures_and_how_to_make_them_official():
+    from ledgerlib import tables
+
+    data = {"publicity": _publicity_2026_12(["provisional", "official"]),
+            "deadline_changes": tables.empty_table("deadline_changes")}
+    note, moved = summaries.calendar_basis(data, "2026-12", "安阳市")
+    assert "1项" in note and "2027年" in note and "运管科" in note and "规划科" not in note
+    assert "data/raw/holidays.csv" in note and "complete" in note and "ledger build" in note
+    assert moved.empty
+    data["publicity"] = _publicity_2026_12(["official", "official"])
+    data["deadline_changes"] = pd.DataFrame({
+        "city": ["安阳市", "林州市"], "department": "运管科", "month": "2027-09", "decision_no": ["P9", "P8"],
+        "decision_date": pd.to_datetime(["2027-09-28"] * 2),
+        "old_deadline": pd.to_datetime(["2027-10-08"] * 2), "old_basis": "provisional",
+        "new_deadline": pd.to_datetime(["2027-10-13"] * 2), "new_basis": "official"})
+    note, moved = summaries.calendar_basis(data, "2026-12", "安阳市")
+    assert note == "" and moved["decision_no"].tolist() == ["P9"]
