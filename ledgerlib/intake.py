@@ -111,18 +111,38 @@ def read_manifest(submissions_dir: Path) -> tuple[dict[str, pd.Timestamp], list[
         problems.append(_problem(base_file, "manifest_bad_time", "iso_time", sheet="", cell="A1",
                                  field="received_at", value=",".join(table.columns)))
         return times, problems
-    for i, (name, when) in enumerate(zip(table["file"], table["received_at"]), start=2):
+    for i, (name, when, ts) in enumerate(zip(table["file"], table["received_at"],
+                                             _manifest_times(table["received_at"])), start=2):
         key = name.strip().replace("\\", "/").lstrip("./")
-        ts = pd.to_datetime(when.strip(), errors="coerce", format="ISO8601") if when.strip() else pd.NaT
-        if isinstance(ts, pd.Timestamp) and ts.tzinfo is not None:
-            # Local wall time is what "by the 5th" means; drop the offset, keep the clock.
-            ts = ts.tz_localize(None)
         if pd.isna(ts):
             problems.append(_problem(base_file, "manifest_bad_time", "iso_time", sheet="",
                                      cell=f"B{i}", field="received_at", value=when))
             continue
         times[key] = ts
     return times, problems
+
+
+def _manifest_times(column: pd.Series) -> list[pd.Timestamp]:
+    """Each received_at as a naive Timestamp (NaT when not an ISO time), in one parse.
+
+    Local wall time is what "by the 5th" means: an offset is dropped, the clock kept. A
+    column mixing offsets (or offsets and none) cannot be parsed as one; it is parsed a
+    value at a time, with the same result.
+    """
+    text = column.str.strip()
+    try:
+        parsed = pd.to_datetime(text.where(text != ""), errors="coerce", format="ISO8601")
+    except (ValueError, TypeError):
+        parsed = None
+    if parsed is not None and pd.api.types.is_datetime64_any_dtype(parsed.dtype):
+        if getattr(parsed.dtype, "tz", None) is not None:
+            parsed = parsed.dt.tz_localize(None)
+        return list(parsed)
+    out = []
+    for when in text:
+        ts = pd.to_datetime(when, errors="coerce", format="ISO8601") if when else pd.NaT
+        out.append(ts.tz_localize(None) if isinstance(ts, pd.Timestamp) and ts.tzinfo is not None else ts)
+    return out
 
 
 def sha256_file(path: Path) -> str:
