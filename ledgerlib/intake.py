@@ -472,6 +472,12 @@ def _concat(frames: list[pd.DataFrame], name: str) -> pd.DataFrame:
     frames = [f for f in frames if len(f)]
     if not frames:
         return empty_table(name)
+    cols = list(DTYPES[name])
+    if all(list(f.columns) == cols and [str(t) for t in f.dtypes] == list(DTYPES[name].values())
+           for f in frames):
+        # The reader's frames already carry the contract (the usual case): one concat, no
+        # column-by-column rebuild of every chunk.
+        return pd.concat(frames, ignore_index=True)
     return pd.concat([_conform(f, name) for f in frames], ignore_index=True)
 
 

@@ -338,6 +338,11 @@ def _resolve_department(raw: str, roster) -> str | None:
     return canonical
 
 
+def _blank_row(row: list) -> bool:
+    """All cells blank. Most rows a template leaves are ''/None only: counted at C speed."""
+    return row.count("") + row.count(None) == len(row) or all(cells.is_blank(v) for v in row)
+
+
 class _Reader:
     """Reads the data rows of the recognised sheets of one file."""
 
@@ -352,7 +357,7 @@ class _Reader:
         self._unknown_columns(sheet, spec)
         for r in range(sheet.header_row + 1, len(sheet.rows)):
             row = sheet.rows[r]
-            if r in sheet.cover_rows or all(cells.is_blank(v) for v in row):
+            if r in sheet.cover_rows or _blank_row(row):
                 continue
             texts = [cells.norm_header(v) for v in row if not cells.is_blank(v)]
             if len(texts) >= 2 and len(set(texts) & header_keys) >= 2:
