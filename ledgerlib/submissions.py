@@ -236,6 +236,8 @@ def _classify(sheet: _Sheet) -> None:
     """Find the header row and kind of a sheet from its headers."""
     best: tuple[float, int, int] | None = None
     for r, row in enumerate(sheet.rows[:_HEADER_SCAN_ROWS]):
+        if _blank_row(row):
+            continue
         heads = {cells.norm_header(v) for v in row if not cells.is_blank(v)}
         if len(heads) < 2:
             continue
@@ -281,8 +283,10 @@ def _find_cover(sheets: list[_Sheet]) -> dict[str, tuple[Any, str, str]]:
             scan = sorted(set(head) | set(range(max(0, n - 5), n)))
         for r in scan:
             row = s.rows[r]
+            if _blank_row(row):
+                continue
             for c, v in enumerate(row):
-                if not isinstance(v, str) or len(v) > 40:
+                if not isinstance(v, str) or not v or len(v) > 40:
                     continue
                 text = cells.nfkc(v).strip()
                 label, inline = text, None
