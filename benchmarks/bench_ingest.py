@@ -15,7 +15,9 @@ files with the same number of processes (every core):
 * build: `ledger --raw RAW build --quiet --out OUT`, the whole command (start-up, ledger,
   ingest, checks, Parquet and CSV written);
 * floor: open every workbook with python-calamine and read every sheet to Python values, in
-  a process pool of the same size: the least work any ingest must do.
+  a process pool of the same size: the least work any ingest must do;
+* and once, the straightforward way: `pandas.read_excel(engine="openpyxl", sheet_name=None)`
+  file after file, timed on `--plain-files` files and scaled to the set.
 
 Peak RSS is that of the largest process of a run (os.wait4). Then, for the province set,
 memory as the number of workbooks grows: ingest of 1/4, 1/2 and all cities in a fresh
@@ -131,7 +133,8 @@ def compare_tables(out: Path, reference: Path) -> str:
     return "byte-identical" if not differ else f"DIFFER: {', '.join(differ)}"
 
 
-def bench_set(name: str, raw: Path, runs: int, workers: int, reference: Path | None) -> dict:
+def bench_set(name: str, raw: Path, runs: int, workers: int, reference: Path | None,
+              plain_files: int = 0) -> dict:
     files = workbooks(raw / "submissions")
     listing = OUT / f"{name}_files.txt"
     listing.parent.mkdir(parents=True, exist_ok=True)
@@ -149,6 +152,17 @@ def bench_set(name: str, raw: Path, runs: int, workers: int, reference: Path | N
             res[side].append(secs)
             res[f"{side}_rss"].append(rss)
         print(f"  {name} run {i + 1}: build {res['build'][-1]:.2f} s, floor {res['floor'][-1]:.2f} s", flush=True)
+    if plain_files:
+        # The straightforward way: pandas.read_excel(engine="openpyxl", sheet_name=None) on each
+        # file in one process, timed on the first `plain_files` and scaled to the set (says so).
+        subset = files[:plain_files]
+        code = ("import sys, time, pandas as pd\nfiles = open(sys.argv[1], encoding='utf-8').read().splitlines()\n"
+                f"files = files[:{len(subset)}]\nt = time.perf_counter()\n"
+                "for f in files: pd.read_excel(f, engine='openpyxl', sheet_name=None)\n"
+                "print(time.perf_counter() - t)")
+        secs = float(run_measured([sys.executable, "-c", code, str(listing)])[2].strip().splitlines()[-1])
+        res["plain"] = secs * len(files) / len(subset)
+        res["plain_note"] = f"timed on {len(subset)} files, scaled" if len(subset) < len(files) else ""
     res["files"] = len(files)
     res["check"] = compare_tables(out, reference) if reference else "not compared (--reference)"
     return res
@@ -189,6 +203,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--reference", type=Path, default=None,
                    help="a processed folder to compare the province build's tables with, byte for byte")
     p.add_argument("--no-memory", action="store_true")
+    p.add_argument("--plain-files", type=int, default=300,
+                   help="time the straightforward pandas/openpyxl loop on this many files and scale (0: skip)")
     args = p.parse_args(argv)
     args.workers = os.cpu_count() or 1  # `ledger build` uses every core; the floor gets as many
 
@@ -204,7 +220,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             raise SystemExit(f"unknown set {name!r}")
         results[name] = bench_set(name, raws[name], args.runs, args.workers,
-                                  args.reference if name == "province" else None)
+                                  args.reference if name == "province" else None, args.plain_files)
 
     print(f"\ningest: median of {args.runs} runs, {args.workers} processes each side, "
           f"os.cpu_count() = {os.cpu_count()}, load average {os.getloadavg()[0]:.1f}")
@@ -215,6 +231,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{name:<10}{r['files']:>7}{b:>9.2f}{f:>9.2f}{b / f:>9.2f}{statistics.median(r['build_rss']):>10.0f}"
               f"{statistics.median(r['floor_rss']):>10.0f}{b / r['files'] * 1000:>9.2f}  {r['check']}")
     print("(build: whole `ledger build`; floor: python-calamine reads every sheet; MB: peak RSS of the largest process)")
+    for name, r in results.items():
+        if "plain" in r:
+            print(f"straightforward, {name}: pandas.read_excel(engine='openpyxl', sheet_name=None) loop, one process: "
+                  f"{r['plain']:.1f} s ({r['plain_note'] or 'every file'}) = "
+                  f"{r['plain'] / statistics.median(r['build']):.1f}x the build")
 
     if "province" in raws and not args.no_memory:
         print("\nmemory as workbooks grow (ingest only, fresh process each):")
