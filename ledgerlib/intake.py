@@ -320,6 +320,9 @@ def _iter_results(files: list[SubmissionFile], ledger: pd.DataFrame | None, rost
             return
         # Several chunks per worker keep both busy to the end and the bar moving.
         size = max(1, min(CHUNK_FILES, -(-len(files) // (n_workers * 4))))
+        # Import the reader (and openpyxl, calamine) here once: forked workers inherit it
+        # instead of each importing it again.
+        from . import submissions  # noqa: F401
         with ProcessPoolExecutor(max_workers=n_workers, initializer=_init_worker,
                                  initargs=(ledger, roster, base_dir)) as pool:
             # map() yields in submission order, so output never depends on scheduling.
