@@ -132,6 +132,9 @@ class InProcessKernel:
         kernel.shell.reset(new_session=False)  # free the report's tables
         self.kc.stop_channels()
         self.km.shutdown_kernel()
+        # Leave no IPython shell behind: code run later in this process (tqdm.auto, ...)
+        # would take itself to be in a notebook.
+        type(kernel.shell).clear_instance()
 
 
 def _engine_class():
