@@ -123,8 +123,9 @@ def province_raw(base: Path, cities: int, departments: int, seed: int, regenerat
 
 
 def workbooks(subs: Path) -> list[str]:
-    return sorted(str(p) for p in subs.rglob("*") if p.suffix.lower() in (".xlsx", ".xls", ".ods")
-                  and not p.name.startswith(("~$", ".")))
+    # os.walk with followlinks: the memory runs link city folders in, as `ledger build` reads them.
+    return sorted(str(Path(d) / n) for d, _, names in os.walk(subs, followlinks=True) for n in names
+                  if Path(n).suffix.lower() in (".xlsx", ".xls", ".ods") and not n.startswith(("~$", ".")))
 
 
 def compare_tables(out: Path, reference: Path) -> str:
