@@ -108,8 +108,9 @@ def _cmd_receive(args: argparse.Namespace) -> int:
             raise ValueError(f"--received-at must be an ISO time such as 2021-08-04T10:00, "
                              f"got {args.received_at!r}")
     for f in args.files:
-        print(receive(Path(f), month=args.month, received_at=args.received_at, raw_dir=args.raw,
-                      city=args.city))
+        receipt = receive(Path(f), month=args.month, received_at=args.received_at, raw_dir=args.raw,
+                          city=args.city)
+        print(receipt.summary(Path(args.raw) / "submissions"))
     return 0
 
 

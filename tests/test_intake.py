@@ -214,9 +214,9 @@ def test_receive_files_copies_never_overwrites_and_records_time(tmp_path, dept, 
     first = make_workbook(inbox / "a.xlsx", dept, workbook_ledger, assignments_table, status="in_progress")
     second = make_workbook(inbox / "b.xlsx", dept, workbook_ledger, assignments_table, status="done")
 
-    p1 = receive(first, received_at="2021-07-03T10:00:00", raw_dir=raw)
-    again = receive(first, received_at="2021-07-04T10:00:00", raw_dir=raw)
-    p2 = receive(second, received_at="2021-07-06T16:45:00", raw_dir=raw)
+    p1 = receive(first, received_at="2021-07-03T10:00:00", raw_dir=raw).path
+    again = receive(first, received_at="2021-07-04T10:00:00", raw_dir=raw).path
+    p2 = receive(second, received_at="2021-07-06T16:45:00", raw_dir=raw).path
     subs = raw / "submissions"
     assert p1 == subs / MONTH / f"{dept}.xlsx" and again == p1
     assert p2 == subs / MONTH / f"{dept}{labels.RESUBMISSION_SUFFIX.format(n=2)}.xlsx"
@@ -272,7 +272,8 @@ def test_write_manifest_keeps_receipts_recorded_for_other_files(tmp_path):
                      "2021-07/运管科_v2.xlsx": pd.Timestamp("2021-08-09 10:00")}
 
 
-def test_a_blank_resubmission_is_flagged_not_silent(tmp_path, dept, workbook_ledger, assignments_table, roster):
+def test_a_blank_resubmission_does_not_replace_a_real_return(tmp_path, dept, workbook_ledger, assignments_table,
+                                                              roster):
     subs = tmp_path / "submissions"
     make_workbook(subs / MONTH / f"{dept}.xlsx", dept, workbook_ledger, assignments_table, status="done")
     blank = build_workbook(dept, MONTH, workbook_ledger, assignments_table)  # the template, sent by mistake
@@ -280,11 +281,17 @@ def test_a_blank_resubmission_is_flagged_not_silent(tmp_path, dept, workbook_led
     write_manifest(subs, {f"{MONTH}/{dept}.xlsx": "2021-07-02T09:00:00",
                           f"{MONTH}/{dept}_v2.xlsx": "2021-07-03T09:00:00"})
     out = ingest(subs, workbook_ledger, roster)
-    flagged = out["problems"][out["problems"]["problem"] == labels.INTAKE_PROBLEM_LABELS["empty_resubmission"]]
+    log = out["submissions_log"].set_index("file")
+    assert log.loc[f"submissions/{MONTH}/{dept}.xlsx", "superseded"] == False  # noqa: E712
+    assert log.loc[f"submissions/{MONTH}/{dept}_v2.xlsx", "superseded"] == True  # noqa: E712
+    assert first_status(out, dept, workbook_ledger, assignments_table) == "done"
+    flagged = out["problems"][out["problems"]["problem"] == labels.INTAKE_PROBLEM_LABELS["unusable_resubmission"]]
     assert list(flagged["file"]) == [f"submissions/{MONTH}/{dept}_v2.xlsx"]
     assert list(flagged["severity"]) == ["warning"]
+    assert list(flagged["value"]) == [f"submissions/{MONTH}/{dept}.xlsx"]  # which return still counts
 
-    # A resubmission that does report something is an ordinary correction: no warning.
+    # A resubmission that does report something is an ordinary correction: it wins, no warning.
     make_workbook(subs / MONTH / f"{dept}_v2.xlsx", dept, workbook_ledger, assignments_table, status="in_progress")
     out = ingest(subs, workbook_ledger, roster)
-    assert labels.INTAKE_PROBLEM_LABELS["empty_resubmission"] not in set(out["problems"]["problem"])
+    assert labels.INTAKE_PROBLEM_LABELS["unusable_resubmission"] not in set(out["problems"]["problem"])
+    assert first_status(out, dept, workbook_ledger, assignments_table) == "in_progress"

@@ -394,7 +394,7 @@ def test_unknown_department_and_task_are_reported_only_with_roster_and_ledger(tm
     with_both = read_submission(path, LEDGER, ROSTER)
     assert "department_unknown" in problem_codes(with_both) and "unknown_task" in problem_codes(with_both)
     assert problems_at(with_both, COVER_CELLS["department"][1]) == ["department_unknown"]
-    without = read_submission(path)
+    without = read_submission(path, roster=False)
     assert without.department == "宣传科"
     assert "department_unknown" not in problem_codes(without) and "unknown_task" not in problem_codes(without)
     assert "T99" in set(without.progress["task_id"])  # kept, not dropped
