@@ -228,9 +228,10 @@ def default_path(month: str) -> Path:
 def write_joint_list(month: str, data_dir: Path | None = None, out: Path | None = None) -> JointListOutput:
     """Read `joint_cases` from data_dir, write the list workbook to out and the list as CSV
     (UTF-8 with BOM, Chinese headers) beside it. Same table -> same bytes."""
-    from .tables import read_table, write_csv
+    from .tables import check_build, read_table, write_csv
 
     check_month(month)
+    check_build(data_dir)  # the list goes to the province: only from a complete build
     cases = read_table("joint_cases", data_dir)
     ready, incomplete = joint_list(cases, month)
     cities = month_cities(cases, month)

@@ -7,7 +7,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from ledgerlib.tables import TABLES, load_processed, read_table, write_table
+from ledgerlib.tables import TABLES, load_processed, read_table, write_stamp, write_table
 
 
 def _frame() -> pd.DataFrame:
@@ -106,10 +106,10 @@ def test_read_table_on_a_missing_table_says_to_build(tmp_path):
 
 
 def test_load_processed_returns_the_tables_present(tmp_path):
-    assert load_processed(tmp_path) == {}
     write_table(_frame(), tmp_path, "progress")
     write_table(pd.DataFrame({"task_id": ["T01"]}), tmp_path, "ledger")
     write_table(pd.DataFrame({"x": [1]}), tmp_path, "not_a_contract_table")
+    write_stamp(tmp_path)
     loaded = load_processed(tmp_path)
     assert set(loaded) == {"ledger", "progress"} and set(loaded) <= set(TABLES)
     assert loaded["ledger"]["task_id"].tolist() == ["T01"]
