@@ -217,6 +217,36 @@ def _formula_cells(zf: zipfile.ZipFile, part: str) -> tuple[dict[str, bool], dic
     return formulas, errors
 
 
+def _xls_errors(data: bytes) -> dict[str, dict[str, str]] | None:
+    """Error cells of every sheet of an .xls (calamine reads them as ''); None when encrypted.
+
+    xlrd reads BIFF as written by Excel, WPS and LibreOffice and reports the FILEPASS record
+    of a password-protected file (which calamine, reading from memory, takes for an unknown
+    format). Anything else xlrd cannot read is left to calamine to judge.
+    """
+    import xlrd
+
+    try:
+        book = xlrd.open_workbook(file_contents=data, on_demand=True)
+    except xlrd.XLRDError as exc:
+        return None if "encrypted" in str(exc).lower() else {}
+    except Exception:  # noqa: BLE001 - damage is reported by the calamine read that follows
+        return {}
+    out: dict[str, dict[str, str]] = {}
+    try:
+        for sh in book.sheets():
+            for r in range(sh.nrows):
+                for c, kind in enumerate(sh.row_types(r)):
+                    if kind == xlrd.XL_CELL_ERROR:
+                        code = sh.cell_value(r, c)
+                        out.setdefault(sh.name, {})[cells.a1(r, c)] = xlrd.error_text_from_code.get(code, "#VALUE!")
+    except Exception:  # noqa: BLE001
+        return out
+    finally:
+        book.release_resources()
+    return out
+
+
 _ODS_NS = {"table": "urn:oasis:names:tc:opendocument:xmlns:table:1.0",
            "office": "urn:oasis:names:tc:opendocument:xmlns:office:1.0",
            "calcext": "urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0",
@@ -272,6 +302,11 @@ def _open(data: bytes, probs: _Problems) -> list[_Sheet] | None:
         if "EncryptionInfo".encode("utf-16-le") in data or "EncryptedPackage".encode("utf-16-le") in data:
             probs.add("encrypted", "no_password")
             return None
+        xls = _xls_errors(data)
+        if xls is None:
+            probs.add("encrypted", "no_password")
+            return None
+        errors = xls
     elif data[:4] != b"PK\x03\x04":
         probs.add("not_a_workbook", "xlsx")
         return None
@@ -509,6 +544,8 @@ class _Reader:
 
     def _missing(self, sheet, r, values, field, expected, severity="error") -> None:
         c = values.get(field, (None, 0))[1]
+        if cells.a1(r, c) in sheet.errors:
+            return  # not blank: an error value, reported as such at the cell
         self.probs.add("missing_value", expected, sheet=sheet.name, cell=cells.a1(r, c), field=field,
                        severity=severity)
 
