@@ -30,7 +30,7 @@ from openpyxl.utils import get_column_letter
 
 from . import config, labels
 from .cells import check_month, norm_key, text_column
-from .xlsx import BORDER, DATE_FORMAT, header_row, page_setup, row_height, save_workbook, text_width
+from .xlsx import BORDER, DATE_FORMAT, header_row, page_setup, put, row_height, save_workbook, text_width
 
 #: The ledger's five fields, in the ledger's order, and their printed headers.
 FIELDS = ("subject", "measure", "executing_dept", "executed_on", "matter")
@@ -165,7 +165,7 @@ def _write_sheet(ws, title: str, frame: pd.DataFrame, empty_note: str) -> None:
                 value = value.to_pydatetime()
             elif col in ("seq", "row"):
                 value = int(value)
-            c = ws.cell(row=i, column=j, value=value)
+            c = put(ws, i, j, value)  # sender's text stays text, cut visibly at Excel's limit
             c.border = BORDER
             if col == "executed_on":
                 c.number_format = DATE_FORMAT

@@ -905,7 +905,7 @@ def write_problems_workbook(problems: pd.DataFrame, out: Path) -> Path:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, PatternFill
 
-    from .xlsx import header_row, save_workbook
+    from .xlsx import header_row, put, save_workbook
 
     df = problems_for_display(problems)
     wb = Workbook()
@@ -915,9 +915,10 @@ def write_problems_workbook(problems: pd.DataFrame, out: Path) -> Path:
     fills = {labels.SEVERITY_LABELS["error"]: PatternFill("solid", fgColor="FFC7CE"),
              labels.SEVERITY_LABELS["warning"]: PatternFill("solid", fgColor="FFEB9C")}
     sev_col = len(df.columns)
-    for row in df.itertuples(index=False):
-        ws.append(list(row))
-        c = ws.cell(row=ws.max_row, column=sev_col)
+    for i, row in enumerate(df.itertuples(index=False), start=2):
+        for j, value in enumerate(row, start=1):
+            put(ws, i, j, value)  # a cell's text from a sender stays text
+        c = ws.cell(row=i, column=sev_col)
         if c.value in fills:
             c.fill = fills[c.value]
     for row in ws.iter_rows(min_row=2):

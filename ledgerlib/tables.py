@@ -122,9 +122,13 @@ def inert_csv_field(value: object) -> object:
     >>> inert_csv_field("-3"), inert_csv_field(-3), inert_csv_field("安阳市")
     ('-3', -3, '安阳市')
     """
-    if isinstance(value, str) and value.startswith(CSV_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(value):
-        return "'" + value
-    return value
+    if not isinstance(value, str):
+        return value
+    if value.startswith(CSV_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(value):
+        value = "'" + value
+    # A bare carriage return is not quoted by the csv module (lines end in \n) and would
+    # split the row in Excel: line breaks become \n, which is quoted.
+    return value.replace("\r\n", "\n").replace("\r", "\n") if "\r" in value else value
 
 
 def write_csv(df: pd.DataFrame, path: Path, **kwargs) -> Path:

@@ -19,6 +19,7 @@ from datetime import datetime
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE as _ILLEGAL
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
@@ -81,12 +82,36 @@ def cell_text(text: str) -> str:
     >>> len(cell_text("字" * 40000)) == EXCEL_CELL_LIMIT
     True
     """
+    if _ILLEGAL.search(text):  # control characters an .xls or `_x0007_` can carry: XML forbids them
+        text = _ILLEGAL.sub("\ufffd", text)
     if len(text) <= EXCEL_CELL_LIMIT:
         return text
     from .labels import CELL_TRUNCATED
 
     note = CELL_TRUNCATED.format(n=len(text))
     return text[:EXCEL_CELL_LIMIT - len(note)] + note
+
+
+def put(ws, row: int, column: int, value: object):
+    """Write one cell as data and return it: the one way the suite puts a value in a workbook.
+
+    Text is stored as text (never a formula or an error value, quote prefix when it starts
+    like a formula) and cut visibly at Excel's limit (`cell_text`): openpyxl, given a longer
+    string, silently keeps the first 32,767 characters. Other values are written as they are.
+
+    >>> from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE as _ILLEGAL
+    >>> put(Workbook().active, 1, 1, "=1+2").data_type
+    's'
+    """
+    if not isinstance(value, str):
+        return ws.cell(row=row, column=column, value=value)
+    cell = ws.cell(row=row, column=column)
+    cell._value = cell_text(value)  # assigning .value would infer a formula, and cut silently
+    cell.data_type = "s"
+    if cell._value.startswith(_FORMULA_START):
+        cell.quotePrefix = True
+    return cell
 
 
 def inert_cells(wb: Workbook) -> None:
