@@ -437,6 +437,8 @@ def _path_identity(path: Path) -> tuple[str, str | None, str | None]:
     dept = cells._YM_ANYWHERE.sub("", stem)
     # A resubmission's copy suffix (运管科_v2, 运管科(1)) is not part of the name.
     dept = re.sub(r"(?i)[_\-\s]*(?:v\d+|\(\d+\))$", "", dept)
+    # ... and neither is a note in brackets at its end (运管科(更正), 运管科【修改版】).
+    dept = re.sub(r"[(（\[【][^)）\]】]*[)）\]】]$", "", dept) or dept
     dept = re.sub(r"[\s_\-—.()（）\[\]【】]+", "", dept)
     parts = path.parts
     city = None

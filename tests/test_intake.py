@@ -295,3 +295,106 @@ def test_a_blank_resubmission_does_not_replace_a_real_return(tmp_path, dept, wor
     out = ingest(subs, workbook_ledger, roster)
     assert labels.INTAKE_PROBLEM_LABELS["unusable_resubmission"] not in set(out["problems"]["problem"])
     assert first_status(out, dept, workbook_ledger, assignments_table) == "in_progress"
+
+
+# --- receive: never a path from cell text; says what it did ------------------------------
+
+@pytest.fixture
+def raw(tmp_path, raw_dir) -> Path:
+    """A raw-data folder with the real roster and nothing filed yet."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "departments.csv").write_bytes((raw_dir / "departments.csv").read_bytes())
+    return raw
+
+
+def _tree(folder: Path) -> set[str]:
+    return {p.relative_to(folder).as_posix() for p in folder.rglob("*")}
+
+
+@pytest.mark.parametrize("cover", ["../../evil", "/tmp/evil", "..\\..\\evil", "宣传科", "局相关科室"])
+def test_a_department_not_in_the_roster_files_nothing_anywhere(tmp_path, raw, dept, workbook_ledger,
+                                                               assignments_table, cover, capsys):
+    from ledgerlib.cli import main
+
+    if cover.startswith("/tmp/"):
+        cover = str(tmp_path / "evil")  # an absolute path the operator can write to
+    path = make_workbook(tmp_path / "inbox" / "return.xlsx", dept, workbook_ledger, assignments_table,
+                         cover_department=cover)
+    before = _tree(tmp_path)
+    assert main(["--raw", str(raw), "receive", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("ledger receive: ") and "departments.csv" in err and "nothing filed" in err
+    assert len(err.strip().splitlines()) == 1
+    assert _tree(tmp_path) == before  # nothing written: not in submissions/, not outside it
+
+
+def test_a_city_option_that_is_not_a_plain_name_files_nothing(tmp_path, raw, dept, workbook_ledger,
+                                                              assignments_table, capsys):
+    from ledgerlib.cli import main
+
+    path = make_workbook(tmp_path / "inbox" / "return.xlsx", dept, workbook_ledger, assignments_table)
+    before = _tree(tmp_path)
+    assert main(["--raw", str(raw), "receive", str(path), "--city", "../鹤壁市"]) == 2
+    assert "city" in capsys.readouterr().err
+    assert _tree(tmp_path) == before
+
+
+def test_an_alias_is_filed_under_the_roster_name_and_receive_says_what_it_did(tmp_path, raw, workbook_ledger,
+                                                                               assignments_table, capsys):
+    from ledgerlib.cli import main
+
+    inbox = tmp_path / "inbox"
+    # The liaison writes the alias 局运管科 on the cover and names the file anything.
+    first = make_workbook(inbox / "6月台账.xlsx", "运管科", workbook_ledger, assignments_table,
+                          cover_department="局运管科")
+    assert main(["--raw", str(raw), "receive", str(first), "--received-at", "2021-07-05T17:00:00"]) == 0
+    said = capsys.readouterr().out.strip()
+    assert said.startswith(f"已收文：运管科 {MONTH} → submissions/{MONTH}/运管科.xlsx")
+    assert "按时报送" in said and "错误 0 项" in said and "取代" not in said
+    # The 5th is the last day on time; the 8th is 3 days late. A correction supersedes the first.
+    second = make_workbook(inbox / "更正.xlsx", "运管科", workbook_ledger, assignments_table, status="done")
+    assert main(["--raw", str(raw), "receive", str(second), "--received-at", "2021-07-08T09:00:00"]) == 0
+    said = capsys.readouterr().out.strip()
+    assert f"→ submissions/{MONTH}/运管科_v2.xlsx" in said
+    assert f"取代此前报送的 {MONTH}/运管科.xlsx" in said and "逾期 3 天" in said
+    assert sorted(p.name for p in (raw / "submissions" / MONTH).iterdir()) == ["运管科.xlsx", "运管科_v2.xlsx"]
+
+
+def test_an_unreadable_resubmission_is_filed_and_logged_but_the_return_stands(tmp_path, raw, workbook_ledger,
+                                                                                assignments_table, roster, capsys):
+    """An encrypted resubmission (the LibreOffice-saved fixture, password `secret`) after a real return."""
+    from ledgerlib.cli import main
+
+    fixtures = Path(__file__).parent / "fixtures"
+    good = make_workbook(tmp_path / "inbox" / "运管科.xlsx", "运管科", workbook_ledger, assignments_table,
+                         status="done")
+    assert main(["--raw", str(raw), "receive", str(good), "--received-at", "2021-07-02T09:00"]) == 0
+    locked = tmp_path / "inbox" / "运管科(更正).xlsx"
+    locked.write_bytes((fixtures / "password_protected.xlsx").read_bytes())
+    capsys.readouterr()
+    assert main(["--raw", str(raw), "receive", str(locked), "--month", MONTH,
+                 "--received-at", "2021-07-03T09:00"]) == 0
+    said = capsys.readouterr().out
+    assert f"不取代此前报送的 {MONTH}/运管科.xlsx" in said and "错误 1 项" in said
+    out = ingest(raw / "submissions", workbook_ledger, roster)
+    log = out["submissions_log"].set_index("file")
+    assert not log.loc[f"submissions/{MONTH}/运管科.xlsx", "superseded"]
+    assert log.loc[f"submissions/{MONTH}/运管科_v2.xlsx", "superseded"]
+    assert first_status(out, "运管科", workbook_ledger, assignments_table) == "done"
+    problems = out["problems"].set_index("problem")
+    assert problems.loc[labels.PROBLEM_LABELS["encrypted"], "file"] == f"submissions/{MONTH}/运管科_v2.xlsx"
+    kept = problems.loc[labels.INTAKE_PROBLEM_LABELS["unusable_resubmission"]]
+    assert (kept["file"], kept["value"]) == (f"submissions/{MONTH}/运管科_v2.xlsx", f"submissions/{MONTH}/运管科.xlsx")
+
+
+@pytest.mark.parametrize("suffix", ["xls", "ods"])
+def test_a_returned_xls_or_ods_is_filed_and_read_by_the_build(tmp_path, raw, workbook_ledger, roster, suffix):
+    fixtures = Path(__file__).parent / "fixtures"
+    receipt = receive(fixtures / f"libreoffice_saved.{suffix}", received_at="2021-07-02T09:00", raw_dir=raw)
+    assert receipt.path == raw / "submissions" / "2021-06" / f"运管科.{suffix}"
+    assert (receipt.department, receipt.month, receipt.days_late, receipt.usable) == ("运管科", "2021-06", 0, True)
+    out = ingest(raw / "submissions", workbook_ledger, roster)
+    assert out["submissions_log"]["file"].tolist() == [f"submissions/2021-06/运管科.{suffix}"]
+    assert out["progress"]["status"].tolist()[:2] == ["done", "in_progress"]
+    assert len(out["joint_cases"]) == 1
