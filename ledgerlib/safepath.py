@@ -41,6 +41,19 @@ def check_name(name: str, what: str = "file name") -> str:
     return text
 
 
+def plain_name(text: str) -> str:
+    """text made into a plain file name: forbidden characters become `_`, no leading dot.
+
+    For names derived from something a user gave (a returned file's name), where refusing
+    would be unhelpful.
+
+    >>> plain_name("../a:b")
+    '_.._a_b'
+    """
+    name = _FORBIDDEN.sub("_", str(text)).strip()
+    return "_" + name if name.startswith(".") or not name else name
+
+
 def inside(folder: Path, *names: str) -> Path:
     """folder / names..., each name checked by `check_name`, the result checked to stay in folder."""
     folder = Path(folder)

@@ -962,8 +962,10 @@ def validate_files(files: Iterable[Path], out: Path | None = None, raw_dir: Path
         print(labels.VALIDATE_NO_PROBLEMS)
     print(labels.VALIDATE_SUMMARY.format(n_files=len(files), n_errors=n_err, n_warnings=n_warn))
     if out is None:  # reports/problems/问题清单_<file>.xlsx: beside the other outputs, not in git
+        from .safepath import inside, plain_name
+
         stem = f"_{files[0].stem}" if len(files) == 1 else ""
-        out = config.reports_dir() / "problems" / f"{labels.PROBLEMS_SHEET}{stem}.xlsx"
+        out = inside(config.reports_dir() / "problems", plain_name(f"{labels.PROBLEMS_SHEET}{stem}.xlsx"))
     out = Path(out)
     print(write_problems_workbook(problems, out))
     return 1 if n_err else 0
