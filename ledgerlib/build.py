@@ -26,7 +26,7 @@ from . import config
 from .ledger import assignments, ledger_path, read_ledger_workbook
 from .roster import load_roster
 from .schemas import validate_table
-from .tables import BUILD_STAMP, DTYPES, empty_table, read_table, sort_table, write_stamp, write_table
+from .tables import BUILD_STAMP, DTYPES, empty_table, read_table, sha256_file, sort_table, write_stamp, write_table
 from .workdays import default_calendar
 
 @dataclass
@@ -126,8 +126,6 @@ def build(raw_dir: Path | None = None, out_dir: Path | None = None, progress: bo
 
 def input_checksums(raw_dir: Path) -> dict[str, str]:
     """{file relative to raw_dir: sha256} for every file a build reads (the stamp's inputs)."""
-    from .intake import sha256_file
-
     raw_dir = Path(raw_dir)
     out = {}
     for d, dirs, names in os.walk(raw_dir, followlinks=True):

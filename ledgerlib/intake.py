@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import hashlib
 import os
 import re
 import shutil
@@ -35,7 +34,7 @@ import pandas as pd
 from . import config, labels
 from .cells import MONTH_RE
 from .safepath import check_name, inside
-from .tables import DTYPES, empty_table, sort_table
+from .tables import DTYPES, empty_table, sha256_file, sort_table
 
 #: The intake record kept beside the files.
 MANIFEST_NAME = "manifest.csv"
@@ -125,14 +124,6 @@ def read_manifest(submissions_dir: Path) -> tuple[dict[str, pd.Timestamp], list[
             continue
         times[key] = ts
     return times, problems
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 # --------------------------------------------------------------------------- reading

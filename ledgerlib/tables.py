@@ -191,7 +191,8 @@ class BuildIncompleteError(ValueError):
     """A processed folder without a complete build stamp; the message names `ledger build`."""
 
 
-def _sha256(path: Path) -> str:
+def sha256_file(path: Path) -> str:
+    """Hex sha256 of a file, read in 1 MiB blocks."""
     h = hashlib.sha256()
     with open(path, "rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
@@ -221,8 +222,8 @@ def write_stamp(out_dir: Path, inputs: dict[str, str] | None = None,
     for p in sorted(out_dir.glob("*.parquet")):
         name = p.stem
         csv = out_dir / f"{name}.csv"
-        tables[name] = {"rows": pq.ParquetFile(p).metadata.num_rows, "parquet": _sha256(p),
-                        "csv": _sha256(csv) if csv.exists() else None}
+        tables[name] = {"rows": pq.ParquetFile(p).metadata.num_rows, "parquet": sha256_file(p),
+                        "csv": sha256_file(csv) if csv.exists() else None}
     stamp = {"version": _version(),
              "built_at": (built_at or datetime.now()).replace(microsecond=0).isoformat(),
              "inputs": dict(sorted((inputs or {}).items())), "tables": tables}
@@ -256,6 +257,6 @@ def check_build(data_dir: Path | None = None) -> dict:
             if want is None and kind == "csv":
                 continue
             f = data_dir / f"{name}.{kind}"
-            if not f.is_file() or _sha256(f) != want:
+            if not f.is_file() or sha256_file(f) != want:
                 raise BuildIncompleteError(f"{f} is missing or not the one the build wrote: {fix}")
     return stamp

@@ -398,3 +398,20 @@ def test_a_returned_xls_or_ods_is_filed_and_read_by_the_build(tmp_path, raw, wor
     assert out["submissions_log"]["file"].tolist() == [f"submissions/2021-06/运管科.{suffix}"]
     assert out["progress"]["status"].tolist()[:2] == ["done", "in_progress"]
     assert len(out["joint_cases"]) == 1
+
+
+def test_receive_refuses_a_file_the_build_would_not_read_and_says_when_it_already_has_it(
+        tmp_path, raw, workbook_ledger, assignments_table, capsys):
+    from ledgerlib.cli import main
+
+    csv_file = tmp_path / "inbox" / "运管科.csv"
+    csv_file.parent.mkdir(parents=True)
+    csv_file.write_text("任务编号,进展状态\nT01,已完成\n", encoding="utf-8")
+    assert main(["--raw", str(raw), "receive", str(csv_file), "--month", MONTH]) == 2
+    assert ".xlsx" in capsys.readouterr().err and not (raw / "submissions").exists()
+    path = make_workbook(tmp_path / "inbox" / "运管科.xlsx", "运管科", workbook_ledger, assignments_table)
+    assert main(["--raw", str(raw), "receive", str(path), "--received-at", "2021-07-02T09:00"]) == 0
+    capsys.readouterr()
+    assert main(["--raw", str(raw), "receive", str(path), "--received-at", "2021-07-09T09:00"]) == 0
+    assert capsys.readouterr().out.strip() == labels.RECEIVE_ALREADY.format(file=f"{MONTH}/运管科.xlsx")
+    assert intake.read_manifest(raw / "submissions")[0] == {f"{MONTH}/运管科.xlsx": pd.Timestamp("2021-07-02 09:00")}
