@@ -157,7 +157,8 @@ def publish(out_dir: Path, write) -> Path:
     parent.mkdir(parents=True, exist_ok=True)
     _recover(out_dir)
     _check_replaceable(out_dir)
-    stage = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=parent))
+    # The pid in the name tells a killed run's leftovers from a build running beside this one.
+    stage = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-{os.getpid()}-", dir=parent))
     umask = os.umask(0)
     os.umask(umask)
     os.chmod(stage, 0o777 & ~umask)  # mkdtemp's 0700 would hide the build from a report user
@@ -176,7 +177,7 @@ def publish(out_dir: Path, write) -> Path:
     else:
         old = None
         if out_dir.exists():
-            old = parent / f".{out_dir.name}.old-{stage.name.rsplit('-', 1)[-1]}"
+            old = parent / f".{out_dir.name}.old-{stage.name.split('.tmp-', 1)[1]}"
             os.rename(out_dir, old)
         os.rename(stage, out_dir)
     _fsync_dir(parent)
@@ -209,10 +210,25 @@ def _recover(out_dir: Path) -> None:
 
 
 def _sweep(out_dir: Path) -> None:
-    """Remove stages and old builds left by runs that were killed."""
+    """Remove stages and old builds left by runs that were killed (not those of a running build)."""
     for p in out_dir.parent.glob(f".{out_dir.name}.*-*"):
-        if p.name.startswith((f".{out_dir.name}.tmp-", f".{out_dir.name}.old-")) and p.is_dir():
-            shutil.rmtree(p, ignore_errors=True)
+        for kind in (".tmp-", ".old-"):
+            head, _, rest = p.name.partition(kind)
+            if head == f".{out_dir.name}" and p.is_dir() and not _running(rest.split("-", 1)[0]):
+                shutil.rmtree(p, ignore_errors=True)
+
+
+def _running(pid: str) -> bool:
+    """Whether another process with this pid is alive (its build may still be writing)."""
+    if not pid.isdigit() or int(pid) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # alive, owned by someone else
+        return True
+    return True
 
 
 def _fsync_tree(folder: Path) -> None:

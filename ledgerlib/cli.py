@@ -29,9 +29,15 @@ def _require_month(month: str | None, option: str = "--month") -> None:
 
 def _months_with_data(data_dir: Path | None) -> list[str] | None:
     """Months that have a submission in the processed data; None when there is no log to ask."""
+    from .tables import BuildIncompleteError, check_build
+
     path = Path(data_dir or config.processed_dir()) / "submissions_log.parquet"
-    if not path.exists():
+    try:
+        check_build(path.parent)
+    except BuildIncompleteError:
         return None  # the command itself says to run `ledger build`
+    if not path.exists():
+        return None
     import pandas as pd
 
     return sorted(set(pd.read_parquet(path, columns=["month"])["month"].dropna()))

@@ -274,3 +274,25 @@ def test_partial_holidays_file_warns_in_the_build_and_in_problems(tmp_path):
     row = pub[pub["decision_date"] == pd.Timestamp("2027-09-28")].iloc[0]
     # Typed Saturday 10-09 is worked, the statutory 10-01..03 are off: 09-29, 09-30, 10-04..08.
     assert (row["deadline"], row["deadline_basis"]) == (pd.Timestamp("2027-10-08"), "provisional")
+
+
+def test_a_build_clears_a_killed_runs_leftovers_but_not_a_running_builds_stage(small_raw, built, tmp_path):
+    import subprocess
+    import sys
+
+    out = tmp_path / "processed"
+    shutil.copytree(built, out)
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                          text=True, check=True).stdout.strip()
+    alive = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        killed_stage = tmp_path / f".processed.tmp-{dead}-abc"
+        running_stage = tmp_path / f".processed.tmp-{alive.pid}-def"
+        for stage in (killed_stage, running_stage):
+            stage.mkdir()
+            (stage / "ledger.parquet").write_bytes(b"half")
+        build(small_raw, out, progress=False)
+        assert not killed_stage.exists() and running_stage.exists()
+    finally:
+        alive.kill()
+        alive.wait()
