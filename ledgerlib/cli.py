@@ -115,7 +115,7 @@ def _cmd_receive(args: argparse.Namespace) -> int:
                              f"got {args.received_at!r}")
     for f in args.files:
         receipt = receive(Path(f), month=args.month, received_at=args.received_at, raw_dir=args.raw,
-                          city=args.city)
+                          city=args.city, department=args.department)
         print(receipt.summary(Path(args.raw) / "submissions"))
     return 0
 
@@ -208,6 +208,8 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--received-at", default=None, help="ISO time received (default: now)")
     r.add_argument("--city", default=None,
                    help="file under submissions/<city>/ (province layout; default: single city)")
+    r.add_argument("--department", default=None,
+                   help="the department (roster name or alias), for a file whose cover cannot be read")
     r.set_defaults(func=_cmd_receive)
 
     rep = sub.add_parser("report", help="run a report notebook with papermill and write its PDF")

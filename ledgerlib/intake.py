@@ -577,7 +577,7 @@ def due_date(month: str) -> dt.date:
 
 
 def receive(path: Path, month: str | None = None, received_at: str | None = None,
-            raw_dir: Path | None = None, *, city: str | None = None) -> Receipt:
+            raw_dir: Path | None = None, *, city: str | None = None, department: str | None = None) -> Receipt:
     """File a returned workbook under raw_dir/submissions/ and record when it arrived.
 
     The department comes from the workbook (cover block, else its file name) and must be
@@ -586,7 +586,8 @@ def receive(path: Path, month: str | None = None, received_at: str | None = None
     cover. A second file for the same department and month becomes `<部门>_v2.xlsx` (never
     overwritten); a file whose bytes equal one already filed for that department and month
     is not filed again. `received_at` is an ISO time (default: now, to the second). `city`
-    files under `submissions/<city>/` (province layout; one plain folder name).
+    files under `submissions/<city>/` (province layout; one plain folder name). `department`
+    (a roster name or alias) overrides the workbook, for a file that cannot be read.
 
     >>> receive(Path("inbox/运管科 6月.xlsx"), received_at="2021-07-06T09:00")  # doctest: +SKIP
     Receipt(path=.../submissions/2021-06/运管科.xlsx, days_late=1, ...)
@@ -612,11 +613,13 @@ def receive(path: Path, month: str | None = None, received_at: str | None = None
         when = pd.Timestamp(received_at).to_pydatetime()
     sub = read_submission(path, None, roster, base_dir=path.parent, city=city or config.DEFAULT_CITY,
                           received_at=when)
-    department = _text(sub.department) or ""
+    given = department
+    department = _text(given) or _text(sub.department) or ""
     canonical = roster.resolve(department) if department else None
-    if canonical is None or canonical != department or roster.is_collective(canonical):
+    if canonical is None or (given is None and canonical != department) or roster.is_collective(canonical):
+        where = "--department" if given is not None else "cover 填报单位 or file name; or pass --department"
         raise ValueError(f"{path}: department {department or '(none)'!r} is not in departments.csv "
-                         f"(cover 填报单位 or file name); nothing filed")
+                         f"({where}); nothing filed")
     month = month or _text(sub.month)
     if not month or not MONTH_RE.match(month):
         raise ValueError(f"{path}: cannot tell the month from its cover block ({month!r}); "

@@ -27,7 +27,7 @@ import pandas as pd
 from . import cells, config, labels
 from .tables import DTYPES, empty_table
 from .templates import SHEETS, SheetSpec
-from .xlsx import text_width
+from .xlsx import EXCEL_CELL_LIMIT, text_width  # longer text: kept whole here, cut visibly in xlsx
 
 # --- output schemas (docs/data-contract.md) ----------------------------------------------
 
@@ -43,8 +43,6 @@ _HEADER_SCAN_ROWS = 30
 _COVER_SCAN_ROWS = 12
 _COVER_FIELDS = {v: k for k, v in labels.COVER_LABELS.items()}  # 填报单位 -> department
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-#: Excel's cell limit (characters): longer text is kept whole in the tables, truncated in xlsx.
-EXCEL_CELL_LIMIT = 32767
 #: Characters of a cell's text that a problem row repeats.
 _VALUE_SHOWN = 200
 #: Dates further than this from the plan year (the submission month's year) are implausible.

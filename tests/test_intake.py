@@ -370,10 +370,12 @@ def test_an_unreadable_resubmission_is_filed_and_logged_but_the_return_stands(tm
     good = make_workbook(tmp_path / "inbox" / "运管科.xlsx", "运管科", workbook_ledger, assignments_table,
                          status="done")
     assert main(["--raw", str(raw), "receive", str(good), "--received-at", "2021-07-02T09:00"]) == 0
-    locked = tmp_path / "inbox" / "运管科(更正).xlsx"
+    locked = tmp_path / "inbox" / "更正.xlsx"  # a name that says nothing, and a cover nobody can read
     locked.write_bytes((fixtures / "password_protected.xlsx").read_bytes())
     capsys.readouterr()
-    assert main(["--raw", str(raw), "receive", str(locked), "--month", MONTH,
+    assert main(["--raw", str(raw), "receive", str(locked), "--month", MONTH]) == 2
+    assert "--department" in capsys.readouterr().err
+    assert main(["--raw", str(raw), "receive", str(locked), "--month", MONTH, "--department", "局运管科",
                  "--received-at", "2021-07-03T09:00"]) == 0
     said = capsys.readouterr().out
     assert f"不取代此前报送的 {MONTH}/运管科.xlsx" in said and "错误 1 项" in said

@@ -582,3 +582,12 @@ def test_without_a_roster_the_projects_roster_resolves_aliases(tmp_path):
     path = _save(tmp_path / "return.xlsx", wb)
     assert read_submission(path).department == "运管科"
     assert read_submission(path, roster=False).department == "局运管科"
+
+
+@pytest.mark.parametrize("name", ["运管科(更正).xlsx", "运管科（修改版）.xlsx", "运管科【2】.xlsx", "运管科_v3.xlsx"])
+def test_an_unreadable_file_takes_its_department_from_a_name_with_a_note(tmp_path, name):
+    path = tmp_path / "2021-07" / name
+    path.parent.mkdir()
+    path.write_bytes((FIXTURES / "password_protected.xlsx").read_bytes())
+    sub = read_submission(path, LEDGER, ROSTER)
+    assert (sub.department, sub.month, sub.readable) == ("运管科", "2021-07", False)
