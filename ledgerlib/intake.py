@@ -628,13 +628,14 @@ def receive(path: Path, month: str | None = None, received_at: str | None = None
     digest = sha256_file(path)
     earlier: list[Path] = []
     n = 1
-    while True:
+    while True:  # 运管科, 运管科_v2, ... whatever format each earlier return came in
         stem = canonical if n == 1 else canonical + labels.RESUBMISSION_SUFFIX.format(n=n)
         target = inside(target_dir, f"{stem}{suffix}")
-        if not target.exists():
+        taken = [p for p in (target_dir / f"{stem}{s}" for s in SUBMISSION_SUFFIXES) if p.exists()]
+        if not taken:
             break
-        earlier.append(target)
-        if sha256_file(target) == digest:
+        earlier += taken
+        if target in taken and sha256_file(target) == digest:
             break
         n += 1
     late = max(0, (when.date() - due_date(month)).days)

@@ -395,6 +395,10 @@ def test_a_returned_xls_or_ods_is_filed_and_read_by_the_build(tmp_path, raw, wor
     fixtures = Path(__file__).parent / "fixtures"
     receipt = receive(fixtures / f"libreoffice_saved.{suffix}", received_at="2021-07-02T09:00", raw_dir=raw)
     assert receipt.path == raw / "submissions" / "2021-06" / f"运管科.{suffix}"
+    # The same return as .xlsx afterwards is the second version, whatever the format.
+    again = receive(fixtures / "libreoffice_saved.xlsx", received_at="2021-07-02T10:00", raw_dir=raw)
+    assert again.path.name == "运管科_v2.xlsx" and again.previous == f"2021-06/运管科.{suffix}"
+    again.path.unlink()
     assert (receipt.department, receipt.month, receipt.days_late, receipt.usable) == ("运管科", "2021-06", 0, True)
     out = ingest(raw / "submissions", workbook_ledger, roster)
     assert out["submissions_log"]["file"].tolist() == [f"submissions/2021-06/运管科.{suffix}"]
