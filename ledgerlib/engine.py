@@ -13,6 +13,7 @@ dropped after each run, but modules it imported stay imported (that is the point
 
     >>> from ledgerlib import engine
     >>> engine.register()  # then papermill.execute_notebook(..., engine_name="ledger-inprocess")
+    'ledger-inprocess'
 """
 from __future__ import annotations
 
@@ -36,16 +37,6 @@ def skip_slow_format_checks() -> None:
     """
     if "jsonschema" not in sys.modules:
         sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
-
-
-class CellError(RuntimeError):
-    """A cell raised: carries the kernel's error content (ename, evalue, traceback)."""
-
-    def __init__(self, content: dict[str, Any]):
-        super().__init__(f"{content.get('ename')}: {content.get('evalue')}")
-        self.ename = content.get("ename", "")
-        self.evalue = content.get("evalue", "")
-        self.traceback = content.get("traceback", [])
 
 
 class InProcessKernel:
