@@ -23,6 +23,7 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE as _ILLEGAL
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.writer.excel import ExcelWriter
 
 DATE_FORMAT = "yyyy-mm-dd"
 #: Excel's limit on the characters of one cell; longer text is cut, with a note, when written.
@@ -162,7 +163,10 @@ def save_workbook(wb: Workbook, path: Path) -> Path:
         if hasattr(ws, "column_dimensions"):
             ws.column_dimensions.max_outline = None
     buf = io.BytesIO()
-    wb.save(buf)
+    # openpyxl's own save deflates every part, which is then inflated and deflated again
+    # below: write the first pass stored (uncompressed). The file's bytes do not change.
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
+        ExcelWriter(wb, archive).write_data()
     stamp = (wb.properties.created or datetime(2000, 1, 1)).strftime("%Y-%m-%dT%H:%M:%SZ")
     out = io.BytesIO()
     with zipfile.ZipFile(buf) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
