@@ -1,8 +1,11 @@
 """`ledger build`: rebuild every table in data/processed from data/raw, in one pass.
 
-The DAG is small and fixed: roster + ledger workbook -> ledger, assignments;
-submissions/** -> progress, activities, publicity, collection, shared_records,
-joint_cases, submissions_log, problems. Nothing under data/raw is written.
+The DAG is small and fixed: roster + every ledger_<year>.xlsx -> ledger, assignments
+(keyed by plan_year and task); submissions/** -> progress, activities, publicity,
+collection, shared_records, joint_cases, submissions_log, problems. Each submission
+month is scored against the ledger of its own plan year (progress.plan_year), and the
+summary says which ledger served which months. A bureau's first day (a ledger and a
+roster, no returns yet) builds every table, empty. Nothing under data/raw is written.
 """
 from __future__ import annotations
 
@@ -12,34 +15,62 @@ from pathlib import Path
 import pandas as pd
 
 from . import config
-from .ledger import assignments, ledger_path, read_ledger_workbook
+from .ledger import assignments, ledger_paths, load_ledgers, months_served
 from .roster import load_roster
 from .schemas import validate_table
-from .tables import sort_table, write_table
+from .tables import empty_table, sort_table, write_table
 
 @dataclass
 class BuildResult:
     out_dir: Path
     rows: dict[str, int] = field(default_factory=dict)
+    served: dict[str, list[str]] = field(default_factory=dict)  # ledger file -> months it scores
 
     def summary(self) -> str:
-        lines = [f"data/processed rebuilt in {self.out_dir}:"]
+        lines = ["ledgers:"]
+        for name, months in self.served.items():
+            span = (f"{months[0]} … {months[-1]} ({len(months)} months)" if len(months) > 1 else months[0]) \
+                if months else "no submissions yet"
+            lines.append(f"  {name:<24} {span}")
+        lines.append(f"data/processed rebuilt in {self.out_dir}:")
         lines += [f"  {name:<16} {n:>7} rows" for name, n in self.rows.items()]
         return "\n".join(lines)
 
 
-def ledger_problems(ledger_file: Path, ledger: pd.DataFrame, assigned: pd.DataFrame) -> pd.DataFrame:
-    """Department names in the ledger that the roster does not know, as problem rows."""
+def ledger_problems(ledger: pd.DataFrame, assigned: pd.DataFrame) -> pd.DataFrame:
+    """Department names in the ledgers that the roster does not know, as problem rows."""
     rows = []
-    for p in pd.DataFrame(assigned.attrs.get("problems", []), columns=["task_id", "role", "name", "problem"]).itertuples(index=False):
-        src = ledger.loc[ledger["task_id"] == p.task_id, "source"].iloc[0]
-        sheet, cell = (src.split("!")[1:3] + ["", ""])[:2] if "!" in src else ("", "")
-        rows.append({"file": ledger_file.name, "sheet": sheet, "cell": cell.replace("D", "F", 1),
+    problems = pd.DataFrame(assigned.attrs.get("problems", []),
+                            columns=["plan_year", "task_id", "role", "name", "problem"])
+    for p in problems.itertuples(index=False):
+        src = ledger.loc[(ledger["plan_year"] == p.plan_year) & (ledger["task_id"] == p.task_id), "source"].iloc[0]
+        file, sheet, cell = (src.split("!") + ["", "", ""])[:3]
+        rows.append({"file": file, "sheet": sheet, "cell": cell.replace("D", "F", 1),
                      "field": "责任部门", "value": p.name, "problem": p.problem,
                      "expected": "departments.csv 中的部门名称或别名", "severity": "error",
                      "city": "", "department": "", "month": ""})
-    return pd.DataFrame(rows, columns=["file", "sheet", "cell", "field", "value", "problem", "expected",
-                                       "severity", "city", "department", "month"])
+    return pd.DataFrame(rows, columns=list(empty_table("problems").columns))
+
+
+def tag_plan_years(progress: pd.DataFrame, ledger: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """progress.plan_year from each row's month; problems for tasks not in that year's ledger."""
+    from .ledger import plan_year_for_month
+
+    years = {m: plan_year_for_month(ledger, m) for m in progress["month"].dropna().unique()}
+    progress = progress.copy()
+    progress["plan_year"] = pd.array([years.get(m) if years.get(m) is not None else int(str(m)[:4])
+                                      for m in progress["month"]], dtype="Int64")
+    known = set(zip(ledger["plan_year"].astype(int), ledger["task_id"]))
+    all_ids = set(ledger["task_id"])
+    rows = []
+    for r in progress.itertuples(index=False):
+        # ids unknown to every ledger were reported by the reader; here: known, but of another year
+        if r.task_id and r.task_id in all_ids and (int(r.plan_year), r.task_id) not in known:
+            rows.append({"file": r.file, "sheet": "", "cell": "", "field": "task_id", "value": r.task_id,
+                         "problem": f"任务编号不在{int(r.plan_year)}年度台账中", "expected":
+                         f"{r.month} 所属计划年度（{int(r.plan_year)}）台账中的任务编号", "severity": "error",
+                         "city": r.city, "department": r.department, "month": r.month})
+    return progress, pd.DataFrame(rows, columns=list(empty_table("problems").columns))
 
 
 def build(raw_dir: Path | None = None, out_dir: Path | None = None, progress: bool = True) -> BuildResult:
@@ -47,11 +78,10 @@ def build(raw_dir: Path | None = None, out_dir: Path | None = None, progress: bo
     raw_dir = Path(raw_dir) if raw_dir else config.raw_dir()
     out_dir = Path(out_dir) if out_dir else config.processed_dir()
     roster = load_roster(raw_dir)
-    lp = ledger_path(raw_dir)
-    ledger = read_ledger_workbook(lp, roster)
+    ledger = load_ledgers(raw_dir, roster)
     assigned = assignments(ledger, roster)
     tables: dict[str, pd.DataFrame] = {"ledger": ledger, "assignments": assigned}
-    problems = [ledger_problems(lp, ledger, assigned)]
+    problems = [ledger_problems(ledger, assigned)]
 
     subs_dir = raw_dir / "submissions"
     if subs_dir.is_dir():
@@ -60,9 +90,19 @@ def build(raw_dir: Path | None = None, out_dir: Path | None = None, progress: bo
         ingested = ingest_submissions(subs_dir, ledger, roster, progress=progress)
         problems.append(ingested.pop("problems", pd.DataFrame()))
         tables.update(ingested)
+    for name in ("progress", "activities", "publicity", "collection", "shared_records", "joint_cases",
+                 "submissions_log"):
+        tables.setdefault(name, empty_table(name))  # a bureau's first day: no returns yet
+    tables["progress"], wrong_year = tag_plan_years(tables["progress"], ledger)
+    problems.append(wrong_year)
     tables["problems"] = pd.concat([p for p in problems if len(p)] or problems[:1], ignore_index=True)
 
     result = BuildResult(out_dir)
+    files = {y: p.name for y, p in ledger_paths(raw_dir).items()}
+    served = months_served(ledger, list(tables["submissions_log"]["month"].dropna().astype(str)))
+    result.served = {files[y]: served.get(y, []) for y in sorted(files)}
+    if served.get(None):
+        result.served[f"(no ledger for {sorted({m[:4] for m in served[None]})})"] = served[None]
     for name, df in tables.items():
         df = sort_table(df, name)
         validate_table(name, df)  # the contract is checked before anything is written

@@ -55,9 +55,21 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 
 def _cmd_workbook(args: argparse.Namespace) -> int:
-    from .notice import make_ledger_workbook
+    from .ledger import make_ledger_workbook
+    from .roster import load_roster
 
-    print(make_ledger_workbook(args.notice, args.judgements, args.out))
+    _require_files([args.source, args.judgements])
+    if args.out.suffix.lower() != ".xlsx":
+        raise ValueError(f"--out must be an .xlsx file, got {args.out.name!r}")
+    report: list[dict] = []
+    out = make_ledger_workbook(args.source, args.judgements, args.out, load_roster(args.raw),
+                               year=args.year, report=report)
+    # Every uncertain choice, so a person can settle it with a judgements row (task_id,field,value,reason).
+    for w in report:
+        alt = f"; alternatives: {w['candidates']}" if w["candidates"] else ""
+        print(f"uncertain {w['task_id']} {w['field']}: chose {w['chosen'] or '(empty)'}{alt} — {w['reason']}",
+              file=sys.stderr)
+    print(out)
     return 0
 
 
@@ -153,8 +165,10 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--quiet", action="store_true", help="no progress bar")
     b.set_defaults(func=_cmd_build)
 
-    w = sub.add_parser("workbook", help="build the ledger workbook of record from a notice and a judgements file")
-    w.add_argument("notice", type=Path, help="the notice text (.txt)")
+    w = sub.add_parser("workbook", help="build the ledger workbook of record from a plan (any form) and a judgements file")
+    w.add_argument("source", type=Path, help="the plan: notice text (.txt), Word (.docx) or a spreadsheet "
+                                              "(.xlsx, .xls, .ods, .csv)")
+    w.add_argument("--year", type=int, default=None, help="the plan year, when the plan does not say it")
     w.add_argument("--judgements", type=Path, required=True, help="CSV: task_id,field,value,reason")
     w.add_argument("--out", type=Path, required=True, help="ledger_<year>.xlsx to write")
     w.set_defaults(func=_cmd_workbook)
@@ -214,12 +228,17 @@ def main(argv: list[str] | None = None) -> int:
         # Expected mistakes (a bad month, a missing file, an unknown department): one line, exit 2.
         print(f"ledger {args.command}: {_message(exc)}", file=sys.stderr)
         return 2
+    except Exception as exc:  # whatever the input: one line, never a traceback
+        if args.command != "workbook":
+            raise
+        print(f"ledger {args.command}: {type(exc).__name__}: {_message(exc)}", file=sys.stderr)
+        return 2
 
 
 def _message(exc: Exception) -> str:
     if isinstance(exc, OSError) and exc.filename is not None:
         return f"{exc.strerror}: {exc.filename}"  # not "[Errno 2] ..."
-    return str(exc)
+    return " ".join(str(exc).split("\n")[:1]) or type(exc).__name__
 
 
 if __name__ == "__main__":

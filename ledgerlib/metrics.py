@@ -118,6 +118,33 @@ def _latest_month_rows(df: pd.DataFrame, month: str, keys: list[str]) -> pd.Data
     return df[df["month"] == last]
 
 
+# --------------------------------------------------------------------------- the plan year of a month
+
+def plan_of_month(ledger: pd.DataFrame, assignments: pd.DataFrame, month: object,
+                  *others: pd.DataFrame) -> tuple[pd.DataFrame, ...]:
+    """The ledger, assignments (and any other task-keyed tables) of the plan serving `month`.
+
+    Each plan year keeps its own ledger and task ids are unique only within a year, so a
+    month is scored against its own year's tasks alone. Tables without a plan_year column
+    (a single plan) pass through unchanged.
+    """
+    if "plan_year" not in ledger:
+        return (ledger, assignments, *others)
+    from .ledger import plan_year_for_month
+
+    year = plan_year_for_month(ledger, month_str(month))
+    keep = [df[df["plan_year"] == year] if (df is not None and "plan_year" in df) else df
+            for df in (ledger, assignments, *others)]
+    return tuple(keep)
+
+
+def _plan_year_of(years: Sequence[int], month: str) -> int | None:
+    """The latest plan year at or before month's year (for tables that hold only plan_year)."""
+    y = int(month[:4])
+    before = [p for p in years if p <= y]
+    return max(before) if before else (min(years) if len(years) else None)
+
+
 # --------------------------------------------------------------------------- assignment status
 
 def assignment_status(ledger: pd.DataFrame, assignments: pd.DataFrame,
@@ -133,6 +160,7 @@ def assignment_status(ledger: pd.DataFrame, assignments: pd.DataFrame,
     m = month_str(month)
     end = month_end(m)
     progress = _table(progress, "progress")
+    ledger, assignments, progress = plan_of_month(ledger, assignments, m, progress)
     base = assignments[["task_id", "department", "role"]].reset_index(drop=True)
     base["_order"] = np.arange(len(base))
     base = base.merge(ledger[["task_id", "indicator_no", "indicator", "deadline_kind", "due_date"]],
@@ -174,7 +202,7 @@ def assignment_status(ledger: pd.DataFrame, assignments: pd.DataFrame,
     on_time = out["completion_date"] <= pd.to_datetime(out["due_date"])
     out["done_on_time"] = on_time.astype("boolean").where(is_date & out["done"], pd.NA)
     out["reported_this_month"] = out["_status_m"].notna()
-    ongoing = out["deadline_kind"].eq("ongoing") & out["reported_status"].ne("not_applicable")
+    ongoing = out["deadline_kind"].isin(["ongoing", "recurring"]) & out["reported_status"].ne("not_applicable")
     on_track = out["_status_m"].isin(["in_progress", "done"]) & out["_note"].fillna("").ne("")
     out["on_track"] = on_track.astype("boolean").where(ongoing, pd.NA)
     out["status"] = _derive_status(out, is_date)
@@ -331,8 +359,13 @@ def submission_compliance(assignments: pd.DataFrame, submissions_log: pd.DataFra
 
     depts = assignments[["department"]].drop_duplicates().reset_index(drop=True)
     depts["_order"] = np.arange(len(depts))
-    grid = _cross_cities(depts.merge(pd.DataFrame({"month": month_list}), how="cross"),
-                         _cities(cities, log))
+    pairs = depts.merge(pd.DataFrame({"month": month_list}), how="cross")
+    if "plan_year" in assignments and assignments["plan_year"].nunique() > 1:
+        # each month owes returns from the departments of its own plan year
+        years = sorted(assignments["plan_year"].unique())
+        owed = set(zip(assignments["plan_year"], assignments["department"]))
+        pairs = pairs[[(_plan_year_of(years, mo), d) in owed for d, mo in zip(pairs["department"], pairs["month"])]]
+    grid = _cross_cities(pairs, _cities(cities, log))
     keys = ["city", "department", "month"]
     log = log.sort_values(["received_at", "file"], kind="mergesort", na_position="last")
     agg = log.groupby(keys, sort=False).agg(
@@ -432,6 +465,7 @@ def quarterly_obligations(ledger: pd.DataFrame, assignments: pd.DataFrame,
     months = quarter_months(q)
     acts = _table(activities, "activities").copy()
     city_list = _cities(cities, acts)
+    ledger, assignments = plan_of_month(ledger, assignments, months[-1])
     obl = obligations(ledger, assignments)
     acts["_month"] = _activity_period_month(acts)
     acts = acts[acts["_month"].isin(months)]
@@ -495,6 +529,7 @@ def progress_report_obligation(ledger: pd.DataFrame, assignments: pd.DataFrame,
     activity_type `progress_report`. docs/metrics.md "Quarterly obligations".
     """
     cols = ["city", "department", "task_id", "activity_type", "n_periods", "n_met", "met"]
+    ledger, assignments = plan_of_month(ledger, assignments, quarter_months(quarter)[-1])
     monthly = ledger[ledger["recurrence"].astype(str).str.split(";").map(lambda r: "monthly" in r)
                      & ledger["task"].astype(str).str.contains("进展")]
     if monthly.empty:
@@ -706,6 +741,7 @@ def monthly_summary(tables: dict[str, pd.DataFrame], month: object,
     city_list = _cities(cities, progress, log)
     status = assignment_status(ledger, assignments, progress, m, city_list)
     rates = completion_rates(status)
+    ledger, assignments = plan_of_month(ledger, assignments, m)
     comp = compliance_summary(submission_compliance(assignments, log, [m], city_list), by=["city"])
     k = kpis(tables.get("collection"), tables.get("shared_records"), tables.get("publicity"), m)
     k = k[k["department"] == ALL_DEPARTMENTS].set_index(["city", "kpi"])

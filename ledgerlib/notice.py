@@ -16,15 +16,28 @@ from pathlib import Path
 
 import pandas as pd
 
-from .labels import LEDGER_HEADER
-from .ledger import (
-    NOTES_HEADER, chinese_numeral, clean_text, indicator_label, ledger_frame, looks_like_deadline,
-    split_deadlines, write_ledger_workbook,
+from .grammar import (
+    clean_text, indicator_label, looks_like_deadline, numbered, split_deadlines, title_years,
 )
+from .labels import LEDGER_HEADER, PLAN_FIELD_WORDS
+from .plan_grid import Grid, header_field, items_from_grid
 from .roster import Roster, load_roster, normalise_name
+from .tasktable import LedgerParseWarning, LedgerReader, finish_table, parse_warnings  # noqa: F401
 
-class LedgerParseWarning(UserWarning):
-    """The text form was read, but some rows' indicators are a guess: see attrs['warnings']."""
+TEXT_SUFFIXES = (".txt", ".text", "")
+
+
+def read_text(path: Path) -> str:
+    """A text file as UTF-8 (BOM or not) or GB18030, the encodings plans arrive in."""
+    raw = Path(path).read_bytes()
+    if b"\x00" in raw[:4096]:
+        raise ValueError(f"{Path(path).name}: not a text file")
+    for enc in ("utf-8-sig", "gb18030"):
+        try:
+            return raw.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    raise ValueError(f"{Path(path).name}: not UTF-8 or GB18030 text")
 
 
 def split_sentences(text: str) -> list[str]:
@@ -55,24 +68,24 @@ class _RawRow:
     html: bool
 
 
-def _notice_rows(text: str) -> tuple[list[_RawRow], int]:
-    """Table rows of the notice (header lines dropped) and the plan year."""
-    lines = text.splitlines()
-    plan_year = 0
-    for line in lines:
-        m = re.search(r"(\d{4})\s*年\s*工作\s*要点", line)
-        if m:
-            plan_year = int(m.group(1))
-            break
+def _is_classic_header(cells: list[str]) -> bool:
+    return [normalise_name(c) for c in cells[:5]] == LEDGER_HEADER
+
+
+def _notice_rows(lines: list[str]) -> tuple[list[_RawRow], list[str]]:
+    """Table rows of the notice (header lines dropped) and the lines above the table."""
     rows: list[_RawRow] = []
+    above: list[str] = []
     page = 0
     in_table = False
     for no, line in enumerate(lines, start=1):
         cells = [c.strip() for c in line.split("\t")]
-        if [normalise_name(c) for c in cells[:5]] == LEDGER_HEADER:
+        if _is_classic_header(cells):
             in_table = True
             page += 1
             continue
+        if not in_table:
+            above.append(line)
         if not in_table or not line.strip():
             continue
         had_html = False
@@ -86,9 +99,7 @@ def _notice_rows(text: str) -> tuple[list[_RawRow], int]:
         if len(cleaned) < 3:
             continue  # a stray line outside the table grid
         rows.append(_RawRow(no, page, cleaned, had_html))
-    if not plan_year:
-        raise ValueError("notice: cannot find the plan year (…2021年工作要点…)")
-    return rows, plan_year
+    return rows, above
 
 
 def _assign_labels(printed: list[str | None], pages: list[int], texts: list[str],
@@ -138,12 +149,22 @@ def _assign_labels(printed: list[str | None], pages: list[int], texts: list[str]
     return result
 
 
-def parse_notice(source: str | Path, roster: Roster | None = None) -> pd.DataFrame:
-    """Read the notice text; `parse_warnings(df)` lists every uncertain judgement."""
-    text = Path(source).read_text(encoding="utf-8") if _is_path(source) else str(source)
+def parse_notice(source: str | Path, roster: Roster | None = None, year: int | None = None) -> pd.DataFrame:
+    """Read a plan's text holding its ledger as a table; `parse_warnings(df)` lists every uncertain judgement.
+
+    The table may be tab-separated (as extracted from the published notice), or flattened
+    one cell a line or a page a line; a header other than the notice's own five columns
+    (序号/重点工作/牵头单位/配合单位 …) is read by plan_grid.
+    """
+    text = read_text(Path(source)) if _is_path(source) else str(source)
     name = Path(source).name if _is_path(source) else "notice"
     roster = roster or load_roster()
-    rows, plan_year = _notice_rows(text)
+    lines = text.splitlines()
+    if not any(_is_classic_header(line.split("\t")) for line in lines):
+        lines = unflatten(lines, roster)
+    if not any(_is_classic_header(line.split("\t")) for line in lines):
+        return _read_other_table(lines, name, roster, year)
+    rows, above = _notice_rows(lines)
 
     items: list[dict] = []
     printed_ind: list[str | None] = []
@@ -208,69 +229,160 @@ def parse_notice(source: str | Path, roster: Roster | None = None) -> pd.DataFra
         lab = indicator_label(ind or "")
         it["indicator_no"], it["indicator"] = (lab if lab else (0, ""))
         it["sub_indicator"] = sub or ""
-    df = ledger_frame(items, plan_year, roster)
-    # attrs hold plain records: pandas compares attrs when concatenating frames.
-    df.attrs["warnings"] = warn
-    if warn:
-        warnings.warn(f"{name}: {len(warn)} uncertain judgement(s) in the text form; "
-                      "the ledger workbook is the source of truth (see df.attrs['warnings'])",
-                      LedgerParseWarning, stacklevel=2)
+    df = finish_table(items, warn, name=name, title_lines=above, roster=roster, year=year)
+    _warn_if_uncertain(df, name)
     return df
+
+
+def _warn_if_uncertain(df: pd.DataFrame, name: str) -> None:
+    n = len(df.attrs.get("warnings", []))
+    if n:
+        warnings.warn(f"{name}: {n} uncertain judgement(s) in the text form; "
+                      "the ledger workbook is the source of truth (see df.attrs['warnings'])",
+                      LedgerParseWarning, stacklevel=3)
 
 
 def _is_path(source: str | Path) -> bool:
     return isinstance(source, Path) or (isinstance(source, str) and "\n" not in source and len(source) < 4096)
 
 
-def parse_warnings(ledger: pd.DataFrame) -> pd.DataFrame:
-    """The text parser's uncertain judgements as a table (empty for the workbook form)."""
-    return pd.DataFrame(ledger.attrs.get("warnings", []),
-                        columns=["task_id", "field", "chosen", "candidates", "scores", "reason"])
+def _read_other_table(lines: list[str], name: str, roster: Roster, year: int | None) -> pd.DataFrame:
+    """A tab-separated table whose header is not the notice's: read it as a grid (no merges)."""
+    rows = [[clean_text(c)[0] for c in line.split("\t")] for line in lines]
+    width = max((len([c for c in r if c]) for r in rows), default=0)
+    spanning = [len([c for c in r if c]) == 1 and width >= 3 and numbered(next(c for c in r if c)) is not None
+                for r in rows]
+    grid = Grid(name, "", rows, list(range(1, len(rows) + 1)), spanning, merges_known=False)
+    got = items_from_grid(grid)
+    if got is None:
+        raise ValueError(f"{name}: no ledger table found (a header such as 一级指标/具体任务/完成时限/责任部门)")
+    items, warns, first_leads = got
+    for it in items:
+        it["source"] = it["source"].replace(":R", ":L")
+    above = [line for line in lines[:40] if "\t" not in line]
+    df = finish_table(items, warns, name=name, title_lines=above, roster=roster, year=year, first_leads=first_leads)
+    _warn_if_uncertain(df, name)
+    return df
 
 
-# --------------------------------------------------------------------------- building the workbook of record
+# --------------------------------------------------------------------------- flattened tables
 
-JUDGEMENT_COLUMNS = ["task_id", "field", "value", "reason"]
-_JUDGEABLE = {"indicator_no", "indicator", "sub_indicator"}
-_FIELD_LABELS = {"indicator_no": "一级指标", "indicator": "一级指标", "sub_indicator": "二级指标",
-                 "deadline_text": "完成时限", "task": "具体任务", "departments_text": "责任部门"}
+def _header_cells(line: str) -> list[str] | None:
+    """The header words of a line that is only header words (tab, space or one per line)."""
+    cells = [c for c in re.split(r"[\t ]+|\u3000+", line.strip()) if c]
+    if cells and all(header_field(c) for c in cells):
+        return cells
+    return None
 
 
-def apply_judgements(parsed: pd.DataFrame, judgements: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Apply a person's decisions to the parsed notice; return (ledger, notes for 说明).
+def _looks_like_departments(text: str, roster: Roster) -> bool:
+    t = re.sub(r"[。；;]$", "", text.strip())
+    if re.search(r"(牵头|负责|配合|落实|协同)(?:[^，。]{0,6})?$", t) or re.search(r"牵头[，,]", t):
+        return True
+    parts = [p for p in re.split(r"[、，,及]", t) if p]
+    return bool(parts) and all(roster.resolve(p) is not None for p in parts)
 
-    A judgement with a value sets an indicator field; one without a value only records
-    why the row reads as it does. Unknown task ids raise: a judgement must not be lost.
+
+def _leading_header(words: list[str]) -> int:
+    k = 0
+    while k < len(words) and words[k] in PLAN_FIELD_WORDS:
+        k += 1
+    return k if k >= 3 and any(PLAN_FIELD_WORDS[w] == "task" for w in words[:k]) else 0
+
+
+def unflatten(lines: list[str], roster: Roster) -> list[str]:
+    """A table flattened one cell a line, or a page a line, back into tab-separated rows.
+
+    Each cell is classed by what it reads as (indicator label, deadline, departments, or
+    text); a row ends where the next cell belongs to a column at or left of the current
+    one. Only the notice's own layout (一级指标 … 责任部门) is regrouped this way.
     """
-    df = parsed.copy()
-    names = {int(n): t for n, t in zip(df["indicator_no"], df["indicator"]) if n}
-    notes = []
-    index = {t: i for i, t in enumerate(df["task_id"])}
-    for j in judgements.fillna("").itertuples(index=False):
-        if j.task_id not in index:
-            raise ValueError(f"judgement for unknown task {j.task_id!r}")
-        i = index[j.task_id]
-        before = df.at[i, j.field] if j.field in df.columns else ""
-        if str(j.value) != "" and j.field in _JUDGEABLE:
-            value = int(j.value) if j.field == "indicator_no" else str(j.value)
-            df.at[i, j.field] = value
-            if j.field == "indicator_no":
-                df.at[i, "indicator"] = names[value]
-                before = f"{chinese_numeral(int(before))}、{names.get(int(before), '')}" if before else ""
-                value = f"{chinese_numeral(value)}、{names[value]}"
-            flags = [f for f in str(df.at[i, "flags"]).split(";") if f] + ["indicator_judged"]
-            df.at[i, "flags"] = ";".join(dict.fromkeys(flags))
-            notes.append([j.task_id, _FIELD_LABELS.get(j.field, j.field), f"文本解析：{before}", f"定为：{value}", j.reason])
-        else:
-            notes.append([j.task_id, _FIELD_LABELS.get(j.field, j.field), str(before), "照录", j.reason])
-    return df, pd.DataFrame(notes, columns=NOTES_HEADER)
+    for i, line in enumerate(lines):
+        words = [w for w in re.split(r"[\t \u3000]+", line.strip()) if w]
+        k = _leading_header(words)
+        if k:
+            header, before, rest = words[:k], lines[:i], [*words[k:], *lines[i + 1:]]
+            break
+        run = [x.strip() for x in lines[i:i + 8]]
+        k = _leading_header(run)
+        if k:
+            header, before, rest = run[:k], lines[:i], lines[i + k:]
+            break
+    else:
+        return lines
+    if [PLAN_FIELD_WORDS[h] for h in header] != ["indicator", "sub_indicator", "task", "deadline", "responsible"]:
+        return lines
+    cells: list[str] = []
+    for line in rest:
+        line = line.strip()
+        parts = [w for w in re.split(r"[\t ]+", line) if w] if len(line) > 200 or "\t" in line else [line]
+        for p in parts:
+            if p and p not in PLAN_FIELD_WORDS:  # the header repeated on every page is dropped
+                cells.append(p)
+    return [*before, "\t".join(LEDGER_HEADER), *_regroup(cells, roster)]
 
 
-def make_ledger_workbook(notice: Path, judgements: Path, out: Path, roster: Roster | None = None) -> Path:
-    """Build the ledger workbook of record once: read the notice, apply the judgements, write."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", LedgerParseWarning)
-        parsed = parse_notice(Path(notice), roster)
-    j = pd.read_csv(judgements, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    ledger, notes = apply_judgements(parsed, j[JUDGEMENT_COLUMNS])
-    return write_ledger_workbook(ledger, out, notes)
+def _regroup(cells: list[str], roster: Roster) -> list[str]:
+    """Cells in reading order -> rows, by the column each cell reads as (notice layout)."""
+    def col(c: str, nxt: str | None, prev_col: int) -> int:
+        text = clean_text(c)[0]
+        if indicator_label(text) and len(text) <= 40:
+            return 0
+        if looks_like_deadline(text):
+            return 3
+        if _looks_like_departments(text, roster):
+            return 4
+        if prev_col == 2:
+            return 3  # task text that spilled into the next cell
+        nxt_text = clean_text(nxt)[0] if nxt else ""
+        if len(text) <= 20 and "。" not in text and nxt and not looks_like_deadline(nxt_text) \
+                and not _looks_like_departments(nxt_text, roster) and not indicator_label(nxt_text):
+            return 1
+        return 2
+
+    rows: list[list[str]] = []
+    cur: list[str] = []
+    last = -1
+    for i, c in enumerate(cells):
+        j = col(c, cells[i + 1] if i + 1 < len(cells) else None, last)
+        if j == 3 and last == 3 and cur and looks_like_deadline(clean_text(cur[-1])[0]):
+            cur[-1] = f"{cur[-1]} {c}"  # two deadlines in one cell: '2020年4月 持续推进'
+            continue
+        if j <= last and not (j == 3 and last == 3):
+            rows.append(cur)
+            cur, last = [], -1
+        while len(cur) < j:
+            cur.append("")
+        cur.append(c)
+        last = j
+    if cur:
+        rows.append(cur)
+    return ["\t".join(r) for r in rows]
+
+
+def _accepts(path: Path) -> bool:
+    """A text plan whose ledger is a table (a header line, or header words one a line)."""
+    try:
+        lines = read_text(path).splitlines()
+    except (OSError, ValueError):
+        return False
+    if any(_is_classic_header(line.split("\t")) for line in lines):
+        return True
+    for i, line in enumerate(lines):
+        cells = _header_cells(line)
+        if cells and len(cells) >= 3:
+            return True
+        run = [x.strip() for x in lines[i:i + 6]]
+        k = 0
+        while k < len(run) and run[k] in PLAN_FIELD_WORDS:
+            k += 1
+        if k >= 3 and any(PLAN_FIELD_WORDS[w] == "task" for w in run[:k]):
+            return True
+        words = re.split(r"[\t ]+", line.strip())
+        if len(words) > 3 and all(header_field(w) for w in words[:3]):
+            return True
+    return False
+
+
+READER = LedgerReader("text table", TEXT_SUFFIXES, _accepts,
+                      lambda path, year, roster: parse_notice(Path(path), roster, year))

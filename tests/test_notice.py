@@ -5,7 +5,8 @@ import pandas as pd
 import pytest
 
 from ledgerlib.ledger import read_ledger
-from ledgerlib.notice import LedgerParseWarning, apply_judgements, make_ledger_workbook, parse_notice, parse_warnings
+from ledgerlib.ledger import apply_judgements, make_ledger_workbook
+from ledgerlib.notice import LedgerParseWarning, parse_notice, parse_warnings
 from paths import NOTICE, RAW, WORKBOOK
 
 COMPARED = ["task_id", "task", "deadline_text", "deadline_kind", "due_date", "recurrence",
