@@ -439,7 +439,7 @@ for _k, _v in {
     COLUMN_LABELS.setdefault(_k, _v)
 
 
-# --- Report notebooks and PDFs (reports.py, charts.py, notebooks/) -----------------------
+# --- Report notebooks and PDFs (display.py, reports.py, charts.py, notebooks/) -----------------------
 # Added by the reports engineer; additive only.
 
 REPORT_LABELS: dict[str, str] = {

@@ -44,7 +44,7 @@ def city_comparison(tables: dict[str, pd.DataFrame], month: object,
     (passed ÷ judged). score = mean of the available SCORE_COLUMNS; rank 1 is the best,
     ties share the better rank, a city with no rate at all comes last without a rank.
     """
-    from .reports import department_ranking
+    from .ranking import department_ranking
 
     m = metrics.month_str(month)
     city_list = list(dict.fromkeys(cities)) if cities is not None else (_cities(tables) or None)

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from pypdf import PdfReader
 
-from ledgerlib import cli, config, labels, metrics, province, reports, tables
+from ledgerlib import cli, config, display, labels, metrics, province, reports, tables
 from ledgerlib.build import build
 from ledgerlib.sample import city_names, write_sample
 
@@ -188,6 +188,6 @@ def test_grouped_bars_draw_each_rate_of_each_city_and_skip_missing():
 
 def test_nowrap_column_cells_carry_the_class():
     df = pd.DataFrame({"city": ["平顶山市"], "done_rate": [0.5]})
-    markup = reports.ReportTable(df, labels.COLUMN_LABELS, percent=("done_rate",), nowrap=("city",))._repr_html_()
+    markup = display.ReportTable(df, labels.COLUMN_LABELS, percent=("done_rate",), nowrap=("city",))._repr_html_()
     assert '<td class="nowrap">平顶山市</td>' in markup
     assert '<td class="num">50.0%</td>' in markup

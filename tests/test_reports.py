@@ -133,16 +133,6 @@ def test_no_processed_data_says_build_first(tmp_path, capsys):
     assert "ledger build" in capsys.readouterr().err
 
 
-def test_report_table_shows_labels_percent_and_pass_fail():
-    df = pd.DataFrame({"department": ["甲", "乙"], "rate": [0.8, 0.5], "ok": [True, False]})
-    t = reports.ReportTable(df, {"department": labels.COLUMN_LABELS["department"]}, percent=("rate",),
-                            pass_fail=("ok",), pass_text=(labels.PASS_LABELS[True], labels.PASS_LABELS[False]))
-    markup = t._repr_html_()
-    assert f"<th>{labels.COLUMN_LABELS['department']}</th>" in markup
-    assert f'<td class="pass">{labels.PASS_LABELS[True]}</td>' in markup
-    assert f'<td class="fail">{labels.PASS_LABELS[False]}</td>' in markup
-    assert "80.0%" in repr(t) and "50.0%" in repr(t)
-    assert reports.ReportTable(df.iloc[0:0], empty="none")._repr_html_().count("none") == 1
 
 
 # ------------------------------------------------------------------ the real report notebooks
@@ -187,48 +177,3 @@ def test_quarterly_report_end_to_end(processed, tmp_path, capsys):
     text = _pdf_text(pdf_path)
     for key in ("matrix", "quarter_kpis", "ranking"):
         assert labels.REPORT_LABELS[key] in text, key
-
-
-# ------------------------------------------------------------------ composition helpers
-
-def test_department_ranking_skips_missing_rates_and_shares_ties():
-    parts = pd.DataFrame({"department": ["乙", "甲", "丙", "丁"],
-                          "a": [1.0, 0.5, 0.5, None], "b": [None, 1.0, 1.0, None]})
-    r = reports.department_ranking(parts, ["a", "b"])
-    # 乙: mean of 1.0 only; 甲 and 丙 tie at 0.75 and share rank 2; 丁 has no rate: last, unranked.
-    assert r["department"].tolist() == ["乙", "丙", "甲", "丁"]
-    assert r["score"].tolist()[:3] == [1.0, 0.75, 0.75]
-    assert r["rank"].tolist()[:3] == [1, 2, 2] and pd.isna(r["rank"].iloc[3])
-
-
-def test_obligation_pivot_needs_every_task_met():
-    m = pd.DataFrame({"city": "c", "department": ["甲", "甲", "乙"], "task_id": ["T01", "T02", "T01"],
-                      "activity_type": ["study_session", "study_session", "case_published"],
-                      "n_periods": 1, "n_met": [1, 0, 1], "met": [True, False, True]})
-    p = reports.obligation_pivot(m)
-    assert list(p.columns) == ["study_session", "case_published"]  # labels.ACTIVITY_LABELS order
-    assert p.loc["甲", "study_session"] == False  # noqa: E712 - one of its two tasks missed
-    assert pd.isna(p.loc["甲", "case_published"]) and p.loc["乙", "case_published"] == True  # noqa: E712
-
-
-def test_kpi_table_puts_the_total_last():
-    k = pd.DataFrame({"city": "c", "department": ["all", "乙", "甲"], "kpi": "collection_coverage",
-                      "numerator": [9, 4, 5], "denominator": [10, 5, 5], "rate": [0.9, 0.8, 1.0],
-                      "threshold": 0.8, "passed": [True, True, True]})
-    t = reports.kpi_table(k)
-    assert t["department"].tolist() == ["乙", "甲", "all"]
-    assert t["collection_coverage"].tolist() == [0.8, 1.0, 0.9]
-
-
-def test_key_figures_labels_and_formats():
-    row = pd.Series({"n_assignments": 12, "done_rate": 0.25, "collection_passed": False, "publicity_rate": float("nan")})
-    kf = reports.key_figures(row, list(row.index), percent=("done_rate", "publicity_rate"),
-                             pass_fail=("collection_passed",))
-    assert kf["item"].tolist() == [labels.COLUMN_LABELS[c] for c in row.index]
-    assert kf["value"].tolist() == ["12", "25.0%", labels.PASS_LABELS[False], "—"]
-
-
-def test_parameter_paths_are_read_from_the_checkout(tmp_path):
-    assert reports.project_path(None) is None
-    assert reports.project_path("data/processed") == config.project_root() / "data" / "processed"
-    assert reports.project_path(str(tmp_path)) == tmp_path

@@ -1,0 +1,188 @@
+"""What a report notebook calls to show things: title, headings, paragraphs, tables, key figures.
+
+Each helper displays an object with an HTML face (for the PDF, via nbconvert) and a plain-text
+face (what nbval compares and a terminal shows). `write_csv` saves a list exactly as the
+table shows it. Nothing here computes a figure: that is `summaries`, `ranking` and `metrics`.
+
+Example, in a notebook cell::
+
+    from ledgerlib.display import heading, show_table
+    heading("逾期任务")
+    show_table(late_tasks, labels.COLUMN_LABELS, empty="无")
+"""
+from __future__ import annotations
+
+import html
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from . import config, labels
+
+
+class ReportTable:
+    """A table as the report shows it: labelled HTML for the PDF, aligned text for nbval.
+
+    `pass_fail` columns hold booleans shown as pass/fail text on green/red cells;
+    `percent` columns hold 0-1 rates shown as percentages; `values` maps a column's keys to
+    labels; `colour_by` colours a column green/red by a boolean column (which is not shown);
+    `nowrap` columns never wrap in the PDF (short names a crowded table would break).
+    """
+
+    def __init__(self, df, columns: dict[str, str] | None = None, percent: tuple[str, ...] = (),
+                 pass_fail: tuple[str, ...] = (), pass_text: tuple[str, str] | None = None,
+                 values: dict[str, dict] | None = None, colour_by: dict[str, str] | None = None,
+                 empty: str = "", index: bool = False, nowrap: tuple[str, ...] = ()) -> None:
+        self.columns = dict(columns or {})
+        pass_text = pass_text or (labels.PASS_LABELS[True], labels.PASS_LABELS[False])
+        colour_by = dict(colour_by or {})
+        values = dict(values or {})
+        df = df.reset_index() if index else df.reset_index(drop=True)
+        self.raw = df[[c for c in df.columns if c not in set(colour_by.values())]]
+        shown = pd.DataFrame(index=df.index)
+        self.classes: dict[str, list[str]] = {}
+        for col in self.raw.columns:
+            vals = df[col]
+            if col in percent:
+                shown[col] = [("" if pd.isna(v) else f"{float(v):.1%}") for v in vals]
+                self.classes[col] = ["num"] * len(df)
+            elif col in pass_fail:
+                shown[col] = ["" if pd.isna(v) else pass_text[0 if bool(v) else 1] for v in vals]
+                self.classes[col] = _pass_classes(vals)
+            elif col in values:
+                shown[col] = [_cell_text(values[col].get(v, v)) if not pd.isna(v) else "" for v in vals]
+                self.classes[col] = [""] * len(df)
+            else:
+                shown[col] = [_cell_text(v) for v in vals]
+                numeric = pd.api.types.is_numeric_dtype(vals) and not pd.api.types.is_bool_dtype(vals)
+                self.classes[col] = ["num" if numeric else ""] * len(df)
+            if col in colour_by:
+                # Colour a figure by a verdict held in another (hidden) column.
+                self.classes[col] = [f"{a} {b}".strip() for a, b in
+                                     zip(self.classes[col], _pass_classes(df[colour_by[col]]))]
+            if col in nowrap:
+                self.classes[col] = [f"{a} nowrap".strip() for a in self.classes[col]]
+        self.shown = shown.rename(columns=self.columns)
+        self.empty = empty
+
+    def __repr__(self) -> str:
+        if self.shown.empty:
+            return self.empty or "(empty)"
+        return self.shown.to_string(index=False)
+
+    def _repr_html_(self) -> str:
+        if self.shown.empty:
+            return f'<p class="report-note">{html.escape(self.empty)}</p>'
+        head = "".join(f"<th>{html.escape(str(c))}</th>" for c in self.shown.columns)
+        rows = []
+        for i in range(len(self.shown)):
+            tds = []
+            for j, col in enumerate(self.raw.columns):
+                cls = self.classes[col][i]
+                attr = f' class="{cls}"' if cls else ""
+                tds.append(f"<td{attr}>{html.escape(str(self.shown.iat[i, j]))}</td>")
+            rows.append("<tr>" + "".join(tds) + "</tr>")
+        return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+
+
+def _pass_classes(vals) -> list[str]:
+    return ["na" if pd.isna(v) else ("pass" if bool(v) else "fail") for v in vals]
+
+
+def _cell_text(v: Any) -> str:
+    if v is None or (not isinstance(v, (list, tuple, dict)) and pd.isna(v)):
+        return ""
+    if isinstance(v, pd.Timestamp):
+        return v.strftime("%Y-%m-%d" if v == v.normalize() else "%Y-%m-%d %H:%M")
+    if isinstance(v, float):
+        return str(int(v)) if v.is_integer() else f"{v:.4g}"
+    return str(v)
+
+
+class _Html:
+    """HTML with a readable plain-text twin (what nbval and a terminal see)."""
+
+    def __init__(self, markup: str, text: str) -> None:
+        self.markup, self.text = markup, text
+
+    def _repr_html_(self) -> str:
+        return self.markup
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+def title(text: str, subtitle: str = "") -> None:
+    """The report's title block."""
+    from IPython.display import display
+
+    sub = f'<p class="report-meta">{html.escape(subtitle)}</p>' if subtitle else ""
+    display(_Html(f"<h1>{html.escape(text)}</h1>{sub}", "\n".join(filter(None, [text, subtitle]))))
+
+
+def heading(text: str, level: int = 2) -> None:
+    """A section heading in the PDF (markdown cells are analyst notes and stay out of it)."""
+    from IPython.display import display
+
+    display(_Html(f"<h{level}>{html.escape(text)}</h{level}>", text))
+
+
+def paragraph(text: str, note: bool = False) -> None:
+    """A paragraph of report text; `note=True` for small grey explanatory text."""
+    from IPython.display import display
+
+    cls = ' class="report-note"' if note else ""
+    display(_Html(f"<p{cls}>{html.escape(text)}</p>", text))
+
+
+def show_table(df, columns: dict[str, str] | None = None, **kwargs: Any) -> None:
+    """Display a DataFrame as a report table (see ReportTable for the options)."""
+    from IPython.display import display
+
+    display(ReportTable(df, columns, **kwargs))
+
+
+def key_figures(row: Any, columns: list[str], percent: tuple[str, ...] = (),
+                pass_fail: tuple[str, ...] = ()) -> pd.DataFrame:
+    """One row of figures as a two-column table: item (Chinese label), value (as text)."""
+
+    items, vals = [], []
+    for col in columns:
+        v = row[col]
+        items.append(labels.COLUMN_LABELS.get(col, col))
+        if pd.isna(v):
+            vals.append("—")
+        elif col in percent:
+            vals.append(f"{float(v):.1%}")
+        elif col in pass_fail:
+            vals.append(labels.PASS_LABELS[bool(v)])
+        else:
+            vals.append(_cell_text(v))
+    return pd.DataFrame({"item": items, "value": vals})
+
+
+def write_csv(df: pd.DataFrame, path: Path, columns: dict[str, str] | None = None, **kwargs: Any) -> Path:
+    """A report list as CSV for Excel (UTF-8 with BOM): the same labels and values as shown.
+
+    Takes show_table's arguments, so the file says what the PDF says.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    kwargs.pop("empty", None)
+    ReportTable(df, columns, **kwargs).shown.to_csv(path, index=False, encoding="utf-8-sig",
+                                                    lineterminator="\n")
+    return path
+
+
+
+def project_path(path: str | Path | None) -> Path | None:
+    """A parameter path as given, relative ones read from the checkout root (None stays None).
+
+    run_report passes paths relative to the checkout, so an executed notebook re-run from
+    another folder (reports/...) still finds its data.
+    """
+    if path is None or str(path) == "":
+        return None
+    path = Path(path)
+    return path if path.is_absolute() else config.project_root() / path

@@ -1,0 +1,91 @@
+"""Report tables built from the metrics: one city's data, the trend, KPI and obligation tables.
+
+Pure DataFrame -> DataFrame steps on top of `ledgerlib.metrics` that the report notebooks
+share; every figure a report shows is computed here or in `metrics`, never in a notebook.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from . import config, labels, metrics
+
+
+def report_city(data: dict[str, Any], city: str | None = None) -> str:
+    """The city a report is about: the one asked for, else the only or default city."""
+    if city:
+        return city
+    found = sorted({str(c) for df in data.values() if "city" in df for c in df["city"].dropna()})
+    if len(found) == 1:
+        return found[0]
+    return config.DEFAULT_CITY if config.DEFAULT_CITY in found or not found else found[0]
+
+
+def only_city(data: dict[str, Any], city: str) -> dict[str, Any]:
+    """Every table's rows for one city (tables without a city column are kept whole)."""
+    return {name: (df[df["city"] == city].reset_index(drop=True) if "city" in df else df)
+            for name, df in data.items()}
+
+
+def monthly_trend(data: dict[str, Any], month: str, city: str) -> pd.DataFrame:
+    """From January to `month`: done rate, on-time completion rate and on-time submission rate."""
+    rows = []
+    for m in metrics.months_through(month):
+        status = metrics.assignment_status(data["ledger"], data["assignments"], data.get("progress"),
+                                           m, cities=[city])
+        rates = metrics.completion_rates(status).iloc[0]
+        comp = metrics.compliance_summary(
+            metrics.submission_compliance(data["assignments"], data.get("submissions_log"), [m],
+                                          cities=[city]), by=["city"]).iloc[0]
+        rows.append({"month": m, "done_rate": rates["done_rate"], "on_time_rate": rates["on_time_rate"],
+                     "submission_rate": comp["on_time_rate"]})
+    return pd.DataFrame(rows)
+
+
+def kpi_table(kpis: pd.DataFrame) -> pd.DataFrame:
+    """metrics.kpis' long table as one row per department: `<kpi>` rate and `<kpi>_passed`.
+
+    Departments in roster order with the city total last; KPI columns in labels.KPI_LABELS order.
+    """
+    if kpis.empty:
+        return pd.DataFrame({"department": pd.Series(dtype="str")})
+    order = [k for k in labels.KPI_LABELS if k in set(kpis["kpi"])]
+    depts = list(dict.fromkeys(d for d in kpis["department"] if d != metrics.ALL_DEPARTMENTS))
+    if (kpis["department"] == metrics.ALL_DEPARTMENTS).any():
+        depts.append(metrics.ALL_DEPARTMENTS)
+    out = pd.DataFrame({"department": depts})
+    for k in order:
+        part = kpis[kpis["kpi"] == k].set_index("department")
+        out[k] = out["department"].map(part["rate"]).astype("float64")
+        out[f"{k}_passed"] = out["department"].map(part["passed"]).astype("boolean")
+    return out
+
+
+def obligation_pivot(matrix: pd.DataFrame) -> pd.DataFrame:
+    """metrics.obligation_matrix as department rows x activity-type columns: True/False/NA.
+
+    A department accountable for one obligation through several tasks passes only if it met
+    every one; NA where it is not accountable. Columns in labels.OBLIGATION_LABELS order.
+    """
+
+    if matrix.empty:
+        return pd.DataFrame(index=pd.Index([], name="department"))
+    g = matrix.groupby(["department", "activity_type"], sort=True)["met"].all().unstack("activity_type")
+    cols = [a for a in labels.OBLIGATION_LABELS if a in g.columns]
+    return g[cols].astype("boolean")
+
+
+def quarterly_matrix(data: dict[str, pd.DataFrame], quarter: str, city: str) -> pd.DataFrame:
+    """Department x obligation rows for a quarter: recurring activities and the monthly report."""
+    per_period = metrics.quarterly_obligations(data["ledger"], data["assignments"], data.get("activities"),
+                                               quarter, cities=[city])
+    parts = [metrics.obligation_matrix(per_period),
+             metrics.progress_report_obligation(data["ledger"], data["assignments"],
+                                                data.get("submissions_log"), quarter, cities=[city])]
+    parts = [p for p in parts if len(p)]
+    return pd.concat(parts, ignore_index=True) if parts else _empty_matrix()
+
+
+def _empty_matrix() -> pd.DataFrame:
+    return pd.DataFrame(columns=["city", "department", "task_id", "activity_type", "n_periods", "n_met", "met"])

@@ -1,0 +1,32 @@
+"""ledgerlib.display: report tables, key figures and parameter paths as a notebook shows them."""
+from __future__ import annotations
+
+import pandas as pd
+
+from ledgerlib import config, display, labels
+
+
+def test_report_table_shows_labels_percent_and_pass_fail():
+    df = pd.DataFrame({"department": ["甲", "乙"], "rate": [0.8, 0.5], "ok": [True, False]})
+    t = display.ReportTable(df, {"department": labels.COLUMN_LABELS["department"]}, percent=("rate",),
+                            pass_fail=("ok",), pass_text=(labels.PASS_LABELS[True], labels.PASS_LABELS[False]))
+    markup = t._repr_html_()
+    assert f"<th>{labels.COLUMN_LABELS['department']}</th>" in markup
+    assert f'<td class="pass">{labels.PASS_LABELS[True]}</td>' in markup
+    assert f'<td class="fail">{labels.PASS_LABELS[False]}</td>' in markup
+    assert "80.0%" in repr(t) and "50.0%" in repr(t)
+    assert display.ReportTable(df.iloc[0:0], empty="none")._repr_html_().count("none") == 1
+
+
+def test_key_figures_labels_and_formats():
+    row = pd.Series({"n_assignments": 12, "done_rate": 0.25, "collection_passed": False, "publicity_rate": float("nan")})
+    kf = display.key_figures(row, list(row.index), percent=("done_rate", "publicity_rate"),
+                             pass_fail=("collection_passed",))
+    assert kf["item"].tolist() == [labels.COLUMN_LABELS[c] for c in row.index]
+    assert kf["value"].tolist() == ["12", "25.0%", labels.PASS_LABELS[False], "—"]
+
+
+def test_parameter_paths_are_read_from_the_checkout(tmp_path):
+    assert display.project_path(None) is None
+    assert display.project_path("data/processed") == config.project_root() / "data" / "processed"
+    assert display.project_path(str(tmp_path)) == tmp_path
