@@ -95,7 +95,8 @@ def build(raw_dir: Path | None = None, out_dir: Path | None = None, progress: bo
         tables.setdefault(name, empty_table(name))  # a bureau's first day: no returns yet
     tables["progress"], wrong_year = tag_plan_years(tables["progress"], ledger)
     problems.append(wrong_year)
-    tables["problems"] = pd.concat([p for p in problems if len(p)] or problems[:1], ignore_index=True)
+    found = [p for p in problems if len(p)]
+    tables["problems"] = pd.concat(found, ignore_index=True) if found else empty_table("problems")
 
     result = BuildResult(out_dir)
     files = {y: p.name for y, p in ledger_paths(raw_dir).items()}

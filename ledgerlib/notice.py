@@ -275,12 +275,26 @@ def _header_cells(line: str) -> list[str] | None:
     return None
 
 
+_UNIT_SUFFIX = re.compile(r"(科|局|处|中心|室|队|站|办|委|会|单位|部门|支行|分行|所|院|组|成员|政府|公司)$")
+
+
 def _looks_like_departments(text: str, roster: Roster) -> bool:
-    t = re.sub(r"[。；;]$", "", text.strip())
-    if re.search(r"(牵头|负责|配合|落实|协同)(?:[^，。]{0,6})?$", t) or re.search(r"牵头[，,]", t):
-        return True
-    parts = [p for p in re.split(r"[、，,及]", t) if p]
-    return bool(parts) and all(roster.resolve(p) is not None for p in parts)
+    """A cell that names departments: every clause's names are units (known, or unit-like)."""
+    t = text.strip()
+    if not t or t.endswith("。") or len(t) > 200:
+        return False  # task text ends with 。, a department cell does not
+    from .grammar import split_outside_brackets
+
+    seen = 0
+    for clause in split_outside_brackets(t, "，,；;"):
+        head = re.split(r"牵头|按照|根据|分别|负责|落实|配合|协同", clause, maxsplit=1)[0]
+        names = [normalise_name(n) for n in split_outside_brackets(head, "、及") if normalise_name(n)]
+        if not names:
+            continue
+        if not all(roster.resolve(n) or _UNIT_SUFFIX.search(n) for n in names):
+            return False
+        seen += 1
+    return seen > 0
 
 
 def _leading_header(words: list[str]) -> int:
@@ -324,19 +338,26 @@ def unflatten(lines: list[str], roster: Roster) -> list[str]:
 
 def _regroup(cells: list[str], roster: Roster) -> list[str]:
     """Cells in reading order -> rows, by the column each cell reads as (notice layout)."""
-    def col(c: str, nxt: str | None, prev_col: int) -> int:
+    def deadline_like(text: str) -> bool:
+        return looks_like_deadline(text) and not text.endswith("。")
+
+    def col(c: str, nxt: str | None, last: int) -> int:
+        # A deadline or a department cell only ever follows its row's task (or a deadline).
         text = clean_text(c)[0]
         if indicator_label(text) and len(text) <= 40:
             return 0
-        if looks_like_deadline(text):
-            return 3
-        if _looks_like_departments(text, roster):
-            return 4
-        if prev_col == 2:
-            return 3  # task text that spilled into the next cell
+        if last in (2, 3):
+            if deadline_like(text):
+                return 3
+            if _looks_like_departments(text, roster):
+                return 4
+            if last == 2:
+                return 3  # task text that spilled into the next cell
+        if last == 1:
+            return 2
         nxt_text = clean_text(nxt)[0] if nxt else ""
-        if len(text) <= 20 and "。" not in text and nxt and not looks_like_deadline(nxt_text) \
-                and not _looks_like_departments(nxt_text, roster) and not indicator_label(nxt_text):
+        if len(text) <= 20 and "。" not in text and nxt and not deadline_like(nxt_text) \
+                and not indicator_label(nxt_text):
             return 1
         return 2
 
@@ -345,7 +366,7 @@ def _regroup(cells: list[str], roster: Roster) -> list[str]:
     last = -1
     for i, c in enumerate(cells):
         j = col(c, cells[i + 1] if i + 1 < len(cells) else None, last)
-        if j == 3 and last == 3 and cur and looks_like_deadline(clean_text(cur[-1])[0]):
+        if j == 3 and last == 3 and cur and deadline_like(clean_text(cur[-1])[0]) and deadline_like(c):
             cur[-1] = f"{cur[-1]} {c}"  # two deadlines in one cell: '2020年4月 持续推进'
             continue
         if j <= last and not (j == 3 and last == 3):

@@ -91,8 +91,14 @@ def items_from_grid(grid: Grid) -> tuple[list[dict], list[dict], bool] | None:
         return None
     h, cols = found
     header = grid.rows[h]
+    if "indicator" in cols and "sub_indicator" not in cols and any(
+            grid.spanning[k] and any(grid.rows[k]) and numbered(next(c for c in grid.rows[k] if c))
+            for k in range(h + 1, len(grid.rows))):
+        # headings span the table (一、…): they are the indicators, the 重点工作 column the sub-indicator
+        cols["sub_indicator"] = cols.pop("indicator")
     above = [*grid.above, *(" ".join(c for c in r if c) for r in grid.rows[:h])]
     separate_roles = any(f in cols for f in ("lead", "cooperating"))
+    role_words = {f: normalise_name(header[cols[f]]) for f in ("lead", "responsible", "cooperating") if f in cols}
     items: list[dict] = []
     warns: list[dict] = []
     ind_names: dict[str, int] = {}
@@ -156,7 +162,8 @@ def items_from_grid(grid: Grid) -> tuple[list[dict], list[dict], bool] | None:
         tid = raw_id if _TASK_ID.fullmatch(raw_id or "") else f"T{n:02d}"
         flags = [f for f in cell(row, "flags").split(";") if f]
         if separate_roles:
-            depts = department_text(cell(row, "lead"), cell(row, "responsible"), cell(row, "cooperating"))
+            depts = department_text(cell(row, "lead"), cell(row, "responsible"), cell(row, "cooperating"),
+                                    words=role_words)
         else:
             depts = cell(row, "responsible")
         pts = parse_points(cell(row, "points")) if "points" in cols else None

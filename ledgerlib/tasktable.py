@@ -53,12 +53,17 @@ def parse_warnings(ledger: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(ledger.attrs.get("warnings", []), columns=WARNING_COLUMNS)
 
 
-def department_text(lead: str = "", responsible: str = "", cooperating: str = "") -> str:
-    """Separate lead / responsible / helper cells as one labelled text the grammar reads back."""
+def department_text(lead: str = "", responsible: str = "", cooperating: str = "",
+                    words: dict[str, str] | None = None) -> str:
+    """Separate lead / responsible / helper cells as one labelled text the grammar reads back.
+
+    `words`: the plan's own header word for each role (牵头部门 …), so the text stays as written.
+    """
     from .labels import PLAN_FIELD_WORDS
 
     word = {role: next(w for w, r in PLAN_FIELD_WORDS.items() if r == role)
             for role in ("lead", "responsible", "cooperating")}
+    word.update({r: w for r, w in (words or {}).items() if PLAN_FIELD_WORDS.get(w) == r})
     parts = [f"{word[r]}：{v}" for r, v in (("lead", lead), ("responsible", responsible),
                                            ("cooperating", cooperating)) if v]
     return "；".join(parts)

@@ -1,0 +1,104 @@
+"""List-form plans (ledgerlib.plan_list): headings, numbered items, field lines, parentheses."""
+from __future__ import annotations
+
+import warnings
+
+import pytest
+
+from ledgerlib.plan_list import cut_lines
+from ledgerlib.readers import read_ledger
+from ledgerlib.roster import load_roster
+from ledgerlib.tasktable import parse_warnings
+from paths import ROOT
+
+FIXTURES = ROOT / "tests" / "fixtures"
+PAREN = FIXTURES / "list_form_with_parenthesis_leads.txt"
+LINES = FIXTURES / "list_form_with_field_lines.txt"
+
+
+@pytest.fixture(scope="module")
+def county():
+    return load_roster(FIXTURES / "county_roster.csv")
+
+
+def _read(path, **kw):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return read_ledger(path, **kw)
+
+
+def test_parenthesis_plan_under_cn_headings(county):
+    df = _read(PAREN, roster=county).set_index("task_id")
+    assert len(df) == 7 and (df["plan_year"] == 2022).all()
+    assert list(df["indicator"].unique()) == ["夯实信用信息基础", "强化信用监管", "营造诚信氛围"]
+    assert list(df["indicator_no"].unique()) == [1, 2, 3]
+    assert (df.loc["T01", "lead"], df.loc["T01", "responsible"]) == ("县发改委;人行滑县支行", "")
+    assert (df.loc["T02", "responsible"], df.loc["T02", "cooperating"]) == ("县市场监管局", "县信用体系建设成员单位")
+    assert (df.loc["T03", "lead"], df.loc["T03", "cooperating"]) == ("县发改委", "县市场监管局")
+    assert df.loc["T06", "lead"] == "县委宣传部;县文明办"  # X、Y分别牵头
+    # the parenthesis is the departments, not part of the task
+    assert df.loc["T01", "task"].endswith("全量归集。") and "牵头" not in df.loc["T01", "task"]
+    assert df.loc["T01", "departments_text"] == "县发改委、人行滑县支行牵头负责"
+
+
+def test_deadlines_in_parentheses_and_task_words(county):
+    df = _read(PAREN, roster=county).set_index("task_id")
+    assert str(df.loc["T03", "due_date"].date()) == "2022-06-30"       # （县发改委牵头，…，6月底前）
+    assert str(df.loc["T01", "due_date"].date()) == "2022-06-15"       # …2022年6月15日前实现…
+    assert str(df.loc["T04", "due_date"].date()) == "2022-06-30"       # …上半年完成
+    assert df.loc["T06", "deadline_kind"] == "ongoing"                 # （长期坚持）
+    assert "deadline_from_task" in df.loc["T01", "flags"]
+    assert (df.loc["T02", "deadline_kind"], "deadline_missing" in df.loc["T02", "flags"]) == ("unspecified", True)
+    assert df.loc["T05", "recurrence"] == "quarterly"                  # 按季度报送
+    assert set(parse_warnings(_read(PAREN, roster=county))["field"]) >= {"deadline_text"}
+
+
+def test_field_lines_parts_headings_and_first_unit_leads():
+    df = _read(LINES).set_index("task_id")
+    assert len(df) == 7
+    # 第一部分 > 一、 > 1.: the two headings nearest a task are its indicator and sub-indicator
+    assert tuple(df.loc["T01", ["indicator", "sub_indicator"]]) == ("基础建设", "完善信用制度")
+    assert tuple(df.loc["T05", ["indicator", "sub_indicator"]]) == ("信用应用", "推动信用评价结果应用")
+    # 责任单位列第一位的为牵头单位
+    assert (df.loc["T01", "lead"], df.loc["T01", "responsible"]) == ("厅政策法规处", "厅运输服务处")
+    assert (df.loc["T02", "lead"], df.loc["T02", "cooperating"]) == ("厅建设管理处", "省公路事业发展中心")
+    assert df.loc["T01", "leaders"] == "李明" and "李明" not in df.loc["T01", "lead"]
+    assert df.loc["T03", "points"] == 20.0 and df["points"].isna().sum() == 6
+    kinds = df["deadline_kind"].to_dict()
+    assert kinds == {"T01": "date", "T02": "date", "T03": "date", "T04": "recurring", "T05": "ongoing",
+                     "T06": "unspecified", "T07": "event"}
+    assert [str(df.loc[t, "due_date"].date()) for t in ("T01", "T02", "T03")] == \
+        ["2022-09-30", "2022-09-30", "2022-12-31"]
+
+
+def test_names_outside_the_roster_are_kept_and_flagged():
+    df = _read(LINES)  # the default (Anyang) roster knows none of the province's units
+    assert (df["flags"].str.contains("unknown_department")).all()
+    assert {n for n in df["lead"].str.split(";").sum() if n} >= {"厅政策法规处", "省交通运输信息中心"}
+
+
+def test_a_page_on_one_line_is_cut_back_into_items(county):
+    one_line = " ".join(line.strip() for line in PAREN.read_text(encoding="utf-8").splitlines() if line.strip())
+    p = PAREN.parent / "_tmp_page_a_line.txt"
+    try:
+        p.write_text(one_line, encoding="utf-8")
+        a, b = _read(PAREN, roster=county), _read(p, roster=county)
+    finally:
+        p.unlink()
+    cols = ["task_id", "indicator", "task", "deadline_text", "lead", "responsible", "cooperating"]
+    assert a[cols].equals(b[cols])
+
+
+def test_cut_lines_splits_labels_and_numbers_but_not_dates():
+    segs = [s for _, s in cut_lines("1.完成平台建设，2022.6.30前上线。牵头单位：县发改委；完成时限：年底前 2.开展培训。")]
+    assert segs == ["1.完成平台建设，2022.6.30前上线。", "牵头单位：县发改委；", "完成时限：年底前", "2.开展培训。"]
+
+
+def test_sections_without_departments_are_not_tasks(tmp_path, county):
+    p = tmp_path / "plan.txt"
+    p.write_text("XX县2022年信用工作要点\n一、总体要求\n以习近平新时代中国特色社会主义思想为指导。\n"
+                 "二、重点任务\n1.建立信用承诺制度。\n牵头单位：县发改委\n完成时限：2022年5月\n"
+                 "2.开展信用修复培训。\n三、保障措施\n1.加强组织领导。\n2.强化督导考核。\n", encoding="utf-8")
+    df = _read(p, roster=county)
+    assert list(df["task"]) == ["建立信用承诺制度。", "开展信用修复培训。"]
+    assert "no_department" in df["flags"].iloc[1]  # a sibling of a task: kept, flagged, not dropped
