@@ -25,7 +25,7 @@ from .readers import read_ledger
 from .roster import Roster, load_roster
 from .tasktable import (  # noqa: F401
     FLAGS_HEADER, LEADERS_HEADER, LEDGER_COLUMNS, NOTES_HEADER, NOTES_SHEET, POINTS_HEADER, TASK_ID_HEADER,
-    WORKBOOK_SHEET, LedgerParseWarning, parse_warnings, task_table,
+    WORKBOOK_SHEET, LedgerParseWarning, department_text, parse_warnings, task_table,
 )
 
 
@@ -307,6 +307,9 @@ def apply_judgements(parsed: pd.DataFrame, judgements: pd.DataFrame,
             for raw in filter(None, (x.strip() for x in re.split(r"[;；、]", value))):
                 got.append(roster.resolve(raw) or raw)
             df.at[i, j.field] = ";".join(dict.fromkeys(got))
+            # the workbook keeps departments as one text: write the judged roles into it
+            df.at[i, "departments_text"] = department_text(
+                *(str(df.at[i, r]).replace(";", "、") for r in _DEPARTMENT_FIELDS))
         else:
             df.at[i, j.field] = value
         if j.field == "departments_text":

@@ -15,6 +15,7 @@ import pandas as pd
 
 from . import config
 from .cells import text_column
+from .ledger import plan_year_for_month
 from .tables import empty_table
 from .workdays import WorkCalendar, working_day_deadline
 
@@ -120,6 +121,7 @@ def _latest_month_rows(df: pd.DataFrame, month: str, keys: list[str]) -> pd.Data
 
 # --------------------------------------------------------------------------- the plan year of a month
 
+
 def plan_of_month(ledger: pd.DataFrame, assignments: pd.DataFrame, month: object,
                   *others: pd.DataFrame) -> tuple[pd.DataFrame, ...]:
     """The ledger, assignments (and any other task-keyed tables) of the plan serving `month`.
@@ -130,8 +132,6 @@ def plan_of_month(ledger: pd.DataFrame, assignments: pd.DataFrame, month: object
     """
     if "plan_year" not in ledger:
         return (ledger, assignments, *others)
-    from .ledger import plan_year_for_month
-
     year = plan_year_for_month(ledger, month_str(month))
     keep = [df[df["plan_year"] == year] if (df is not None and "plan_year" in df) else df
             for df in (ledger, assignments, *others)]
@@ -211,6 +211,9 @@ def assignment_status(ledger: pd.DataFrame, assignments: pd.DataFrame,
             "deadline_kind", "due_date", "reported_status", "reported_month", "completion_date",
             "completion_inferred", "reported_this_month", "due", "done", "done_on_time",
             "on_track", "status"]
+    if "plan_year" in ledger:  # the plan year whose ledger scored the month: part of the task key
+        out["plan_year"] = plan_year_for_month(ledger, m) if len(ledger) else pd.NA
+        cols.insert(2, "plan_year")
     out = out.sort_values(["city", "_order"], kind="mergesort")
     return out[cols].reset_index(drop=True)
 
@@ -285,6 +288,8 @@ def overdue(status: pd.DataFrame) -> pd.DataFrame:
     o["days_overdue"] = (pd.to_datetime(ends) - pd.to_datetime(o["due_date"])).dt.days.astype("int64")
     cols = ["city", "department", "task_id", "indicator", "due_date", "days_overdue",
             "reported_status", "reported_month"]
+    if "plan_year" in o:
+        cols.insert(2, "plan_year")
     return o.sort_values(["city", "department", "due_date", "task_id"], kind="mergesort")[cols] \
             .reset_index(drop=True)
 
@@ -309,6 +314,8 @@ def changes_since(prev_status: pd.DataFrame, cur_status: pd.DataFrame) -> pd.Dat
     docs/metrics.md "Changes since last month".
     """
     keys = ["city", "task_id", "department"]
+    if "plan_year" in prev_status and "plan_year" in cur_status:
+        keys.insert(1, "plan_year")  # across a new year, T03 of 2021 and T03 of 2022 are two tasks
     a = prev_status[keys + ["indicator", "status"]].rename(columns={"status": "status_before",
                                                                      "indicator": "_ind_b"})
     b = cur_status[keys + ["indicator", "status"]].rename(columns={"status": "status_after"})

@@ -70,3 +70,81 @@ def test_problems_are_listed_in_reading_order():
     df = pd.DataFrame({"file": ["f"] * 4, "sheet": ["s"] * 4, "cell": ["A10", "AA2", "A9", "B9"],
                        "field": ["x"] * 4, "problem": ["p"] * 4, "value": [""] * 4})
     assert list(sort_table(df, "problems")["cell"]) == ["AA2", "A9", "B9", "A10"]
+
+
+# --------------------------------------------------------------------------- each year its own ledger
+
+LEDGER_2022 = Path(__file__).parent / "fixtures" / "ledger_2022.xlsx"
+
+
+@pytest.fixture(scope="module")
+def full_raw(tmp_path_factory) -> Path:
+    """The whole shipped raw folder (a year of 2021 returns), copied."""
+    raw = tmp_path_factory.mktemp("full") / "raw"
+    shutil.copytree(RAW, raw)
+    return raw
+
+
+def test_adding_a_2022_ledger_leaves_2021_byte_identical(full_raw, tmp_path, capsys):
+    from ledgerlib import metrics
+    from ledgerlib.tables import load_processed
+
+    build(full_raw, tmp_path / "only2021", progress=False)
+    shutil.copy(LEDGER_2022, full_raw / "ledger_2022.xlsx")
+    try:
+        assert main(["--raw", str(full_raw), "build", "--out", str(tmp_path / "both"), "--quiet"]) == 0
+    finally:
+        (full_raw / "ledger_2022.xlsx").unlink()
+    out = capsys.readouterr().out
+    assert "ledger_2021.xlsx         2021-01 … 2021-12 (12 months)" in out
+    assert "ledger_2022.xlsx         no submissions yet" in out
+    a, b = _digest(tmp_path / "only2021"), _digest(tmp_path / "both")
+    changed = {k for k in a if a[k] != b[k]}
+    assert changed == {"ledger.csv", "ledger.parquet", "assignments.csv", "assignments.parquet"}
+    t1, t2 = load_processed(tmp_path / "only2021"), load_processed(tmp_path / "both")
+    for name in ("ledger", "assignments"):
+        old = t2[name][t2[name]["plan_year"] == 2021].reset_index(drop=True)
+        pd.testing.assert_frame_equal(old, t1[name])
+        assert (t2[name]["plan_year"] == 2022).any()
+    # the same task id in two years is two tasks
+    assert t2["ledger"].duplicated(["task_id"]).any() and not t2["ledger"].duplicated(["plan_year", "task_id"]).any()
+    # every 2021 figure as before: 2021-12 is scored against the 2021 deadlines
+    for m in ("2021-06", "2021-12"):
+        s1 = metrics.assignment_status(t1["ledger"], t1["assignments"], t1["progress"], m)
+        s2 = metrics.assignment_status(t2["ledger"], t2["assignments"], t2["progress"], m)
+        pd.testing.assert_frame_equal(s1, s2)
+    assert (s2["status"] == "overdue").sum() == (s1["status"] == "overdue").sum() > 1
+    # a 2022 month is scored against the 2022 ledger only
+    s22 = metrics.assignment_status(t2["ledger"], t2["assignments"], t2["progress"], "2022-07")
+    assert set(s22["task_id"]) <= set(t2["ledger"].query("plan_year == 2022")["task_id"])
+    overdue = s22[s22["status"] == "overdue"]
+    assert set(overdue["task_id"]) == {"T03"}  # 更新信用信息目录, due 2022-06-30; T06 is due 2022-09-30
+
+
+def test_a_progress_row_for_a_task_of_another_year_is_a_problem():
+    from ledgerlib.build import tag_plan_years
+    from ledgerlib.tables import empty_table
+
+    ledger = pd.DataFrame({"plan_year": [2021, 2021, 2022], "plan_end_year": [2021, 2021, 2022],
+                           "task_id": ["T01", "T39", "T01"]})
+    progress = empty_table("progress").reindex(range(2))
+    progress = progress.assign(city="安阳", department="法规科", month=["2021-12", "2022-01"],
+                               task_id=["T01", "T39"], file="x.xlsx", row=[5, 5])
+    tagged, problems = tag_plan_years(progress, ledger)
+    assert list(tagged["plan_year"]) == [2021, 2022]
+    assert list(problems["value"]) == ["T39"] and problems["month"].iloc[0] == "2022-01"
+
+
+def test_first_day_a_ledger_and_a_roster_no_returns_yet(tmp_path, capsys):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for name in ("ledger_2021.xlsx", "departments.csv"):
+        shutil.copy(RAW / name, raw / name)
+    result = build(raw, tmp_path / "processed", progress=False)
+    assert result.rows["ledger"] == 39 and result.rows["progress"] == 0 and result.rows["submissions_log"] == 0
+    assert result.served == {"ledger_2021.xlsx": []}
+    assert main(["--raw", str(raw), "template", "--month", "2021-02", "--out", str(tmp_path / "t"),
+                 "--department", "法规科"]) == 0
+    assert (tmp_path / "t" / "2021-02" / "法规科.xlsx").exists()
+    assert main(["--raw", str(raw), "template", "--month", "2023-01", "--out", str(tmp_path / "t")]) == 2
+    assert "no ledger for 2023" in capsys.readouterr().err
