@@ -103,7 +103,12 @@ def build(raw_dir: Path | None = None, out_dir: Path | None = None, progress: bo
     served = months_served(ledger, list(tables["submissions_log"]["month"].dropna().astype(str)))
     result.served = {files[y]: served.get(y, []) for y in sorted(files)}
     if served.get(None):
-        result.served[f"(no ledger for {sorted({m[:4] for m in served[None]})})"] = served[None]
+        years = sorted({m[:4] for m in served[None]})
+        result.served[f"(no ledger: {', '.join(years)})"] = served[None]
+        tables["problems"] = pd.concat([tables["problems"], pd.DataFrame([{
+            "file": f"ledger_{m[:4]}.xlsx", "sheet": "", "cell": "", "field": "plan_year", "value": m[:4],
+            "problem": f"{m} 有报送，但没有 {m[:4]} 年度的台账：该月进展未评分", "expected": f"data/raw/ledger_{m[:4]}.xlsx",
+            "severity": "error", "city": "", "department": "", "month": m} for m in served[None]])], ignore_index=True)
     for name, df in tables.items():
         df = sort_table(df, name)
         validate_table(name, df)  # the contract is checked before anything is written

@@ -69,8 +69,8 @@ def _cmd_workbook(args: argparse.Namespace) -> int:
     # Every uncertain choice, so a person can settle it with a judgements row (task_id,field,value,reason).
     for w in report:
         alt = f"; alternatives: {w['candidates']}" if w["candidates"] else ""
-        print(f"uncertain {w['task_id']} {w['field']}: chose {w['chosen'] or '(empty)'}{alt} — {w['reason']}",
-              file=sys.stderr)
+        print(f"uncertain {w['task_id']} ({w['source']}) {w['field']}: chose {w['chosen'] or '(empty)'}{alt}"
+              f" — {w['reason']}", file=sys.stderr)
     print(out)
     return 0
 

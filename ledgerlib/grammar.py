@@ -75,7 +75,7 @@ HEADING_STYLES: list[tuple[str, re.Pattern]] = [
     ("cn", re.compile(rf"^([{_CN}]+)\s*[、.．]\s*(.*)$")),
     ("cn_paren", re.compile(rf"^[（(]\s*([{_CN}]+)\s*[）)]\s*[、.．]?\s*(.*)$")),
     ("num", re.compile(r"^(\d{1,3})\s*(?:[、．]|\.(?!\d))\s*(.*)$")),
-    ("num_paren", re.compile(r"^[（(]\s*(\d{1,3})\s*[）)]\s*[、.．]?\s*(.*)$")),
+    ("num_paren", re.compile(r"^[（(]?\s*(\d{1,3})\s*[）)]\s*[、.．]?\s*(.*)$")),
     ("circled", re.compile(r"^([①-⑳])\s*(.*)$")),
 ]
 
@@ -278,6 +278,7 @@ class Departments:
 
 _ROLE_CUT = re.compile(r"(牵头|按照|根据|分别|负责|落实|配合|协同|协助|参与|共同|主责|为(?=牵头|责任|配合))")
 _HELP_WORDS = re.compile(r"配合|协同|协助|参与|协办")
+_MARKED_LEAD = re.compile(r"[（(]\s*牵头(?:单位|部门)?\s*[）)]")
 _FIRST_LEADS = re.compile(r"(?:列|排|位)?(?:在)?(?:第一位|首位|第一个|首个|排名第一)[^。；;\n]{0,8}?(?:为|是)\s*牵头")
 
 
@@ -361,7 +362,30 @@ def parse_departments(text: str, roster: Roster, default_role: str = "responsibl
                 role = "responsible" if seg_default == "lead" and seg_label is None else seg_default
             else:
                 role = seg_default
-            names = [n for n in (_clean_name(r) for r in split_outside_brackets(names_part, "、及")) if n]
+            raw_names = split_outside_brackets(names_part, "、及")
+            if _MARKED_LEAD.search(clause):
+                # '市发改委（牵头）、市财政局': the mark names the lead inside a list
+                raw_names = split_outside_brackets(clause, "、及")
+                marked = [_MARKED_LEAD.sub("", r) for r in raw_names if _MARKED_LEAD.search(r)]
+                for r in marked:
+                    c = roster.resolve(_clean_name(r)) or _clean_name(r)
+                    if roster.resolve(_clean_name(r)) is None:
+                        out.unknown.append(_clean_name(r))
+                    if c not in out.lead:
+                        out.lead.append(c)
+                explicit_lead = True
+                raw_names = [r for r in raw_names if not _MARKED_LEAD.search(r)]
+                if raw_names:
+                    cut2 = _ROLE_CUT.search(raw_names[-1])
+                    if cut2:
+                        rest = raw_names[-1][cut2.start():]
+                        raw_names[-1] = raw_names[-1][: cut2.start()]
+                    else:
+                        rest = ""
+                    role = "cooperating" if _HELP_WORDS.search(rest) else seg_default
+                    if role == "lead":
+                        role = "responsible"
+            names = [n for n in (_clean_name(r) for r in raw_names) if n]
             if role == "lead":
                 explicit_lead = True
             resolved = []

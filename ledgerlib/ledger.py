@@ -122,9 +122,7 @@ def _merge_groups(ledger: pd.DataFrame) -> list[int]:
 
 def read_ledger_workbook(path: Path, roster: Roster | None = None, year: int | None = None) -> pd.DataFrame:
     """The ledger workbook of record (any spreadsheet ledger) as the task table."""
-    from .plan_sheet import read_sheet_ledger
-
-    return read_sheet_ledger(path, year, roster or load_roster())
+    return read_ledger(Path(path), year, roster or load_roster())
 
 
 _LEDGER_FILE = re.compile(r"^ledger_(\d{4})\.xlsx$")
@@ -357,7 +355,8 @@ def make_ledger_workbook(source: Path, judgements: Path, out: Path, roster: Rost
     ledger, notes = apply_judgements(parsed, j, roster)
     open_notes = uncertain_notes(parsed, j)
     if report is not None:
-        report.extend(parse_warnings(parsed).to_dict("records"))
+        where = dict(zip(parsed["task_id"], parsed["source"]))
+        report.extend({**w, "source": where.get(w["task_id"], "")} for w in parse_warnings(parsed).to_dict("records"))
     if len(open_notes):
         notes = pd.concat([notes, open_notes], ignore_index=True)
     return write_ledger_workbook(ledger, out, notes)

@@ -53,9 +53,30 @@ def header_field(cell: str) -> str | None:
     return PLAN_FIELD_WORDS[max(hits, key=len)] if hits and len(key) <= 12 else None
 
 
+def _two_row_header(rows: list[list[str]], i: int) -> list[str] | None:
+    """A header whose merged cell (责任单位) is split by a second row (牵头单位 | 配合单位)."""
+    if i + 1 >= len(rows):
+        return None
+    top, below = rows[i], rows[i + 1]
+    if not any(below) or not all(header_field(c) for c in below if c):
+        return None
+    merged = list(top) + [""] * (len(below) - len(top))
+    for j, c in enumerate(below):
+        if c and c != merged[j]:
+            merged[j] = c
+    return merged
+
+
 def find_header(rows: list[list[str]]) -> tuple[int, dict[str, int]] | None:
-    """(row index, {field: column index}) of the first row that reads as a ledger header."""
+    """(row index, {field: column index}) of the first row that reads as a ledger header.
+
+    A two-row header (责任单位 over 牵头单位 | 配合单位) is read as one: its index is the second row.
+    """
     for i, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+        two = _two_row_header(rows, i) if any(row) and all(header_field(c) for c in row if c) else None
+        if two is not None:
+            rows[i + 1] = two
+            continue
         fields: list[tuple[str, int]] = [(f, j) for j, c in enumerate(row) if c and (f := header_field(c))]
         names = [f for f, _ in fields]
         has_task = "task" in names or names.count("indicator") >= 1
@@ -107,6 +128,7 @@ def items_from_grid(grid: Grid) -> tuple[list[dict], list[dict], bool] | None:
     cur_ind_no = 0
     seen_cn = False
     cur_ind_text = ""
+    last_depts: dict[str, str] = {}
     all_text = "\n".join(above)
 
     def cell(row: list[str], f: str) -> str:
@@ -161,6 +183,14 @@ def items_from_grid(grid: Grid) -> tuple[list[dict], list[dict], bool] | None:
         raw_id = cell(row, "task_id")
         tid = raw_id if _TASK_ID.fullmatch(raw_id or "") else f"T{n:02d}"
         flags = [f for f in cell(row, "flags").split(";") if f]
+        if not grid.merges_known and not grid.sheet and items and not any(
+                cell(row, f) for f in ("lead", "responsible", "cooperating")):
+            # extracted text: an empty department cell was merged with the one above
+            for f in ("lead", "responsible", "cooperating"):
+                if f in cols:
+                    row[cols[f]] = last_depts.get(f, "")
+            flags.append("departments_merged")
+        last_depts = {f: cell(row, f) for f in ("lead", "responsible", "cooperating")}
         if separate_roles:
             depts = department_text(cell(row, "lead"), cell(row, "responsible"), cell(row, "cooperating"),
                                     words=role_words)

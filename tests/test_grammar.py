@@ -168,3 +168,10 @@ def test_title_year_disagreeing_with_deadlines_warns_never_refuses():
 
 def test_due_dates_are_timestamps():
     assert isinstance(parse_deadline("6月底前", 2022).due, pd.Timestamp)
+
+
+def test_a_lead_marked_inside_a_list(county):
+    d = parse_departments("县发改委（牵头）、县市场监管局", county)
+    assert (d.lead, d.responsible) == (["县发改委"], ["县市场监管局"])
+    d = parse_departments("责任单位：人行XX分行、县发改委(牵头单位)", county)
+    assert (d.lead, d.responsible) == (["县发改委"], ["人行XX分行"])

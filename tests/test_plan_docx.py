@@ -106,3 +106,26 @@ def test_a_broken_word_file_is_one_clear_error(tmp_path, roster, content):
     with pytest.raises(ValueError, match="broken.docx") as e:
         read_ledger(p, roster=roster)
     assert "\n" not in str(e.value)
+
+
+def test_two_row_header_lead_and_helper_under_one_merged_cell(tmp_path, roster):
+    d = docx.Document()
+    d.add_paragraph("XX县交通运输局2022年信用体系建设任务分工")
+    t = d.add_table(rows=4, cols=5)
+    for j, h in enumerate(["序号", "具体任务", "责任单位", None, "完成时限"]):
+        if h:
+            t.cell(0, j).text = h
+    t.cell(0, 2).merge(t.cell(0, 3))
+    t.cell(0, 0).merge(t.cell(1, 0))
+    t.cell(0, 1).merge(t.cell(1, 1))
+    t.cell(0, 4).merge(t.cell(1, 4))
+    t.cell(1, 2).text, t.cell(1, 3).text = "牵头单位", "配合单位"
+    for j, v in enumerate(["1", "建立信用修复协同机制。", "法规科", "执法监督科", "2022年8月"]):
+        t.cell(2, j).text = v
+    for j, v in enumerate(["2", "推行信用承诺制。", "行政审批科", "", "年底前"]):
+        t.cell(3, j).text = v
+    path = tmp_path / "word_two_row_header.docx"
+    d.save(path)
+    df = _read(path, roster=roster)
+    assert list(df["task"]) == ["建立信用修复协同机制。", "推行信用承诺制。"]
+    assert list(df["lead"]) == ["法规科", "行政审批科"] and list(df["cooperating"]) == ["执法监督科", ""]
