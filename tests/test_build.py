@@ -148,3 +148,15 @@ def test_first_day_a_ledger_and_a_roster_no_returns_yet(tmp_path, capsys):
     assert (tmp_path / "t" / "2021-02" / "法规科.xlsx").exists()
     assert main(["--raw", str(raw), "template", "--month", "2023-01", "--out", str(tmp_path / "t")]) == 2
     assert "no ledger for 2023" in capsys.readouterr().err
+
+
+def test_first_day_report_says_nothing_has_been_returned(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for name in ("ledger_2021.xlsx", "departments.csv"):
+        shutil.copy(RAW / name, raw / name)
+    build(raw, tmp_path / "processed", progress=False)
+    assert main(["report", "monthly", "2021-02", "--data", str(tmp_path / "processed"),
+                 "--out", str(tmp_path / "reports"), "--no-pdf"]) == 0
+    executed = next((tmp_path / "reports").rglob("*.ipynb")).read_text(encoding="utf-8")
+    assert "尚未收到任何报送材料" in executed
