@@ -68,8 +68,8 @@ def chinese_numeral(n: int) -> str:
     return ("" if tens == 1 else inv[tens]) + "十" + (inv[ones] if ones else "")
 
 
-# Numbering styles, outermost first as plans usually nest them. The level a style takes in
-# one plan is decided by where it first appears, not by this order.
+# Numbering styles in the official order (第一部分 > 一、 > （一） > 1. > （1） > ①), outermost
+# first: plan_list nests items by this order.
 HEADING_STYLES: list[tuple[str, re.Pattern]] = [
     ("part", re.compile(rf"^第([{_CN}\d]+)(?:部分|章|篇)\s*[：:、.．]?\s*(.*)$")),
     ("cn", re.compile(rf"^([{_CN}]+)\s*[、.．]\s*(.*)$")),

@@ -22,7 +22,9 @@ from .grammar import (
 from .labels import LEDGER_HEADER, PLAN_FIELD_WORDS
 from .plan_grid import Grid, header_field, items_from_grid
 from .roster import Roster, load_roster, normalise_name
-from .tasktable import LedgerParseWarning, LedgerReader, finish_table, parse_warnings  # noqa: F401
+from .tasktable import (  # noqa: F401  (parse_warnings re-exported)
+    LedgerParseWarning, LedgerReader, finish_table, parse_warnings, split_sentences,
+)
 
 TEXT_SUFFIXES = (".txt", ".text", "")
 
@@ -38,12 +40,6 @@ def read_text(path: Path) -> str:
         except UnicodeDecodeError:
             continue
     raise ValueError(f"{Path(path).name}: not UTF-8 or GB18030 text")
-
-
-def split_sentences(text: str) -> list[str]:
-    """Sentences the notice separates with '。 ' (two tasks printed in one cell)."""
-    parts = [p.strip() for p in re.split(r"(?<=。)\s+", text) if p.strip()]
-    return parts or [text]
 
 
 # --------------------------------------------------------------------------- the text form

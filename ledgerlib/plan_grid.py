@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from .grammar import clean_text, first_unit_leads, indicator_label, numbered, parse_points, split_points
 from .labels import PLAN_FIELD_WORDS
 from .roster import normalise_name
-from .tasktable import FLAGS_HEADER, department_text, warning
+from .tasktable import FLAGS_HEADER, department_text, split_two_deadlines, warning
 
 _TASK_ID = re.compile(r"^T\d+[a-z]?$")
 HEADER_SCAN_ROWS = 30  # a header lower than this is not a header (titles take a few rows)
@@ -221,7 +221,8 @@ def items_from_grid(grid: Grid) -> tuple[list[dict], list[dict], bool] | None:
     if len(set(ids)) != len(ids):  # a 序号 column repeated: number the tasks instead
         for i, it in enumerate(items, start=1):
             it["task_id"] = f"T{i:02d}"
-    return items, warns, first_unit_leads(all_text)
+    items, split_warns = split_two_deadlines(items)
+    return items, warns + split_warns, first_unit_leads(all_text)
 
 
 def clean_rows(rows: list[list[object]]) -> list[list[str]]:

@@ -23,7 +23,7 @@ from .grammar import (
 )
 from .labels import PLAN_FIELD_WORDS
 from .roster import Roster, load_roster, normalise_name
-from .tasktable import LedgerReader, finish_table, warning
+from .tasktable import LedgerReader, finish_table, split_two_deadlines, warning
 
 _ORDER = {style: i for i, (style, _) in enumerate(HEADING_STYLES)}
 _PARA = len(_ORDER)  # an unnumbered task paragraph: below every numbered level
@@ -270,6 +270,8 @@ def read_list_plan(path: str | Path, year: int | None = None, roster: Roster | N
         mine = [it for it in items if it["indicator"] == name]
         if len(mine) == 1 and mine[0]["points"] is None:
             mine[0]["points"] = p
+    items, split_warns = split_two_deadlines(items)
+    warns += split_warns
     title = preamble[:15]
     return finish_table(items, warns, name=path.name, title_lines=title, roster=roster, year=year,
                         first_leads=first_unit_leads(text))

@@ -11,6 +11,7 @@ Timestamp('2022-06-30 00:00:00')
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,6 +52,40 @@ def warning(task_id: str, field: str, chosen: object, candidates: object = "", r
 def parse_warnings(ledger: pd.DataFrame) -> pd.DataFrame:
     """A reader's uncertain judgements as a table (empty for the workbook of record)."""
     return pd.DataFrame(ledger.attrs.get("warnings", []), columns=WARNING_COLUMNS)
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences separated by '。 ' (two tasks printed in one cell)."""
+    import re
+
+    parts = [p.strip() for p in re.split(r"(?<=。)\s+", text) if p.strip()]
+    return parts or [text]
+
+
+def split_two_deadlines(items: list[dict]) -> tuple[list[dict], list[dict]]:
+    """An item whose deadline holds two deadlines for its two sentences becomes two items.
+
+    '制定并应用格式规范的信用承诺书。 将信用承诺书…公开。' with '2020年4月 持续推进' is T15a and
+    T15b, sharing their departments; with a different number of sentences it stays one
+    item and the choice is a warning.
+    """
+    from .grammar import split_deadlines
+
+    out: list[dict] = []
+    warns: list[dict] = []
+    for it in items:
+        deadlines = split_deadlines(it["deadline_text"])
+        sentences = split_sentences(it["task"])
+        if len(deadlines) > 1 and len(sentences) == len(deadlines) and re.fullmatch(r"T\d+", it["task_id"]):
+            for j, (t, d) in enumerate(zip(sentences, deadlines)):
+                out.append({**it, "task_id": f"{it['task_id']}{chr(ord('a') + j)}", "task": t, "deadline_text": d,
+                            "flags": [*it["flags"], "split_deadline"]})
+            continue
+        if len(deadlines) > 1:
+            warns.append(warning(it["task_id"], "deadline_text", it["deadline_text"], "",
+                                 "一个单元格有多个时限，但任务句数不同，未拆分"))
+        out.append(it)
+    return out, warns
 
 
 def department_text(lead: str = "", responsible: str = "", cooperating: str = "",

@@ -116,3 +116,93 @@ def test_bad_judgements_are_one_line_and_exit_2(tmp_path, capsys, row, match):
     assert main(["workbook", str(NOTICE), "--judgements", str(j), "--out", str(tmp_path / "o.xlsx")]) == 2
     err = capsys.readouterr().err.strip()
     assert match in err and "\n" not in err
+
+
+# --------------------------------------------------------------------------- the 2021 notice in every form
+
+TODAY = ["task_id", "plan_year", "indicator_no", "indicator", "sub_indicator", "task", "deadline_text",
+         "deadline_kind", "due_date", "recurrence", "min_per_period", "lead", "responsible", "cooperating"]
+
+
+def _notice_rows(workbook_ledger):
+    """The 2021 ledger as the notice prints it: the split item T15a/T15b is one row again."""
+    rows = []
+    for r in workbook_ledger.to_dict("records"):
+        if r["task_id"].endswith("b") and rows and rows[-1]["task_id"].endswith("a"):
+            rows[-1]["task"] += " " + r["task"]
+            rows[-1]["deadline_text"] += " " + r["deadline_text"]
+            continue
+        rows.append(dict(r))
+    return rows
+
+
+def _as_list(rows, parenthesis: bool) -> str:
+    from ledgerlib.grammar import chinese_numeral
+
+    out = ["安阳市交通运输局信用体系建设2021年工作要点及台账", ""]
+    ind = sub = None
+    k = n = 0
+    for r in rows:
+        if r["indicator_no"] != ind:
+            ind, sub, k = r["indicator_no"], None, 0
+            out.append(f"{chinese_numeral(ind)}、{r['indicator']}")
+        if r["sub_indicator"] != sub:
+            sub, k, n = r["sub_indicator"], k + 1, 0
+            out.append(f"（{chinese_numeral(k)}）{sub}")
+        n += 1
+        if parenthesis:
+            out.append(f"{n}.{r['task']}（{r['departments_text']}；{r['deadline_text']}）")
+        else:
+            out += [f"{n}.{r['task']}", f"完成时限：{r['deadline_text']}", f"责任部门：{r['departments_text']}"]
+    return "\n".join(out)
+
+
+@pytest.mark.parametrize("parenthesis", [False, True], ids=["field_lines", "parenthesis"])
+def test_the_2021_notice_as_a_list_gives_todays_table(tmp_path, roster, workbook_ledger, parenthesis):
+    p = tmp_path / "notice_as_list.txt"
+    p.write_text(_as_list(_notice_rows(workbook_ledger), parenthesis), encoding="utf-8")
+    df = read_ledger(p, roster=roster)
+    pd.testing.assert_frame_equal(df[TODAY], workbook_ledger[TODAY])
+
+
+def test_the_2021_notice_as_word_gives_todays_table(tmp_path, roster, workbook_ledger):
+    import docx
+
+    from ledgerlib.grammar import chinese_numeral
+
+    rows = _notice_rows(workbook_ledger)
+    d = docx.Document()
+    d.add_paragraph("安阳市交通运输局信用体系建设2021年工作要点及台账")
+    t = d.add_table(rows=1 + len(rows), cols=5)
+    for j, h in enumerate(["一级指标", "二级指标", "具体任务", "完成时限", "责任部门"]):
+        t.cell(0, j).text = h
+    keys = {0: [], 1: []}
+    for i, r in enumerate(rows, start=1):
+        ind = f"{chinese_numeral(r['indicator_no'])}、{r['indicator']}"
+        keys[0].append(ind)
+        keys[1].append((ind, r["sub_indicator"]))
+        for j, v in enumerate([ind, r["sub_indicator"], r["task"], r["deadline_text"], r["departments_text"]]):
+            if j > 1 or i == 1 or keys[j][-1] != keys[j][-2]:
+                t.cell(i, j).text = v  # a merged block's text is in its first cell only
+    for col, k in keys.items():  # merge each run of the same indicator (sub-indicator) vertically
+        start = 0
+        for i in range(1, len(k) + 1):
+            if i == len(k) or k[i] != k[start]:
+                if i - 1 > start:
+                    top = t.cell(start + 1, col)
+                    top.merge(t.cell(i, col))
+                    for extra in top.paragraphs[1:]:  # merge() keeps the covered cells' empty paragraphs
+                        extra._element.getparent().remove(extra._element)
+                start = i
+    path = tmp_path / "word_table_merged_indicators.docx"
+    d.save(path)
+    assert "<w:vMerge/>" in docx.Document(str(path)).tables[0]._tbl.xml
+    df = read_ledger(path, roster=roster)
+    pd.testing.assert_frame_equal(df[TODAY], workbook_ledger[TODAY])
+    assert parse_warnings_empty(df)
+
+
+def parse_warnings_empty(df) -> bool:
+    from ledgerlib.tasktable import parse_warnings
+
+    return parse_warnings(df).empty
