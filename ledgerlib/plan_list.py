@@ -73,6 +73,25 @@ def _cjk(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff" or ch in "，。；：、（）“”"
 
 
+def _cut_outside_brackets(pattern: re.Pattern, text: str) -> list[str]:
+    """Split where `pattern` matches (a zero-width cut), except inside （…）: a parenthesis
+    holding '牵头单位：…；完成时限：…' belongs to its task."""
+    cuts, depth, last = [], 0, 0
+    depth_at = []
+    for ch in text:
+        depth_at.append(depth)
+        if ch in "（(":
+            depth += 1
+        elif ch in "）)":
+            depth = max(0, depth - 1)
+    for m in pattern.finditer(text):
+        if m.start() > last and depth_at[m.start()] == 0:
+            cuts.append(m.start())
+            last = m.start()
+    bounds = [0, *cuts, len(text)]
+    return [text[a:b] for a, b in zip(bounds, bounds[1:]) if text[a:b].strip()]
+
+
 def cut_lines(text: str) -> list[tuple[int, str]]:
     """(line number, segment): each line cut before heading/item numbers and field labels."""
     out = []
@@ -80,11 +99,9 @@ def cut_lines(text: str) -> list[tuple[int, str]]:
         line = clean_text(line)[0] if "<" in line else line.strip().replace("\u3000", " ")
         if not line:
             continue
-        pieces = [line]
-        if len(line) > 40:
-            pieces = [p for p in _CUT_MARKER.split(line) if p.strip()]
+        pieces = _cut_outside_brackets(_CUT_MARKER, line) if len(line) > 40 else [line]
         for piece in pieces:
-            for seg in _CUT_LABEL.split(piece):
+            for seg in _cut_outside_brackets(_CUT_LABEL, piece):
                 seg = seg.strip().rstrip("，,")
                 if seg:
                     out.append((no, seg))
@@ -100,11 +117,18 @@ def _department_paren(text: str, roster: Roster) -> tuple[str, str, str] | None:
     if not inner or re.fullmatch(r"\d+(?:\.\d+)?\s*分", inner):
         return None
     clauses = [c.strip() for c in split_outside_brackets(inner, "，,；;") if c.strip()]
-    deadline = [c for c in clauses if looks_like_deadline(c)]
-    depts = [c for c in clauses if c not in deadline]
+    deadline, depts = [], []
+    for c in clauses:
+        fm = _FIELD_LINE.match(c)
+        if fm and PLAN_FIELD_WORDS[fm.group("label")] == "deadline":
+            deadline.append(fm.group("value").strip())  # （…；完成时限：6月底前）
+        elif looks_like_deadline(c) and not fm:
+            deadline.append(c)
+        else:
+            depts.append(c)
     if not depts:
         return None
-    dept_text = "，".join(depts)
+    dept_text = "；".join(depts) if any(_FIELD_LINE.match(c) for c in depts) else "，".join(depts)
     names = [normalise_name(p) for p in split_outside_brackets(dept_text, "、，,") if normalise_name(p)]
     if not (_ROLE_WORDS.search(dept_text) or (names and all(roster.resolve(n) for n in names))
             or _FIELD_LINE.match(dept_text)):

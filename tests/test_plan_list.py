@@ -102,3 +102,21 @@ def test_sections_without_departments_are_not_tasks(tmp_path, county):
     df = _read(p, roster=county)
     assert list(df["task"]) == ["建立信用承诺制度。", "开展信用修复培训。"]
     assert "no_department" in df["flags"].iloc[1]  # a sibling of a task: kept, flagged, not dropped
+
+
+def test_fields_written_inline_and_inside_the_parenthesis():
+    df = _read(FIXTURES / "list_form_with_inline_fields.txt").set_index("task_id")
+    assert (df.loc["T01", "lead"], df.loc["T01", "cooperating"]) == ("市发改委", "市大数据局")
+    assert df.loc["T01", "deadline_text"] == "2022年6月底前" and df.loc["T01", "task"] == "完善信用信息平台功能"
+    assert (df.loc["T02", "responsible"], df.loc["T02", "deadline_kind"]) == ("市直各有关部门", "ongoing")
+    assert (df.loc["T03", "lead"], df.loc["T03", "cooperating"]) == ("市金融局;人行XX中心支行", "市发改委")
+    assert (df.loc["T04", "responsible"], str(df.loc["T04", "due_date"].date())) == ("市公共资源交易中心", "2022-09-30")
+    assert df.loc["T04", "task"] == "推动信用报告在招投标中应用"
+
+
+def test_a_text_table_with_its_own_header_words():
+    df = _read(FIXTURES / "text_table_with_own_header_words.txt")
+    assert list(df["indicator"]) == ["完善信用制度", "完善信用制度", "强化信用监管"]  # empty = merged above
+    assert list(df["lead"]) == ["省发展改革委", "省发展改革委;人行XX中心支行", "省市场监管局"]
+    assert list(df["cooperating"]) == ["省司法厅", "", "省直有关部门"]
+    assert [str(d.date()) if d == d else "" for d in df["due_date"]] == ["2022-10-31", "2022-12-31", ""]
