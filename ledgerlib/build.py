@@ -2,10 +2,12 @@
 
 The DAG is small and fixed: roster + every ledger_<year>.xlsx -> ledger, assignments
 (keyed by plan_year and task); submissions/** -> progress, activities, publicity,
-collection, shared_records, joint_cases, submissions_log, problems. Each submission
-month is scored against the ledger of its own plan year (progress.plan_year), and the
-summary says which ledger served which months. A bureau's first day (a ledger and a
-roster, no returns yet) builds every table, empty. Nothing under data/raw is written.
+collection, shared_records, joint_cases, submissions_log, problems; holidays.csv ->
+publicity deadlines and their basis, deadline_changes (the deadlines this build moved).
+Each submission month is scored against the ledger of its own plan year
+(progress.plan_year), and the summary says which ledger served which months. A bureau's
+first day (a ledger and a roster, no returns yet) builds every table, empty. Nothing under
+data/raw is written.
 """
 from __future__ import annotations
 
@@ -18,13 +20,15 @@ from . import config
 from .ledger import assignments, ledger_paths, load_ledgers, months_served
 from .roster import load_roster
 from .schemas import validate_table
-from .tables import empty_table, sort_table, write_table
+from .tables import DTYPES, empty_table, read_table, sort_table, write_table
+from .workdays import default_calendar
 
 @dataclass
 class BuildResult:
     out_dir: Path
     rows: dict[str, int] = field(default_factory=dict)
     served: dict[str, list[str]] = field(default_factory=dict)  # ledger file -> months it scores
+    warnings: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         lines = ["ledgers:"]
@@ -34,7 +38,7 @@ class BuildResult:
             lines.append(f"  {name:<24} {span}")
         lines.append(f"data/processed rebuilt in {self.out_dir}:")
         lines += [f"  {name:<16} {n:>7} rows" for name, n in self.rows.items()]
-        return "\n".join(lines)
+        return "\n".join(lines + [f"warning: {w}" for w in self.warnings])
 
 
 def ledger_problems(ledger: pd.DataFrame, assigned: pd.DataFrame) -> pd.DataFrame:
@@ -73,6 +77,30 @@ def tag_plan_years(progress: pd.DataFrame, ledger: pd.DataFrame) -> tuple[pd.Dat
     return progress, pd.DataFrame(rows, columns=list(empty_table("problems").columns))
 
 
+def deadline_changes(out_dir: Path, publicity: pd.DataFrame) -> pd.DataFrame:
+    """The 双公示 deadlines this build moved against the previous build in out_dir.
+
+    When none moved, the previous record is kept, so the next report still lists what the
+    last calendar change (a holiday arrangement added to holidays.csv) moved.
+    """
+    from .metrics import moved_deadlines
+
+    def previous(name: str) -> pd.DataFrame | None:
+        try:
+            df = read_table(name, out_dir)
+            return df[[c for c in DTYPES[name] if c in df.columns]]
+        except (OSError, ValueError):  # no previous build, or an unreadable one
+            return None
+
+    moved = moved_deadlines(previous("publicity"), publicity)
+    if moved.empty:
+        kept = previous("deadline_changes")
+        if kept is not None and list(kept.columns) == list(DTYPES["deadline_changes"]):
+            return kept.astype(DTYPES["deadline_changes"])
+        return empty_table("deadline_changes")
+    return moved
+
+
 def build(raw_dir: Path | None = None, out_dir: Path | None = None, progress: bool = True) -> BuildResult:
     """Rebuild data/processed (or out_dir) from raw_dir; return row counts per table."""
     raw_dir = Path(raw_dir) if raw_dir else config.raw_dir()
@@ -95,20 +123,26 @@ def build(raw_dir: Path | None = None, out_dir: Path | None = None, progress: bo
         tables.setdefault(name, empty_table(name))  # a bureau's first day: no returns yet
     tables["progress"], wrong_year = tag_plan_years(tables["progress"], ledger)
     problems.append(wrong_year)
-    found = [p for p in problems if len(p)]
-    tables["problems"] = pd.concat(found, ignore_index=True) if found else empty_table("problems")
+    calendar = default_calendar(raw_dir)
+    problems.append(calendar.problem_rows())
+    from .metrics import publicity_deadlines
 
-    result = BuildResult(out_dir)
+    tables["publicity"] = publicity_deadlines(tables["publicity"], calendar=calendar)
+    tables["deadline_changes"] = deadline_changes(out_dir, tables["publicity"])
+
+    result = BuildResult(out_dir, warnings=list(calendar.warnings))
     files = {y: p.name for y, p in ledger_paths(raw_dir).items()}
     served = months_served(ledger, list(tables["submissions_log"]["month"].dropna().astype(str)))
     result.served = {files[y]: served.get(y, []) for y in sorted(files)}
     if served.get(None):
         years = sorted({m[:4] for m in served[None]})
         result.served[f"(no ledger: {', '.join(years)})"] = served[None]
-        tables["problems"] = pd.concat([tables["problems"], pd.DataFrame([{
+        problems.append(pd.DataFrame([{
             "file": f"ledger_{m[:4]}.xlsx", "sheet": "", "cell": "", "field": "plan_year", "value": m[:4],
             "problem": f"{m} 有报送，但没有 {m[:4]} 年度的台账：该月进展未评分", "expected": f"data/raw/ledger_{m[:4]}.xlsx",
-            "severity": "error", "city": "", "department": "", "month": m} for m in served[None]])], ignore_index=True)
+            "severity": "error", "city": "", "department": "", "month": m} for m in served[None]]))
+    found = [p for p in problems if len(p)]
+    tables["problems"] = pd.concat(found, ignore_index=True) if found else empty_table("problems")
     for name, df in tables.items():
         df = sort_table(df, name)
         validate_table(name, df)  # the contract is checked before anything is written
