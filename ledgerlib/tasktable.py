@@ -129,6 +129,8 @@ def task_table(items: list[dict], plan_year: int, roster: Roster, *, plan_end_ye
         for u in d.unknown:
             flags.append("unknown_department")
             unknown.append({"task_id": it["task_id"], "name": u})
+            warns.append(warning(it["task_id"], "departments_text", u, "",
+                                 "名称不在部门名册（departments.csv）中：照录，待补充别名或更正"))
         if not (d.lead or d.responsible):
             flags.append("no_department")
         leaders = list(dict.fromkeys([*d.leaders, *[x for x in str(it.get("leaders") or "").split(";") if x]]))
