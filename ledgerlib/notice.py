@@ -250,8 +250,10 @@ def _read_other_table(lines: list[str], name: str, roster: Roster, year: int | N
                 for r in rows]
     grid = Grid(name, "", rows, list(range(1, len(rows) + 1)), spanning, merges_known=False)
     got = items_from_grid(grid)
-    if got is None:
-        raise ValueError(f"{name}: no ledger table found (a header such as 一级指标/具体任务/完成时限/责任部门)")
+    if got is None or not got[0]:
+        from .plan_list import read_list_plan  # header words, but no table under them: a list
+
+        return read_list_plan(Path(name), year, roster, text="\n".join(lines))
     items, warns, first_leads = got
     for it in items:
         it["source"] = it["source"].replace(":R", ":L")
@@ -294,10 +296,13 @@ def _looks_like_departments(text: str, roster: Roster) -> bool:
 
 
 def _leading_header(words: list[str]) -> int:
+    """How many of the first words are a ledger header (0 when they are not one)."""
     k = 0
-    while k < len(words) and words[k] in PLAN_FIELD_WORDS:
+    while k < len(words) and words[k].strip() in PLAN_FIELD_WORDS:
         k += 1
-    return k if k >= 3 and any(PLAN_FIELD_WORDS[w] == "task" for w in words[:k]) else 0
+    fields = {PLAN_FIELD_WORDS[w.strip()] for w in words[:k]}
+    ok = k >= 3 and fields & {"task", "indicator"} and fields & {"lead", "responsible", "cooperating", "deadline"}
+    return k if ok else 0
 
 
 def unflatten(lines: list[str], roster: Roster) -> list[str]:
@@ -320,8 +325,10 @@ def unflatten(lines: list[str], roster: Roster) -> list[str]:
             break
     else:
         return lines
-    if [PLAN_FIELD_WORDS[h] for h in header] != ["indicator", "sub_indicator", "task", "deadline", "responsible"]:
-        return lines
+    fields = [PLAN_FIELD_WORDS[h] for h in header]
+    classic = fields == ["indicator", "sub_indicator", "task", "deadline", "responsible"]
+    if not classic and sum("\t" in line for line in rest) > len([x for x in rest if x.strip()]) // 2:
+        return lines  # already a tab-separated table
     cells: list[str] = []
     for line in rest:
         line = line.strip()
@@ -329,7 +336,65 @@ def unflatten(lines: list[str], roster: Roster) -> list[str]:
         for p in parts:
             if p and p not in PLAN_FIELD_WORDS:  # the header repeated on every page is dropped
                 cells.append(p)
-    return [*before, "\t".join(LEDGER_HEADER), *_regroup(cells, roster)]
+    if classic:
+        return [*before, "\t".join(LEDGER_HEADER), *_regroup(cells, roster)]
+    return [*before, "\t".join(header), *_regroup_by_header(cells, fields, roster)]
+
+
+def _regroup_by_header(cells: list[str], fields: list[str], roster: Roster) -> list[str]:
+    """Cells in reading order -> rows for a table in a bureau's own columns (序号 … 完成时限).
+
+    Each cell goes to the next column of its kind (a number, a deadline, departments, or
+    text); a 序号 number, or a cell whose column has already passed, starts the next row.
+    Cells of merged blocks are missing: the reader fills them from the row above.
+    """
+    kind_of = {"task_id": "num", "points": "num", "deadline": "deadline", "lead": "dept",
+               "responsible": "dept", "cooperating": "dept"}
+    kinds = [kind_of.get(f, "text") for f in fields]
+
+    def kind(text: str) -> str:
+        t = clean_text(text)[0]
+        if re.fullmatch(r"\d{1,3}(?:\.\d+)?\s*分?", t):
+            return "num"
+        if looks_like_deadline(t) and not t.endswith("。"):
+            return "deadline"
+        if _looks_like_departments(t, roster):
+            return "dept"
+        return "text"
+
+    rows: list[list[str]] = []
+    cur = [""] * len(fields)
+    pos = -1
+    for i, c in enumerate(cells):
+        k = kind(c)
+        if k == "num" and "task_id" in fields and pos >= 0 and fields.index("task_id") <= pos \
+                and "." not in c and "分" not in c:
+            rows.append(cur)  # the next 序号
+            cur, pos = [""] * len(fields), -1
+        if k == "text":
+            texts = [j for j in range(pos + 1, len(fields)) if kinds[j] == "text"]
+            if not texts:
+                rows.append(cur)
+                cur, pos = [""] * len(fields), -1
+                texts = [j for j in range(len(fields)) if kinds[j] == "text"]
+            nxt = kind(cells[i + 1]) if i + 1 < len(cells) else ""
+            long = len(clean_text(c)[0]) > 20 or "。" in c
+            task_col = next((j for j in texts if fields[j] == "task"), texts[-1])
+            j = task_col if (long or nxt != "text") and task_col in texts else texts[0]
+        else:
+            same = [j for j in range(pos + 1, len(fields)) if kinds[j] == k]
+            if not same:
+                rows.append(cur)
+                cur, pos = [""] * len(fields), -1
+                same = [j for j in range(len(fields)) if kinds[j] == k]
+            if not same:
+                continue  # a cell of a kind this table has no column for
+            j = same[0]
+        cur[j] = c
+        pos = j
+    if any(cur):
+        rows.append(cur)
+    return ["\t".join(r) for r in rows if any(r)]
 
 
 def _regroup(cells: list[str], roster: Roster) -> list[str]:
@@ -386,17 +451,8 @@ def _accepts(path: Path) -> bool:
     if any(_is_classic_header(line.split("\t")) for line in lines):
         return True
     for i, line in enumerate(lines):
-        cells = _header_cells(line)
-        if cells and len(cells) >= 3:
-            return True
-        run = [x.strip() for x in lines[i:i + 6]]
-        k = 0
-        while k < len(run) and run[k] in PLAN_FIELD_WORDS:
-            k += 1
-        if k >= 3 and any(PLAN_FIELD_WORDS[w] == "task" for w in run[:k]):
-            return True
-        words = re.split(r"[\t ]+", line.strip())
-        if len(words) > 3 and all(header_field(w) for w in words[:3]):
+        words = [w for w in re.split(r"[\t \u3000]+", line.strip()) if w]
+        if _leading_header(words) or _leading_header(lines[i:i + 10]):
             return True
     return False
 

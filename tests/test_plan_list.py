@@ -120,3 +120,13 @@ def test_a_text_table_with_its_own_header_words():
     assert list(df["lead"]) == ["省发展改革委", "省发展改革委;人行XX中心支行", "省市场监管局"]
     assert list(df["cooperating"]) == ["省司法厅", "", "省直有关部门"]
     assert [str(d.date()) if d == d else "" for d in df["due_date"]] == ["2022-10-31", "2022-12-31", ""]
+
+
+def test_a_bureau_table_flattened_one_cell_a_line(county):
+    # 序号/重点工作/工作任务/牵头单位/配合单位/完成时限, each cell on its own line, merged cells gone
+    df = _read(FIXTURES / "text_table_one_cell_a_line_own_header.txt", roster=county)
+    assert list(df["indicator"]) == ["信用制度建设", "信用制度建设", "信用监管"]
+    assert list(df["lead"]) == ["县发改委", "县发改委", "县市场监管局"]
+    assert list(df["cooperating"]) == ["县司法局", "", "县信用体系建设成员单位"]
+    assert list(df["deadline_text"]) == ["2022年6月底前", "年底前", "长期坚持"]
+    assert df["task"].iloc[1] == "建立信用修复协同机制。"
