@@ -245,7 +245,9 @@ REVIEWED = "*"
 _FIELD_LABELS = {"indicator_no": "一级指标", "indicator": "一级指标", "sub_indicator": "二级指标",
                  "deadline_text": "完成时限", "task": "具体任务", "departments_text": "责任部门",
                  "lead": "牵头部门", "responsible": "负责部门", "cooperating": "配合部门",
-                 "points": "分值", "leaders": "责任领导", "plan_year": "年度"}
+                 "points": "分值", "leaders": "责任领导", "deadline_kind": "时限类型", "due_date": "截止日期"}
+# A judged kind is written back as the words that mean it: the workbook keeps 完成时限 as text.
+_KIND_WORDS = {"ongoing": "持续推进", "event": "根据部署实施", "recurring": "定期", "unspecified": ""}
 _DEPARTMENT_FIELDS = ("lead", "responsible", "cooperating")
 
 
@@ -300,6 +302,23 @@ def apply_judgements(parsed: pd.DataFrame, judgements: pd.DataFrame,
             if pts is None:
                 raise ValueError(f"judgements line {line}: points must be a number, got {value!r}")
             df.at[i, "points"] = pts
+        elif j.field == "deadline_kind":
+            from .labels import DEADLINE_KIND_LABELS
+
+            if value not in DEADLINE_KIND_LABELS or value == "date":
+                raise ValueError(f"judgements line {line}: deadline_kind is one of "
+                                 f"{', '.join(k for k in DEADLINE_KIND_LABELS if k != 'date')} (for a date, judge due_date)")
+            df.at[i, "deadline_kind"], df.at[i, "due_date"] = value, pd.NaT
+            df.at[i, "deadline_text"] = _KIND_WORDS[value]
+        elif j.field == "due_date":
+            try:
+                due = pd.Timestamp(value)
+            except ValueError:
+                due = pd.NaT
+            if pd.isna(due):
+                raise ValueError(f"judgements line {line}: due_date must be a date such as 2022-06-30, got {value!r}")
+            df.at[i, "deadline_kind"], df.at[i, "due_date"] = "date", due
+            df.at[i, "deadline_text"] = f"{due.year}年{due.month}月{due.day}日"
         elif j.field in _DEPARTMENT_FIELDS:
             got = []
             for raw in filter(None, (x.strip() for x in re.split(r"[;；、]", value))):

@@ -156,16 +156,28 @@ def items_from_grid(grid: Grid) -> tuple[list[dict], list[dict], bool] | None:
         if not values:
             continue
         all_text += "\n" + " ".join(dict.fromkeys(values))
-        dept_cells = [cell(row, f) for f in ("lead", "responsible", "cooperating", "deadline")]
+        dept_cells = [cell(row, f) for f in ("lead", "responsible", "cooperating", "deadline", "points")]
         head = numbered(values[0])
+        filled = [j for j, c in enumerate(row) if c]
+        seq = cell(row, "task_id")
+        heading_text = None
         if grid.spanning[k] or (len(set(values)) == 1 and not any(dept_cells) and head is not None
                                 and head[0] in ("part", "cn", "cn_paren") and len(values[0]) <= 40):
-            style, title, _ = _heading(values[0])
+            heading_text = values[0]
+        elif not any(dept_cells) and len(filled) == 1 and filled[0] != cols.get("task") and len(values[0]) <= 40:
+            heading_text = values[0]  # a heading typed in its first cell, not merged across
+        elif not any(dept_cells) and seq and re.fullmatch(r"[（(]?[一二三四五六七八九十]+[）)]?[、.．]?", seq):
+            # 序号 一 / （一）: a heading row whose title sits in the next cell
+            rest = " ".join(dict.fromkeys(c for j, c in enumerate(row) if c and j != cols.get("task_id")))
+            heading_text = ("（" if "（" in seq or "(" in seq else "") + seq.strip("（()）、.．") + \
+                ("）" if "（" in seq or "(" in seq else "、") + rest
+        if heading_text is not None:
+            style, title, _ = _heading(heading_text)
             if style == "cn_paren" and seen_cn:
                 cur_sub = split_points(numbered(title)[2])[0] if numbered(title) else title
             else:
                 seen_cn |= style in ("cn", "part")
-                set_indicator(values[0])
+                set_indicator(heading_text)
             continue
         task = cell(row, "task")
         if not task:

@@ -102,3 +102,20 @@ def test_a_sheet_without_a_ledger_header_says_what_it_looked_for(tmp_path, roste
     p = _bureau_workbook(tmp_path / "no_header.xlsx", ["姓名", "电话"], [["张三", "123"]])
     with pytest.raises(ValueError, match="具体任务"):
         read_ledger(p, roster=roster)
+
+
+def test_heading_rows_not_merged_and_numbered_in_the_seq_column(tmp_path, roster):
+    p = _bureau_workbook(tmp_path / "wps_headings.xlsx",
+                         ["序号", "工作任务", "责任单位", "完成时限", "分值"],
+                         [["一", "组织保障", None, None, None],
+                          [1, "成立工作专班。", "办公室", "3月底前", 5],
+                          ["（一）", "制度完善", None, None, None],
+                          [2, "修订信用管理办法。", "法规科", "年底前", "10"],
+                          ["二、信用应用（30分）", None, None, None, None],
+                          [3, "推行信用承诺。", "行政审批科", "长期坚持", 30]])
+    df = _read(p, roster=roster)
+    assert list(df["task"]) == ["成立工作专班。", "修订信用管理办法。", "推行信用承诺。"]
+    assert list(df["indicator"]) == ["组织保障", "组织保障", "信用应用"]
+    assert list(df["indicator_no"]) == [1, 1, 2]
+    assert list(df["sub_indicator"]) == ["", "制度完善", ""]
+    assert list(df["points"]) == [5.0, 10.0, 30.0]

@@ -206,3 +206,17 @@ def parse_warnings_empty(df) -> bool:
     from ledgerlib.tasktable import parse_warnings
 
     return parse_warnings(df).empty
+
+
+def test_judged_deadlines_survive_the_workbook(tmp_path, capsys):
+    src = FIXTURES / "list_form_with_field_lines.txt"
+    j = _judgements(tmp_path / "j.csv", [["T06", "due_date", "2022-11-15", "经与运输服务处确认"],
+                                        ["T03", "deadline_kind", "ongoing", "平台建设为持续任务"],
+                                        ["T01", "points", "15", "考核细则"]])
+    out = tmp_path / "ledger_2022.xlsx"
+    assert main(["workbook", str(src), "--judgements", str(j), "--out", str(out)]) == 0
+    t = read_ledger(out).set_index("task_id")
+    assert (t.loc["T06", "deadline_kind"], str(t.loc["T06", "due_date"].date())) == ("date", "2022-11-15")
+    assert (t.loc["T03", "deadline_kind"], t.loc["T03", "due_date"]) == ("ongoing", None) or \
+        (t.loc["T03", "deadline_kind"] == "ongoing" and pd.isna(t.loc["T03", "due_date"]))
+    assert t.loc["T01", "points"] == 15.0 and t.loc["T03", "points"] == 20.0
