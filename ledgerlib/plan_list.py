@@ -273,7 +273,10 @@ def read_list_plan(path: str | Path, year: int | None = None, roster: Roster | N
         heads = [c for c in chain]
         ind = heads[-2] if len(heads) >= 2 else (heads[-1] if heads else None)
         sub = heads[-1] if len(heads) >= 2 else None
-        if ind is None:
+        if ind is None and n.style in _HEADING_STYLES:
+            # 一、加强组织领导。成立…（牵头单位：…）: a heading that is itself the task names its indicator
+            ind_name, ind_no = _title(n), n.number or 1
+        elif ind is None:
             flags.append("no_indicator")
             ind_name, ind_no = "未分类任务", 1
         else:

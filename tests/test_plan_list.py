@@ -130,3 +130,17 @@ def test_a_bureau_table_flattened_one_cell_a_line(county):
     assert list(df["cooperating"]) == ["县司法局", "", "县信用体系建设成员单位"]
     assert list(df["deadline_text"]) == ["2022年6月底前", "年底前", "长期坚持"]
     assert df["task"].iloc[1] == "建立信用修复协同机制。"
+
+
+def test_headings_that_are_themselves_tasks(tmp_path, roster):
+    p = tmp_path / "plan.txt"
+    p.write_text("XX县交通运输局2022年信用体系建设工作要点\n"
+                 "一、加强组织领导。调整充实局信用体系建设领导小组，每季度召开一次专题会议。（局法规科牵头，局相关科室配合）\n"
+                 "二、推进信用信息归集。按要求归集行政许可信息，6月底前完成历史数据补录。（局行政审批科、执法监督科负责）\n",
+                 encoding="utf-8")
+    df = _read(p, roster=roster)
+    assert list(df["indicator"]) == ["加强组织领导", "推进信用信息归集"] and list(df["indicator_no"]) == [1, 2]
+    assert (df["lead"].iloc[0], df["cooperating"].iloc[0]) == ("法规科", "局相关科室")
+    assert df["responsible"].iloc[1] == "行政审批科;执法监督科"
+    assert str(df["due_date"].iloc[1].date()) == "2022-06-30"
+    assert df["recurrence"].iloc[0] == "quarterly"
