@@ -65,7 +65,7 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
     "assignments": pa.DataFrameSchema({
         "plan_year": _year(), "task_id": _text(), "department": _text(),
         "role": _text(pa.Check.isin(["lead", "responsible"])),
-        "via": _text(), "kind": _text(pa.Check.isin(["section", "unit"])),
+        "via": _text(), "kind": _text(pa.Check.ne("collective")),  # the roster's own kinds
     }, unique=["plan_year", "task_id", "department"]),
     "progress": pa.DataFrameSchema({
         **_KEY, "plan_year": _year(), "task_id": _text(),

@@ -232,3 +232,27 @@ def test_partial_holidays_file_warns_in_the_build_and_in_problems(tmp_path):
     row = pub[pub["decision_date"] == pd.Timestamp("2027-09-28")].iloc[0]
     # Typed Saturday 10-09 is worked, the statutory 10-01..03 are off: 09-29, 09-30, 10-04..08.
     assert (row["deadline"], row["deadline_basis"]) == (pd.Timestamp("2027-10-08"), "provisional")
+
+
+def test_a_second_bureau_with_its_own_roster_builds_with_no_code_change(tmp_path):
+    from ledgerlib.ledger import make_ledger_workbook
+    from ledgerlib.roster import load_roster
+    from ledgerlib.tables import load_processed
+
+    fixtures = Path(__file__).parent / "fixtures"
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(fixtures / "county_roster.csv", raw / "departments.csv")
+    j = tmp_path / "j.csv"
+    j.write_text("task_id,field,value,reason\n", encoding="utf-8")
+    make_ledger_workbook(fixtures / "list_form_with_parenthesis_leads.txt", j, raw / "ledger_2022.xlsx",
+                         load_roster(raw))
+    build(raw, tmp_path / "processed", progress=False)
+    t = load_processed(tmp_path / "processed")
+    assert t["problems"].empty  # every name resolved through the county's own roster
+    a = t["assignments"]
+    assert set(a["department"]) == {"县发改委", "人行滑县支行", "县市场监管局", "县司法局", "县委宣传部", "县文明办"}
+    assert "县政府办" not in set(a["department"])  # listed in the plan, scored=no in the roster
+    assert set(a["kind"]) == {"office"} and (a["plan_year"] == 2022).all()
+    assert main(["--raw", str(raw), "template", "--month", "2022-03", "--out", str(tmp_path / "t")]) == 0
+    assert sorted(p.stem for p in (tmp_path / "t" / "2022-03").glob("*.xlsx")) == sorted(set(a["department"]))
