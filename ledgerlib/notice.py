@@ -10,7 +10,6 @@ record is built once from this reading plus a person's judgements (`make_ledger_
 from __future__ import annotations
 
 import re
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -225,17 +224,7 @@ def parse_notice(source: str | Path, roster: Roster | None = None, year: int | N
         lab = indicator_label(ind or "")
         it["indicator_no"], it["indicator"] = (lab if lab else (0, ""))
         it["sub_indicator"] = sub or ""
-    df = finish_table(items, warn, name=name, title_lines=above, roster=roster, year=year)
-    _warn_if_uncertain(df, name)
-    return df
-
-
-def _warn_if_uncertain(df: pd.DataFrame, name: str) -> None:
-    n = len(df.attrs.get("warnings", []))
-    if n:
-        warnings.warn(f"{name}: {n} uncertain judgement(s) in the text form; "
-                      "the ledger workbook is the source of truth (see df.attrs['warnings'])",
-                      LedgerParseWarning, stacklevel=3)
+    return finish_table(items, warn, name=name, title_lines=above, roster=roster, year=year)
 
 
 def _is_path(source: str | Path) -> bool:
@@ -258,9 +247,7 @@ def _read_other_table(lines: list[str], name: str, roster: Roster, year: int | N
     for it in items:
         it["source"] = it["source"].replace(":R", ":L")
     above = [line for line in lines[:40] if "\t" not in line]
-    df = finish_table(items, warns, name=name, title_lines=above, roster=roster, year=year, first_leads=first_leads)
-    _warn_if_uncertain(df, name)
-    return df
+    return finish_table(items, warns, name=name, title_lines=above, roster=roster, year=year, first_leads=first_leads)
 
 
 # --------------------------------------------------------------------------- flattened tables

@@ -189,4 +189,10 @@ def finish_table(items: list[dict], warns: list[dict], *, name: str, title_lines
                           else f"{years.start}-{years.end}", "", w) for w in years.warnings]
     df.attrs["warnings"] = [*plan_warns, *warns, *df.attrs["warnings"]]
     df.attrs["plan_year_source"] = years.source
+    if df.attrs["warnings"]:
+        import warnings as _warnings
+
+        _warnings.warn(f"{name}: {len(df.attrs['warnings'])} uncertain judgement(s); settle them with judgements "
+                       "when building the ledger workbook of record (see parse_warnings(df))",
+                       LedgerParseWarning, stacklevel=3)
     return df
