@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 
 from paths import RAW
 from ledgerlib.build import build
+from ledgerlib.tables import BUILD_STAMP
 from ledgerlib.cli import main
 
 
@@ -41,7 +43,11 @@ def test_build_twice_is_byte_identical_and_leaves_raw_alone(small_raw, tmp_path)
     build(small_raw, tmp_path / "b", progress=False)
     assert _digest(small_raw) == before
     a, b = _digest(tmp_path / "a"), _digest(tmp_path / "b")
+    # The stamp alone records when: every table is byte-identical, and so is what the stamp lists.
+    stamps = [json.loads((tmp_path / d / BUILD_STAMP).read_text(encoding="utf-8")) for d in "ab"]
+    assert a.pop(BUILD_STAMP) and b.pop(BUILD_STAMP)
     assert a == b
+    assert stamps[0]["inputs"] == stamps[1]["inputs"] and stamps[0]["tables"] == stamps[1]["tables"]
     assert {"ledger.parquet", "ledger.csv", "assignments.parquet", "problems.parquet"} <= set(a)
 
 
@@ -99,7 +105,9 @@ def test_adding_a_2022_ledger_leaves_2021_byte_identical(full_raw, tmp_path, cap
     assert "ledger_2021.xlsx         2021-01 … 2021-12 (12 months)" in out
     assert "ledger_2022.xlsx         no submissions yet" in out
     a, b = _digest(tmp_path / "only2021"), _digest(tmp_path / "both")
-    changed = {k for k in a if a[k] != b[k]}
+    from ledgerlib.tables import BUILD_STAMP
+
+    changed = {k for k in a if a[k] != b[k]} - {BUILD_STAMP}  # the stamp records inputs and time
     assert changed == {"ledger.csv", "ledger.parquet", "assignments.csv", "assignments.parquet"}
     t1, t2 = load_processed(tmp_path / "only2021"), load_processed(tmp_path / "both")
     for name in ("ledger", "assignments"):
@@ -160,6 +168,135 @@ def test_first_day_report_says_nothing_has_been_returned(tmp_path):
                  "--out", str(tmp_path / "reports"), "--no-pdf"]) == 0
     executed = next((tmp_path / "reports").rglob("*.ipynb")).read_text(encoding="utf-8")
     assert "尚未收到任何报送材料" in executed
+
+
+# --- atomic builds and the build stamp ----------------------------------------------------
+
+def test_the_stamp_lists_the_inputs_time_version_and_every_table(small_raw, tmp_path):
+    from ledgerlib.tables import check_build
+
+    build(small_raw, tmp_path / "out", progress=False)
+    stamp = check_build(tmp_path / "out")
+    files = sorted(p.relative_to(small_raw).as_posix() for p in small_raw.rglob("*") if p.is_file())
+    assert sorted(stamp["inputs"]) == files
+    assert stamp["inputs"]["departments.csv"] == hashlib.sha256((small_raw / "departments.csv").read_bytes()).hexdigest()
+    assert stamp["version"] == "0.1.0" and stamp["built_at"][:2] == "20"
+    assert set(stamp["tables"]) >= {"ledger", "assignments", "progress", "problems", "submissions_log"}
+    assert stamp["tables"]["ledger"]["rows"] == 39
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]  # no stage or old build left beside it
+
+
+@pytest.fixture(scope="module")
+def built(small_raw, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("built") / "processed"
+    build(small_raw, out, progress=False)
+    return out
+
+
+@pytest.mark.parametrize("damage", ["no stamp", "truncated parquet", "missing csv", "stamp cut short"])
+def test_a_half_built_folder_is_refused_naming_the_fix(built, tmp_path, damage, capsys):
+    from ledgerlib import reports
+    from ledgerlib.casebook import write_joint_list
+    from ledgerlib.tables import BuildIncompleteError, load_processed
+
+    out = tmp_path / "processed"
+    shutil.copytree(built, out)
+    assert "progress" in load_processed(out)  # whole, it loads
+    if damage == "no stamp":
+        (out / BUILD_STAMP).unlink()
+    elif damage == "truncated parquet":
+        data = (out / "progress.parquet").read_bytes()
+        (out / "progress.parquet").write_bytes(data[: len(data) // 2])
+    elif damage == "missing csv":
+        (out / "problems.csv").unlink()
+    else:
+        text = (out / BUILD_STAMP).read_text(encoding="utf-8")
+        (out / BUILD_STAMP).write_text(text[: len(text) // 2], encoding="utf-8")
+    with pytest.raises(BuildIncompleteError, match="ledger build"):
+        load_processed(out)
+    with pytest.raises(BuildIncompleteError, match="ledger build"):
+        write_joint_list("2021-01", data_dir=out, out=tmp_path / "list.xlsx")
+    assert not (tmp_path / "list.xlsx").exists()
+    assert main(["joint-list", "--month", "2021-01", "--data", str(out), "--out", str(tmp_path / "l.xlsx")]) == 2
+    assert "ledger build" in capsys.readouterr().err
+    assert reports.run_report("monthly", "2021-01", data_dir=out, out_dir=tmp_path / "r", progress=False) == 2
+    assert "ledger build" in capsys.readouterr().err
+    assert not (tmp_path / "r").exists()
+
+
+def test_build_never_replaces_a_folder_holding_other_files(small_raw, tmp_path, capsys):
+    mine = tmp_path / "documents"
+    mine.mkdir()
+    (mine / "年度总结.docx").write_bytes(b"not the suite's")
+    assert main(["--raw", str(small_raw), "build", "--out", str(mine), "--quiet"]) == 2
+    assert "--out" in capsys.readouterr().err
+    assert [p.name for p in mine.iterdir()] == ["年度总结.docx"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["documents"]  # no stage left behind
+
+
+def test_kill_9_during_build_leaves_the_old_or_the_new_build_whole(small_raw, tmp_path):
+    """A real `ledger build` killed with SIGKILL at moments spread over its run."""
+    import os
+    import random
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from ledgerlib.tables import check_build, load_processed
+
+    raw = tmp_path / "raw"
+    shutil.copytree(small_raw, raw)
+    for month in sorted((raw / "submissions").glob("20*"))[1:]:
+        shutil.rmtree(month)  # one month: a short build, so the kills land in its work
+    out = tmp_path / "processed"
+    build(raw, out, progress=False)
+    old_inputs = check_build(out)["inputs"]
+    # The new build differs: one return fewer.
+    victim = sorted((raw / "submissions").rglob("*.xlsx"))[0]
+    victim.unlink()
+    cmd = [sys.executable, "-m", "ledgerlib.cli", "--raw", str(raw), "build", "--out", str(out), "--quiet"]
+    t0 = time.monotonic()
+    subprocess.run(cmd, check=True, capture_output=True)
+    duration = time.monotonic() - t0
+    new_inputs = check_build(out)["inputs"]
+    assert new_inputs != old_inputs
+    victim.parent.mkdir(parents=True, exist_ok=True)
+    def snapshot() -> tuple:
+        try:
+            return (sorted(p.name for p in tmp_path.iterdir()),
+                    sorted((p.name, p.stat().st_mtime_ns) for p in out.iterdir()) if out.is_dir() else None)
+        except FileNotFoundError:  # something was swapped while we looked: that is a change
+            return ("changing",)
+
+    rng = random.Random(10)
+    killed = attempts = 0
+    while killed < 4 and attempts < 12:
+        attempts += 1
+        # Alternate which build is on disk before the kill, so both directions are tried.
+        if attempts % 2:
+            shutil.copy(small_raw / victim.relative_to(raw), victim)
+        elif victim.exists():
+            victim.unlink()
+        before = snapshot()
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        if attempts % 2:
+            time.sleep(rng.uniform(0.5, 0.95) * duration)  # past the imports, into reading and writing
+        else:
+            # Into the write phase: once anything changes in or beside the output folder.
+            while proc.poll() is None and snapshot() == before:
+                time.sleep(0.002)
+            time.sleep(rng.uniform(0, 0.1))
+        if proc.poll() is None:
+            os.kill(proc.pid, signal.SIGKILL)
+        killed += proc.wait() == -signal.SIGKILL
+        stamp = check_build(out)  # raises if the folder is not one complete build
+        assert stamp["inputs"] in (old_inputs, new_inputs)
+        assert set(load_processed(out)) >= {"ledger", "progress", "problems"}
+    assert killed == 4  # four kills landed while a build was running
+    # The next build clears what killed runs left beside the output.
+    build(raw, out, progress=False)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["processed", "raw"]
 
 
 def _raw_with_a_2027_decision(tmp_path: Path) -> Path:
@@ -256,3 +393,25 @@ def test_a_second_bureau_with_its_own_roster_builds_with_no_code_change(tmp_path
     assert set(a["kind"]) == {"office"} and (a["plan_year"] == 2022).all()
     assert main(["--raw", str(raw), "template", "--month", "2022-03", "--out", str(tmp_path / "t")]) == 0
     assert sorted(p.stem for p in (tmp_path / "t" / "2022-03").glob("*.xlsx")) == sorted(set(a["department"]))
+
+
+def test_a_build_clears_a_killed_runs_leftovers_but_not_a_running_builds_stage(small_raw, built, tmp_path):
+    import subprocess
+    import sys
+
+    out = tmp_path / "processed"
+    shutil.copytree(built, out)
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                          text=True, check=True).stdout.strip()
+    alive = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        killed_stage = tmp_path / f".processed.tmp-{dead}-abc"
+        running_stage = tmp_path / f".processed.tmp-{alive.pid}-def"
+        for stage in (killed_stage, running_stage):
+            stage.mkdir()
+            (stage / "ledger.parquet").write_bytes(b"half")
+        build(small_raw, out, progress=False)
+        assert not killed_stage.exists() and running_stage.exists()
+    finally:
+        alive.kill()
+        alive.wait()

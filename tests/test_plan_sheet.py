@@ -9,7 +9,7 @@ from openpyxl import Workbook
 from ledgerlib.readers import read_ledger
 from paths import ROOT
 
-XLS = ROOT / "tests" / "fixtures" / "libreoffice_saved.xls"
+XLS = ROOT / "tests" / "fixtures" / "libreoffice_saved_ledger_spanning_indicators.xls"
 
 
 def _read(path, **kw):
@@ -32,7 +32,7 @@ def test_libreoffice_xls_with_spanning_indicators_points_and_merges(roster):
     assert list(df["cooperating"]) == ["法规科", "", "行政审批科;运管科", "道路运输服务中心"]
     assert list(df["deadline_kind"]) == ["date", "recurring", "date", "date"]
     assert [str(d.date()) if d == d else "" for d in df["due_date"]] == ["2022-03-31", "", "2022-06-30", "2022-12-31"]
-    assert df["source"].iloc[0] == "libreoffice_saved.xls!任务清单!C4"
+    assert df["source"].iloc[0] == "libreoffice_saved_ledger_spanning_indicators.xls!任务清单!C4"
 
 
 def _bureau_workbook(path, header, rows, merges=(), title="XX县交通运输局信用体系建设2022年工作台账"):

@@ -21,7 +21,7 @@ FIXTURES = ROOT / "tests" / "fixtures"
 def test_each_form_has_its_reader():
     assert reader_for(NOTICE).name == "text table"
     assert reader_for(FIXTURES / "list_form_with_parenthesis_leads.txt").name == "text list"
-    assert reader_for(FIXTURES / "libreoffice_saved.xls").name == "spreadsheet"
+    assert reader_for(FIXTURES / "libreoffice_saved_ledger_spanning_indicators.xls").name == "spreadsheet"
     assert reader_for(Path("plan.docx")).name == "Word"
     with pytest.raises(ValueError, match=r"\.docx"):
         reader_for(Path("plan.pdf"))
@@ -46,7 +46,7 @@ def test_a_new_form_is_a_registered_module_not_a_branch(tmp_path, roster, monkey
 def test_every_form_returns_the_same_table(roster, tmp_path):
     word = write_word_table_merged_indicators(tmp_path / "w.docx")
     frames = []
-    for path in (NOTICE, FIXTURES / "list_form_with_field_lines.txt", FIXTURES / "libreoffice_saved.xls", word,
+    for path in (NOTICE, FIXTURES / "list_form_with_field_lines.txt", FIXTURES / "libreoffice_saved_ledger_spanning_indicators.xls", word,
                  FIXTURES / "ledger_2022.xlsx"):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
