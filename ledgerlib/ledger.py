@@ -383,6 +383,8 @@ def make_ledger_workbook(source: Path, judgements: Path, out: Path, roster: Rost
 
 def read_judgements(path: Path) -> pd.DataFrame:
     """The judgements CSV (task_id,field,value,reason); a missing column is a one-line error."""
+    if not Path(path).read_bytes().strip():
+        return pd.DataFrame(columns=JUDGEMENT_COLUMNS)  # an empty file: nothing judged yet
     j = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     missing = [c for c in JUDGEMENT_COLUMNS if c not in j.columns]
     if missing:

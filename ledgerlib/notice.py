@@ -29,8 +29,13 @@ TEXT_SUFFIXES = (".txt", ".text", "")
 
 
 def read_text(path: Path) -> str:
-    """A text file as UTF-8 (BOM or not) or GB18030, the encodings plans arrive in."""
+    """A text file as UTF-8 (BOM or not), GB18030 or UTF-16 with BOM, the encodings plans arrive in."""
     raw = Path(path).read_bytes()
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):  # Notepad's and Word's "Unicode" text
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
     if b"\x00" in raw[:4096]:
         raise ValueError(f"{Path(path).name}: not a text file")
     for enc in ("utf-8-sig", "gb18030"):

@@ -110,3 +110,12 @@ def test_year_option_overrides_and_a_disagreeing_title_warns(roster):
         df = parse_notice(NOTICE, roster, year=2022)
     assert (df["plan_year"] == 2022).all()
     assert parse_warnings(df).query("field == 'plan_year'")["reason"].str.contains("2021").any()
+
+
+@pytest.mark.parametrize("encoding", ["gb18030", "utf-16", "utf-8-sig"])
+def test_the_notice_in_the_encodings_windows_saves(tmp_path, roster, encoding, notice_ledger):
+    p = tmp_path / "notice.txt"
+    p.write_text(NOTICE.read_text(encoding="utf-8"), encoding=encoding)
+    with pytest.warns(LedgerParseWarning):
+        df = parse_notice(p, roster)
+    pd.testing.assert_frame_equal(df[COMPARED], notice_ledger[COMPARED])
