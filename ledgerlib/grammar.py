@@ -425,12 +425,22 @@ class PlanYears:
     warnings: list[str] = field(default_factory=list)
 
 
+_CN_YEAR = re.compile(r"([〇零一二三四五六七八九]{4})(?=\s*年)")
+
+
+def _arabic_years(text: str) -> str:
+    """'二〇二二年' -> '2022年': titles sometimes write the year in Chinese numerals."""
+    digits = {"〇": "0", "零": "0", "一": "1", "二": "2", "三": "3", "四": "4", "五": "5", "六": "6", "七": "7",
+              "八": "8", "九": "9"}
+    return _CN_YEAR.sub(lambda m: "".join(digits[c] for c in m.group(1)), text)
+
+
 def title_years(lines: list[str]) -> tuple[int, int] | None:
     """The plan year (or range) printed in a title line: '…2021年工作要点…', '2015—2020年…'.
 
     Short lines (titles) are tried before long ones (a preamble citing another plan).
     """
-    texts = [re.sub(r"〔\d{4}〕|\[\d{4}\]|\s+", "", line) for line in lines]  # 〔2020〕33号 is a document number
+    texts = [_arabic_years(re.sub(r"〔\d{4}〕|\[\d{4}\]|\s+", "", line)) for line in lines]  # 〔2020〕33号: a document number
     for s in sorted((t for t in texts if t), key=lambda t: len(t) > 60):
         if not _PLAN_WORDS.search(s):
             continue

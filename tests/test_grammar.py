@@ -175,3 +175,7 @@ def test_a_lead_marked_inside_a_list(county):
     assert (d.lead, d.responsible) == (["县发改委"], ["县市场监管局"])
     d = parse_departments("责任单位：人行XX分行、县发改委(牵头单位)", county)
     assert (d.lead, d.responsible) == (["县发改委"], ["人行XX分行"])
+
+
+def test_a_title_year_in_chinese_numerals():
+    assert plan_years(["XX县二〇二二年社会信用体系建设工作要点"], []).start == 2022
