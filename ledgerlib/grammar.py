@@ -154,8 +154,22 @@ def _month_end(y: int, m: int) -> date:
     return date(y, m, calendar.monthrange(y, m)[1])
 
 
+_CN_MONTH = re.compile(r"(?<![一二三四五六七八九十每个])([一二三四五六七八九十]{1,3})(?=\s*月)")
+_CN_DAY = re.compile(r"(?<=月)([一二三四五六七八九十]{1,3})(?=\s*[日号])")
+
+
+def _arabic_dates(text: str) -> str:
+    """'二〇二二年六月底前', '十二月十五日' -> '2022年6月底前', '12月15日'."""
+    def num(m: re.Match) -> str:
+        n = cn_number(m.group(1))
+        return str(n) if n is not None else m.group(1)
+
+    return _CN_DAY.sub(num, _CN_MONTH.sub(num, _arabic_years(text)))
+
+
 def _dates_in(text: str, plan_year: int) -> list[tuple[date, int]]:
     """Every date a deadline cell names, with the year it was written with (0 = assumed)."""
+    text = _arabic_dates(text)
     found: list[tuple[int, date, int]] = []
     taken: list[tuple[int, int]] = []
     for kind, pat in _DATE_PATTERNS:
@@ -457,7 +471,7 @@ def deadline_years(deadline_texts: list[str]) -> Counter:
     """How often each year is written in the deadlines."""
     c: Counter = Counter()
     for t in deadline_texts:
-        for y in re.findall(r"(\d{4})\s*年", t or ""):
+        for y in re.findall(r"(\d{4})\s*年", _arabic_years(t or "")):
             if 2000 <= int(y) <= 2100:
                 c[int(y)] += 1
     return c

@@ -179,3 +179,14 @@ def test_a_lead_marked_inside_a_list(county):
 
 def test_a_title_year_in_chinese_numerals():
     assert plan_years(["XX县二〇二二年社会信用体系建设工作要点"], []).start == 2022
+
+
+@pytest.mark.parametrize("text,due", [("六月底前", "2022-06-30"), ("十二月十五日前", "2022-12-15"),
+                                      ("二〇二二年十月", "2022-10-31"), ("十月底前", "2022-10-31")])
+def test_months_in_chinese_numerals(text, due):
+    assert str(parse_deadline(text, 2022).due.date()) == due
+
+
+def test_every_month_is_not_a_month():
+    assert parse_deadline("每月报送", 2022).kind == "recurring"
+    assert parse_deadline("两个月内完成", 2022).kind == "unspecified"
