@@ -126,25 +126,37 @@ def read_sheet_ledger(path: str | Path, year: int | None = None, roster: Roster 
         grids = _grids_csv(path)
     else:
         grids = _grids_calamine(path)
-    for grid in grids:
+    items: list[dict] = []
+    warns: list[dict] = []
+    first_leads = False
+    title: list[str] = []
+    judged = _judged_tasks(wb)
+    for grid in grids:  # every sheet that holds a ledger (one per indicator, or per part)
         got = items_from_grid(grid)
-        if got is None:
+        if got is None or not got[0]:
             continue
-        items, warns, first_leads = got
-        judged = _judged_tasks(wb)
-        for it in items:
+        more, w, fl = got
+        for it in more:
             flags = it["flags"]
             if re.fullmatch(r"T\d+[a-z]", it["task_id"]):
                 flags.append("split_deadline")
             flags += judged.get(it["task_id"], [])
             # Derived flags are recomputed from the row itself, not trusted from the sheet.
             it["flags"] = [f for f in flags if f not in _DERIVED_FLAGS]
-        title = [" ".join(c for c in r if c) for r in grid.rows[:5]]
-        m = re.search(r"(20\d{2})", path.stem)
-        return finish_table(items, warns, name=path.name, title_lines=title, roster=roster, year=year,
-                            first_leads=first_leads, fallback_year=int(m.group(1)) if m else None)
-    raise ValueError(f"{path.name}: no sheet has a ledger header (a row naming the task column, such as "
-                     f"具体任务/工作任务, and its departments or deadline, such as 牵头单位/责任单位/完成时限)")
+        items += more
+        warns += w
+        first_leads |= fl
+        title = title or [" ".join(c for c in r if c) for r in grid.rows[:5]]
+    if not items:
+        raise ValueError(f"{path.name}: no sheet has a ledger header (a row naming the task column, such as "
+                         f"具体任务/工作任务, and its departments or deadline, such as 牵头单位/责任单位/完成时限)")
+    ids = [it["task_id"] for it in items]
+    if len(set(ids)) != len(ids):  # each sheet numbered from 1: one numbering over the workbook
+        for n, it in enumerate(items, start=1):
+            it["task_id"] = f"T{n:02d}"
+    m = re.search(r"(20\d{2})", path.stem)
+    return finish_table(items, warns, name=path.name, title_lines=title, roster=roster, year=year,
+                        first_leads=first_leads, fallback_year=int(m.group(1)) if m else None)
 
 
 READER = LedgerReader("spreadsheet", SUFFIXES, lambda p: True, read_sheet_ledger)

@@ -119,3 +119,20 @@ def test_heading_rows_not_merged_and_numbered_in_the_seq_column(tmp_path, roster
     assert list(df["indicator_no"]) == [1, 1, 2]
     assert list(df["sub_indicator"]) == ["", "制度完善", ""]
     assert list(df["points"]) == [5.0, 10.0, 30.0]
+
+
+def test_a_ledger_split_over_sheets_is_read_whole(tmp_path, roster):
+    wb = Workbook()
+    for k, (name, task, who) in enumerate([("组织领导", "成立工作专班。", "办公室"),
+                                           ("信用监管", "推行信用承诺。", "行政审批科")]):
+        ws = wb.active if k == 0 else wb.create_sheet()
+        ws.title = name
+        ws.append([f"{name}任务台账（2022年）"])
+        ws.append(["序号", "工作任务", "责任单位", "完成时限"])
+        ws.append([1, task, who, "年底前"])
+    wb.create_sheet("填表说明").append(["请按时填报"])
+    p = tmp_path / "sheet_per_indicator.xlsx"
+    wb.save(p)
+    df = _read(p, roster=roster)
+    assert list(df["task_id"]) == ["T01", "T02"] and list(df["responsible"]) == ["办公室", "行政审批科"]
+    assert [s.split("!")[1] for s in df["source"]] == ["组织领导", "信用监管"]
