@@ -415,3 +415,22 @@ def test_a_build_clears_a_killed_runs_leftovers_but_not_a_running_builds_stage(s
     finally:
         alive.kill()
         alive.wait()
+
+
+def test_each_months_template_lists_its_own_years_tasks(tmp_path):
+    from openpyxl import load_workbook
+
+    from ledgerlib.templates import FIRST_DATA_ROW, SHEETS, write_templates
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for src in (RAW / "ledger_2021.xlsx", RAW / "departments.csv", LEDGER_2022):
+        shutil.copy(src, raw / src.name)
+
+    def task_ids(month: str) -> list[str]:
+        (path,) = write_templates(month=month, departments=["法规科"], out_dir=tmp_path / "t", raw_dir=raw)
+        ws = load_workbook(path)[SHEETS["progress"].name]
+        return [ws.cell(r, 1).value for r in range(FIRST_DATA_ROW["progress"], ws.max_row + 1) if ws.cell(r, 1).value]
+
+    assert task_ids("2022-01") == ["T01", "T02", "T03", "T05"]  # 法规科 leads T01-T03 and T05 of 2022
+    assert len(task_ids("2021-12")) > 20  # the 2021 ledger's tasks of 法规科
