@@ -318,13 +318,24 @@ def split_outside_brackets(text: str, seps: str) -> list[str]:
     return out
 
 
-def _label_role(segment: str) -> tuple[str | None, str]:
-    """'牵头单位：A、B' -> ('lead', 'A、B'); a segment without a field label -> (None, segment)."""
+#: A label naming people, not units: 分管副县长：, 责任县领导：, 牵头市领导：, 联系人： …
+PEOPLE_LABEL = re.compile(r"^(?:分管|牵头|责任|主要|包联|联系)?[^：:，,、]{0,4}(?:领导|负责人|责任人|联系人|县长|市长|区长|"
+                          r"局长|厅长|主任|书记|同志)$")
+
+
+def label_field(label: str) -> str | None:
+    """The field a line label names ('牵头单位' -> 'lead'); labels naming people -> 'leaders'."""
     from .labels import PLAN_FIELD_WORDS
 
+    key = normalise_name(label)
+    return PLAN_FIELD_WORDS.get(key) or ("leaders" if PEOPLE_LABEL.match(key) else None)
+
+
+def _label_role(segment: str) -> tuple[str | None, str]:
+    """'牵头单位：A、B' -> ('lead', 'A、B'); a segment without a field label -> (None, segment)."""
     m = re.match(r"^\s*([^：:]{2,8})\s*[：:]\s*(.*)$", segment)
     if m:
-        role = PLAN_FIELD_WORDS.get(normalise_name(m.group(1)))
+        role = label_field(m.group(1))
         if role in ("lead", "responsible", "cooperating", "leaders"):
             return role, m.group(2)
     return None, segment

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .grammar import clean_text, first_unit_leads, indicator_label, numbered, parse_points, split_points
+from .grammar import PEOPLE_LABEL, clean_text, first_unit_leads, indicator_label, numbered, parse_points, split_points
 from .labels import PLAN_FIELD_WORDS
 from .roster import normalise_name
 from .tasktable import FLAGS_HEADER, department_text, split_two_deadlines, warning
@@ -50,7 +50,9 @@ def header_field(cell: str) -> str | None:
     if key == FLAGS_HEADER:
         return "flags"
     hits = [w for w in PLAN_FIELD_WORDS if w in key and len(w) >= 2]
-    return PLAN_FIELD_WORDS[max(hits, key=len)] if hits and len(key) <= 12 else None
+    if hits and len(key) <= 12:
+        return PLAN_FIELD_WORDS[max(hits, key=len)]
+    return "leaders" if PEOPLE_LABEL.match(key) else None
 
 
 def _two_row_header(rows: list[list[str]], i: int) -> list[str] | None:

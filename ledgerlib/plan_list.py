@@ -18,8 +18,8 @@ from pathlib import Path
 import pandas as pd
 
 from .grammar import (
-    HEADING_STYLES, clean_text, first_unit_leads, looks_like_deadline, numbered, split_outside_brackets,
-    split_points,
+    HEADING_STYLES, clean_text, first_unit_leads, label_field, looks_like_deadline, numbered,
+    split_outside_brackets, split_points,
 )
 from .labels import PLAN_FIELD_WORDS
 from .roster import Roster, load_roster, normalise_name
@@ -30,7 +30,8 @@ _PARA = len(_ORDER)  # an unnumbered task paragraph: below every numbered level
 _HEADING_STYLES = {"part", "cn", "cn_paren"}
 _LINE_FIELDS = ("lead", "responsible", "cooperating", "deadline", "leaders", "points")
 _LABELS = sorted((w for w, f in PLAN_FIELD_WORDS.items() if f in _LINE_FIELDS), key=len, reverse=True)
-_LABEL_RE = "|".join(map(re.escape, _LABELS))
+_PEOPLE = r"(?:分管|牵头|责任|主要|包联)[^：:，,、。；\s]{0,4}(?:领导|县长|市长|区长|局长|厅长|主任|书记)"
+_LABEL_RE = "|".join([*map(re.escape, _LABELS), _PEOPLE])
 _FIELD_LINE = re.compile(rf"^\s*(?P<label>{_LABEL_RE})\s*[：:]\s*(?P<value>.*)$")
 _CN = "一二三四五六七八九十"
 _CUT_MARKER = re.compile(
@@ -120,7 +121,7 @@ def _department_paren(text: str, roster: Roster) -> tuple[str, str, str] | None:
     deadline, depts = [], []
     for c in clauses:
         fm = _FIELD_LINE.match(c)
-        if fm and PLAN_FIELD_WORDS[fm.group("label")] == "deadline":
+        if fm and label_field(fm.group("label")) == "deadline":
             deadline.append(fm.group("value").strip())  # （…；完成时限：6月底前）
         elif looks_like_deadline(c) and not fm:
             deadline.append(c)
@@ -152,7 +153,7 @@ def _parse_tree(segments: list[tuple[int, str]]) -> tuple[_Node, list[str]]:
         m = _FIELD_LINE.match(seg)
         cur = stack[-1]
         if m and cur is not root:
-            role = PLAN_FIELD_WORDS[m.group("label")]
+            role = label_field(m.group("label"))
             value = m.group("value").strip().rstrip("。；;")
             if value:
                 cur.fields.setdefault(role, []).append(value)

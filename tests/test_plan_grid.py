@@ -26,3 +26,7 @@ def test_grid_without_merges_fills_indicators_down():
     items, warns, first = items_from_grid(grid)
     assert [i["indicator"] for i in items] == ["组织领导", "组织领导"]
     assert [i["departments_text"] for i in items] == ["办公室", "法规科"] and not first
+
+
+def test_a_column_of_people_is_leaders():
+    assert header_field("分管县领导") == "leaders" and header_field("责任人") == "leaders"

@@ -144,3 +144,12 @@ def test_headings_that_are_themselves_tasks(tmp_path, roster):
     assert df["responsible"].iloc[1] == "行政审批科;执法监督科"
     assert str(df["due_date"].iloc[1].date()) == "2022-06-30"
     assert df["recurrence"].iloc[0] == "quarterly"
+
+
+def test_people_under_any_leader_label_stay_out_of_the_departments(tmp_path, county):
+    p = tmp_path / "plan.txt"
+    p.write_text("XX县2022年信用工作要点\n一、信用承诺\n1.推行告知承诺制。\n牵头单位：县司法局\n分管副县长：王强\n"
+                 "完成时限：年底前\n2.建立信用修复机制。（县发改委牵头；责任县领导：李华）\n", encoding="utf-8")
+    df = _read(p, roster=county)
+    assert list(df["leaders"]) == ["王强", "李华"]
+    assert list(df["lead"]) == ["县司法局", "县发改委"] and "unknown_department" not in "".join(df["flags"])
