@@ -153,3 +153,12 @@ def test_people_under_any_leader_label_stay_out_of_the_departments(tmp_path, cou
     df = _read(p, roster=county)
     assert list(df["leaders"]) == ["王强", "李华"]
     assert list(df["lead"]) == ["县司法局", "县发改委"] and "unknown_department" not in "".join(df["flags"])
+
+
+@pytest.mark.parametrize("task,due", [("于2022年6月完成平台建设。", "2022-06-30"), ("2022年底前完成清理。", "2022-12-31"),
+                                      ("力争年底完成。", "2022-12-31"), ("9月底前出台办法。", "2022-09-30")])
+def test_a_deadline_written_only_in_the_task(tmp_path, county, task, due):
+    p = tmp_path / "plan.txt"
+    p.write_text(f"XX县2022年信用工作要点\n一、制度\n1.{task}\n牵头单位：县发改委\n", encoding="utf-8")
+    df = _read(p, roster=county)
+    assert str(df["due_date"].iloc[0].date()) == due and "deadline_from_task" in df["flags"].iloc[0]
