@@ -434,3 +434,23 @@ def test_each_months_template_lists_its_own_years_tasks(tmp_path):
 
     assert task_ids("2022-01") == ["T01", "T02", "T03", "T05"]  # 法规科 leads T01-T03 and T05 of 2022
     assert len(task_ids("2021-12")) > 20  # the 2021 ledger's tasks of 法规科
+
+
+def test_the_2021_monthly_report_is_the_same_with_a_2022_ledger_beside_it(full_raw, tmp_path):
+    import json
+
+    def report(out: Path) -> tuple[list[str], bytes]:
+        assert main(["report", "monthly", "2021-12", "--data", str(out), "--out", str(out.parent / f"r_{out.name}"),
+                     "--no-pdf"]) == 0
+        folder = out.parent / f"r_{out.name}" / "monthly" / "2021-12"
+        nb = json.loads((folder / "monthly_report_2021-12.ipynb").read_text(encoding="utf-8"))
+        return ([json.dumps(c.get("outputs", []), sort_keys=True) for c in nb["cells"]],
+                (folder / "overdue_2021-12.csv").read_bytes())
+
+    build(full_raw, tmp_path / "one", progress=False)
+    shutil.copy(LEDGER_2022, full_raw / "ledger_2022.xlsx")
+    try:
+        build(full_raw, tmp_path / "two", progress=False)
+    finally:
+        (full_raw / "ledger_2022.xlsx").unlink()
+    assert report(tmp_path / "one") == report(tmp_path / "two")
