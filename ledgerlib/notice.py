@@ -1,11 +1,16 @@
-"""The notice as received: its extracted text read into the ledger's task table.
+"""A plan's text whose ledger is a table (the notice as received) read into the task table.
 
 The text has the table header repeated on every page, empty cells where the original had
 merged cells, HTML fragments, a task whose text spilled into the deadline column, and one
 cell holding two deadlines. Indicator labels are often printed on a middle row of their
 block, so each unlabelled row is decided by comparing its words with the labels above and
-below, and every uncertain choice is a warning (`parse_warnings`). The ledger workbook of
-record is built once from this reading plus a person's judgements (`make_ledger_workbook`).
+below, and every uncertain choice is a warning (`parse_warnings`). A table flattened one
+cell a line or a page a line is regrouped first (`unflatten`); a table in a bureau's own
+column words goes to plan_grid. The ledger workbook of record is built from this reading
+plus a person's judgements (ledger.make_ledger_workbook).
+
+>>> parse_notice("data/raw/anyang_credit_ledger_2021_notice.txt").loc[0, "task_id"]   # doctest: +SKIP
+'T01'
 """
 from __future__ import annotations
 
