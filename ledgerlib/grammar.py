@@ -39,6 +39,14 @@ def clean_text(value: object) -> tuple[str, bool]:
     return s, had_html
 
 
+_PAGE_NUMBER = re.compile(r"^\s*(?:[—－\-–~]+\s*\d{1,3}\s*[—－\-–~]+|第\s*\d{1,3}\s*页(?:\s*[，,/]?\s*共\s*\d{1,3}\s*页)?)\s*$")
+
+
+def is_page_number(line: str) -> bool:
+    """'— 3 —', '-12-', '第3页 共8页': a page number printed into extracted text."""
+    return bool(_PAGE_NUMBER.match(line or ""))
+
+
 # --------------------------------------------------------------------------- numerals and headings
 
 _CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,

@@ -21,7 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from .grammar import (
-    clean_text, indicator_label, looks_like_deadline, numbered, split_deadlines, title_years,
+    clean_text, is_page_number, indicator_label, looks_like_deadline, numbered, split_deadlines, title_years,
 )
 from .labels import LEDGER_HEADER, PLAN_FIELD_WORDS
 from .plan_grid import Grid, header_field, items_from_grid
@@ -164,7 +164,7 @@ def parse_notice(source: str | Path, roster: Roster | None = None, year: int | N
     text = read_text(Path(source)) if _is_path(source) else str(source)
     name = Path(source).name if _is_path(source) else "notice"
     roster = roster or load_roster()
-    lines = text.splitlines()
+    lines = ["" if is_page_number(line) else line for line in text.splitlines()]  # keeps line numbers
     if not any(_is_classic_header(line.split("\t")) for line in lines):
         lines = unflatten(lines, roster)
     if not any(_is_classic_header(line.split("\t")) for line in lines):

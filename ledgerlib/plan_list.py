@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from .grammar import (
-    HEADING_STYLES, clean_text, first_unit_leads, label_field, looks_like_deadline, numbered,
+    HEADING_STYLES, clean_text, first_unit_leads, is_page_number, label_field, looks_like_deadline, numbered,
     split_outside_brackets, split_points,
 )
 from .labels import PLAN_FIELD_WORDS
@@ -99,7 +99,7 @@ def cut_lines(text: str) -> list[tuple[int, str]]:
     out = []
     for no, line in enumerate(text.splitlines(), start=1):
         line = clean_text(line)[0] if "<" in line else line.strip().replace("\u3000", " ")
-        if not line:
+        if not line or is_page_number(line):
             continue
         pieces = _cut_outside_brackets(_CUT_MARKER, line) if len(line) > 40 else [line]
         for piece in pieces:

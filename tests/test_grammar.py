@@ -190,3 +190,10 @@ def test_months_in_chinese_numerals(text, due):
 def test_every_month_is_not_a_month():
     assert parse_deadline("每月报送", 2022).kind == "recurring"
     assert parse_deadline("两个月内完成", 2022).kind == "unspecified"
+
+
+def test_page_numbers_are_recognised():
+    from ledgerlib.grammar import is_page_number
+
+    assert all(is_page_number(x) for x in ["— 3 —", "-12-", "第3页 共8页", " －2－ "])
+    assert not any(is_page_number(x) for x in ["3", "1.建立制度", "2022年"])

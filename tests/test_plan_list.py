@@ -162,3 +162,14 @@ def test_a_deadline_written_only_in_the_task(tmp_path, county, task, due):
     p.write_text(f"XX县2022年信用工作要点\n一、制度\n1.{task}\n牵头单位：县发改委\n", encoding="utf-8")
     df = _read(p, roster=county)
     assert str(df["due_date"].iloc[0].date()) == due and "deadline_from_task" in df["flags"].iloc[0]
+
+
+def test_page_numbers_in_extracted_text_are_not_task_text(county):
+    text = PAREN.read_text(encoding="utf-8").replace("二、强化信用监管", "— 2 —\n二、强化信用监管")
+    p = PAREN.parent / "_tmp_page_numbers.txt"
+    try:
+        p.write_text(text, encoding="utf-8")
+        df = _read(p, roster=county)
+    finally:
+        p.unlink()
+    assert not df["task"].str.contains("—").any() and len(df) == 7
