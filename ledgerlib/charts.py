@@ -21,6 +21,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 
+from .display import percent_text
+
 #: CJK families we know cover simplified Chinese, best first. The first one installed wins.
 CJK_FAMILIES: tuple[str, ...] = (
     "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Source Han Sans CN",
@@ -170,7 +172,7 @@ def rate_bars(df: pd.DataFrame, category: str, rate: str, title: str,
     ax.set_xlim(0, 1.12)
     _pct_axis(ax, "x")
     for bar, v in zip(bars, values):
-        ax.text(v + 0.01, bar.get_y() + bar.get_height() / 2, f"{v:.0%}", va="center", fontsize=8)
+        ax.text(v + 0.01, bar.get_y() + bar.get_height() / 2, percent_text(v), va="center", fontsize=8)
     if threshold is not None:
         ax.axvline(threshold, color=FAIL_COLOUR, linestyle="--", linewidth=1,
                    label=threshold_label or f"{threshold:.0%}")
@@ -242,7 +244,7 @@ def grouped_rate_bars(df: pd.DataFrame, category: str, rates: dict[str, str], ti
         ax.barh([y for y, _ in shown], [v for _, v in shown], height=height * 0.9,
                 color=colours[j % len(colours)], label=lab)
         for y, v in shown:
-            ax.text(v + 0.01, y, f"{v:.0%}", va="center", fontsize=7)
+            ax.text(v + 0.01, y, percent_text(v), va="center", fontsize=7)
     ax.set_yticks(range(n), cats)
     ax.set_xlim(0, 1.15)
     _pct_axis(ax, "x")

@@ -13,12 +13,29 @@ Example, in a notebook cell::
 from __future__ import annotations
 
 import html
+from decimal import ROUND_DOWN, Decimal
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from . import config, labels
+
+
+def percent_text(value: float, digits: int = 1) -> str:
+    """A 0-1 rate as a percentage cut (never rounded up) to `digits` decimals.
+
+    Cutting, not rounding, keeps every shown value on the same side of a pass line as the
+    exact one: 0.7997 is "79.9%", never "80.0%" against a line of 80% (inclusive); 0.80
+    exactly is "80.0%". The value is read from its shortest repr, so 4/5 is exactly 80.0%.
+
+    >>> percent_text(0.7997), percent_text(0.8), percent_text(1/3)
+    ('79.9%', '80.0%', '33.3%')
+    """
+    if value is None or pd.isna(value):
+        return ""
+    exact = Decimal(repr(float(value))) * 100
+    return f"{exact.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_DOWN)}%"
 
 
 class ReportTable:
@@ -45,7 +62,7 @@ class ReportTable:
         for col in self.raw.columns:
             vals = df[col]
             if col in percent:
-                shown[col] = [("" if pd.isna(v) else f"{float(v):.1%}") for v in vals]
+                shown[col] = [percent_text(v) for v in vals]
                 self.classes[col] = ["num"] * len(df)
             elif col in pass_fail:
                 shown[col] = ["" if pd.isna(v) else pass_text[0 if bool(v) else 1] for v in vals]
@@ -154,7 +171,7 @@ def key_figures(row: Any, columns: list[str], percent: tuple[str, ...] = (),
         if pd.isna(v):
             vals.append("—")
         elif col in percent:
-            vals.append(f"{float(v):.1%}")
+            vals.append(percent_text(v))
         elif col in pass_fail:
             vals.append(labels.PASS_LABELS[bool(v)])
         else:

@@ -102,16 +102,17 @@ COVER_LABELS = {"department": "填报单位", "month": "报送月份", "filled_b
 
 SUBMISSION_STATUS_LABELS = {"on_time": "按时报送", "late": "逾期报送", "missing": "未报送",
                             "unknown": "报送时间不明", "pending": "未到报送期限"}
+# The nine statuses of an assignment as of a month (metrics.STATUSES), in report order.
 ASSIGNMENT_STATUS_LABELS = {
     "done_on_time": "按期完成",
     "done_late": "逾期完成",
-    "done": "已完成",
-    "overdue": "逾期未完成",
+    "on_track": "按计划推进",
     "in_progress": "推进中",
-    "not_started": "未启动",
-    "not_due": "未到期",
-    "no_report": "未报送",
-    "not_applicable": "不适用",
+    "due_this_month": "本月到期",
+    "overdue": "逾期未完成",
+    "not_reported": "本月未报进展",
+    "na_approved": "不适用（已审核）",
+    "na_claimed": "申报不适用（未审核）",
 }
 PASS_LABELS = {True: "达标", False: "未达标"}
 
@@ -379,6 +380,7 @@ CHANGE_LABELS: dict[str, str] = {
 }
 PUBLICITY_VERDICT_LABELS: dict[str, str] = {
     "on_time": "按时公示", "late": "超期公示", "pending": "未到公示期限", "unreadable": "日期无法判断",
+    "invalid": "公示日期早于决定日期（错误）",
 }
 #: `department` value of a city-wide total row (metrics.ALL_DEPARTMENTS).
 TOTAL_LABELS: dict[str, str] = {"all": "全局合计"}
@@ -513,3 +515,17 @@ for _k, _v in {
     "tasks_overdue": "逾期部门最多的任务",
 }.items():
     COLUMN_LABELS.setdefault(_k, _v)
+
+
+# --- Supervision bulletin: statuses, lights, due-next, chase, scores, narrative ----------
+# Added by the bulletin engineer (issue 11); additive only.
+RULE_PROBLEM_LABELS: dict[str, str] = {
+    "unreadable": "规则文件无法读取，已按默认规则处理",
+    "bad_section": "规则文件中该节格式不对，已按默认规则处理",
+    "unknown_key": "规则文件中有无法识别的项，未采用",
+    "bad_value": "规则文件中的取值无效，已按默认值处理",
+    "missing_column": "审核清单缺少必需的列，清单未采用",
+    "unknown_task": "审核清单中的任务编号不在台账中，该行未采用",
+    "unknown_department": "审核清单中的部门不在部门名单中，该行未采用",
+    "bad_date": "审核清单中的审核日期无法识别，该行未采用",
+}
