@@ -529,3 +529,28 @@ RULE_PROBLEM_LABELS: dict[str, str] = {
     "unknown_department": "审核清单中的部门不在部门名单中，该行未采用",
     "bad_date": "审核清单中的审核日期无法识别，该行未采用",
 }
+LIGHT_LABELS: dict[str, str] = {"red": "红灯", "amber": "黄灯", "green": "绿灯"}
+LIGHT_REASON_LABELS: dict[str, str] = {
+    "overdue": "逾期未完成（逾期{days}天）",
+    "no_return": "本月未报送",
+    "kpi_below": "{kpi}{rate}，低于{line}",
+    "due_soon": "{days}天内到期未完成",
+    "no_progress": "持续推进任务本月未报进展",
+    "na_claimed": "申报不适用未经审核",
+}
+CHANGE_LABELS["light_changed"] = "预警变化"
+for _k, _v in {
+    "light": "预警", "reasons": "预警原因代码", "reason": "预警原因", "light_before": "上月预警",
+    "light_after": "本月预警", "n_red": "红灯数", "n_amber": "黄灯数", "n_green": "绿灯数",
+    "days_left": "距到期天数", "claimed_not_applicable": "申报不适用未审核", "flags": "台账标记",
+    "n_invalid": "公示早于决定数", "carried_forward": "沿用以前月份数据",
+}.items():
+    COLUMN_LABELS[_k] = _v
+#: Ledger flags as a reader sees them (ledger.flags keys).
+FLAG_LABELS: dict[str, str] = {
+    "deadline_before_plan_year": "完成时限早于计划年度（疑为笔误）",
+    "split_deadline": "一格两个时限，已拆分",
+    "text_spilled": "任务文字串入时限列，已合并",
+}
+COLUMN_LABELS.setdefault("n_tasks", "任务数")
+COLUMN_LABELS.setdefault("task_ids", "任务编号")
