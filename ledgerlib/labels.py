@@ -554,3 +554,9 @@ FLAG_LABELS: dict[str, str] = {
 }
 COLUMN_LABELS.setdefault("n_tasks", "任务数")
 COLUMN_LABELS.setdefault("task_ids", "任务编号")
+SCORE_COMPONENT_LABELS: dict[str, str] = {
+    "tasks": "任务推进", "returns": "按时报送", "kpis": "指标达标", "obligations": "周期义务",
+}
+for _k, _v in {"period": "期间", "prev_rank": "上期排名", "rank_change": "排名变化", "rank": "排名",
+               "score": "得分"}.items():
+    COLUMN_LABELS.setdefault(_k, _v)
