@@ -143,6 +143,20 @@ def _cmd_joint_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_chase(args: argparse.Namespace) -> int:
+    from .chase import write_chase
+
+    _require_month(args.month, "month")
+    _require_data_for([args.month], args.data, args.month)
+    result = write_chase(month=args.month, data_dir=args.data, raw_dir=args.raw, out_dir=args.out,
+                         city=args.city, pdf=not args.no_pdf)
+    for path in (result.pdf, result.xlsx, result.csv):
+        if path is not None:
+            print(path)
+    print(result.summary())
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="ledger", description="credit-ledger: 台账 analytics")
     p.add_argument("--raw", type=Path, default=None, help="raw data folder (default: data/raw)")
@@ -201,6 +215,14 @@ def build_parser() -> argparse.ArgumentParser:
     j.add_argument("--out", type=Path, default=None,
                    help="xlsx to write, CSV beside it (default: reports/joint_list/联合奖惩成效清单_<month>.xlsx)")
     j.set_defaults(func=_cmd_joint_list)
+
+    c = sub.add_parser("chase", help="write the month's chase pack (催办单): a page per department with what it owes")
+    c.add_argument("month", help="YYYY-MM")
+    c.add_argument("--data", type=Path, default=None, help="processed data folder (default: data/processed)")
+    c.add_argument("--out", type=Path, default=None, help="reports folder (default: reports/); writes <out>/chase/<month>/")
+    c.add_argument("--city", default=None, help="the city to chase (default: the only or default city)")
+    c.add_argument("--no-pdf", action="store_true", help="workbook and summary only")
+    c.set_defaults(func=_cmd_chase)
     return p
 
 

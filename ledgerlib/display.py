@@ -44,13 +44,15 @@ class ReportTable:
     `pass_fail` columns hold booleans shown as pass/fail text on green/red cells;
     `percent` columns hold 0-1 rates shown as percentages; `values` maps a column's keys to
     labels; `colour_by` colours a column green/red by a boolean column (which is not shown);
-    `nowrap` columns never wrap in the PDF (short names a crowded table would break).
+    `nowrap` columns never wrap in the PDF (short names a crowded table would break);
+    `lights` columns hold red/amber/green keys, shown as 红灯/黄灯/绿灯 on their colour.
     """
 
     def __init__(self, df, columns: dict[str, str] | None = None, percent: tuple[str, ...] = (),
                  pass_fail: tuple[str, ...] = (), pass_text: tuple[str, str] | None = None,
                  values: dict[str, dict] | None = None, colour_by: dict[str, str] | None = None,
-                 empty: str = "", index: bool = False, nowrap: tuple[str, ...] = ()) -> None:
+                 empty: str = "", index: bool = False, nowrap: tuple[str, ...] = (),
+                 lights: tuple[str, ...] = ()) -> None:
         self.columns = dict(columns or {})
         pass_text = pass_text or (labels.PASS_LABELS[True], labels.PASS_LABELS[False])
         colour_by = dict(colour_by or {})
@@ -64,6 +66,9 @@ class ReportTable:
             if col in percent:
                 shown[col] = [percent_text(v) for v in vals]
                 self.classes[col] = ["num"] * len(df)
+            elif col in lights:
+                shown[col] = [labels.LIGHT_LABELS.get(v, "") if isinstance(v, str) else "" for v in vals]
+                self.classes[col] = [f"light-{v}" if isinstance(v, str) and v else "" for v in vals]
             elif col in pass_fail:
                 shown[col] = ["" if pd.isna(v) else pass_text[0 if bool(v) else 1] for v in vals]
                 self.classes[col] = _pass_classes(vals)

@@ -535,6 +535,7 @@ LIGHT_REASON_LABELS: dict[str, str] = {
     "no_return": "本月未报送",
     "kpi_below": "{kpi}{rate}，低于{line}",
     "due_soon": "{days}天内到期未完成",
+    "due_today": "本月底到期，尚未完成",
     "no_progress": "持续推进任务本月未报进展",
     "na_claimed": "申报不适用未经审核",
 }
@@ -559,4 +560,28 @@ SCORE_COMPONENT_LABELS: dict[str, str] = {
 }
 for _k, _v in {"period": "期间", "prev_rank": "上期排名", "rank_change": "排名变化", "rank": "排名",
                "score": "得分"}.items():
+    COLUMN_LABELS.setdefault(_k, _v)
+CHASE_ITEM_LABELS: dict[str, str] = {"return": "月度报送", "task": "任务", "kpi": "指标"}
+CHASE_LABELS: dict[str, str] = {
+    "title": "{city}交通运输局信用体系建设工作催办单（{year}年{mon}月）",
+    "to": "填报人：{who}",
+    "nobody": "未留填报人",
+    "never": "无",
+    "opening": "经对{year}年{mon}月工作台账进展情况督查，你单位有红灯事项{n_red}项、黄灯事项{n_amber}项，具体如下：",
+    "last_return": "最近一次报送：{month}，填报人：{who}。",
+    "request": "请对照上述事项抓紧整改落实：未报送的请立即补报；逾期未完成的请说明原因并明确完成时限；"
+               "临近到期的请按期完成；指标未达标的请提出整改措施。整改情况随下月进展一并报送。",
+    "sign": "{city}交通运输局信用体系建设领导小组办公室（局法规科）",
+    "none": "本月没有需要催办的事项。",
+    "missing_return": "{year}年{mon}月工作进展未报送（应于{due}前报送）",
+    "item": "事项类别",
+    "task": "任务/指标",
+    "sheet_items": "催办清单",
+    "sheet_summary": "催办汇总",
+    "file_pdf": "催办单",
+    "file_items": "催办清单",
+    "file_summary": "催办汇总",
+    "cli_summary": "催办 {month}：{n_departments} 个部门，{n_items} 项。",
+}
+for _k, _v in {"missing_return": "本月未报送", "last_return_month": "最近报送月份"}.items():
     COLUMN_LABELS.setdefault(_k, _v)

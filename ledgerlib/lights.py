@@ -107,7 +107,10 @@ def _items(s: pd.DataFrame, cond: dict[str, pd.Series], details: dict[str, pd.Se
             reasons[i].append(key)
             text = labels.LIGHT_REASON_LABELS[key]
             if det is not None and pd.notna(det.iloc[i]):
-                text = text.format(days=int(det.iloc[i]))
+                days = int(det.iloc[i])
+                if key == "due_soon" and days == 0:
+                    text = labels.LIGHT_REASON_LABELS["due_today"]
+                text = text.format(days=days)
             words[i].append(text)
     out = s[["city", "department", "task_id", "indicator", "status", "due_date", "flags"]].copy()
     out["light"] = lights.to_numpy()

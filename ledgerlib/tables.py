@@ -40,7 +40,8 @@ DTYPES: dict[str, dict[str, str]] = {
     "joint_cases": {**_KEY, "subject": _S, "measure": _S, "executing_dept": _S, "executed_on": _D,
                     "matter": _S, **_SOURCE},
     "submissions_log": {**_KEY, "file": _S, "received_at": _D, "received_source": _S, "checksum": _S,
-                        "superseded": "bool", "n_errors": _N, "n_warnings": _N},
+                        "superseded": "bool", "n_errors": _N, "n_warnings": _N,
+                        "filled_by": _S},
     "problems": {"file": _S, "sheet": _S, "cell": _S, "field": _S, "value": _S, "problem": _S,
                  "expected": _S, "severity": _S, **_KEY},
 }

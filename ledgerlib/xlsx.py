@@ -100,3 +100,17 @@ def save_workbook(wb: Workbook, path: Path) -> Path:
     tmp.write_bytes(out.getvalue())
     tmp.replace(path)
     return path
+
+
+def write_cell(ws, row: int, column: int, value: object):
+    """Write one value; text is always stored as text, never as a formula.
+
+    openpyxl takes any string starting with "=" as a formula: a 填报人 or a task text typed
+    as `=HYPERLINK(...)` would become live in the workbook read upstream. The cell type is
+    forced back to a string for every str value.
+    """
+    c = ws.cell(row=row, column=column)
+    c.value = value
+    if isinstance(value, str):
+        c.data_type = "s"
+    return c
