@@ -19,6 +19,7 @@ import pandas as pd
 
 from . import lights as L
 from . import metrics, scores
+from .display import percent_text
 from .rules import BureauRules
 
 
@@ -33,22 +34,31 @@ class Bulletin:
     department_lights: pd.DataFrame
     due_next: pd.DataFrame
     scores: pd.DataFrame          # scores.monthly_scores
+    publicity: pd.DataFrame       # metrics.publicity_timeliness (n_invalid: left out of the rate)
     rules: BureauRules
 
 
-def month_bulletin(data: dict[str, Any], month: str, city: str, rules: BureauRules) -> Bulletin:
-    """Every figure of the month's bulletin for one city (see the module docstring)."""
+def month_lights(data: dict[str, Any], month: str, city: str, rules: BureauRules
+                 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """(status, compliance, kpis, lights) of one city and month."""
     m = metrics.month_str(month)
     status = metrics.assignment_status(data["ledger"], data["assignments"], data.get("progress"), m,
                                        cities=[city], approvals=rules.approvals)
     comp = metrics.submission_compliance(data["assignments"], data.get("submissions_log"), [m], cities=[city])
     kpis = metrics.kpis(data.get("collection"), data.get("shared_records"), data.get("publicity"), m)
     kpis = kpis[kpis["city"] == city].reset_index(drop=True)
-    lit = L.assignment_lights(status, comp, kpis, rules.lights)
+    return status, comp, kpis, L.assignment_lights(status, comp, kpis, rules.lights)
+
+
+def month_bulletin(data: dict[str, Any], month: str, city: str, rules: BureauRules) -> Bulletin:
+    """Every figure of the month's bulletin for one city (see the module docstring)."""
+    m = metrics.month_str(month)
+    status, comp, kpis, lit = month_lights(data, m, city, rules)
     return Bulletin(month=m, city=city, status=status, compliance=comp, kpis=kpis, lights=lit,
                     department_lights=L.department_lights(lit),
                     due_next=L.due_next(status, rules.lights.due_next_days),
                     scores=scores.monthly_scores(data, m, city, rules.scoring, rules.approvals),
+                    publicity=metrics.publicity_timeliness(data.get("publicity"), m),
                     rules=rules)
 
 
@@ -93,3 +103,126 @@ def collection_with_carried(kpis: pd.DataFrame) -> dict[str, Any] | None:
     passed = num * line.denominator >= line.numerator * den
     return {"rate": num / den, "passed": passed, "changes_verdict": passed != bool(tot["passed"].iloc[0]),
             "departments": "、".join(carried["department"]), "months": "、".join(carried["as_of_month"])}
+
+
+# --------------------------------------------------------------------------- report views
+
+def headline(b: Bulletin) -> pd.DataFrame:
+    """Page 1's counts: each status, then each light (item, count)."""
+    from . import labels
+    from .lights import light_counts
+
+    counts = b.status["status"].value_counts()
+    rows = [(labels.ASSIGNMENT_STATUS_LABELS[k], int(counts.get(k, 0))) for k in metrics.STATUSES]
+    rows.append((labels.COLUMN_LABELS["n_total"], len(b.status)))
+    rows += [(labels.LIGHT_LABELS[k], v) for k, v in light_counts(b.lights).items()]
+    return pd.DataFrame(rows, columns=["item", "count"])
+
+
+def _with_task(df: pd.DataFrame, ledger: pd.DataFrame) -> pd.DataFrame:
+    from .chase import flag_text
+
+    out = df.merge(ledger[["task_id", "task"]], on="task_id", how="left")
+    out["flags"] = out["flags"].fillna("").map(flag_text)
+    return out
+
+
+def overdue_view(b: Bulletin, ledger: pd.DataFrame) -> pd.DataFrame:
+    """The overdue list with the task text and the ledger's flags (e.g. a 2020 deadline)."""
+    o = metrics.overdue(b.status).merge(b.status[["city", "task_id", "department", "flags"]],
+                                        on=["city", "task_id", "department"], how="left")
+    o = _with_task(o, ledger)
+    return o[["department", "task_id", "task", "due_date", "days_overdue", "reported_status", "flags"]]
+
+
+def due_next_view(b: Bulletin, ledger: pd.DataFrame) -> pd.DataFrame:
+    """临近提醒 with the task text and flags."""
+    d = _with_task(b.due_next, ledger)
+    return d[["department", "task_id", "task", "due_date", "days_left", "status", "flags"]]
+
+
+def lights_list(b: Bulletin) -> pd.DataFrame:
+    """lights_<M>.csv: every item's light (department, task_id, kpi, light, reason)."""
+    out = b.lights[["department", "task_id", "kpi", "light", "reason"]].copy()
+    return out
+
+
+def claimed_list(status: pd.DataFrame) -> pd.DataFrame:
+    """不适用 reported but not approved, one row per department: department, n_tasks, task_ids."""
+    c = status[status["claimed_not_applicable"].astype(bool)]
+    if c.empty:
+        return pd.DataFrame(columns=["department", "n_tasks", "task_ids"])
+    return c.groupby("department", sort=False).agg(
+        n_tasks=("task_id", "size"), task_ids=("task_id", lambda t: "、".join(t))).reset_index()
+
+
+def kpi_view(kpis: pd.DataFrame) -> pd.DataFrame:
+    """summaries.kpi_table with a carried-forward figure kept but not judged (grey, no verdict),
+    and a `carried` column naming the month it comes from."""
+    from . import labels
+    from .summaries import kpi_table
+
+    k = kpis.copy()
+    k["passed"] = k["passed"].astype("boolean").mask(k["carried_forward"].astype(bool))
+    wide = kpi_table(k)
+    if wide.empty:
+        return wide
+    cf = kpis[kpis["carried_forward"].astype(bool)]
+    notes = cf.groupby("department")[["kpi", "as_of_month"]].apply(
+        lambda g: "；".join(f"{labels.KPI_LABELS[r.kpi]}沿用{r.as_of_month}" for r in g.itertuples()))
+    wide["carried"] = wide["department"].map(notes).fillna("") if len(cf) else ""
+    return wide
+
+
+def score_view(scores_: pd.DataFrame) -> pd.DataFrame:
+    """Scores as shown: rank, department, component shares, score (1 decimal, cut), change."""
+    out = scores_[["rank", "department", "tasks", "returns", "kpis", "obligations", "score",
+                   "prev_rank", "rank_change"]].copy()
+    out = out.drop(columns=[c for c in ("tasks", "returns", "kpis", "obligations") if out[c].isna().all()])
+    # Cut, not rounded, like every figure near a line (display.percent_text).
+    out["score"] = out["score"].map(lambda v: "" if pd.isna(v) else percent_text(v / 100)[:-1])
+    out["rank_change"] = out["rank_change"].map(lambda v: "" if pd.isna(v) else (f"↑{v}" if v > 0 else
+                                                                                 (f"↓{-v}" if v < 0 else "—")))
+    return out
+
+
+def score_note(scoring) -> str:
+    """The scoring rule in one sentence, from the rule actually used."""
+    from . import labels
+
+    w = "、".join(f"{labels.SCORE_COMPONENT_LABELS[k]}{v:g}" for k, v in scoring.weights.items())
+    c = "、".join(f"{labels.ASSIGNMENT_STATUS_LABELS[k]}{v:g}" for k, v in scoring.status_credit.items())
+    return labels.REPORT_LABELS["score_note"].format(weights=w, credits=c)
+
+
+def notes(rules: BureauRules) -> list[str]:
+    """The definitions printed at the end of the bulletin, and any problem in the rule files."""
+    from . import labels
+
+    out = list(labels.RATE_NOTES)
+    out.append(labels.LIGHT_NOTE.format(days=rules.lights.due_soon_days, next_days=rules.lights.due_next_days))
+    if len(rules.problems):
+        out.append(labels.REPORT_LABELS["approvals_problems"].format(n=len(rules.problems)) + "；".join(
+            f"{p.file} {p.cell} {p.field}：{p.problem}" for p in rules.problems.itertuples()))
+    return out
+
+
+def red_amber_view(items: pd.DataFrame, ledger: pd.DataFrame) -> pd.DataFrame:
+    """The chase items as the bulletin lists them: a department with no return is one line
+    (its tasks lit only for that are counted in it), the others item by item, no task text."""
+    from . import labels
+    from .chase import ITEM_VIEW, item_view
+
+    if items.empty:
+        return pd.DataFrame(columns=[c for c in ITEM_VIEW if c != "task"])
+    codes = items["reasons"].fillna("").str.split(";")
+    no_return = set(items.loc[items["item"] == "return", "department"])
+    only_return = items["department"].isin(no_return) & items["item"].eq("task") & codes.map(
+        lambda c: set(c) <= {"no_return", "no_progress"})
+    folded = only_return.groupby(items["department"]).sum()
+    kept = items[~only_return].copy()
+    is_ret = kept["item"] == "return"
+    kept.loc[is_ret, "reason"] = [
+        r + labels.REPORT_LABELS["folded_tasks"].format(n=int(folded.get(d, 0))) if folded.get(d, 0) else r
+        for r, d in zip(kept.loc[is_ret, "reason"], kept.loc[is_ret, "department"])]
+    return item_view(kept, ledger).drop(columns="task")

@@ -28,7 +28,8 @@ from . import config, labels, metrics
 from .display import ReportTable, write_csv
 from .lights import LIGHT_ORDER
 
-ITEM_COLUMNS = ["city", "department", "item", "task_id", "kpi", "light", "reason", "due_date", "flags"]
+ITEM_COLUMNS = ["city", "department", "item", "task_id", "kpi", "light", "reasons", "reason", "due_date",
+                "flags"]
 SUMMARY_COLUMNS = ["city", "department", "light", "n_red", "n_amber", "missing_return",
                    "last_return_month", "filled_by"]
 
@@ -45,7 +46,7 @@ def chase_items(lights: pd.DataFrame, compliance: pd.DataFrame,
     miss = compliance[compliance["status"] == "missing"]
     ret = pd.DataFrame({
         "city": miss["city"], "department": miss["department"], "item": "return", "task_id": "", "kpi": "",
-        "light": missing_light,
+        "light": missing_light, "reasons": "no_return",
         "reason": [labels.CHASE_LABELS["missing_return"].format(
             year=int(m[:4]), mon=int(m[5:]), due=pd.Timestamp(d).strftime("%Y-%m-%d"))
             for m, d in zip(miss["month"], miss["due_date"])],
@@ -112,6 +113,7 @@ def flag_text(flags: str) -> str:
 
 
 def _view_kwargs() -> dict[str, Any]:
+    """How chase items are shown (labels, light colours): the PDF, the workbook and the bulletin."""
     return dict(columns={**labels.COLUMN_LABELS, "item": labels.CHASE_LABELS["item"],
                          "task": labels.CHASE_LABELS["task"]},
                 values={"item": labels.CHASE_ITEM_LABELS}, lights=("light",),
@@ -159,8 +161,7 @@ def chase_workbook(items: pd.DataFrame, summary: pd.DataFrame, ledger: pd.DataFr
     kwargs = _view_kwargs()
     sheets = [(labels.CHASE_LABELS["sheet_items"], ReportTable(item_view(items, ledger), **kwargs)),
               (labels.CHASE_LABELS["sheet_summary"],
-               ReportTable(summary.drop(columns="city"), labels.COLUMN_LABELS, lights=("light",),
-                           pass_fail=("missing_return",), pass_text=("是", "否")))]
+               ReportTable(summary.drop(columns="city"), **SUMMARY_VIEW))]
     for n, (name, table) in enumerate(sheets):
         ws = wb.active if n == 0 else wb.create_sheet()
         ws.title = name
@@ -226,7 +227,7 @@ def write_chase(month: str, data_dir: Path | None = None, raw_dir: Path | None =
     xlsx = save_workbook(chase_workbook(items, summary, data["ledger"], month, city),
                          folder / f"{labels.CHASE_LABELS['file_items']}_{month}.xlsx")
     csv = write_csv(summary.drop(columns="city"), folder / f"{labels.CHASE_LABELS['file_summary']}_{month}.csv",
-                    labels.COLUMN_LABELS, lights=("light",), pass_fail=("missing_return",), pass_text=("是", "否"))
+                    **SUMMARY_VIEW)
     pdf_path = None
     if pdf:
         from .charts import find_cjk_font
@@ -237,3 +238,9 @@ def write_chase(month: str, data_dir: Path | None = None, raw_dir: Path | None =
                                font_path=find_cjk_font().path)
     return ChaseOutput(pdf=pdf_path, xlsx=xlsx, csv=csv, n_departments=len(summary), n_items=len(items),
                        month=month)
+
+
+#: show_table / ReportTable options for chase items, and for the summary of who is chased.
+VIEW = _view_kwargs()
+SUMMARY_VIEW: dict[str, Any] = dict(columns=labels.COLUMN_LABELS, lights=("light",),
+                                    values={"missing_return": labels.YES_NO})

@@ -158,6 +158,20 @@ def paragraph(text: str, note: bool = False) -> None:
     display(_Html(f"<p{cls}>{html.escape(text)}</p>", text))
 
 
+def narrative(text: str) -> None:
+    """The 通报's opening paragraph (indented, larger type)."""
+    from IPython.display import display
+
+    display(_Html(f'<p class="narrative">{html.escape(text)}</p>', text))
+
+
+def footnote(text: str) -> None:
+    """A definition under the report (small type): every rate shown carries one."""
+    from IPython.display import display
+
+    display(_Html(f'<p class="footnote">{html.escape(text)}</p>', text))
+
+
 def show_table(df, columns: dict[str, str] | None = None, **kwargs: Any) -> None:
     """Display a DataFrame as a report table (see ReportTable for the options)."""
     from IPython.display import display

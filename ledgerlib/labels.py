@@ -585,3 +585,80 @@ CHASE_LABELS: dict[str, str] = {
 }
 for _k, _v in {"missing_return": "本月未报送", "last_return_month": "最近报送月份"}.items():
     COLUMN_LABELS.setdefault(_k, _v)
+NARRATIVE_LABELS: dict[str, str] = {
+    "scope": "截至{year}年{mon}月底，全局{n_depts}个部门共承担台账任务{n_total}项（按部门计）。",
+    "status": "其中{items}。",
+    "status_item": "{label}{n}项",
+    "lights": "三色预警：红灯{red}项、黄灯{amber}项、绿灯{green}项。",
+    "red_depts": "{names}等{n}个部门亮红灯。",
+    "no_red": "本月没有部门亮红灯。",
+    "kpis": "重点指标方面，全局{items}。",
+    "kpi_item": "{kpi}{rate}{verdict}",
+    "kpi_below": "{kpi}低于{line}的有：{items}。",
+    "carried": "以下部门本月未报送相关数据，沿用以前月份数据，未计入全局合计，也不作为本月达标依据：{items}。",
+    "carried_flip": "若计入沿用数据，全局信用信息归集率为{rate}（{verdict}）。",
+    "invalid": "双公示有{n}条记录公示日期早于决定日期，属填报错误，未计入7天合格率。",
+    "missing": "{mon}月工作进展，{names}{n}个部门未报送。",
+    "all_returned": "{mon}月工作进展各部门均已报送。",
+    "late": "{names}{n}个部门逾期报送。",
+    "dept_line": "{dept}：{asks}。",
+    "ask_return": "立即补报{mon}月工作进展",
+    "ask_overdue": "对逾期未完成的{tasks}说明原因，明确完成时限",
+    "ask_due": "确保临近到期的{tasks}按期完成",
+    "ask_progress": "按月报送{tasks}的工作进展",
+    "ask_claimed": "{tasks}申报不适用，请报送说明材料，经局法规科审核后方可不计入",
+    "ask_kpi": "针对{kpis}未达标制定整改措施",
+    "due_next_line": "临近提醒：{dept}承担的{items}即将到期，请提前安排，确保按期完成。",
+    "standing": "各部门要对照台账时间节点，每月5日前报送上月工作进展，确保信息真实、准确、完整。",
+}
+REPORT_LABELS.update({
+    "bulletin_title": "{city}交通运输局信用体系建设工作督查通报",
+    "b_overview": "一、总体情况",
+    "b_lights": "二、三色预警",
+    "b_composition": "三、任务状态构成",
+    "b_overdue": "四、逾期未完成任务",
+    "b_due_next": "五、临近到期提醒",
+    "b_submissions": "六、报送情况",
+    "b_kpis": "七、重点指标达标情况",
+    "b_scores": "八、考核得分与排名",
+    "b_chase": "九、催办情况",
+    "b_trend": "十、累计进度趋势",
+    "b_changes": "十一、与上月相比的主要变化",
+    "b_next": "十二、下一步工作要求",
+    "b_notes": "附：指标口径",
+    "status_heading": "按状态统计",
+    "lights_heading": "按预警统计",
+    "dept_lights_heading": "各部门预警情况",
+    "red_amber_heading": "红灯、黄灯事项",
+    "claimed_heading": "申报不适用（未经审核，仍计入统计）",
+    "by_indicator_chart": "任务状态构成（按一级指标）",
+    "by_department_chart": "任务状态构成（按部门）",
+    "none_due_next": "下月及{days}天内没有到期的未完成任务。",
+    "none_red_amber": "本月没有红灯、黄灯事项。",
+    "none_claimed": "本月没有未经审核的不适用申报。",
+    "none_chase": "本月没有需要催办的部门。",
+    "folded": "另有{n}项其他状态变化（如不适用与推进中之间的反复）未逐项列出。",
+    "carried_note": "标注“沿用”的数据为该部门本月未报送、沿用以前月份的数据，不计入全局合计，不作达标判定。",
+    "invalid_note": "双公示：{n}条记录公示日期早于决定日期，已列入问题清单，未计入7天合格率。",
+    "count": "数量",
+    "score_note": "考核得分 = 100 × Σ(权重 × 分项得分率) ÷ 有数据分项的权重之和；权重：{weights}。"
+                  "任务推进按各状态计分（{credits}）；排名变化为上月排名减本月排名，正数为上升。",
+    "approvals_problems": "审核清单或规则文件有{n}处问题，相关行未采用：",
+})
+#: Definitions printed under the report (every rate shown carries its definition).
+RATE_NOTES: list[str] = [
+    "任务数按“任务×承担部门”计，配合部门不计；经局法规科审核同意的不适用不计入，未经审核的不适用仍计入。",
+    "按期完成：完成日期不晚于完成时限所在月的最后一天；逾期未完成：完成时限已过仍未完成（完成时限当天不算逾期，计为“本月到期”）。",
+    "按计划推进：持续推进类任务本月报送了推进中或已完成且填写了本月进展；本月未报进展：本月没有报送该任务的进展。",
+    "完成率 = 已完成任务数 ÷ 任务数（累计）；按期完成率 = 按期完成数 ÷ 截至本月已到完成时限的任务数；"
+    "按时报送率 = 次月5日（含）前报送的部门月数 ÷ 应报送的部门月数。",
+    "信用信息归集率 = 已归集主体数 ÷ 市场主体总数，80%（含）以上达标；共享记录合格率 = 不为空指标占60%（含）以上的记录数 ÷ 记录数；"
+    "双公示7天合格率 = 决定之日次日起7个工作日内公示的决定数 ÷ 已到期限的决定数。",
+    "百分比一律截位显示（不四舍五入），79.97%显示为79.9%，不会显示为达标线80.0%。",
+]
+for _k, _v in {"n_total": "合计"}.items():
+    COLUMN_LABELS.setdefault(_k, _v)
+LIGHT_NOTE = ("三色预警：红灯为逾期未完成、本月未报送或本部门本月数据的重点指标未达标；黄灯为{days}天内到期未完成，"
+              "或持续推进任务本月未报进展；其余为绿灯（规则见 data/raw/lights.toml）。临近提醒列出下月及{next_days}天内到期的未完成任务。")
+REPORT_LABELS["folded_tasks"] = "，{n}项任务因此无本月进展"
+YES_NO: dict[bool, str] = {True: "是", False: "否"}
