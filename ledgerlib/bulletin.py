@@ -186,13 +186,14 @@ def score_view(scores_: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def score_note(scoring) -> str:
-    """The scoring rule in one sentence, from the rule actually used."""
+def score_note(scoring, period: str = "month") -> str:
+    """The scoring rule in one sentence, from the rule actually used (period: month or quarter)."""
     from . import labels
 
     w = "、".join(f"{labels.SCORE_COMPONENT_LABELS[k]}{v:g}" for k, v in scoring.weights.items())
     c = "、".join(f"{labels.ASSIGNMENT_STATUS_LABELS[k]}{v:g}" for k, v in scoring.status_credit.items())
-    return labels.REPORT_LABELS["score_note"].format(weights=w, credits=c)
+    return labels.REPORT_LABELS["score_note"].format(weights=w, credits=c) + \
+        labels.REPORT_LABELS[f"rank_change_{period}"]
 
 
 def notes(rules: BureauRules) -> list[str]:

@@ -642,7 +642,9 @@ REPORT_LABELS.update({
     "invalid_note": "双公示：{n}条记录公示日期早于决定日期，已列入问题清单，未计入7天合格率。",
     "count": "数量",
     "score_note": "考核得分 = 100 × Σ(权重 × 分项得分率) ÷ 有数据分项的权重之和；权重：{weights}。"
-                  "任务推进按各状态计分（{credits}）；排名变化为上月排名减本月排名，正数为上升。",
+                  "任务推进按各状态计分（{credits}）；",
+    "rank_change_month": "排名变化为上月排名减本月排名，正数为上升（1月不与上一年度比较）。",
+    "rank_change_quarter": "排名变化为上季度排名减本季度排名，正数为上升（第1季度不与上一年度比较）。",
     "approvals_problems": "审核清单或规则文件有{n}处问题，相关行未采用：",
 })
 #: Definitions printed under the report (every rate shown carries its definition).
@@ -662,3 +664,4 @@ LIGHT_NOTE = ("三色预警：红灯为逾期未完成、本月未报送或本�
               "或持续推进任务本月未报进展；其余为绿灯（规则见 data/raw/lights.toml）。临近提醒列出下月及{next_days}天内到期的未完成任务。")
 REPORT_LABELS["folded_tasks"] = "，{n}项任务因此无本月进展"
 YES_NO: dict[bool, str] = {True: "是", False: "否"}
+REPORT_LABELS["quarter_scores"] = "三、部门考核得分与排名"
