@@ -155,19 +155,23 @@ def test_monthly_report_end_to_end(processed, tmp_path, capsys):
     nb_path, pdf_path = reports.report_paths("monthly", "2021-06", tmp_path)
     assert capsys.readouterr().out.split() == [str(nb_path.resolve()), str(pdf_path.resolve())]
     text = _pdf_text(pdf_path)
-    for key in ("headline", "by_indicator", "by_department", "trend", "overdue", "submissions",
-                "kpis", "changes"):
+    for key in ("b_overview", "b_lights", "b_composition", "b_overdue", "b_due_next", "b_submissions",
+                "b_kpis", "b_scores", "b_chase", "b_trend", "b_changes", "b_next", "b_notes"):
         assert labels.REPORT_LABELS[key] in text, key
     assert "metrics." not in text and "NBVAL" not in text
-    # The headline shows the figure the metrics compute for this data.
-    from ledgerlib import metrics
+    # The headline shows the count of each status the metrics compute for this data.
+    from ledgerlib import metrics, rules
     data = tables.load_processed(processed)
-    summary = metrics.monthly_summary(data, "2021-06").iloc[0]
-    assert f"{labels.COLUMN_LABELS['n_assignments']} {summary['n_assignments']}" in text
+    status = metrics.assignment_status(data["ledger"], data["assignments"], data["progress"], "2021-06",
+                                       approvals=rules.load_rules(config.raw_dir(), data["ledger"]).approvals)
+    counts = status["status"].value_counts()
+    for key in metrics.STATUSES:
+        assert f"{labels.ASSIGNMENT_STATUS_LABELS[key]} {counts.get(key, 0)}" in text, key
+    for name in ("overdue", "lights", "due_next", "scores", "submissions"):
+        assert (nb_path.parent / f"{name}_2021-06.csv").exists(), name
     nb = nbformat.read(nb_path, as_version=4)
     injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
     assert injected and 'month = "2021-06"' in injected[0].source
-    assert (nb_path.parent / "overdue_2021-06.csv").exists()
 
 
 def test_quarterly_report_end_to_end(processed, tmp_path, capsys):
@@ -175,5 +179,5 @@ def test_quarterly_report_end_to_end(processed, tmp_path, capsys):
     assert rc == 0, capsys.readouterr().err
     _, pdf_path = reports.report_paths("quarterly", "2021Q2", tmp_path)
     text = _pdf_text(pdf_path)
-    for key in ("matrix", "quarter_kpis", "ranking"):
+    for key in ("matrix", "quarter_kpis", "quarter_scores"):
         assert labels.REPORT_LABELS[key] in text, key
