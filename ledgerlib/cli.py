@@ -157,6 +157,23 @@ def _cmd_chase(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_calendar(args: argparse.Namespace) -> int:
+    from .workdays import check_holidays_file, default_calendar, describe_calendar, describe_year
+
+    if args.check:
+        text, code = check_holidays_file(args.raw)
+        print(text)
+        return code
+    cal = default_calendar(args.raw)
+    if args.year is None:
+        print(describe_calendar(cal))
+        return 0
+    if not args.year.isdigit() or len(args.year) != 4:
+        raise ValueError(f"the year must be four digits such as 2027, got {args.year!r}")
+    print(describe_year(int(args.year), cal))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="ledger", description="credit-ledger: 台账 analytics")
     p.add_argument("--raw", type=Path, default=None, help="raw data folder (default: data/raw)")
@@ -223,6 +240,11 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--city", default=None, help="the city to chase (default: the only or default city)")
     c.add_argument("--no-pdf", action="store_true", help="workbook and summary only")
     c.set_defaults(func=_cmd_chase)
+
+    c = sub.add_parser("calendar", help="the working-day calendar: a year's holidays and 调休 days, official or provisional")
+    c.add_argument("year", nargs="?", default=None, help="YYYY (default: which years are official)")
+    c.add_argument("--check", action="store_true", help="validate data/raw/holidays.csv (exit 1 on errors)")
+    c.set_defaults(func=_cmd_calendar)
     return p
 
 

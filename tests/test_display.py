@@ -43,3 +43,20 @@ def test_percent_is_never_rounded_across_a_line() -> None:
     assert percent_text(float("nan")) == ""
     t = ReportTable(pd.DataFrame({"rate": [0.7997, 0.8]}), percent=("rate",))
     assert t.shown["rate"].tolist() == ["79.9%", "80.0%"]
+
+
+def test_show_calendar_basis_shows_the_note_and_the_moves_or_nothing(monkeypatch):
+    import IPython.display
+
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", lambda obj: shown.append(repr(obj)))
+    moved = pd.DataFrame({"department": ["运管科"], "decision_no": ["P9"],
+                          "decision_date": pd.to_datetime(["2027-09-28"]),
+                          "old_deadline": pd.to_datetime(["2027-10-08"]), "old_basis": ["provisional"],
+                          "new_deadline": pd.to_datetime(["2027-10-13"]), "new_basis": ["official"]})
+    display.show_calendar_basis("注：临时", moved)
+    assert shown[0] == "注：临时" and len(shown) == 4  # note, heading, sentence, table
+    assert "2027-10-08" in shown[3] and "临时" in shown[3] and "正式" in shown[3]
+    shown.clear()
+    display.show_calendar_basis("", moved.iloc[0:0])
+    assert shown == []
