@@ -36,6 +36,8 @@ class Bulletin:
     scores: pd.DataFrame          # scores.monthly_scores
     publicity: pd.DataFrame       # metrics.publicity_timeliness (n_invalid: left out of the rate)
     rules: BureauRules
+    prev_status: pd.DataFrame     # last month's statuses and lights (changes, rank change)
+    prev_lights: pd.DataFrame
 
 
 def month_lights(data: dict[str, Any], month: str, city: str, rules: BureauRules
@@ -54,12 +56,19 @@ def month_bulletin(data: dict[str, Any], month: str, city: str, rules: BureauRul
     """Every figure of the month's bulletin for one city (see the module docstring)."""
     m = metrics.month_str(month)
     status, comp, kpis, lit = month_lights(data, m, city, rules)
+    prev_m = str(pd.Period(m, "M") - 1)
+    p_status, p_comp, p_kpis, p_lit = month_lights(data, prev_m, city, rules)
+    current = scores.score_table(scores.parts_of(status, comp, kpis, data["ledger"], rules.scoring),
+                                 rules.scoring, m)
+    # Rank change within the plan year only: January is not compared with December.
+    previous = scores.score_table(scores.parts_of(p_status, p_comp, p_kpis, data["ledger"], rules.scoring),
+                                  rules.scoring, prev_m) if prev_m[:4] == m[:4] else None
     return Bulletin(month=m, city=city, status=status, compliance=comp, kpis=kpis, lights=lit,
                     department_lights=L.department_lights(lit),
                     due_next=L.due_next(status, rules.lights.due_next_days),
-                    scores=scores.monthly_scores(data, m, city, rules.scoring, rules.approvals),
+                    scores=scores.with_rank_change(current, previous),
                     publicity=metrics.publicity_timeliness(data.get("publicity"), m),
-                    rules=rules)
+                    rules=rules, prev_status=p_status, prev_lights=p_lit)
 
 
 def status_counts(status: pd.DataFrame, by: str | None = None) -> pd.DataFrame:

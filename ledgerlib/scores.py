@@ -116,6 +116,12 @@ def with_rank_change(current: pd.DataFrame, previous: pd.DataFrame | None) -> pd
 
 # --------------------------------------------------------------------------- from the tables
 
+def parts_of(status: pd.DataFrame, compliance: pd.DataFrame, kpis: pd.DataFrame, ledger: pd.DataFrame,
+             rules: ScoringRules) -> list[pd.DataFrame]:
+    """The tasks, returns and KPI components from figures already computed for a period."""
+    return [task_share(status, ledger, rules), return_share(compliance, rules), kpi_share(kpis)]
+
+
 def _month_parts(data: dict[str, Any], months: list[str], city: str, rules: ScoringRules,
                  approvals: pd.DataFrame | None) -> list[pd.DataFrame]:
     last = months[-1]
@@ -124,7 +130,7 @@ def _month_parts(data: dict[str, Any], months: list[str], city: str, rules: Scor
     comp = metrics.submission_compliance(data["assignments"], data.get("submissions_log"), months, cities=[city])
     kpis = metrics.kpis(data.get("collection"), data.get("shared_records"), data.get("publicity"), last)
     kpis = kpis[kpis["city"] == city]
-    return [task_share(status, data["ledger"], rules), return_share(comp, rules), kpi_share(kpis)]
+    return parts_of(status, comp, kpis, data["ledger"], rules)
 
 
 def monthly_scores(data: dict[str, Any], month: str, city: str, rules: ScoringRules | None = None,

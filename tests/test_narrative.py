@@ -9,6 +9,7 @@ city total: with it pooled the city would read 80.07% and pass).
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
 from ledgerlib import bulletin, narrative
 from ledgerlib.chase import chase_items, chase_summary
@@ -89,3 +90,17 @@ def test_next_steps_list_the_chase_items() -> None:
     assert len(lines) == 4
     s = chase_summary(items, data()["submissions_log"], "2021-06").set_index("department")
     assert s.loc[B, "filled_by"] == "刘洋" and s.loc[A, "filled_by"] == "王芳"
+
+
+def test_bulletin_scores_are_the_monthly_scores() -> None:
+    from ledgerlib import scores
+
+    d, r = data(), rules()
+    b = bulletin.month_bulletin(d, "2021-06", X, r)
+    pd.testing.assert_frame_equal(b.scores, scores.monthly_scores(d, "2021-06", X, r.scoring, r.approvals))
+    s = b.scores.set_index("department")
+    # A: tasks (0 + 1 + 0.8) / 3 = 0.6, return on time 1, KPI failed 0 -> (30 + 20 + 0) / 90.
+    assert s.loc[A, "score"] == pytest.approx(100 * 50 / 90)
+    # B: tasks (1 + 0) / 2, return missing 0, no KPI judged (carried) -> 25 / 70.
+    assert s.loc[B, "score"] == pytest.approx(100 * 25 / 70)
+    assert (s.loc[A, "rank"], s.loc[B, "rank"]) == (1, 2)
