@@ -179,7 +179,8 @@ def kpi_view(kpis: pd.DataFrame) -> pd.DataFrame:
     cf = kpis[kpis["carried_forward"].astype(bool)]
     notes = cf.groupby("department")[["kpi", "as_of_month"]].apply(
         lambda g: "；".join(f"{labels.KPI_LABELS[r.kpi]}沿用{r.as_of_month}" for r in g.itertuples()))
-    wide["carried"] = wide["department"].map(notes).fillna("") if len(cf) else ""
+    if len(cf):  # the column only when a figure was carried forward
+        wide["carried"] = wide["department"].map(notes).fillna("")
     return wide
 
 

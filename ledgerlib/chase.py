@@ -28,6 +28,8 @@ from . import config, labels, metrics
 from .display import ReportTable, write_csv
 from .lights import LIGHT_ORDER
 
+#: Cell fills of the lights in the workbook (the PDF's colours, report.css).
+LIGHT_FILLS = {"red": "E53935", "amber": "FFB300", "green": "43A047"}
 ITEM_COLUMNS = ["city", "department", "item", "task_id", "kpi", "light", "reasons", "reason", "due_date",
                 "flags"]
 SUMMARY_COLUMNS = ["city", "department", "light", "n_red", "n_amber", "missing_return",
@@ -152,7 +154,7 @@ def chase_html(items: pd.DataFrame, summary: pd.DataFrame, ledger: pd.DataFrame,
 def chase_workbook(items: pd.DataFrame, summary: pd.DataFrame, ledger: pd.DataFrame, month: str, city: str):
     """Sheet 催办清单 (every item) and sheet 催办汇总 (who is chased), in the house style."""
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
+    from openpyxl.styles import Alignment, Font, PatternFill
 
     from .xlsx import BORDER, header_row, page_setup, row_height, text_width, write_cell
 
@@ -176,6 +178,10 @@ def chase_workbook(items: pd.DataFrame, summary: pd.DataFrame, ledger: pd.DataFr
                 c = write_cell(ws, i, j, v if v != "" else None)
                 c.border = BORDER
                 c.alignment = Alignment(vertical="top", wrap_text=True)
+                light = next((cls[6:] for cls in table.classes[table.raw.columns[j - 1]][i - 3].split()
+                              if cls.startswith("light-")), None)
+                if light in LIGHT_FILLS:
+                    c.fill = PatternFill("solid", fgColor=LIGHT_FILLS[light])
             ws.row_dimensions[i].height = row_height(list(zip(rec, widths)))
         page_setup(ws)
     wb.properties.creator = "ledgerlib"
