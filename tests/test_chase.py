@@ -7,9 +7,8 @@ from pathlib import Path
 
 import openpyxl
 import pandas as pd
-import pytest
 
-from ledgerlib import cli, config, labels
+from ledgerlib import cli, labels
 from ledgerlib import chase as C
 
 X = "安阳市"
@@ -72,17 +71,6 @@ def test_workbook_keeps_formula_text_as_text(tmp_path: Path) -> None:
     values = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value is not None]
     assert all(c.data_type != "f" for c in values)
     assert '=HYPERLINK("http://x","点")' in [c.value for c in values] and "=1+1" in [c.value for c in values]
-
-
-@pytest.fixture(scope="module")
-def processed(tmp_path_factory) -> Path:
-    if (config.processed_dir() / "ledger.parquet").exists():
-        return config.processed_dir()
-    from ledgerlib.build import build
-
-    out = tmp_path_factory.mktemp("processed")
-    build(raw_dir=config.raw_dir(), out_dir=out, progress=False)
-    return out
 
 
 def test_ledger_chase_writes_a_page_per_department(processed: Path, tmp_path: Path, capsys) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 import pandas as pd
 
 from ledgerlib import lights as L
-from ledgerlib import metrics as M
 from ledgerlib.rules import LightRules
 
 X = "安阳市"
