@@ -128,7 +128,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
             months = [period]
         _require_data_for(months, args.data, period)
     return run_report(kind=args.kind, period=args.period, data_dir=args.data,
-                      out_dir=args.out, pdf=not args.no_pdf)
+                      out_dir=args.out, pdf=not args.no_pdf, raw_dir=args.raw)
 
 
 def _cmd_joint_list(args: argparse.Namespace) -> int:

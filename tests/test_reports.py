@@ -169,3 +169,22 @@ def test_quarterly_report_end_to_end(processed, tmp_path, capsys):
     text = _pdf_text(pdf_path)
     for key in ("matrix", "quarter_kpis", "quarter_scores"):
         assert labels.REPORT_LABELS[key] in text, key
+
+
+def test_monthly_report_reads_the_rule_files_of_ledger_raw(processed, tmp_path, raw_dir):
+    import shutil
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(raw_dir / "departments.csv", raw)
+    # Overdue tasks amber instead of red: the 通报's count of red lights must follow the file.
+    (raw / "lights.toml").write_text('[lights]\noverdue = "amber"\nno_return = "amber"\nkpi_below = "none"\n',
+                                     encoding="utf-8")
+    rc = cli.main(["--raw", str(raw), "report", "monthly", "2021-06", "--data", str(processed),
+                   "--out", str(tmp_path / "out"), "--no-pdf"])
+    assert rc == 0
+    nb_path, _ = reports.report_paths("monthly", "2021-06", tmp_path / "out")
+    nb = nbformat.read(nb_path, as_version=4)
+    text = "\n".join(o.get("data", {}).get("text/plain", "") for c in nb.cells if c.cell_type == "code"
+                     for o in c.get("outputs", []))
+    assert "三色预警：红灯0项" in text
