@@ -6,7 +6,7 @@ is chased, addressed to the 填报人 of its last return. `ledger chase 2021-06`
 reports/chase/2021-06/:
 
 - 催办单_2021-06.pdf   one page per department (HTML -> WeasyPrint, the report route);
-- 催办清单_2021-06.xlsx every chase item, and the summary (xlsx.py, text never a formula);
+- 催办清单_2021-06.xlsx every chase item, and the summary (xlsx.put: text never a formula);
 - 催办汇总_2021-06.csv  who is chased (also shown in the monthly report).
 
 Example::
@@ -156,7 +156,7 @@ def chase_workbook(items: pd.DataFrame, summary: pd.DataFrame, ledger: pd.DataFr
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
 
-    from .xlsx import BORDER, header_row, page_setup, row_height, text_width, write_cell
+    from .xlsx import BORDER, header_row, page_setup, put, row_height, text_width
 
     year, mon = int(month[:4]), int(month[5:])
     wb = Workbook()
@@ -167,7 +167,7 @@ def chase_workbook(items: pd.DataFrame, summary: pd.DataFrame, ledger: pd.DataFr
     for n, (name, table) in enumerate(sheets):
         ws = wb.active if n == 0 else wb.create_sheet()
         ws.title = name
-        title = write_cell(ws, 1, 1, labels.CHASE_LABELS["title"].format(city=city, year=year, mon=mon) + f" · {name}")
+        title = put(ws, 1, 1, labels.CHASE_LABELS["title"].format(city=city, year=year, mon=mon) + f" · {name}")
         title.font = Font(bold=True, size=13)
         shown = table.shown
         widths = [min(max([text_width(str(h)), *(text_width(str(v)) for v in shown[h])]) + 2, 48)
@@ -175,7 +175,7 @@ def chase_workbook(items: pd.DataFrame, summary: pd.DataFrame, ledger: pd.DataFr
         header_row(ws, 2, list(shown.columns), widths)
         for i, rec in enumerate(shown.itertuples(index=False), start=3):
             for j, v in enumerate(rec, start=1):
-                c = write_cell(ws, i, j, v if v != "" else None)
+                c = put(ws, i, j, v if v != "" else None)
                 c.border = BORDER
                 c.alignment = Alignment(vertical="top", wrap_text=True)
                 light = next((cls[6:] for cls in table.classes[table.raw.columns[j - 1]][i - 3].split()

@@ -293,9 +293,12 @@ def run_report(kind: str, period: str, data_dir: Path | None = None, out_dir: Pa
         print(f"ledger report: {exc}", file=sys.stderr)
         return 3
     data_dir = Path(data_dir or config.processed_dir()).resolve()
-    if not (data_dir / "ledger.parquet").exists():
-        print(f"ledger report: no processed data in {data_dir}: run `ledger build` first",
-              file=sys.stderr)
+    from .tables import BuildIncompleteError, check_build
+
+    try:
+        check_build(data_dir)  # never report from half a build: the stamp says it is whole
+    except BuildIncompleteError as exc:
+        print(f"ledger report: {exc}", file=sys.stderr)
         return 2
     spec = REPORT_KINDS[kind]
     nb_in = Path(notebook) if notebook else notebooks_dir() / spec.notebook

