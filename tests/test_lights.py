@@ -120,3 +120,28 @@ def test_changes_that_matter_fold_the_flips() -> None:
     assert folded == 1
     g = L.group_changes(kept)
     assert g["n_tasks"].tolist() == [1, 1, 1]
+
+
+def test_a_return_on_the_6th_is_late_not_missing_no_red_light_for_it() -> None:
+    from ledgerlib import metrics as M
+    from ledgerlib.rules import ScoringRules
+    from ledgerlib.scores import return_share
+
+    log = pd.DataFrame({"city": X, "department": [A, B], "month": "2021-06", "file": ["a.xlsx", "b.xlsx"],
+                        # the due day is 07-05: any time on the 5th is on time, the 6th is late
+                        "received_at": pd.to_datetime(["2021-07-05 23:59", "2021-07-06 00:01"]),
+                        "superseded": False})
+    asg = pd.DataFrame({"task_id": ["T5", "T5"], "department": [A, B]})
+    comp = M.submission_compliance(asg, log, ["2021-06"], cities=[X])
+    assert comp.set_index("department")["status"].to_dict() == {A: "on_time", B: "late"}
+    s = status_frame([(A, "T5", "ongoing", None, "on_track", True, False),
+                      (B, "T5", "ongoing", None, "on_track", True, False)])
+    lit = L.assignment_lights(s, comp, None)
+    assert light_of(lit, A, "T5") == "green" and light_of(lit, B, "T5") == "green"
+    # Without B's file the month is missing: red.
+    comp = M.submission_compliance(asg, log.iloc[:1], ["2021-06"], cities=[X])
+    s.loc[s["department"] == B, ["status", "on_track"]] = ["not_reported", False]
+    assert light_of(L.assignment_lights(s, comp, None), B, "T5") == "red"
+    # Scores: on time 1, late 0.5.
+    late = M.submission_compliance(asg, log, ["2021-06"], cities=[X])
+    assert return_share(late, ScoringRules()).set_index("department")["returns"].to_dict() == {A: 1.0, B: 0.5}
