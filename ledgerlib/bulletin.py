@@ -151,8 +151,11 @@ def due_next_view(b: Bulletin, ledger: pd.DataFrame) -> pd.DataFrame:
 
 
 def lights_list(b: Bulletin) -> pd.DataFrame:
-    """lights_<M>.csv: every item's light (department, task_id, kpi, light, reason)."""
-    out = b.lights[["department", "task_id", "kpi", "light", "reason"]].copy()
+    """lights_<M>.csv: every item's light (department, task_id, kpi, light, reason, flags)."""
+    from .chase import flag_text
+
+    out = b.lights[["department", "task_id", "kpi", "light", "reason", "flags"]].copy()
+    out["flags"] = out["flags"].fillna("").map(flag_text)
     return out
 
 

@@ -14,12 +14,14 @@ Example::
 """
 from __future__ import annotations
 
+import io
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from openpyxl.utils import get_column_letter
 
 from . import config, labels
 from .cells import clean_text, normalise_task_id, parse_date
@@ -154,31 +156,41 @@ def read_approvals(path: Path | None, roster=None, task_ids: set[str] | None = N
                           for c in APPROVAL_COLUMNS})
     if path is None or not Path(path).is_file():
         return empty, probs.frame()
+    data = Path(path).read_bytes()
     try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("gb18030", errors="replace")  # Excel on a Chinese Windows saves CSV in GBK
+    try:
+        raw = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    except (ValueError, pd.errors.ParserError) as exc:
         probs.add("", "", "", "unreadable", f"CSV ({exc})"[:200])
         return empty, probs.frame()
     missing = [c for c in ("task_id", "department") if c not in raw.columns]
     if missing:
         probs.add("1", "、".join(missing), "", "missing_column", ",".join(APPROVAL_COLUMNS))
         return empty, probs.frame()
+    raw.columns = [clean_text(c) for c in raw.columns]
+
+    def cell(col: str, row: int) -> str:  # A1 reference of a field in the file, as Excel shows it
+        return f"{get_column_letter(list(raw.columns).index(col) + 1)}{row}" if col in raw.columns else f"{row}"
+
     rows = []
     for i, rec in enumerate(raw.to_dict("records"), start=2):
         task = normalise_task_id(rec.get("task_id"))
         dept_raw = clean_text(rec.get("department"))
         dept = roster.resolve(dept_raw) if roster is not None else dept_raw
         if not task or (task_ids is not None and task not in task_ids):
-            probs.add(f"行{i}", "task_id", rec.get("task_id"), "unknown_task", "台账中的任务编号，如 T31")
+            probs.add(cell("task_id", i), "task_id", rec.get("task_id"), "unknown_task", "台账中的任务编号，如 T31")
             continue
         if not dept:
-            probs.add(f"行{i}", "department", dept_raw, "unknown_department", "部门名单中的部门名称")
+            probs.add(cell("department", i), "department", dept_raw, "unknown_department", "部门名单中的部门名称")
             continue
         when = pd.NaT
         if clean_text(rec.get("approved_on")):
             parsed = parse_date(rec.get("approved_on"))
             if not parsed.ok or parsed.value is None:
-                probs.add(f"行{i}", "approved_on", rec.get("approved_on"), "bad_date", "日期，如 2021-06-10")
+                probs.add(cell("approved_on", i), "approved_on", rec.get("approved_on"), "bad_date", "日期，如 2021-06-10")
                 continue
             when = pd.Timestamp(parsed.value)
         rows.append({"city": clean_text(rec.get("city")), "task_id": task, "department": dept,

@@ -56,4 +56,12 @@ def test_approvals_resolve_aliases_and_reject_unknowns(tmp_path: Path) -> None:
     assert appr[["city", "task_id", "department"]].values.tolist() == [["", "T31", "办公室"],
                                                                        ["安阳市", "T32", "办公室"]]
     assert appr["approved_on"].iloc[0] == pd.Timestamp("2021-06-03") and pd.isna(appr["approved_on"].iloc[1])
-    assert p["cell"].tolist() == ["行3", "行4", "行5"]
+    assert p["cell"].tolist() == ["B3", "C4", "D5"]  # the cell at fault, as Excel names it
+
+
+def test_approvals_saved_by_excel_in_gbk(tmp_path: Path) -> None:
+    f = tmp_path / "not_applicable_approvals.csv"
+    f.write_bytes("city,task_id,department,approved_on,approved_by,reason\n,T31,办公室,2021-06-03,法规科,统一开展\n"
+                  .encode("gbk"))
+    appr, p = rules.read_approvals(f, load_roster(RAW / "departments.csv"), {"T31"})
+    assert p.empty and appr[["task_id", "department", "reason"]].values.tolist() == [["T31", "办公室", "统一开展"]]
