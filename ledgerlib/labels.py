@@ -757,3 +757,4 @@ REPORT_LABELS.update({
     "moved_heading": "节假日安排更新后调整的双公示期限",
     "moved_note": "日历变更（录入或更正节假日安排）后重新计算，以下{n}项决定的公示期限或期限口径发生变化：",
 })
+REPORT_LABELS["chart_trend"] = "累计进度趋势"
