@@ -94,3 +94,16 @@ def test_ledger_chase_writes_a_page_per_department(processed: Path, tmp_path: Pa
             assert any(p.lstrip().startswith("安阳市交通运输局信用体系建设工作催办单") and dept in p for p in pages)
         assert "地方海事事务服务中心" in text and "□" not in text
     assert cli.main(["chase", "2021-13", "--data", str(processed)]) == 2
+
+
+def test_nothing_to_chase_gives_empty_lists_and_a_one_line_pack(tmp_path: Path) -> None:
+    from ledgerlib.xlsx import save_workbook
+
+    items = C.chase_items(lights([(A, "T1", "", "green", "")]), compliance({A: "on_time"}))
+    summary = C.chase_summary(items, None, "2021-06")
+    assert items.empty and summary.empty
+    ledger = pd.DataFrame({"task_id": ["T1"], "task": ["x"]})
+    assert labels.CHASE_LABELS["none"] in C.chase_html(items, summary, ledger, "2021-06", X)
+    wb = openpyxl.load_workbook(save_workbook(C.chase_workbook(items, summary, ledger, "2021-06", X),
+                                              tmp_path / "c.xlsx"))
+    assert [ws.max_row for ws in wb.worksheets] == [2, 2]  # title and header only
