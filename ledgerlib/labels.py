@@ -149,7 +149,7 @@ for _k, _v in {
 
 TEMPLATE_TITLE = "{city}交通运输局信用体系建设工作台账 · {sheet}（{year}年{mon}月）"
 TEMPLATE_NOTE_PROGRESS = ("说明：灰色列为预填内容，请勿修改；进展状态、完成日期已按上次报送预填，有变化请修改；"
-                          "已完成的任务请填写完成日期。示例：进展状态“已完成”，完成日期 2021-07-05，本月进展“已印发实施方案”。")
+                          "已完成的任务请填写完成日期；第4行为示例。")
 TEMPLATE_VALIDATION = {
     "list_title": "请从列表选择", "list_error": "请从下拉列表中选择一项。",
     "date_title": "请输入日期", "date_error": "请输入日期，如 2021-07-05。",
@@ -706,6 +706,7 @@ REPORT_LABELS["quarter_scores"] = "三、部门考核得分与排名"
 
 # One-line instruction (row 2) and example row (row 3) of each free-form template sheet.
 TEMPLATE_GUIDE: dict[str, str] = {
+    "progress": TEMPLATE_NOTE_PROGRESS,
     "activities": "说明：每次活动填一行，日期填活动当天，活动类型从下拉列表选择；第3行为示例，请从表头下一行起填写。",
     "publicity": "说明：本月作出的每个行政许可、行政处罚决定填一行，公示日期不得早于决定日期；第3行为示例。",
     "collection": "说明：每个业务领域填一行，填本月末的市场主体总数和已归集主体数（整数）；第3行为示例。",
@@ -713,6 +714,8 @@ TEMPLATE_GUIDE: dict[str, str] = {
     "joint_cases": "说明：本月实施的每项联合奖惩填一行，五项内容均须填写；第3行为示例。",
 }
 TEMPLATE_EXAMPLES: dict[str, tuple[str, ...]] = {
+    "progress": ("示例：T04", "贯彻落实……工作部署", "制定年度信用体系建设工作要点。", "{year}年4月", "已完成",
+                 "{year}-04-20", "已印发年度工作要点并组织落实", "印发文件", "无"),
     "activities": ("示例：{year}-{mon:02d}-10", "信用专题学习", "1", "领导小组集中学习社会信用体系建设相关文件"),
     "publicity": ("示例：安交罚〔{year}〕0001号", "行政处罚", "{year}-{mon:02d}-08", "{year}-{mon:02d}-12"),
     "collection": ("示例：道路运输", "1200", "1000"),

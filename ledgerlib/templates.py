@@ -4,14 +4,17 @@ One workbook per (department, month). Layout (1-based Excel rows; columns in the
 of the header lists in `ledgerlib.labels`):
 
 * 任务进展 (`progress`): row 1 title; row 2 the cover block — labels in A2/C2/E2/G2
-  (填报单位, 报送月份, 填报人, 填报日期), values in B2/D2/F2/H2 (`COVER_CELLS`); row 3 a
-  note; row 4 the header (`HEADER_ROW["progress"]`); tasks from row 5
-  (`FIRST_DATA_ROW["progress"]`), one per task ordered by task_id. Columns A-I =
-  `labels.PROGRESS_HEADERS`: A-D (任务编号, 一级指标, 具体任务, 完成时限) pre-filled and
-  locked; E-I (进展状态, 完成日期, 本月进展, 佐证材料, 存在问题) plus F2/H2 unlocked. The
-  sheet is protected without a password (it guards against slips, not people).
-* 活动台账, 双公示, 信用归集, 共享记录, 联合奖惩成效: row 1 title, row 2 header, data
-  from row 3; `BLANK_ROWS` rows are pre-formatted (dates, drop-downs). Not protected.
+  (填报单位, 报送月份, 填报人, 填报日期), values in B2/D2/F2/H2 (`COVER_CELLS`); row 3 the
+  one-line instruction; row 4 an example row (grey); row 5 the header
+  (`HEADER_ROW["progress"]`); tasks from row 6 (`FIRST_DATA_ROW["progress"]`), one per task
+  ordered by task_id, 进展状态 and 完成日期 pre-filled with the last report (`last_reported`).
+  Columns A-I = `labels.PROGRESS_HEADERS`: A-D (任务编号, 一级指标, 具体任务, 完成时限)
+  pre-filled and locked; E-I (进展状态, 完成日期, 本月进展, 佐证材料, 存在问题) plus F2/H2
+  unlocked. The sheet is protected without a password (it guards against slips, not people).
+* 活动台账, 双公示, 信用归集, 共享记录, 联合奖惩成效: row 1 title, row 2 the one-line
+  instruction, row 3 an example row (grey), row 4 header, data from row 5; `BLANK_ROWS` rows
+  are pre-formatted (dates, drop-downs). Not protected. The reader starts at the header, so
+  the example is never data.
 
 `SHEETS` holds each sheet's key, name, headers and field keys, so code that fills or
 reads a template never hard-codes a position. `save_workbook` writes byte-identical
@@ -74,9 +77,10 @@ SHEETS: dict[str, SheetSpec] = {
 }
 
 #: Header row (1-based) of each sheet, and the first data row.
-HEADER_ROW: dict[str, int] = {k: 4 for k in SHEETS}
-#: Free-form sheets: a one-line instruction (row 2) and an example row (row 3) above the header.
-GUIDE_ROW, EXAMPLE_ROW = 2, 3
+HEADER_ROW: dict[str, int] = {k: (5 if k == "progress" else 4) for k in SHEETS}
+#: A one-line instruction and an example row above each header (on 任务进展 below the cover).
+GUIDE_ROW: dict[str, int] = {k: (3 if k == "progress" else 2) for k in SHEETS}
+EXAMPLE_ROW: dict[str, int] = {k: r + 1 for k, r in GUIDE_ROW.items()}
 FIRST_DATA_ROW: dict[str, int] = {k: r + 1 for k, r in HEADER_ROW.items()}
 #: Cover block on 任务进展: field -> (label cell, value cell).
 COVER_CELLS: dict[str, tuple[str, str]] = {
@@ -195,9 +199,7 @@ def _progress_sheet(ws, department: str, month: str, city: str, tasks: pd.DataFr
     ws[COVER_CELLS["filled_on"][1]].number_format = DATE_FORMAT
     ws[COVER_CELLS["month"][1]].number_format = "@"  # keep 2021-07 as text, not a date
     ws.row_dimensions[2].height = 20
-    note = ws.cell(row=3, column=1, value=labels.TEMPLATE_NOTE_PROGRESS)
-    note.font = Font(italic=True, color="7F7F7F")
-    ws.merge_cells(start_row=3, start_column=1, end_row=3, end_column=ncols)
+    _guide(ws, spec, year, mon)
 
     header_row, first = HEADER_ROW["progress"], FIRST_DATA_ROW["progress"]
     _header(ws, spec, header_row)
@@ -244,13 +246,14 @@ def _guide(ws, spec: SheetSpec, year: int, mon: int) -> None:
     """Row 2: what to fill in, in one line; row 3: an example row, grey, above the header, so
     the reader (which starts at the header) never takes it for data."""
     ncols = len(spec.headers)
-    note = ws.cell(row=GUIDE_ROW, column=1, value=labels.TEMPLATE_GUIDE[spec.key])
+    guide, example_row = GUIDE_ROW[spec.key], EXAMPLE_ROW[spec.key]
+    note = ws.cell(row=guide, column=1, value=labels.TEMPLATE_GUIDE[spec.key])
     note.font = Font(italic=True, color="7F7F7F")
     note.alignment = Alignment(vertical="center")
-    ws.merge_cells(start_row=GUIDE_ROW, start_column=1, end_row=GUIDE_ROW, end_column=ncols)
+    ws.merge_cells(start_row=guide, start_column=1, end_row=guide, end_column=ncols)
     example = labels.TEMPLATE_EXAMPLES[spec.key]
     for j, value in enumerate(example[:ncols], start=1):
-        c = ws.cell(row=EXAMPLE_ROW, column=j, value=value.format(year=year, mon=mon))
+        c = ws.cell(row=example_row, column=j, value=value.format(year=year, mon=mon))
         c.font = Font(italic=True, color="7F7F7F")
         c.fill = _LOCKED_FILL
         c.border = BORDER

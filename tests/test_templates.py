@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 
 from ledgerlib import labels
-from ledgerlib.templates import (COVER_CELLS, FIRST_DATA_ROW, HEADER_ROW, SHEETS, build_workbook, column_letter,
+from ledgerlib.templates import (COVER_CELLS, EXAMPLE_ROW, FIRST_DATA_ROW, GUIDE_ROW, HEADER_ROW, SHEETS,
+                                 build_workbook, column_letter,
                                  department_tasks, save_workbook, write_templates)
 
 LEDGER = pd.DataFrame({
@@ -209,16 +210,20 @@ def test_every_data_sheet_has_an_instruction_and_an_example_row_the_reader_skips
     wb = build_workbook("运管科", "2021-07", workbook_ledger, assignments_table)
     for key, spec in SHEETS.items():
         ws = wb[spec.name]
-        if key == "progress":
-            assert "示例" in ws["A3"].value
-            continue
-        assert ws["A2"].value.startswith("说明") and ws["A3"].value.startswith("示例")
-        assert [c.value for c in ws[3]][: len(spec.headers)].count(None) == 0
+        guide, example = GUIDE_ROW[key], EXAMPLE_ROW[key]
+        assert ws[f"A{guide}"].value.startswith("说明") and ws[f"A{example}"].value.startswith("示例")
+        assert [c.value for c in ws[example]][: len(spec.headers)].count(None) == 0
+        assert example < HEADER_ROW[key]
     ws = wb[labels.SHEET_ACTIVITIES]
     r = FIRST_DATA_ROW["activities"]
     ws[f"A{r}"], ws[f"B{r}"], ws[f"C{r}"] = date(2021, 7, 3), "专题会议", 1
+    prog = wb[labels.SHEET_PROGRESS]
+    prog[f"{column_letter('progress', 'status')}{FIRST_DATA_ROW['progress']}"] = "推进中"
     path = save_workbook(wb, tmp_path / "运管科.xlsx")
     sub = read_submission(path, workbook_ledger, roster)
-    # Only the row filled in below the header: the example above it is not data.
+    # Only the rows filled in below the header: the examples above them are not data.
     assert len(sub.activities) == 1 and sub.activities["activity_type"].iloc[0] == "special_meeting"
+    assert [st for st in sub.progress["status"] if st] == ["in_progress"]
+    assert len(sub.progress) == len(department_tasks("运管科", workbook_ledger, assignments_table))
+    assert not sub.problems["value"].astype(str).str.contains("示例").any()
     assert sub.publicity.empty and sub.collection.empty and sub.joint_cases.empty
