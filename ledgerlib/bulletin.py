@@ -110,7 +110,9 @@ def collection_with_carried(kpis: pd.DataFrame) -> dict[str, Any] | None:
 
     line = Fraction(str(tot["threshold"].iloc[0]))
     passed = num * line.denominator >= line.numerator * den
-    return {"rate": num / den, "passed": passed, "changes_verdict": passed != bool(tot["passed"].iloc[0]),
+    fresh = Fraction(int(tot["numerator"].iloc[0]), max(int(tot["denominator"].iloc[0]), 1)) >= line
+    # metrics.kpis leaves the city unjudged (passed NA) exactly when these two disagree.
+    return {"rate": num / den, "passed": passed, "changes_verdict": passed != fresh,
             "departments": "、".join(carried["department"]), "months": "、".join(carried["as_of_month"])}
 
 

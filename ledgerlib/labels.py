@@ -632,9 +632,11 @@ NARRATIVE_LABELS: dict[str, str] = {
     "no_red": "本月没有部门亮红灯。",
     "kpis": "重点指标方面，全局{items}。",
     "kpi_item": "{kpi}{rate}{verdict}",
+    "undecided": "暂不判定",
     "kpi_below": "{kpi}低于{line}的有：{items}。",
     "carried": "以下部门本月未报送相关数据，沿用以前月份数据，未计入全局合计，也不作为本月达标依据：{items}。",
-    "carried_flip": "若计入沿用数据，全局信用信息归集率为{rate}（{verdict}）。",
+    "carried_flip": "若计入沿用数据，全局信用信息归集率为{rate}（{verdict}），两种算法结论不同，"
+                    "全局是否达标取决于未报送部门的数据，本月暂不判定，待相关部门补报后确定。",
     "invalid": "双公示有{n}条记录公示日期早于决定日期，属填报错误，未计入7天合格率。",
     "missing": "{mon}月工作进展，{names}{n}个部门未报送。",
     "all_returned": "{mon}月工作进展各部门均已报送。",

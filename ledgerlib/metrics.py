@@ -752,10 +752,16 @@ def kpis(collection: pd.DataFrame | None, shared_records: pd.DataFrame | None,
     m = month_str(month)
     cov = collection_coverage(collection, month)
     # The city's figure is made of this month's figures only: a carried-forward figure is
-    # shown (marked) for its department but never makes the city's headline pass.
+    # shown (marked) for its department, not pooled. Neither keeping a stale figure nor
+    # leaving a silent department out may decide the verdict: when pooling the carried
+    # figures in would give the other verdict, the city is not judged (passed = NA).
     fresh = cov[~cov["carried_forward"]]
     tot = fresh.groupby("city", sort=True)[["total_entities", "collected_entities"]].sum().reset_index()
     tot = _coverage_rates(tot.assign(department=ALL_DEPARTMENTS), config.COLLECTION_THRESHOLD)
+    pooled = cov.groupby("city", sort=True)[["total_entities", "collected_entities"]].sum().reset_index()
+    pooled = _coverage_rates(pooled, config.COLLECTION_THRESHOLD).set_index("city")["passed"]
+    undecided = tot["passed"].astype("boolean") != tot["city"].map(pooled).astype("boolean")
+    tot["passed"] = tot["passed"].astype("boolean").mask(undecided.fillna(False).astype(bool))
     tot = tot.assign(as_of_month=m, carried_forward=False)
     for df in (cov, tot):
         parts.append(pd.DataFrame({

@@ -64,7 +64,10 @@ def _kpi_sentence(b: Bulletin) -> str:
     for rec in total.itertuples():
         if pd.isna(rec.rate):
             continue
-        verdict = "" if pd.isna(rec.passed) else labels.PASS_LABELS[bool(rec.passed)]
+        if pd.notna(rec.passed):
+            verdict = labels.PASS_LABELS[bool(rec.passed)]
+        else:  # a line to judge against and figures, yet no verdict: carried figures decide it
+            verdict = T["undecided"] if pd.notna(rec.threshold) and rec.denominator else ""
         bits.append(T["kpi_item"].format(kpi=labels.KPI_LABELS[rec.kpi], rate=percent_text(rec.rate),
                                          verdict=f"（{verdict}）" if verdict else ""))
     text = T["kpis"].format(items="，".join(bits)) if bits else ""

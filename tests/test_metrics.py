@@ -707,8 +707,18 @@ def test_collection_carried_forward_is_marked_and_left_out_of_the_city_total() -
     k = M.kpis(c, None, None, "2021-06").set_index("department")
     assert not bool(k.loc[A, "carried_forward"]) and bool(k.loc[A, "passed"])
     assert bool(k.loc[B, "carried_forward"]) and k.loc[B, "as_of_month"] == "2021-05"
-    # City total: A's June figures only, 80/100 (not 175/200).
+    # City total: A's June figures only, 80/100 (not 175/200); both pass, so it is judged.
     assert (k.loc[M.ALL_DEPARTMENTS, "numerator"], k.loc[M.ALL_DEPARTMENTS, "denominator"]) == (80, 100)
+    assert bool(k.loc[M.ALL_DEPARTMENTS, "passed"])
+    # B's stale 95/100 would lift a failing city (79/100 in June) to a pass: not judged.
+    c.loc[1, "collected_entities"] = 79
+    k = M.kpis(c, None, None, "2021-06").set_index("department")
+    assert pd.isna(k.loc[M.ALL_DEPARTMENTS, "passed"]) and k.loc[M.ALL_DEPARTMENTS, "rate"] == 0.79
+    # And leaving a silent failing department out must not make the city pass either.
+    c.loc[2, "collected_entities"] = 10   # B: 10/100 in May; A: 80/100 in June passes alone
+    c.loc[1, "collected_entities"] = 80
+    k = M.kpis(c, None, None, "2021-06").set_index("department")
+    assert pd.isna(k.loc[M.ALL_DEPARTMENTS, "passed"])  # 80/100 alone, 90/200 pooled
 
 
 def test_publication_before_its_decision_is_left_out_of_the_rate() -> None:
