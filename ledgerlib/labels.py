@@ -583,22 +583,21 @@ for _k, _v in {
     "light_after": "本月预警", "n_red": "红灯数", "n_amber": "黄灯数", "n_green": "绿灯数",
     "days_left": "距到期天数", "claimed_not_applicable": "申报不适用未审核", "flags": "台账标记",
     "n_invalid": "公示早于决定数", "carried_forward": "沿用以前月份数据",
+    "n_tasks": "任务数", "task_ids": "任务编号", "period": "期间", "prev_rank": "上期排名",
+    "rank_change": "排名变化", "rank": "排名", "score": "得分", "missing_return": "本月未报送",
+    "last_return_month": "最近报送月份", "n_total": "合计",
 }.items():
-    COLUMN_LABELS[_k] = _v
+    COLUMN_LABELS.setdefault(_k, _v)
+COLUMN_LABELS["flags"] = "台账标记"  # the ledger's flags, as every list now shows them
 #: Ledger flags as a reader sees them (ledger.flags keys).
 FLAG_LABELS: dict[str, str] = {
     "deadline_before_plan_year": "完成时限早于计划年度（疑为笔误）",
     "split_deadline": "一格两个时限，已拆分",
     "text_spilled": "任务文字串入时限列，已合并",
 }
-COLUMN_LABELS.setdefault("n_tasks", "任务数")
-COLUMN_LABELS.setdefault("task_ids", "任务编号")
 SCORE_COMPONENT_LABELS: dict[str, str] = {
     "tasks": "任务推进", "returns": "按时报送", "kpis": "指标达标", "obligations": "周期义务",
 }
-for _k, _v in {"period": "期间", "prev_rank": "上期排名", "rank_change": "排名变化", "rank": "排名",
-               "score": "得分"}.items():
-    COLUMN_LABELS.setdefault(_k, _v)
 CHASE_ITEM_LABELS: dict[str, str] = {"return": "月度报送", "task": "任务", "kpi": "指标"}
 CHASE_LABELS: dict[str, str] = {
     "title": "{city}交通运输局信用体系建设工作催办单（{year}年{mon}月）",
@@ -621,8 +620,6 @@ CHASE_LABELS: dict[str, str] = {
     "file_summary": "催办汇总",
     "cli_summary": "催办 {month}：{n_departments} 个部门，{n_items} 项。",
 }
-for _k, _v in {"missing_return": "本月未报送", "last_return_month": "最近报送月份"}.items():
-    COLUMN_LABELS.setdefault(_k, _v)
 NARRATIVE_LABELS: dict[str, str] = {
     "scope": "截至{year}年{mon}月底，全局{n_depts}个部门共承担台账任务{n_total}项（按部门计）。",
     "status": "其中{items}。",
@@ -698,8 +695,6 @@ RATE_NOTES: list[str] = [
     "双公示7天合格率 = 决定之日次日起7个工作日内公示的决定数 ÷ 已到期限的决定数。",
     "百分比一律截位显示（不四舍五入），79.97%显示为79.9%，不会显示为达标线80.0%。",
 ]
-for _k, _v in {"n_total": "合计"}.items():
-    COLUMN_LABELS.setdefault(_k, _v)
 LIGHT_NOTE = ("三色预警：红灯为逾期未完成、本月未报送或本部门本月数据的重点指标未达标；黄灯为{days}天内到期未完成，"
               "或持续推进任务本月未报进展；其余为绿灯（规则见 data/raw/lights.toml）。临近提醒列出下月及{next_days}天内到期的未完成任务。")
 REPORT_LABELS["folded_tasks"] = "，{n}项任务因此无本月进展"
