@@ -107,3 +107,22 @@ def test_bulletin_scores_are_the_monthly_scores() -> None:
     # B: tasks (1 + 0) / 2, return missing 0, no KPI judged (carried) -> 25 / 70.
     assert s.loc[B, "score"] == pytest.approx(100 * 25 / 70)
     assert (s.loc[A, "rank"], s.loc[B, "rank"]) == (1, 2)
+
+
+def test_sample_december_7997_is_shown_below_the_line(processed) -> None:
+    """The sample's 地方海事事务服务中心 collected 555 of 694 in December 2021 (79.97%)."""
+    from ledgerlib import summaries, tables
+    from ledgerlib.display import ReportTable
+    from ledgerlib.rules import load_rules
+
+    data = summaries.only_city(tables.load_processed(processed), X)
+    b = bulletin.month_bulletin(data, "2021-12", X, load_rules(None, data["ledger"]))
+    view = bulletin.kpi_view(b.kpis)
+    table = ReportTable(view, percent=("collection_coverage",),
+                        colour_by={"collection_coverage": "collection_coverage_passed"})
+    i = view.index[view["department"] == "地方海事事务服务中心"][0]
+    assert table.shown.loc[i, "collection_coverage"] == "79.9%"
+    assert "fail" in table.classes["collection_coverage"][i]
+    assert "地方海事事务服务中心79.9%" in narrative.opening(b)
+    lit = b.lights[(b.lights["department"] == "地方海事事务服务中心") & (b.lights["kpi"] == "collection_coverage")]
+    assert lit["light"].tolist() == ["red"] and "79.9%，低于80.0%" in lit["reason"].iloc[0]
