@@ -242,3 +242,12 @@ def red_amber_view(items: pd.DataFrame, ledger: pd.DataFrame) -> pd.DataFrame:
         r + labels.REPORT_LABELS["folded_tasks"].format(n=int(folded.get(d, 0))) if folded.get(d, 0) else r
         for r, d in zip(kept.loc[is_ret, "reason"], kept.loc[is_ret, "department"])]
     return item_view(kept, ledger).drop(columns="task")
+
+
+def changes(b: Bulletin) -> tuple[pd.DataFrame, int] | None:
+    """The changes since last month that matter, grouped, and the number folded; None in a
+    plan year's first month (last month belongs to another ledger)."""
+    if b.month[5:] == "01":
+        return None
+    kept, folded = L.changes_that_matter(b.prev_status, b.status, b.prev_lights, b.lights)
+    return L.group_changes(kept), folded

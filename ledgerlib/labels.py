@@ -758,3 +758,4 @@ REPORT_LABELS.update({
     "moved_note": "日历变更（录入或更正节假日安排）后重新计算，以下{n}项决定的公示期限或期限口径发生变化：",
 })
 REPORT_LABELS["chart_trend"] = "累计进度趋势"
+REPORT_LABELS["first_month"] = "本月为年度首月，上月属上一年度台账，不作比较。"

@@ -126,3 +126,16 @@ def test_sample_december_7997_is_shown_below_the_line(processed) -> None:
     assert "地方海事事务服务中心79.9%" in narrative.opening(b)
     lit = b.lights[(b.lights["department"] == "地方海事事务服务中心") & (b.lights["kpi"] == "collection_coverage")]
     assert lit["light"].tolist() == ["red"] and "79.9%，低于80.0%" in lit["reason"].iloc[0]
+
+
+def test_changes_fold_and_january_has_none() -> None:
+    d = data()
+    b = bulletin.month_bulletin(d, "2021-06", X, rules())
+    table, folded = bulletin.changes(b)
+    # May -> June. A/T1: due 05-31, May's as-of day, so due this month in May (red: A sent no
+    # May return), overdue in June (red). B/T2: on track in May (green), no June return (red).
+    got = {(r.department, r.change, r.light_before, r.light_after) for r in table.itertuples()}
+    assert (A, "newly_overdue", "red", "red") in got
+    assert (B, "light_changed", "green", "red") in got
+    jan = bulletin.month_bulletin(d, "2021-01", X, rules())
+    assert bulletin.changes(jan) is None
