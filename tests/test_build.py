@@ -454,3 +454,9 @@ def test_the_2021_monthly_report_is_the_same_with_a_2022_ledger_beside_it(full_r
     finally:
         (full_raw / "ledger_2022.xlsx").unlink()
     assert report(tmp_path / "one") == report(tmp_path / "two")
+    # the chase pack and the quarter's scores look tasks up in 2021's ledger, not 2022's
+    for d in ("one", "two"):
+        assert main(["chase", "2021-12", "--data", str(tmp_path / d), "--out", str(tmp_path / f"c_{d}"),
+                     "--no-pdf"]) == 0
+    a, b = (sorted((tmp_path / f"c_{d}" / "chase" / "2021-12").iterdir()) for d in ("one", "two"))
+    assert [p.read_bytes() for p in a if p.suffix == ".csv"] == [p.read_bytes() for p in b if p.suffix == ".csv"]
