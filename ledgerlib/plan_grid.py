@@ -114,10 +114,36 @@ def items_from_grid(grid: Grid) -> tuple[list[dict], list[dict], bool] | None:
         return None
     h, cols = found
     header = grid.rows[h]
+
+    def cell(row: list[str], f: str) -> str:
+        j = cols.get(f)
+        return row[j] if j is not None and j < len(row) else ""
+
+    def heading_of(k: int, row: list[str]) -> str | None:
+        """The heading a row is (一、组织领导（20分）), or None for a task row."""
+        values = [c for c in row if c]
+        if not values:
+            return None
+        dept_cells = [cell(row, f) for f in ("lead", "responsible", "cooperating", "deadline", "points")]
+        head = numbered(values[0])
+        filled = [j for j, c in enumerate(row) if c]
+        seq = cell(row, "task_id")
+        if grid.spanning[k] or (len(set(values)) == 1 and not any(dept_cells) and head is not None
+                                and head[0] in ("part", "cn", "cn_paren") and len(values[0]) <= 40):
+            return values[0]
+        if not any(dept_cells) and len(filled) == 1 and filled[0] != cols.get("task") and len(values[0]) <= 40:
+            return values[0]  # a heading typed in its first cell, not merged across
+        if not any(dept_cells) and seq and re.fullmatch(r"[（(]?[一二三四五六七八九十]+[）)]?[、.．]?", seq):
+            # 序号 一 / （一）: a heading row whose title sits in the next cell
+            rest = " ".join(dict.fromkeys(c for j, c in enumerate(row) if c and j != cols.get("task_id")))
+            paren = "（" in seq or "(" in seq
+            return ("（" if paren else "") + seq.strip("（()）、.．") + ("）" if paren else "、") + rest
+        return None
+
     if "indicator" in cols and "sub_indicator" not in cols and any(
-            grid.spanning[k] and any(grid.rows[k]) and numbered(next(c for c in grid.rows[k] if c))
+            (t := heading_of(k, grid.rows[k])) and numbered(t) and numbered(t)[0] in ("part", "cn")
             for k in range(h + 1, len(grid.rows))):
-        # headings span the table (一、…): they are the indicators, the 重点工作 column the sub-indicator
+        # headings of their own rows (一、…) are the indicators, the 重点工作 column the sub-indicator
         cols["sub_indicator"] = cols.pop("indicator")
     above = [*grid.above, *(" ".join(c for c in r if c) for r in grid.rows[:h])]
     separate_roles = any(f in cols for f in ("lead", "cooperating"))
@@ -132,10 +158,6 @@ def items_from_grid(grid: Grid) -> tuple[list[dict], list[dict], bool] | None:
     cur_ind_text = ""
     last_depts: dict[str, str] = {}
     all_text = "\n".join(above)
-
-    def cell(row: list[str], f: str) -> str:
-        j = cols.get(f)
-        return row[j] if j is not None and j < len(row) else ""
 
     def set_indicator(text: str) -> None:
         nonlocal cur_ind, cur_ind_no, cur_sub
@@ -158,21 +180,7 @@ def items_from_grid(grid: Grid) -> tuple[list[dict], list[dict], bool] | None:
         if not values:
             continue
         all_text += "\n" + " ".join(dict.fromkeys(values))
-        dept_cells = [cell(row, f) for f in ("lead", "responsible", "cooperating", "deadline", "points")]
-        head = numbered(values[0])
-        filled = [j for j, c in enumerate(row) if c]
-        seq = cell(row, "task_id")
-        heading_text = None
-        if grid.spanning[k] or (len(set(values)) == 1 and not any(dept_cells) and head is not None
-                                and head[0] in ("part", "cn", "cn_paren") and len(values[0]) <= 40):
-            heading_text = values[0]
-        elif not any(dept_cells) and len(filled) == 1 and filled[0] != cols.get("task") and len(values[0]) <= 40:
-            heading_text = values[0]  # a heading typed in its first cell, not merged across
-        elif not any(dept_cells) and seq and re.fullmatch(r"[（(]?[一二三四五六七八九十]+[）)]?[、.．]?", seq):
-            # 序号 一 / （一）: a heading row whose title sits in the next cell
-            rest = " ".join(dict.fromkeys(c for j, c in enumerate(row) if c and j != cols.get("task_id")))
-            heading_text = ("（" if "（" in seq or "(" in seq else "") + seq.strip("（()）、.．") + \
-                ("）" if "（" in seq or "(" in seq else "、") + rest
+        heading_text = heading_of(k, row)
         if heading_text is not None:
             style, title, _ = _heading(heading_text)
             if style == "cn_paren" and seen_cn:

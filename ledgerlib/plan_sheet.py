@@ -71,14 +71,12 @@ def _grids_calamine(path: Path) -> list[Grid]:
     for name in wb.sheet_names:
         sheet = wb.get_sheet_by_name(name)
         values = [list(r) for r in sheet.to_python(skip_empty_area=False)]
-        ranges = []
-        for rng in (getattr(sheet, "merged_cell_ranges", None) or []):
-            (r0, c0), (r1, c1) = rng
-            ranges.append((r0, c0, r1, c1))
+        known = getattr(sheet, "merged_cell_ranges", None)  # .xls has them; .ods does not (None)
+        ranges = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in (known or [])]
         rows = clean_rows(_fill(values, ranges))
         width = max((len(r) for r in rows), default=0)
         grids.append(Grid(path.name, name, rows, list(range(1, len(rows) + 1)),
-                          _spanning(ranges, len(rows), width), merges_known=True))
+                          _spanning(ranges, len(rows), width), merges_known=known is not None))
     return grids
 
 

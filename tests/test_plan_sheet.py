@@ -18,10 +18,12 @@ def _read(path, **kw):
         return read_ledger(path, **kw)
 
 
-def test_libreoffice_xls_with_spanning_indicators_points_and_merges(roster):
+@pytest.mark.parametrize("suffix", [".xls", ".ods"])
+def test_libreoffice_xls_with_spanning_indicators_points_and_merges(roster, suffix):
     # Saved by LibreOffice from a sheet with: a title row; 序号/重点工作/工作内容/牵头部门/配合部门/时间节点/分值;
     # indicator rows merged across the table (一、工作组织推进力度（20分）); 重点工作 merged over two rows.
-    df = _read(XLS, roster=roster)
+    # calamine gives .xls its merged ranges, .ods none: an empty cell there means 'as above'.
+    df = _read(XLS.with_suffix(suffix), roster=roster)
     assert list(df["task_id"]) == ["T01", "T02", "T03", "T04"]
     assert (df["plan_year"] == 2022).all()
     assert list(df["indicator"]) == ["工作组织推进力度"] * 3 + ["信用监管应用"]
@@ -32,7 +34,7 @@ def test_libreoffice_xls_with_spanning_indicators_points_and_merges(roster):
     assert list(df["cooperating"]) == ["法规科", "", "行政审批科;运管科", "道路运输服务中心"]
     assert list(df["deadline_kind"]) == ["date", "recurring", "date", "date"]
     assert [str(d.date()) if d == d else "" for d in df["due_date"]] == ["2022-03-31", "", "2022-06-30", "2022-12-31"]
-    assert df["source"].iloc[0] == "libreoffice_saved_ledger_spanning_indicators.xls!任务清单!C4"
+    assert df["source"].iloc[0] == f"libreoffice_saved_ledger_spanning_indicators{suffix}!任务清单!C4"
 
 
 def _bureau_workbook(path, header, rows, merges=(), title="XX县交通运输局信用体系建设2022年工作台账"):
