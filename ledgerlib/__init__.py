@@ -12,7 +12,13 @@ and the `ledger` command start without pandas or openpyxl until a command needs 
 from __future__ import annotations
 
 import importlib
+import os
 from typing import TYPE_CHECKING, Any
+
+# python-docx brings lxml, and openpyxl then serialises XML differently: written workbooks
+# must not depend on which libraries happen to be installed, so openpyxl keeps its
+# standard-library writer (set before anything imports openpyxl).
+os.environ.setdefault("OPENPYXL_LXML", "False")
 
 #: Public name -> the module that defines it.
 _LAZY = {"assignments": "ledger", "load_ledger": "ledger", "read_ledger": "ledger",

@@ -46,6 +46,8 @@ def _months_with_data(data_dir: Path | None) -> list[str] | None:
 def _require_data_for(months: list[str], data_dir: Path | None, what: str) -> None:
     """A period nobody submitted for is a typo or a missing build, not an empty report."""
     have = _months_with_data(data_dir)
+    if have == []:
+        return  # a bureau's first day: nothing returned yet, and the report says so
     if have is not None and not set(months) & set(have):
         span = f"{have[0]} … {have[-1]}" if have else "none"
         raise ValueError(f"no submissions for {what} in the processed data (months with data: "
@@ -61,9 +63,21 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 
 def _cmd_workbook(args: argparse.Namespace) -> int:
-    from .notice import make_ledger_workbook
+    from .ledger import make_ledger_workbook
+    from .roster import load_roster
 
-    print(make_ledger_workbook(args.notice, args.judgements, args.out))
+    _require_files([args.source, args.judgements])
+    if args.out.suffix.lower() != ".xlsx":
+        raise ValueError(f"--out must be an .xlsx file, got {args.out.name!r}")
+    report: list[dict] = []
+    out = make_ledger_workbook(args.source, args.judgements, args.out, load_roster(args.raw),
+                               year=args.year, report=report)
+    # Every uncertain choice, so a person can settle it with a judgements row (task_id,field,value,reason).
+    for w in report:
+        alt = f"; alternatives: {w['candidates']}" if w["candidates"] else ""
+        print(f"uncertain {w['task_id']} ({w['source']}) {w['field']}: chose {w['chosen'] or '(empty)'}{alt}"
+              f" — {w['reason']}", file=sys.stderr)
+    print(out)
     return 0
 
 
@@ -135,7 +149,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
             months = [period]
         _require_data_for(months, args.data, period)
     return run_report(kind=args.kind, period=args.period, data_dir=args.data,
-                      out_dir=args.out, pdf=not args.no_pdf)
+                      out_dir=args.out, pdf=not args.no_pdf, raw_dir=args.raw)
 
 
 def _cmd_joint_list(args: argparse.Namespace) -> int:
@@ -146,6 +160,20 @@ def _cmd_joint_list(args: argparse.Namespace) -> int:
     result = write_joint_list(month=args.month, data_dir=args.data, out=args.out)
     print(result.xlsx)
     print(result.csv)
+    print(result.summary())
+    return 0
+
+
+def _cmd_chase(args: argparse.Namespace) -> int:
+    from .chase import write_chase
+
+    _require_month(args.month, "month")
+    _require_data_for([args.month], args.data, args.month)
+    result = write_chase(month=args.month, data_dir=args.data, raw_dir=args.raw, out_dir=args.out,
+                         city=args.city, pdf=not args.no_pdf)
+    for path in (result.pdf, result.xlsx, result.csv):
+        if path is not None:
+            print(path)
     print(result.summary())
     return 0
 
@@ -177,8 +205,10 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--quiet", action="store_true", help="no progress bar")
     b.set_defaults(func=_cmd_build)
 
-    w = sub.add_parser("workbook", help="build the ledger workbook of record from a notice and a judgements file")
-    w.add_argument("notice", type=Path, help="the notice text (.txt)")
+    w = sub.add_parser("workbook", help="build the ledger workbook of record from a plan (any form) and a judgements file")
+    w.add_argument("source", type=Path, help="the plan: notice text (.txt), Word (.docx) or a spreadsheet "
+                                              "(.xlsx, .xls, .ods, .csv)")
+    w.add_argument("--year", type=int, default=None, help="the plan year, when the plan does not say it")
     w.add_argument("--judgements", type=Path, required=True, help="CSV: task_id,field,value,reason")
     w.add_argument("--out", type=Path, required=True, help="ledger_<year>.xlsx to write")
     w.set_defaults(func=_cmd_workbook)
@@ -228,6 +258,14 @@ def build_parser() -> argparse.ArgumentParser:
                    help="xlsx to write, CSV beside it (default: reports/joint_list/联合奖惩成效清单_<month>.xlsx)")
     j.set_defaults(func=_cmd_joint_list)
 
+    c = sub.add_parser("chase", help="write the month's chase pack (催办单): a page per department with what it owes")
+    c.add_argument("month", help="YYYY-MM")
+    c.add_argument("--data", type=Path, default=None, help="processed data folder (default: data/processed)")
+    c.add_argument("--out", type=Path, default=None, help="reports folder (default: reports/); writes <out>/chase/<month>/")
+    c.add_argument("--city", default=None, help="the city to chase (default: the only or default city)")
+    c.add_argument("--no-pdf", action="store_true", help="workbook and summary only")
+    c.set_defaults(func=_cmd_chase)
+
     c = sub.add_parser("calendar", help="the working-day calendar: a year's holidays and 调休 days, official or provisional")
     c.add_argument("year", nargs="?", default=None, help="YYYY (default: which years are official)")
     c.add_argument("--check", action="store_true", help="validate data/raw/holidays.csv (exit 1 on errors)")
@@ -245,12 +283,17 @@ def main(argv: list[str] | None = None) -> int:
         # Expected mistakes (a bad month, a missing file, an unknown department): one line, exit 2.
         print(f"ledger {args.command}: {_message(exc)}", file=sys.stderr)
         return 2
+    except Exception as exc:  # whatever the input: one line, never a traceback
+        if args.command != "workbook":
+            raise
+        print(f"ledger {args.command}: {type(exc).__name__}: {_message(exc)}", file=sys.stderr)
+        return 2
 
 
 def _message(exc: Exception) -> str:
     if isinstance(exc, OSError) and exc.filename is not None:
         return f"{exc.strerror}: {exc.filename}"  # not "[Errno 2] ..."
-    return str(exc)
+    return " ".join(str(exc).split("\n")[:1]) or type(exc).__name__
 
 
 if __name__ == "__main__":

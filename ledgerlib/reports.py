@@ -289,8 +289,12 @@ def _param_path(path: Path, root: Path) -> str:
 
 def run_report(kind: str, period: str, data_dir: Path | None = None, out_dir: Path | None = None,
                pdf: bool = True, progress: bool = True, notebook: Path | None = None,
-               engine: str = "inprocess") -> int:
+               raw_dir: Path | None = None, engine: str = "inprocess") -> int:
     """`ledger report KIND PERIOD`: run the report notebook, write it and its PDF; exit code.
+
+    `raw_dir` (`ledger --raw DIR report …`): where the bulletin's rule files are read
+    (lights.toml, scoring.toml, not_applicable_approvals.csv); passed only when it is not
+    the default data/raw.
 
     0 done; 1 a cell failed (the partly executed notebook is kept and the cell named);
     2 bad arguments or no processed data; 3 no CJK font (checked before anything runs).
@@ -324,6 +328,8 @@ def run_report(kind: str, period: str, data_dir: Path | None = None, out_dir: Pa
     root = config.project_root().resolve()
     params = {spec.period_param: period, "data_dir": _param_path(data_dir, root),
               "out_dir": _param_path(nb_out.parent, root)}
+    if raw_dir is not None and Path(raw_dir).resolve() != config.raw_dir().resolve() and kind != "province":
+        params["raw_dir"] = _param_path(Path(raw_dir).resolve(), root)
     result = run_notebook(nb_in, nb_out, params, pdf_path=pdf_out.resolve() if pdf else None,
                           cwd=root, progress=progress, engine=engine)
     if not result.ok:

@@ -28,8 +28,10 @@ def only_city(data: dict[str, Any], city: str) -> dict[str, Any]:
             for name, df in data.items()}
 
 
-def monthly_trend(data: dict[str, Any], month: str, city: str) -> pd.DataFrame:
-    """From January to `month`: done rate, on-time completion rate and on-time submission rate.
+def monthly_trend(data: dict[str, Any], month: str, city: str,
+                  approvals: pd.DataFrame | None = None) -> pd.DataFrame:
+    """From January to `month`: done rate, on-time completion rate and on-time submission rate
+    (`approvals`: the approved 不适用, rules.read_approvals).
 
     Each month's status is as of that month's end (one `assignment_status` a month); the
     rates and the submission compliance of all months are then computed in one pass each,
@@ -37,7 +39,8 @@ def monthly_trend(data: dict[str, Any], month: str, city: str) -> pd.DataFrame:
     """
     months = metrics.months_through(month)
     status = pd.concat([metrics.assignment_status(data["ledger"], data["assignments"], data.get("progress"),
-                                                  m, cities=[city]) for m in months], ignore_index=True)
+                                                  m, cities=[city], approvals=approvals) for m in months],
+                       ignore_index=True)
     rates = metrics.completion_rates(status, by=["month"]).set_index("month")
     comp = metrics.compliance_summary(
         metrics.submission_compliance(data["assignments"], data.get("submissions_log"), months, cities=[city]),

@@ -183,3 +183,4 @@ def save_workbook(wb: Workbook, path: Path) -> Path:
     tmp.write_bytes(out.getvalue())
     tmp.replace(path)
     return path
+

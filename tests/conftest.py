@@ -1,7 +1,12 @@
 """Shared fixtures: the real raw data of the repository, read-only."""
 from __future__ import annotations
 
+import os
 import warnings
+
+# As ledgerlib/__init__.py does: openpyxl's writer must not depend on whether lxml (which
+# python-docx brings) is installed, even when a test module imports openpyxl first.
+os.environ.setdefault("OPENPYXL_LXML", "False")
 from pathlib import Path
 
 import pytest
@@ -42,3 +47,17 @@ def assignments_table(workbook_ledger, roster):
     from ledgerlib.ledger import assignments
 
     return assignments(workbook_ledger, roster)
+
+
+@pytest.fixture(scope="session")
+def processed(tmp_path_factory) -> Path:
+    """data/processed when `ledger build` has run, else a fresh build under tmp."""
+    from ledgerlib import config
+
+    if (config.processed_dir() / "ledger.parquet").exists():
+        return config.processed_dir()
+    from ledgerlib.build import build
+
+    out = tmp_path_factory.mktemp("processed")
+    build(raw_dir=config.raw_dir(), out_dir=out, progress=False)
+    return out

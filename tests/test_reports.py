@@ -138,37 +138,29 @@ def test_no_processed_data_says_build_first(tmp_path, capsys):
 
 # ------------------------------------------------------------------ the real report notebooks
 
-@pytest.fixture(scope="module")
-def processed(tmp_path_factory) -> Path:
-    """data/processed when `ledger build` has run, else a fresh build under tmp."""
-    if (config.processed_dir() / "ledger.parquet").exists():
-        return config.processed_dir()
-    from ledgerlib.build import build
-
-    out = tmp_path_factory.mktemp("processed")
-    build(raw_dir=config.raw_dir(), out_dir=out, progress=False)
-    return out
-
-
 def test_monthly_report_end_to_end(processed, tmp_path, capsys):
     rc = cli.main(["report", "monthly", "2021-06", "--data", str(processed), "--out", str(tmp_path)])
     assert rc == 0, capsys.readouterr().err
     nb_path, pdf_path = reports.report_paths("monthly", "2021-06", tmp_path)
     assert capsys.readouterr().out.split() == [str(nb_path.resolve()), str(pdf_path.resolve())]
     text = _pdf_text(pdf_path)
-    for key in ("headline", "by_indicator", "by_department", "trend", "overdue", "submissions",
-                "kpis", "changes"):
+    for key in ("b_overview", "b_lights", "b_composition", "b_overdue", "b_due_next", "b_submissions",
+                "b_kpis", "b_scores", "b_chase", "b_trend", "b_changes", "b_next", "b_notes"):
         assert labels.REPORT_LABELS[key] in text, key
     assert "metrics." not in text and "NBVAL" not in text
-    # The headline shows the figure the metrics compute for this data.
-    from ledgerlib import metrics
+    # The headline shows the count of each status the metrics compute for this data.
+    from ledgerlib import metrics, rules
     data = tables.load_processed(processed)
-    summary = metrics.monthly_summary(data, "2021-06").iloc[0]
-    assert f"{labels.COLUMN_LABELS['n_assignments']} {summary['n_assignments']}" in text
+    status = metrics.assignment_status(data["ledger"], data["assignments"], data["progress"], "2021-06",
+                                       approvals=rules.load_rules(config.raw_dir(), data["ledger"]).approvals)
+    counts = status["status"].value_counts()
+    for key in metrics.STATUSES:
+        assert f"{labels.ASSIGNMENT_STATUS_LABELS[key]} {counts.get(key, 0)}" in text, key
+    for name in ("overdue", "lights", "due_next", "scores", "submissions"):
+        assert (nb_path.parent / f"{name}_2021-06.csv").exists(), name
     nb = nbformat.read(nb_path, as_version=4)
     injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
     assert injected and 'month = "2021-06"' in injected[0].source
-    assert (nb_path.parent / "overdue_2021-06.csv").exists()
 
 
 def test_quarterly_report_end_to_end(processed, tmp_path, capsys):
@@ -176,5 +168,24 @@ def test_quarterly_report_end_to_end(processed, tmp_path, capsys):
     assert rc == 0, capsys.readouterr().err
     _, pdf_path = reports.report_paths("quarterly", "2021Q2", tmp_path)
     text = _pdf_text(pdf_path)
-    for key in ("matrix", "quarter_kpis", "ranking"):
+    for key in ("matrix", "quarter_kpis", "quarter_scores"):
         assert labels.REPORT_LABELS[key] in text, key
+
+
+def test_monthly_report_reads_the_rule_files_of_ledger_raw(processed, tmp_path, raw_dir):
+    import shutil
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(raw_dir / "departments.csv", raw)
+    # Overdue tasks amber instead of red: the 通报's count of red lights must follow the file.
+    (raw / "lights.toml").write_text('[lights]\noverdue = "amber"\nno_return = "amber"\nkpi_below = "none"\n',
+                                     encoding="utf-8")
+    rc = cli.main(["--raw", str(raw), "report", "monthly", "2021-06", "--data", str(processed),
+                   "--out", str(tmp_path / "out"), "--no-pdf"])
+    assert rc == 0
+    nb_path, _ = reports.report_paths("monthly", "2021-06", tmp_path / "out")
+    nb = nbformat.read(nb_path, as_version=4)
+    text = "\n".join(o.get("data", {}).get("text/plain", "") for c in nb.cells if c.cell_type == "code"
+                     for o in c.get("outputs", []))
+    assert "三色预警：红灯0项" in text
