@@ -5,6 +5,7 @@ See docs/metrics.md for where each comes from.
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 #: Day of the next month by which a monthly submission counts as on time ("by the 5th").
@@ -39,8 +40,6 @@ SCORE_STATUS_CREDIT: dict[str, float] = {
 }
 #: Share of the returns component each month's return earns.
 SCORE_RETURN_CREDIT: dict[str, float] = {"on_time": 1.0, "late": 0.5, "unknown": 0.5, "missing": 0.0}
-#: Organisation that a single-city data set belongs to (the `city` column).
-DEFAULT_CITY: str = "安阳市"
 
 
 def project_root() -> Path:
@@ -56,8 +55,15 @@ def project_root() -> Path:
     return Path(__file__).resolve().parent.parent
 
 
+#: Environment variable naming the raw-data folder: `ledger --raw DIR` sets it, so notebooks
+#: the command runs (papermill kernels are child processes) read the same bureau files.
+RAW_DIR_ENV = "LEDGER_RAW_DIR"
+
+
 def raw_dir() -> Path:
-    return project_root() / "data" / "raw"
+    """data/raw of the checkout, or the folder `ledger --raw DIR` named."""
+    override = os.environ.get(RAW_DIR_ENV)
+    return Path(override) if override else project_root() / "data" / "raw"
 
 
 def processed_dir() -> Path:

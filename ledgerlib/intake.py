@@ -35,6 +35,7 @@ from . import config, labels
 from .cells import MONTH_RE
 from .safepath import check_name, inside
 from .tables import DTYPES, empty_table, sha256_file, sort_table
+from .bureau import default_city
 
 #: The intake record kept beside the files.
 MANIFEST_NAME = "manifest.csv"
@@ -60,7 +61,7 @@ class SubmissionFile:
     path: Path          #: absolute path
     file: str           #: posix path relative to the raw-data folder (submissions' parent)
     manifest_key: str   #: posix path relative to submissions/ (the manifest's `file`)
-    city: str           #: from the path (config.DEFAULT_CITY for the single-city layout)
+    city: str           #: from the path (bureau.toml's city for the single-city layout)
     month: str | None   #: from the path, None when the file is outside the layout
     in_layout: bool
 
@@ -84,7 +85,7 @@ def discover_files(submissions_dir: Path) -> list[SubmissionFile]:
             continue
         rel = path.relative_to(root)
         parts = rel.parts
-        city, month, ok = config.DEFAULT_CITY, None, False
+        city, month, ok = default_city(), None, False
         if len(parts) == 2 and MONTH_RE.match(parts[0]):
             month, ok = parts[0], True
         elif len(parts) == 3 and MONTH_RE.match(parts[1]):
@@ -644,7 +645,7 @@ def receive(path: Path, month: str | None = None, received_at: str | None = None
         when = dt.datetime.now().replace(microsecond=0)
     else:
         when = pd.Timestamp(received_at).to_pydatetime()
-    sub = read_submission(path, None, roster, base_dir=path.parent, city=city or config.DEFAULT_CITY,
+    sub = read_submission(path, None, roster, base_dir=path.parent, city=city or default_city(raw_dir),
                           received_at=when)
     given = department
     department = _text(given) or _text(sub.department) or ""
@@ -673,7 +674,7 @@ def receive(path: Path, month: str | None = None, received_at: str | None = None
         n += 1
     late = max(0, (when.date() - due_date(month)).days)
     usable = sub.readable and _reports_anything(sub)
-    receipt = Receipt(path=target, department=canonical, month=month, city=city or config.DEFAULT_CITY,
+    receipt = Receipt(path=target, department=canonical, month=month, city=city or default_city(raw_dir),
                       received_at=when, days_late=late, n_errors=sub.n_errors, n_warnings=sub.n_warnings,
                       usable=usable)
     if target.exists():

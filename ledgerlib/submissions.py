@@ -28,6 +28,7 @@ from . import cells, config, labels
 from .tables import DTYPES, empty_table
 from .templates import SHEETS, SheetSpec
 from .xlsx import EXCEL_CELL_LIMIT, text_width  # longer text: kept whole here, cut visibly in xlsx
+from .bureau import default_city
 
 # --- output schemas (docs/data-contract.md) ----------------------------------------------
 
@@ -690,7 +691,7 @@ def _read_rows(path: Path | str, ledger_ids: set[str] | None, roster, base_dir: 
     label = _file_label(path, base_dir)
     probs = _Problems(label)
     path_dept, path_month, path_city = _path_identity(path)
-    city = city or path_city or config.DEFAULT_CITY
+    city = city or path_city or default_city()
     try:
         data = path.read_bytes()
     except OSError:
@@ -781,7 +782,7 @@ def read_submission(path: Path | str, ledger: pd.DataFrame | None = None, roster
     given, the project's roster (data/raw/departments.csv) is used if there is one, and
     `roster=False` reads with none. base_dir: `file` is the path relative to it (posix).
     city: default from the path (`submissions/<city>/<YYYY-MM>/…`), else
-    `config.DEFAULT_CITY`. received_at: when the file arrived; dates after it are warned about.
+    bureau.toml's city (`bureau.default_city`). received_at: when the file arrived; dates after it are warned about.
 
     >>> sub = read_submission("data/raw/submissions/2021-06/运管科.xlsx")  # doctest: +SKIP
     >>> sub.department, sub.month, len(sub.progress)  # doctest: +SKIP

@@ -10,6 +10,7 @@ from typing import Any
 import pandas as pd
 
 from . import config, labels, metrics
+from .bureau import default_city
 
 
 def report_city(data: dict[str, Any], city: str | None = None) -> str:
@@ -19,7 +20,8 @@ def report_city(data: dict[str, Any], city: str | None = None) -> str:
     found = sorted({str(c) for df in data.values() if "city" in df for c in df["city"].dropna()})
     if len(found) == 1:
         return found[0]
-    return config.DEFAULT_CITY if config.DEFAULT_CITY in found or not found else found[0]
+    home = default_city()
+    return home if home in found or not found else found[0]
 
 
 def only_city(data: dict[str, Any], city: str) -> dict[str, Any]:
