@@ -80,12 +80,13 @@ def discover_files(submissions_dir: Path) -> list[SubmissionFile]:
     found: list[SubmissionFile] = []
     # os.walk, not rglob: a city folder may be a link to where that city's files live.
     paths = [Path(d) / n for d, _, names in os.walk(root, followlinks=True) for n in names]
+    home = default_city()  # reads bureau.toml: once, not once a file
     for path in paths:
         if path.suffix.lower() not in SUBMISSION_SUFFIXES or path.name.startswith(("~$", ".")):
             continue
         rel = path.relative_to(root)
         parts = rel.parts
-        city, month, ok = default_city(), None, False
+        city, month, ok = home, None, False
         if len(parts) == 2 and MONTH_RE.match(parts[0]):
             month, ok = parts[0], True
         elif len(parts) == 3 and MONTH_RE.match(parts[1]):
