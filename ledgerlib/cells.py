@@ -46,13 +46,16 @@ _BRACKETS = re.compile(r"[(（\[【<《][^)）\]】>》]*[)）\]】>》]")
 
 def is_blank(value: Any) -> bool:
     """True for None, NaN, and strings holding only (full-width) whitespace."""
-    if value is None:
-        return True
-    if isinstance(value, float) and value != value:
-        return True
-    if not isinstance(value, str):
-        return False
-    # str.isspace is _WS's \s; only zero-width spaces need the pattern (called for every cell).
+    # Called for every cell: the common classes first, by identity (no isinstance chain).
+    cls = value.__class__
+    if cls is not str:
+        if value is None:
+            return True
+        if isinstance(value, float):
+            return value != value
+        if not isinstance(value, str):
+            return False
+    # str.isspace is _WS's \s; only zero-width spaces need the pattern.
     if not value or value.isspace():
         return True
     return ("\u200b" in value or "\ufeff" in value) and not _WS.sub("", value)

@@ -357,8 +357,6 @@ def _classify(sheet: _Sheet) -> None:
     """Find the header row and kind of a sheet from its headers."""
     best: tuple[float, int, int] | None = None
     for r, row in enumerate(sheet.rows[:_HEADER_SCAN_ROWS]):
-        if _blank_row(row):
-            continue
         heads = {cells.norm_header(v) for v in _filled(row)}
         if len(heads) < 2:
             continue
