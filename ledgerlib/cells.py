@@ -61,6 +61,15 @@ def is_blank(value: Any) -> bool:
     return ("\u200b" in value or "\ufeff" in value) and not _WS.sub("", value)
 
 
+#: Excel's limit on the characters of one cell; longer text is cut, with a note, when written.
+EXCEL_CELL_LIMIT = 32767
+
+
+def text_width(text: str) -> int:
+    """Display width in Excel's character units: CJK and full-width characters count two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
 def nfkc(text: str) -> str:
     """Full-width letters, digits and punctuation to their half-width forms."""
     return unicodedata.normalize("NFKC", text)

@@ -27,8 +27,8 @@ import pandas as pd
 
 from . import cells, config, labels
 from .tables import DTYPES, empty_table
-from .templates import SHEETS, SheetSpec
-from .xlsx import EXCEL_CELL_LIMIT, text_width  # longer text: kept whole here, cut visibly in xlsx
+from .cells import EXCEL_CELL_LIMIT, text_width  # longer text: kept whole here, cut visibly in xlsx
+from .sheets import SHEETS, SheetSpec
 from .bureau import default_city
 
 # --- output schemas (docs/data-contract.md) ----------------------------------------------

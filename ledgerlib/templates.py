@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import re
 from copy import copy
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -39,44 +38,8 @@ from .cells import check_month
 from .safepath import inside
 from .xlsx import BORDER, DATE_FORMAT, header_row, page_setup, row_height, save_workbook  # noqa: F401 (re-exported)
 from .bureau import default_city, title_words
+from .sheets import SHEETS, SheetSpec  # noqa: F401 (re-exported; defined without openpyxl)
 
-
-@dataclass(frozen=True)
-class SheetSpec:
-    """One submission sheet: its key, template name, headers and the field key of each."""
-
-    key: str
-    name: str
-    headers: tuple[str, ...]
-    fields: tuple[str, ...]
-    widths: tuple[int, ...]
-    date_fields: tuple[str, ...] = ()
-    int_fields: tuple[str, ...] = ()
-
-
-SHEETS: dict[str, SheetSpec] = {
-    s.key: s for s in (
-        SheetSpec("progress", labels.SHEET_PROGRESS, tuple(labels.PROGRESS_HEADERS),
-                  ("task_id", "indicator", "task", "deadline_text", "status", "completion_date",
-                   "progress_note", "evidence", "issues"),
-                  (10, 22, 60, 16, 12, 13, 40, 24, 24), date_fields=("completion_date",)),
-        SheetSpec("activities", labels.SHEET_ACTIVITIES, tuple(labels.ACTIVITY_HEADERS),
-                  ("date", "activity_type", "count", "note"), (13, 22, 8, 60),
-                  date_fields=("date",), int_fields=("count",)),
-        SheetSpec("publicity", labels.SHEET_PUBLICITY, tuple(labels.PUBLICITY_HEADERS),
-                  ("decision_no", "category", "decision_date", "publish_date"), (30, 12, 13, 13),
-                  date_fields=("decision_date", "publish_date")),
-        SheetSpec("collection", labels.SHEET_COLLECTION, tuple(labels.COLLECTION_HEADERS),
-                  ("field", "total_entities", "collected_entities"), (24, 14, 14),
-                  int_fields=("total_entities", "collected_entities")),
-        SheetSpec("shared_records", labels.SHEET_SHARED, tuple(labels.SHARED_HEADERS),
-                  ("record_id", *(f"indicator_{i}" for i in range(1, len(labels.SHARED_INDICATOR_HEADERS) + 1))),
-                  (12, 22, 24, 12, 14, 24, 13, 18, 13, 14, 16)),
-        SheetSpec("joint_cases", labels.SHEET_JOINT_CASES, tuple(labels.JOINT_CASE_HEADERS),
-                  ("subject", "measure", "executing_dept", "executed_on", "matter"), (28, 24, 16, 13, 50),
-                  date_fields=("executed_on",)),
-    )
-}
 
 #: Header row (1-based) of each sheet, and the first data row.
 HEADER_ROW: dict[str, int] = {k: (5 if k == "progress" else 4) for k in SHEETS}

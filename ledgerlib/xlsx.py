@@ -25,19 +25,14 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
 
+from .cells import EXCEL_CELL_LIMIT, text_width  # noqa: F401 (re-exported; the reader needs them without openpyxl)
+
 DATE_FORMAT = "yyyy-mm-dd"
-#: Excel's limit on the characters of one cell; longer text is cut, with a note, when written.
-EXCEL_CELL_LIMIT = 32767
 #: Text starting with these is a formula when typed into Excel: keep it text if edited.
 _FORMULA_START = ("=", "+", "-", "@")
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 THIN = Side(style="thin", color="A6A6A6")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-
-
-def text_width(text: str) -> int:
-    """Display width in Excel's character units: CJK and full-width characters count two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def row_height(cells: list[tuple[object, int]]) -> float:
