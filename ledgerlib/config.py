@@ -17,6 +17,9 @@ SHARED_RECORD_THRESHOLD: float = 0.60
 PUBLICITY_WORKING_DAYS: int = 7
 #: Organisation that a single-city data set belongs to (the `city` column).
 DEFAULT_CITY: str = "安阳市"
+#: Fonts named in Word files: every Chinese-language office has 宋体 and 黑体 (LibreOffice
+#: substitutes an installed CJK font); Latin letters and digits in Times New Roman.
+DOCX_FONTS: dict[str, str] = {"east_asia": "宋体", "heading_east_asia": "黑体", "latin": "Times New Roman"}
 
 
 def project_root() -> Path:

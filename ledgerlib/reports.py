@@ -3,12 +3,13 @@
 The route (measured in PLATFORM_NOTES): papermill executes the notebook in-process (its tqdm
 bar is the progress shown), nbconvert's HTMLExporter turns the executed notebook into HTML
 with every input, prompt, markdown note and stderr stream left out, and WeasyPrint lays the
-HTML out as an A4 PDF with a CJK font. What the notebooks call to show things lives in
+HTML out as an A4 PDF with a CJK font. The same outputs, read back as blocks (`blocks`),
+become an editable Word file beside the PDF (`wordfile`). What the notebooks call to show things lives in
 `ledgerlib.display`; the tables they show are computed in `summaries`, `ranking` and `metrics`.
 
-`ledger report monthly 2021-06` -> reports/monthly/2021-06/monthly_report_2021-06.{ipynb,pdf}
-`ledger report quarterly 2021Q2` -> reports/quarterly/2021Q2/quarterly_report_2021Q2.{ipynb,pdf}
-`ledger report province 2021-06` -> reports/province/2021-06/province_report_2021-06.{ipynb,pdf}
+`ledger report monthly 2021-06` -> reports/monthly/2021-06/monthly_report_2021-06.{ipynb,pdf,docx}
+`ledger report quarterly 2021Q2` -> reports/quarterly/2021Q2/quarterly_report_2021Q2.{ipynb,pdf,docx}
+`ledger report province 2021-06` -> reports/province/2021-06/province_report_2021-06.{ipynb,pdf,docx}
 """
 from __future__ import annotations
 
@@ -25,13 +26,12 @@ from typing import TYPE_CHECKING, Any
 
 
 from . import config
+from .blocks import HIDDEN_TAGS
 from .cells import MONTH_RE
 
 if TYPE_CHECKING:  # nbformat takes ~1.7 s to import: only the runner needs it, not the kernel
     import nbformat
 
-#: Tags that keep a cell out of the PDF (papermill's parameter cells, and a tag for analysts).
-HIDDEN_TAGS = frozenset({"parameters", "injected-parameters", "hide-in-report"})
 KERNEL_NAME = "python3"
 
 QUARTER_RE = re.compile(r"^(\d{4})[Qq]([1-4])$")
@@ -61,6 +61,7 @@ class RunResult:
     """What one notebook run produced; `error` is set when a cell failed."""
     notebook: Path
     pdf: Path | None = None
+    docx: Path | None = None
     error: str | None = None
     failed_cell: int | None = None
     timings: dict[str, float] = field(default_factory=dict)
@@ -246,10 +247,21 @@ def notebook_to_pdf(notebook: Path | nbformat.NotebookNode, pdf_path: Path, titl
     return html_to_pdf(notebook_to_html(nb, title=title), pdf_path, font_path=find_cjk_font().path)
 
 
+def notebook_to_docx(notebook: Path | nbformat.NotebookNode, docx_path: Path, title: str = "") -> Path:
+    """An executed notebook as an editable Word file: the PDF's headings, text, tables and charts."""
+    import nbformat
+
+    from .blocks import notebook_blocks
+    from .wordfile import write_docx
+
+    nb = notebook if isinstance(notebook, nbformat.NotebookNode) else nbformat.read(notebook, as_version=4)
+    return write_docx(notebook_blocks(nb), docx_path, title=title)
+
+
 def run_notebook(input_path: Path, output_path: Path, parameters: dict[str, Any] | None = None,
                  pdf_path: Path | None = None, cwd: Path | None = None,
-                 progress: bool = True) -> RunResult:
-    """Execute a notebook, then (if it ran cleanly and pdf_path is given) write its PDF."""
+                 progress: bool = True, docx_path: Path | None = None) -> RunResult:
+    """Execute a notebook, then (if it ran cleanly) write its PDF and Word file where asked."""
     result = execute_notebook(input_path, output_path, parameters, cwd=cwd, progress=progress)
     if result.ok and pdf_path is not None:
         if progress:
@@ -258,6 +270,10 @@ def run_notebook(input_path: Path, output_path: Path, parameters: dict[str, Any]
         notebook_to_pdf(result.notebook, pdf_path, title=Path(pdf_path).stem)
         result.pdf = Path(pdf_path)
         result.timings["pdf"] = time.perf_counter() - t0
+    if result.ok and docx_path is not None:
+        t0 = time.perf_counter()
+        result.docx = notebook_to_docx(result.notebook, docx_path, title=Path(docx_path).stem)
+        result.timings["docx"] = time.perf_counter() - t0
     return result
 
 
@@ -302,14 +318,16 @@ def run_report(kind: str, period: str, data_dir: Path | None = None, out_dir: Pa
     params = {spec.period_param: period, "data_dir": _param_path(data_dir, root),
               "out_dir": _param_path(nb_out.parent, root)}
     result = run_notebook(nb_in, nb_out, params, pdf_path=pdf_out.resolve() if pdf else None,
-                          cwd=root, progress=progress)
+                          cwd=root, progress=progress,
+                          docx_path=pdf_out.with_suffix(".docx").resolve() if pdf else None)
     if not result.ok:
         print(f"ledger report: {kind} {period} failed in {nb_in.name}, {result.error}\n"
               f"the partly executed notebook is kept at {nb_out}", file=sys.stderr)
         return 1
     print(nb_out)
-    if result.pdf:
-        print(result.pdf)
+    for document in (result.pdf, result.docx):
+        if document:
+            print(document)
     return 0
 
 

@@ -8,16 +8,15 @@ from __future__ import annotations
 
 import io
 import math
-import re
 import unicodedata
-import zipfile
 from collections.abc import Sequence
-from datetime import datetime
 from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+
+from .ooxml import save_package
 
 DATE_FORMAT = "yyyy-mm-dd"
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
@@ -71,11 +70,9 @@ def header_row(ws, row: int, headers: Sequence[str], widths: Sequence[float],
 def save_workbook(wb: Workbook, path: Path) -> Path:
     """Save wb to path so that the same workbook always gives the same bytes.
 
-    openpyxl stamps the save time into docProps/core.xml and into each zip entry; both are
-    replaced by the workbook's `created` date (or 2000-01-01) and a fixed zip date.
+    The save time openpyxl stamps in is replaced by the workbook's `created` date (or
+    2000-01-01) and a fixed zip date (ooxml.save_package).
     """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     # openpyxl learns the columns' outline level only while writing them, after the sheet
     # format that records it, so a second save of the same workbook added outlineLevelCol="0";
     # start every save from the state of the first.
@@ -84,19 +81,4 @@ def save_workbook(wb: Workbook, path: Path) -> Path:
             ws.column_dimensions.max_outline = None
     buf = io.BytesIO()
     wb.save(buf)
-    stamp = (wb.properties.created or datetime(2000, 1, 1)).strftime("%Y-%m-%dT%H:%M:%SZ")
-    out = io.BytesIO()
-    with zipfile.ZipFile(buf) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
-        for info in zin.infolist():
-            data = zin.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                data = re.sub(rb"(<dcterms:(?:modified|created)[^>]*>)[^<]*(<)",
-                              rb"\g<1>" + stamp.encode() + rb"\g<2>", data)
-            zi = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
-            zi.compress_type = zipfile.ZIP_DEFLATED
-            zi.external_attr = 0o600 << 16
-            zout.writestr(zi, data)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_bytes(out.getvalue())
-    tmp.replace(path)
-    return path
+    return save_package(buf.getvalue(), path, wb.properties.created)
