@@ -133,9 +133,14 @@ def new_document(title: str = "", created: datetime | None = None) -> "Document"
 
 
 def _run(paragraph, text: str, size: float | None = None, bold: bool = False, colour: str | None = None):
+    """A run of text in the house fonts; line breaks in `text` stay line breaks."""
     from docx.shared import Pt, RGBColor
 
-    run = paragraph.add_run(text)
+    run = paragraph.add_run()
+    for i, line in enumerate(text.split("\n")):
+        if i:
+            run.add_break()
+        run.add_text(line)
     set_fonts(run._element, config.DOCX_FONTS["east_asia"], config.DOCX_FONTS["latin"])
     if size:
         run.font.size = Pt(size)
@@ -167,16 +172,7 @@ def add_paragraph(doc: "Document", text: str, style: str = "") -> None:
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
     small = style in ("note", "meta", "pre")
     colour = NOTE_COLOUR if style in ("note", "meta") else None
-    for i, line in enumerate(text.split("\n")):
-        run = _run(p, line, size=NOTE_PT if small else None, colour=colour)
-        if i:
-            run._element.addprevious(_break())
-
-
-def _break():
-    from docx.oxml import OxmlElement
-
-    return OxmlElement("w:br")
+    _run(p, text, size=NOTE_PT if small else None, colour=colour)
 
 
 def _shade(cell, fill: str) -> None:
@@ -222,10 +218,7 @@ def add_table(doc: "Document", table: Table) -> None:
         for j, (cell, text) in enumerate(zip(row.cells, values)):
             words = set((classes[j] if j < len(classes) else "").split())
             p = cell.paragraphs[0]
-            for k, line in enumerate(text.split("\n")):
-                run = _run(p, line, size=TABLE_PT)
-                if k:
-                    run._element.addprevious(_break())
+            _run(p, text, size=TABLE_PT)
             if "num" in words:
                 p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
             for cls, fill in SHADING.items():
@@ -285,7 +278,7 @@ def add_picture(doc: "Document", png: bytes) -> None:
     text_width = section.page_width - section.left_margin - section.right_margin
     p = doc.add_paragraph()
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    shape = p.add_run().add_picture(io.BytesIO(png))
+    shape = _run(p, "").add_picture(io.BytesIO(png))
     if shape.width > text_width:
         ratio = text_width / shape.width
         shape.width, shape.height = int(text_width), int(shape.height * ratio)

@@ -153,7 +153,8 @@ def test_monthly_report_end_to_end(processed, tmp_path, capsys):
     rc = cli.main(["report", "monthly", "2021-06", "--data", str(processed), "--out", str(tmp_path)])
     assert rc == 0, capsys.readouterr().err
     nb_path, pdf_path = reports.report_paths("monthly", "2021-06", tmp_path)
-    assert capsys.readouterr().out.split() == [str(nb_path.resolve()), str(pdf_path.resolve())]
+    docx_path = pdf_path.with_suffix(".docx")
+    assert capsys.readouterr().out.split() == [str(p.resolve()) for p in (nb_path, pdf_path, docx_path)]
     text = _pdf_text(pdf_path)
     for key in ("headline", "by_indicator", "by_department", "trend", "overdue", "submissions",
                 "kpis", "changes"):
@@ -168,6 +169,33 @@ def test_monthly_report_end_to_end(processed, tmp_path, capsys):
     injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
     assert injected and 'month = "2021-06"' in injected[0].source
     assert (nb_path.parent / "overdue_2021-06.csv").exists()
+    _docx_matches_notebook(docx_path, nb)
+
+
+def _docx_matches_notebook(docx_path: Path, nb) -> None:
+    """The Word file holds every table the report shows, cell for cell, and its headings."""
+    import io
+
+    import docx
+
+    shown = []
+    for cell in nb.cells:
+        if cell.cell_type != "code" or set(cell.metadata.get("tags", [])) & reports.HIDDEN_TAGS:
+            continue
+        for out in cell.outputs:
+            markup = out.get("data", {}).get("text/html", "")
+            if "<table" in markup:  # read with pandas (lxml), not with the code under test
+                for df in pd.read_html(io.StringIO(markup), keep_default_na=False):
+                    shown.append([[str(c) for c in df.columns]] + df.astype(str).values.tolist())
+    doc = docx.Document(docx_path)
+    in_word = [[[c.text for c in row.cells] for row in t.rows] for t in doc.tables]
+    assert len(shown) >= 5
+    assert in_word == shown
+    assert all(t.style.name == "Table Grid" for t in doc.tables)
+    headings = [p.text for p in doc.paragraphs if p.style.name.startswith("Heading")]
+    for key in ("headline", "overdue", "kpis"):
+        assert labels.REPORT_LABELS[key] in headings
+    assert len(doc.inline_shapes) >= 3  # the charts
 
 
 def test_quarterly_report_end_to_end(processed, tmp_path, capsys):
