@@ -271,6 +271,9 @@ EXPECTED_LABELS: dict[str, str] = {
 VALIDATE_SUMMARY = "共检查 {n_files} 个文件：错误 {n_errors} 项，提示 {n_warnings} 项。"
 VALIDATE_NO_PROBLEMS = "未发现问题。"
 PROBLEMS_SHEET = "问题清单"
+#: Top of every printed page of a problems workbook.
+PROBLEMS_HEADER = {"file": "问题清单：{}", "department": "填报单位：{}", "month": "报送月份：{}",
+                   "unknown": "未识别"}
 
 
 # --- Intake of returned workbooks (intake.py) -------------------------------------------

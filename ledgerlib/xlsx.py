@@ -1,8 +1,9 @@
 """House style and deterministic saving for every workbook the suite writes.
 
 Templates, the problems workbook, the joint-case list and the ledger workbook share one
-look (header fill, thin borders, A4 landscape fit-to-width) and one way of saving that
-gives the same bytes for the same content.
+look (header fill, thin borders), one print setup (A4 landscape, one page wide at readable
+type, header rows repeated, page numbers) and one way of saving that gives the same bytes
+for the same content.
 """
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import column_index_from_string, get_column_letter
 
 from .ooxml import save_package
 
@@ -45,13 +46,79 @@ def row_height(cells: list[tuple[object, int]]) -> float:
     return 16.0 * lines + 2
 
 
-def page_setup(ws) -> None:
-    """A4 landscape, fit to one page wide."""
+#: Printing: A4 landscape (width in points) with narrow margins (inches); type never smaller
+#: than PRINT_MIN_PT once a sheet is fitted to one page wide (readable on paper: ~9 pt).
+A4_LANDSCAPE_WIDTH_PT = 842.0
+PRINT_MARGINS = {"left": 0.4, "right": 0.4, "top": 0.75, "bottom": 0.6, "header": 0.3, "footer": 0.3}
+PRINT_MIN_PT = 9.0
+#: The workbook's body font (openpyxl's default, Calibri 11) and Excel's default column width.
+BODY_FONT_PT = 11.0
+DEFAULT_COLUMN_WIDTH = 8.43
+
+
+def page_setup(ws, title_rows: str | None = None, header: Sequence[str] | None = None) -> None:
+    """Print setup: A4 landscape, fitted to one page wide (as many pages tall as needed).
+
+    `title_rows` ("4:4") repeat on every page; `header` (left, centre, right texts) goes at
+    the top of every page; the footer numbers the pages (第 1 页，共 2 页). Column widths
+    decide the printed type size: see `printed_type_size`.
+    """
+    from openpyxl.worksheet.page import PageMargins
+
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_margins = PageMargins(**PRINT_MARGINS)
+    ws.print_options.horizontalCentered = True
+    if title_rows:
+        ws.print_title_rows = title_rows
+    if header:
+        for part, text in zip((ws.oddHeader.left, ws.oddHeader.center, ws.oddHeader.right), header):
+            if text:
+                part.text = _header_text(text)
+                part.size = 10
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+    ws.oddFooter.center.size = 9
+
+
+def _header_text(text: str) -> str:
+    # "&" starts a code in Excel's header language; a header part holds at most ~80 characters.
+    text = str(text).replace("&", "&&")
+    return text if len(text) <= 80 else text[:79] + "…"
+
+
+def column_points(width: float) -> float:
+    """Printed width (pt) of a column `width` characters wide in the body font (Calibri 11:
+    7 pixels a character plus 5 of padding, at 96 pixels an inch)."""
+    return (7 * width + 5) * 0.75
+
+
+def printed_type_size(ws, font_pt: float = BODY_FONT_PT) -> float:
+    """The body type size (pt) a sheet prints at when fitted to one A4-landscape page wide.
+
+    >>> from openpyxl import Workbook
+    >>> ws = Workbook().active
+    >>> for col, width in zip("ABC", (10, 60, 40)): ws.column_dimensions[col].width = width
+    >>> round(printed_type_size(ws), 1)
+    11.0
+    >>> ws.column_dimensions["D"].width = 120  # 230 characters: 1222.5 pt on 784.4 pt of paper
+    >>> round(printed_type_size(ws), 1)
+    7.1
+    """
+    last = max(ws.max_column, *(column_index_from_string(k) for k in ws.column_dimensions
+                                if ws.column_dimensions[k].width))
+    total = sum(column_points(ws.column_dimensions[get_column_letter(j)].width or DEFAULT_COLUMN_WIDTH)
+                for j in range(1, last + 1))
+    available = A4_LANDSCAPE_WIDTH_PT - 72 * (PRINT_MARGINS["left"] + PRINT_MARGINS["right"])
+    return font_pt * min(1.0, available / total)
+
+
+def print_budget(font_pt: float = BODY_FONT_PT, min_pt: float = PRINT_MIN_PT) -> float:
+    """Total column width (characters) a sheet may have and still print at `min_pt` or more."""
+    available = A4_LANDSCAPE_WIDTH_PT - 72 * (PRINT_MARGINS["left"] + PRINT_MARGINS["right"])
+    return (available * font_pt / min_pt / 0.75) / 7  # ignoring the 5-pixel padding per column
 
 
 def header_row(ws, row: int, headers: Sequence[str], widths: Sequence[float],
