@@ -107,8 +107,8 @@ def printed_type_size(ws, font_pt: float = BODY_FONT_PT) -> float:
     >>> round(printed_type_size(ws), 1)
     7.1
     """
-    last = max(ws.max_column, *(column_index_from_string(k) for k in ws.column_dimensions
-                                if ws.column_dimensions[k].width))
+    last = max([ws.max_column, *(column_index_from_string(k) for k in ws.column_dimensions
+                                 if ws.column_dimensions[k].width)])
     total = sum(column_points(ws.column_dimensions[get_column_letter(j)].width or DEFAULT_COLUMN_WIDTH)
                 for j in range(1, last + 1))
     available = A4_LANDSCAPE_WIDTH_PT - 72 * (PRINT_MARGINS["left"] + PRINT_MARGINS["right"])
