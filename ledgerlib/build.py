@@ -15,7 +15,7 @@ from . import config
 from .ledger import assignments, ledger_path, read_ledger_workbook
 from .roster import load_roster
 from .schemas import validate_table
-from .tables import sort_table, write_table
+from .tables import TABLES, empty_table, sort_table, write_table
 
 @dataclass
 class BuildResult:
@@ -61,6 +61,8 @@ def build(raw_dir: Path | None = None, out_dir: Path | None = None, progress: bo
         problems.append(ingested.pop("problems", pd.DataFrame()))
         tables.update(ingested)
     tables["problems"] = pd.concat([p for p in problems if len(p)] or problems[:1], ignore_index=True)
+    # Every table is written, empty where nothing was submitted: a folder missing one is half-built.
+    tables = {name: tables.get(name, empty_table(name)) for name in TABLES}
 
     result = BuildResult(out_dir)
     for name, df in tables.items():

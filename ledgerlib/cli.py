@@ -121,12 +121,9 @@ def _cmd_report(args: argparse.Namespace) -> int:
     except ReportError:
         period = None  # run_report says what a period looks like
     if period is not None:
-        if args.kind == "quarterly":
-            year, q = period.split("Q")
-            months = [f"{year}-{3 * (int(q) - 1) + i:02d}" for i in (1, 2, 3)]
-        else:
-            months = [period]
-        _require_data_for(months, args.data, period)
+        from .periods import period_months
+
+        _require_data_for(period_months(period), args.data, period)
     return run_report(kind=args.kind, period=args.period, data_dir=args.data,
                       out_dir=args.out, pdf=not args.no_pdf)
 

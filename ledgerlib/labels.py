@@ -271,6 +271,26 @@ EXPECTED_LABELS: dict[str, str] = {
 VALIDATE_SUMMARY = "共检查 {n_files} 个文件：错误 {n_errors} 项，提示 {n_warnings} 项。"
 VALIDATE_NO_PROBLEMS = "未发现问题。"
 PROBLEMS_SHEET = "问题清单"
+#: What the `ledger` command and the analyst's loaders say: Chinese first, then English.
+CLI_MESSAGES: dict[str, str] = {
+    "no_processed": "没有处理后的数据：{path} 不存在，请先运行 `ledger build` / "
+                    "no processed data: {path} does not exist; run `ledger build` first",
+    "half_built": "处理后的数据不完整：{path} 缺少 {tables}，请重新运行 `ledger build` / "
+                  "processed data in {path} is incomplete (missing {tables}); run `ledger build`",
+    "table_missing": "缺少数据表 {path}，请先运行 `ledger build` / {path} is missing: run `ledger build` first",
+    "unknown_kind": "未知的报告类型 {kind!r}，可选：{kinds} / unknown report kind {kind!r}: choose from {kinds}",
+}
+
+#: Period arguments (ledgerlib.periods): Chinese for the bureau, English for the analyst's traceback.
+PERIOD_MESSAGES: dict[str, str] = {
+    "not_a_period": "无法识别的期间 {value!r}：应为月份（如 2021-06）或季度（如 2021Q2） / "
+                    "not a period: {value!r}; expected a month such as 2021-06 or a quarter such as 2021Q2",
+    "month_not_quarter": "此处需要月份（如 2021-06），收到的是季度 {value} / "
+                         "expected a month such as 2021-06, got the quarter {value} (its last month is {last})",
+    "quarter_not_month": "此处需要季度（如 2021Q2），收到的是月份 {value} / "
+                         "expected a quarter such as 2021Q2, got the month {value} (its quarter is {quarter})",
+}
+
 #: Top of every printed page of a problems workbook.
 PROBLEMS_HEADER = {"file": "问题清单：{}", "department": "填报单位：{}", "month": "报送月份：{}",
                    "unknown": "未识别"}

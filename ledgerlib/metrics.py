@@ -15,6 +15,9 @@ import pandas as pd
 
 from . import config
 from .cells import text_column
+# Months and quarters are read by ledgerlib.periods; these names stay importable from here.
+from .periods import (PeriodError, as_of_month, month_end, month_str, months_through,  # noqa: F401
+                      period_months, quarter_months, quarter_str)
 from .tables import empty_table
 from .workdays import WorkCalendar, working_day_deadline
 
@@ -33,40 +36,6 @@ OBLIGATION_RULES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("result_list_submitted", "monthly", ("成效清单",)),
     ("dishonest_list_submitted", "monthly", ("失信",)),
 )
-
-# --------------------------------------------------------------------------- periods
-
-def month_str(month: object) -> str:
-    """'YYYY-MM' for a month given as text, Period or date."""
-    return str(pd.Period(str(month) if not isinstance(month, pd.Period) else month, "M"))
-
-
-def month_end(month: object) -> pd.Timestamp:
-    """The last day of a month (00:00), the as-of day of a monthly report."""
-    return pd.Period(month_str(month), "M").end_time.normalize()
-
-
-def months_through(month: object, start: object | None = None) -> list[str]:
-    """Months from `start` (default: January of the same year) to `month`, inclusive."""
-    end = pd.Period(month_str(month), "M")
-    first = pd.Period(month_str(start), "M") if start is not None else pd.Period(f"{end.year}-01", "M")
-    return [str(p) for p in pd.period_range(first, end, freq="M")]
-
-
-def quarter_str(quarter: object) -> str:
-    """'YYYYQn' for a quarter given as '2021Q2', '2021-Q2', a Period or a month in it."""
-    text = str(quarter).replace("-Q", "Q").replace("-q", "Q").upper()
-    try:
-        return str(pd.Period(text, "Q"))
-    except ValueError:
-        return str(pd.Period(month_str(quarter), "M").asfreq("Q"))
-
-
-def quarter_months(quarter: object) -> list[str]:
-    """The three 'YYYY-MM' months of a quarter."""
-    q = pd.Period(quarter_str(quarter), "Q")
-    return [str(p) for p in pd.period_range(q.asfreq("M", "start"), q.asfreq("M", "end"), freq="M")]
-
 
 # --------------------------------------------------------------------------- helpers
 
@@ -130,7 +99,7 @@ def assignment_status(ledger: pd.DataFrame, assignments: pd.DataFrame,
     reported_this_month, due, done, done_on_time, on_track, status (a key of
     labels.ASSIGNMENT_STATUS_LABELS). Rules: docs/metrics.md "Assignment status".
     """
-    m = month_str(month)
+    m = as_of_month(month)
     end = month_end(m)
     progress = _table(progress, "progress")
     base = assignments[["task_id", "department", "role"]].reset_index(drop=True)
@@ -322,7 +291,7 @@ def submission_compliance(assignments: pd.DataFrame, submissions_log: pd.DataFra
     department, month, due_date, received_at, current_file, n_files, status (a key of
     labels.SUBMISSION_STATUS_LABELS), days_late. docs/metrics.md "Submission compliance".
     """
-    month_list = [month_str(months)] if isinstance(months, (str, pd.Period)) else \
+    month_list = period_months(months) if isinstance(months, (str, pd.Period)) else \
         [month_str(x) for x in months]
     log = _table(submissions_log, "submissions_log").copy()
     log["month"] = log["month"].astype(str)
@@ -517,13 +486,14 @@ def progress_report_obligation(ledger: pd.DataFrame, assignments: pd.DataFrame,
 def collection_coverage(collection: pd.DataFrame | None, month: object,
                         by: str = "department",
                         threshold: float = config.COLLECTION_THRESHOLD) -> pd.DataFrame:
-    """Credit-information collection coverage from each field's latest figures up to `month`.
+    """Credit-information collection coverage from each field's latest figures up to `month`
+    (a month, or a quarter: up to its last month).
 
     by="department" (city, department) or "field" (city, department, field). Columns: keys,
     as_of_month (latest month used), total_entities, collected_entities, rate, passed
     (rate >= threshold, inclusive, exact). docs/metrics.md "Collection coverage".
     """
-    m = month_str(month)
+    m = as_of_month(month)
     c = _table(collection, "collection").copy()
     c["month"] = c["month"].astype(str)
     c["total_entities"] = pd.to_numeric(c["total_entities"], errors="coerce")
@@ -566,11 +536,12 @@ def shared_record_quality(shared_records: pd.DataFrame | None, month: object,
 
 def _month_rows(df: pd.DataFrame | None, name: str, month: object, cumulative: bool,
                 key: str) -> pd.DataFrame:
-    """Rows reported in `month`, or up to it with each (city, department, key) at its latest report."""
-    m = month_str(month)
+    """Rows reported in `month` (every month of a quarter), or up to its end with each
+    (city, department, key) at its latest report."""
+    months = period_months(month)
     r = _table(df, name).copy()
     r["month"] = r["month"].astype(str)
-    r = r[r["month"] <= m] if cumulative else r[r["month"] == m]
+    r = r[r["month"] <= months[-1]] if cumulative else r[r["month"].isin(months)]
     if cumulative:
         r = r.sort_values("month", kind="mergesort").drop_duplicates(["city", "department", key], keep="last")
     return r
@@ -598,7 +569,7 @@ def publicity_timeliness_detail(publicity: pd.DataFrame | None, month: object,
     unreadable (no decision date, or a year the calendar does not know).
     docs/metrics.md "双公示 timeliness".
     """
-    m = month_str(month)
+    m = as_of_month(month)
     p = _month_rows(publicity, "publicity", month, cumulative, "decision_no")
     decided = _dates(p["decision_date"])
     published = _dates(p["publish_date"])

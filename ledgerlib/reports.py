@@ -25,16 +25,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 
-from . import config
+from . import config, labels
 from .blocks import HIDDEN_TAGS
-from .cells import MONTH_RE
 
 if TYPE_CHECKING:  # nbformat takes ~1.7 s to import: only the runner needs it, not the kernel
     import nbformat
 
 KERNEL_NAME = "python3"
-
-QUARTER_RE = re.compile(r"^(\d{4})[Qq]([1-4])$")
 
 
 @dataclass(frozen=True)
@@ -73,17 +70,14 @@ class RunResult:
 
 def normalise_period(kind: str, period: str) -> str:
     """`2021-06` for monthly and province, `2021Q2` for quarterly; ReportError otherwise."""
-    period = str(period).strip()
-    if kind in ("monthly", "province"):
-        if not MONTH_RE.match(period):
-            raise ReportError(f"{kind} period must be YYYY-MM (e.g. 2021-06), got {period!r}")
-        return period
-    if kind == "quarterly":
-        m = QUARTER_RE.match(period)
-        if not m:
-            raise ReportError(f"quarterly period must be YYYYQn (e.g. 2021Q2), got {period!r}")
-        return f"{m.group(1)}Q{m.group(2)}"
-    raise ReportError(f"unknown report kind {kind!r}: choose from {', '.join(REPORT_KINDS)}")
+    from .periods import PeriodError, month_str, quarter_str
+
+    if kind not in REPORT_KINDS:
+        raise ReportError(labels.CLI_MESSAGES["unknown_kind"].format(kind=kind, kinds=", ".join(REPORT_KINDS)))
+    try:
+        return quarter_str(period) if kind == "quarterly" else month_str(period)
+    except PeriodError as exc:
+        raise ReportError(str(exc)) from None
 
 
 def notebooks_dir() -> Path:
@@ -303,10 +297,12 @@ def run_report(kind: str, period: str, data_dir: Path | None = None, out_dir: Pa
     except CJKFontMissingError as exc:
         print(f"ledger report: {exc}", file=sys.stderr)
         return 3
-    data_dir = Path(data_dir or config.processed_dir()).resolve()
-    if not (data_dir / "ledger.parquet").exists():
-        print(f"ledger report: no processed data in {data_dir}: run `ledger build` first",
-              file=sys.stderr)
+    from .tables import ProcessedDataMissing, require_processed
+
+    try:
+        data_dir = require_processed(Path(data_dir or config.processed_dir()).resolve())
+    except ProcessedDataMissing as exc:
+        print(f"ledger report: {exc}", file=sys.stderr)
         return 2
     spec = REPORT_KINDS[kind]
     nb_in = Path(notebook) if notebook else notebooks_dir() / spec.notebook

@@ -102,14 +102,46 @@ def read_table(name: str, data_dir: Path | None = None) -> pd.DataFrame:
     data_dir = Path(data_dir) if data_dir else config.processed_dir()
     path = data_dir / f"{name}.parquet"
     if not path.exists():
-        raise FileNotFoundError(f"{path} is missing: run `ledger build` first")
+        from . import labels
+
+        raise ProcessedDataMissing(labels.CLI_MESSAGES["table_missing"].format(path=path))
     table = pq.read_table(path)
     meta = (table.schema.metadata or {}).get(_DTYPES_KEY.encode())
     df = table.to_pandas()
     return df.astype(json.loads(meta)) if meta else df
 
 
+class ProcessedDataMissing(FileNotFoundError):
+    """data/processed is missing or half-built; the message says to run `ledger build`."""
+
+
 def load_processed(data_dir: Path | None = None) -> dict[str, pd.DataFrame]:
-    """Every processed table present under data_dir, by name."""
+    """Every processed table (TABLES) under data_dir (default data/processed), by name.
+
+    A folder that is missing, or lacks any table of a complete build, raises
+    ProcessedDataMissing naming `ledger build` (a half-built folder never passes for data).
+
+    >>> data = load_processed()                        # doctest: +SKIP
+    >>> data["ledger"].shape, sorted(data)[:3]         # doctest: +SKIP
+    ((39, 17), ['activities', 'assignments', 'collection'])
+    >>> load_processed("no/such/folder")
+    Traceback (most recent call last):
+    ...
+    ledgerlib.tables.ProcessedDataMissing: 没有处理后的数据：no/such/folder 不存在，请先运行 `ledger build` / no processed data: no/such/folder does not exist; run `ledger build` first
+    """
+    data_dir = require_processed(data_dir)
+    return {n: read_table(n, data_dir) for n in TABLES}
+
+
+def require_processed(data_dir: Path | str | None = None) -> Path:
+    """data_dir (default data/processed) when it holds a complete build, else ProcessedDataMissing."""
+    from . import labels
+
     data_dir = Path(data_dir) if data_dir else config.processed_dir()
-    return {n: read_table(n, data_dir) for n in TABLES if (data_dir / f"{n}.parquet").exists()}
+    if not data_dir.is_dir():
+        raise ProcessedDataMissing(labels.CLI_MESSAGES["no_processed"].format(path=data_dir))
+    missing = [n for n in TABLES if not (data_dir / f"{n}.parquet").exists()]
+    if missing:
+        raise ProcessedDataMissing(labels.CLI_MESSAGES["half_built"].format(
+            path=data_dir, tables=", ".join(missing)))
+    return data_dir
