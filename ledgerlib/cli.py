@@ -37,6 +37,20 @@ def _months_with_data(data_dir: Path | None) -> list[str] | None:
     return sorted(set(pd.read_parquet(path, columns=["month"])["month"].dropna()))
 
 
+def _require_city(city: str, data_dir: Path | None) -> None:
+    """A city the processed data does not hold is a typo: say which cities it holds."""
+    from .labels import CLI_MESSAGES
+
+    path = Path(data_dir or config.processed_dir()) / "submissions_log.parquet"
+    if not path.exists():
+        return  # the report itself says to run `ledger build`
+    import pandas as pd
+
+    known = sorted(set(pd.read_parquet(path, columns=["city"])["city"].dropna().astype(str)))
+    if city not in known:
+        raise ValueError(CLI_MESSAGES["unknown_city"].format(city=city, known="、".join(known) or "—"))
+
+
 def _require_data_for(months: list[str], data_dir: Path | None, what: str) -> None:
     """A period nobody submitted for is a typo or a missing build, not an empty report."""
     have = _months_with_data(data_dir)
@@ -114,7 +128,13 @@ def _cmd_receive(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
+    from .labels import CLI_MESSAGES
     from .reports import ReportError, normalise_period, run_report
+
+    if args.city is not None:
+        if args.kind == "province":
+            raise ValueError(CLI_MESSAGES["city_province"])
+        _require_city(args.city, args.data)
 
     try:
         period = normalise_period(args.kind, args.period)
@@ -125,7 +145,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
         _require_data_for(period_months(period), args.data, period)
     return run_report(kind=args.kind, period=args.period, data_dir=args.data,
-                      out_dir=args.out, pdf=not args.no_pdf)
+                      out_dir=args.out, pdf=not args.no_pdf, city=args.city)
 
 
 def _cmd_joint_list(args: argparse.Namespace) -> int:
@@ -189,7 +209,10 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("period", help="YYYY-MM for monthly and province, YYYYQn for quarterly")
     rep.add_argument("--data", type=Path, default=None, help="processed data folder")
     rep.add_argument("--out", type=Path, default=None, help="default: reports/")
-    rep.add_argument("--no-pdf", action="store_true")
+    rep.add_argument("--no-pdf", action="store_true", help="只写执行后的笔记本 / executed notebook only (no PDF, no .docx)")
+    rep.add_argument("--city", default=None,
+                     help="报告哪个城市（月报、季报）/ the city of a monthly or quarterly report "
+                          "(default: the only or default city in the data)")
     rep.set_defaults(func=_cmd_report)
 
     j = sub.add_parser("joint-list", help="write the monthly joint reward/punishment result list (联合奖惩成效清单)")

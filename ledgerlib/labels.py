@@ -278,6 +278,10 @@ CLI_MESSAGES: dict[str, str] = {
     "half_built": "处理后的数据不完整：{path} 缺少 {tables}，请重新运行 `ledger build` / "
                   "processed data in {path} is incomplete (missing {tables}); run `ledger build`",
     "table_missing": "缺少数据表 {path}，请先运行 `ledger build` / {path} is missing: run `ledger build` first",
+    "unknown_city": "处理后的数据中没有城市 {city!r}（已有：{known}） / "
+                    "no city {city!r} in the processed data (cities: {known})",
+    "city_province": "省级报告比较所有城市，不接受 --city / the province report compares every city; "
+                     "--city is for monthly and quarterly reports",
     "unknown_kind": "未知的报告类型 {kind!r}，可选：{kinds} / unknown report kind {kind!r}: choose from {kinds}",
 }
 

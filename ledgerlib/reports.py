@@ -84,10 +84,15 @@ def notebooks_dir() -> Path:
     return config.project_root() / "notebooks"
 
 
-def report_paths(kind: str, period: str, out_dir: Path | None = None) -> tuple[Path, Path]:
-    """(executed notebook, PDF) paths of a report: <out>/<kind>/<period>/<kind>_report_<period>.*"""
+def report_paths(kind: str, period: str, out_dir: Path | None = None,
+                 city: str | None = None) -> tuple[Path, Path]:
+    """(executed notebook, PDF) paths of a report: <out>/<kind>/<period>/<kind>_report_<period>[_<city>].*
+
+    The Word file is the PDF's path with `.docx`. A city's name joins the file name only
+    when it was asked for (`--city`), so the default report keeps its documented name.
+    """
     folder = Path(out_dir or config.reports_dir()) / kind / period
-    stem = f"{kind}_report_{period}"
+    stem = f"{kind}_report_{period}" + (f"_{city}" if city else "")
     return folder / f"{stem}.ipynb", folder / f"{stem}.pdf"
 
 
@@ -279,8 +284,11 @@ def _param_path(path: Path, root: Path) -> str:
 
 
 def run_report(kind: str, period: str, data_dir: Path | None = None, out_dir: Path | None = None,
-               pdf: bool = True, progress: bool = True, notebook: Path | None = None) -> int:
-    """`ledger report KIND PERIOD`: run the report notebook, write it and its PDF; exit code.
+               pdf: bool = True, progress: bool = True, notebook: Path | None = None,
+               city: str | None = None) -> int:
+    """`ledger report KIND PERIOD [--city NAME]`: run the report notebook, write it, its PDF and
+    its Word file; exit code. `city` picks the city of a monthly or quarterly report (default:
+    the only or default city in the data); the province report compares every city.
 
     0 done; 1 a cell failed (the partly executed notebook is kept and the cell named);
     2 bad arguments or no processed data; 3 no CJK font (checked before anything runs).
@@ -306,13 +314,15 @@ def run_report(kind: str, period: str, data_dir: Path | None = None, out_dir: Pa
         return 2
     spec = REPORT_KINDS[kind]
     nb_in = Path(notebook) if notebook else notebooks_dir() / spec.notebook
-    nb_out, pdf_out = report_paths(kind, period, out_dir)
+    nb_out, pdf_out = report_paths(kind, period, out_dir, city)
     nb_out = nb_out.resolve()
     # The kernel runs in the checkout root and gets paths relative to it where it can, so
     # the executed notebook holds no machine-specific path and is the same on every checkout.
     root = config.project_root().resolve()
     params = {spec.period_param: period, "data_dir": _param_path(data_dir, root),
               "out_dir": _param_path(nb_out.parent, root)}
+    if city:
+        params["city"] = city
     result = run_notebook(nb_in, nb_out, params, pdf_path=pdf_out.resolve() if pdf else None,
                           cwd=root, progress=progress,
                           docx_path=pdf_out.with_suffix(".docx").resolve() if pdf else None)

@@ -1,6 +1,7 @@
 """Report runs: papermill execution, PDF without code, Chinese text, failures that name the cell."""
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 
@@ -196,6 +197,30 @@ def _docx_matches_notebook(docx_path: Path, nb) -> None:
     for key in ("headline", "overdue", "kpis"):
         assert labels.REPORT_LABELS[key] in headings
     assert len(doc.inline_shapes) >= 3  # the charts
+
+
+def test_city_is_passed_to_the_notebook_and_named_in_the_files(processed, tmp_path, capsys):
+    city = tables.load_processed(processed)["submissions_log"]["city"].iloc[0]
+    rc = cli.main(["report", "quarterly", "2021Q2", "--city", city, "--data", str(processed),
+                   "--out", str(tmp_path)])
+    assert rc == 0, capsys.readouterr().err
+    nb_path, pdf_path = reports.report_paths("quarterly", "2021Q2", tmp_path, city)
+    assert nb_path.name == f"quarterly_report_2021Q2_{city}.ipynb" and pdf_path.exists()
+    nb = nbformat.read(nb_path, as_version=4)
+    injected = next(c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", []))
+    line = next(ln for ln in injected.source.splitlines() if ln.startswith("city = "))
+    assert ast.literal_eval(line.split(" = ", 1)[1]) == city  # papermill writes it \u-escaped
+    assert city in _pdf_text(pdf_path)
+
+
+@pytest.mark.parametrize("argv, words", [
+    (["report", "monthly", "2021-06", "--city", "不存在市"], ["不存在市", "no city"]),
+    (["report", "province", "2021-06", "--city", "安阳市"], ["--city", "省级"]),
+])
+def test_city_mistakes_are_one_line_in_chinese_and_english(processed, argv, words, capsys):
+    assert cli.main([*argv, "--data", str(processed)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and all(w in err for w in words)
 
 
 def test_quarterly_report_end_to_end(processed, tmp_path, capsys):
