@@ -160,6 +160,12 @@ def _cmd_joint_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_lab(args: argparse.Namespace) -> int:
+    from .lab import run_lab
+
+    return run_lab(args.jupyter_args, dry_run=args.print_command)
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="ledger", description="credit-ledger: 台账 analytics")
     p.add_argument("--raw", type=Path, default=None, help="raw data folder (default: data/raw)")
@@ -221,11 +227,22 @@ def build_parser() -> argparse.ArgumentParser:
     j.add_argument("--out", type=Path, default=None,
                    help="xlsx to write, CSV beside it (default: reports/joint_list/联合奖惩成效清单_<month>.xlsx)")
     j.set_defaults(func=_cmd_joint_list)
+    lab = sub.add_parser("lab", help="打开 JupyterLab（root 用户也可） / open JupyterLab on the checkout (as root too)")
+    lab.add_argument("--print-command", action="store_true",
+                     help="只显示启动命令 / print the command instead of running it")
+    lab.add_argument("jupyter_args", nargs=argparse.REMAINDER,
+                     help="传给 JupyterLab 的参数 / arguments for JupyterLab, e.g. --no-browser --port 8890")
+    lab.set_defaults(func=_cmd_lab)
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, unknown = parser.parse_known_args(argv)
+    if unknown and args.command != "lab":
+        parser.parse_args(argv)  # the usual one-line usage error, exit 2
+    if args.command == "lab":  # JupyterLab's own options (--port 8890 ...) pass through
+        args.jupyter_args = [*unknown, *args.jupyter_args]
     if args.raw is None:
         args.raw = config.raw_dir()
     try:

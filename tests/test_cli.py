@@ -14,7 +14,7 @@ import pytest
 from paths import NOTICE, RAW
 from ledgerlib import cli, tables
 
-SUBCOMMANDS = ("build", "workbook", "template", "validate", "sample", "receive", "report", "joint-list")
+SUBCOMMANDS = ("build", "workbook", "template", "validate", "sample", "receive", "report", "joint-list", "lab")
 
 
 def _one_line_error(capsys, command: str) -> str:
