@@ -287,12 +287,12 @@ CLI_MESSAGES: dict[str, str] = {
 
 #: Period arguments (ledgerlib.periods): Chinese for the bureau, English for the analyst's traceback.
 PERIOD_MESSAGES: dict[str, str] = {
-    "not_a_period": "无法识别的期间 {value!r}：应为月份（如 2021-06）或季度（如 2021Q2） / "
-                    "not a period: {value!r}; expected a month such as 2021-06 or a quarter such as 2021Q2",
-    "month_not_quarter": "此处需要月份（如 2021-06），收到的是季度 {value} / "
-                         "expected a month such as 2021-06, got the quarter {value} (its last month is {last})",
-    "quarter_not_month": "此处需要季度（如 2021Q2），收到的是月份 {value} / "
-                         "expected a quarter such as 2021Q2, got the month {value} (its quarter is {quarter})",
+    "not_a_period": "无法识别的期间 {value!r}：应为月份 YYYY-MM（如 2021-06）或季度 YYYYQn（如 2021Q2） / "
+                    "not a period: {value!r}; expected a month YYYY-MM (e.g. 2021-06) or a quarter YYYYQn (e.g. 2021Q2)",
+    "month_not_quarter": "此处需要月份 YYYY-MM（如 2021-06），收到的是季度 {value!r} / "
+                         "expected a month YYYY-MM (e.g. 2021-06), got the quarter {value!r} (its last month is {last})",
+    "quarter_not_month": "此处需要季度 YYYYQn（如 2021Q2），收到的是月份 {value!r} / "
+                         "expected a quarter YYYYQn (e.g. 2021Q2), got the month {value!r} (its quarter is {quarter})",
 }
 
 #: Top of every printed page of a problems workbook.

@@ -13,7 +13,7 @@ never read as October, "2021-13" never as anything.
     >>> month_str("2021Q4")
     Traceback (most recent call last):
     ...
-    ledgerlib.periods.PeriodError: 此处需要月份（如 2021-06），收到的是季度 2021Q4 / expected a month such as 2021-06, got the quarter 2021Q4 (its last month is 2021-12)
+    ledgerlib.periods.PeriodError: 此处需要月份 YYYY-MM（如 2021-06），收到的是季度 '2021Q4' / expected a month YYYY-MM (e.g. 2021-06), got the quarter '2021Q4' (its last month is 2021-12)
 """
 from __future__ import annotations
 
