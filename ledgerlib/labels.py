@@ -285,6 +285,14 @@ CLI_MESSAGES: dict[str, str] = {
     "unknown_kind": "未知的报告类型 {kind!r}，可选：{kinds} / unknown report kind {kind!r}: choose from {kinds}",
 }
 
+#: The explore notebook's sentences (summaries.pick_department, summaries.month_note).
+DESK_TEXT: dict[str, str] = {
+    "unknown_department": "{name!r} 不是计分部门（可用别名，见 departments.csv）；计分部门：{known}",
+    "month_data": "{month}：{n} 个部门报送了本月报表。",
+    "no_data_month": "{month} 没有任何部门报送：以下进展均按未报送计。已有数据的月份：{first} 至 {last}。",
+    "no_data_at_all": "处理后的数据中没有任何报送（{month} 的进展均按未报送计）：报表放入 data/raw/submissions 后运行 `ledger build`。",
+}
+
 #: Period arguments (ledgerlib.periods): Chinese for the bureau, English for the analyst's traceback.
 PERIOD_MESSAGES: dict[str, str] = {
     "not_a_period": "无法识别的期间 {value!r}：应为月份 YYYY-MM（如 2021-06）或季度 YYYYQn（如 2021Q2） / "

@@ -89,3 +89,50 @@ def quarterly_matrix(data: dict[str, pd.DataFrame], quarter: str, city: str) -> 
 
 def _empty_matrix() -> pd.DataFrame:
     return pd.DataFrame(columns=["city", "department", "task_id", "activity_type", "n_periods", "n_met", "met"])
+
+
+# --------------------------------------------------------------------------- the analyst's desk
+
+def pick_department(data: dict[str, pd.DataFrame], roster, department: str | None = None) -> str:
+    """The scored department an analyst means: any alias resolves through the roster
+    ("执法支队" -> 交通运输综合行政执法支队); None picks the one with the most assignments.
+    An unknown or unscored name raises ValueError listing the scored departments.
+
+    >>> from ledgerlib.roster import load_roster
+    >>> data = {"assignments": pd.DataFrame({"department": ["交通运输综合行政执法支队", "运管科", "运管科"]})}
+    >>> pick_department(data, load_roster(), "执法支队"), pick_department(data, load_roster())
+    ('交通运输综合行政执法支队', '运管科')
+    """
+    scored = data["assignments"]["department"]
+    if department is None or str(department).strip() == "":
+        return str(scored.value_counts().sort_index().idxmax())
+    canonical = roster.resolve(str(department))
+    if canonical not in set(scored):
+        known = "、".join(dict.fromkeys(scored))
+        raise ValueError(labels.DESK_TEXT["unknown_department"].format(name=department, known=known))
+    return canonical
+
+
+def month_note(data: dict[str, pd.DataFrame], month: str, city: str | None = None) -> str:
+    """One sentence on what the processed data holds for a month: how many returns, or that
+    there are none (and which months have data), so an empty table never goes unexplained.
+
+    >>> log = pd.DataFrame({"city": ["安阳市"] * 2, "month": ["2021-05", "2021-06"],
+    ...                     "department": ["运管科", "运管科"], "superseded": [False, False]})
+    >>> month_note({"submissions_log": log}, "2021-06")
+    '2021-06：1 个部门报送了本月报表。'
+    >>> month_note({"submissions_log": log}, "2021-07")
+    '2021-07 没有任何部门报送：以下进展均按未报送计。已有数据的月份：2021-05 至 2021-06。'
+    """
+    month = metrics.month_str(month)
+    log = data.get("submissions_log")
+    if log is None or log.empty:
+        return labels.DESK_TEXT["no_data_at_all"].format(month=month)
+    if city:
+        log = log[log["city"] == city]
+    rows = log[log["month"].astype(str) == month]
+    if rows.empty:
+        have = sorted(set(log["month"].astype(str)))
+        return labels.DESK_TEXT["no_data_month"].format(
+            month=month, first=have[0] if have else "—", last=have[-1] if have else "—")
+    return labels.DESK_TEXT["month_data"].format(month=month, n=rows["department"].nunique())
