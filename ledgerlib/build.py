@@ -2,7 +2,8 @@
 
 The DAG is small and fixed: roster + ledger workbook -> ledger, assignments;
 submissions/** -> progress, activities, publicity, collection, shared_records,
-joint_cases, submissions_log, problems. Nothing under data/raw is written.
+joint_cases, submissions_log, problems; holidays.csv -> publicity deadlines and their basis,
+deadline_changes (the deadlines this build moved). Nothing under data/raw is written.
 """
 from __future__ import annotations
 
@@ -15,17 +16,19 @@ from . import config
 from .ledger import assignments, ledger_path, read_ledger_workbook
 from .roster import load_roster
 from .schemas import validate_table
-from .tables import TABLES, empty_table, sort_table, write_table
+from .tables import DTYPES, TABLES, empty_table, read_table, sort_table, write_table
+from .workdays import default_calendar
 
 @dataclass
 class BuildResult:
     out_dir: Path
     rows: dict[str, int] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         lines = [f"data/processed rebuilt in {self.out_dir}:"]
         lines += [f"  {name:<16} {n:>7} rows" for name, n in self.rows.items()]
-        return "\n".join(lines)
+        return "\n".join(lines + [f"warning: {w}" for w in self.warnings])
 
 
 def ledger_problems(ledger_file: Path, ledger: pd.DataFrame, assigned: pd.DataFrame) -> pd.DataFrame:
@@ -40,6 +43,30 @@ def ledger_problems(ledger_file: Path, ledger: pd.DataFrame, assigned: pd.DataFr
                      "city": "", "department": "", "month": ""})
     return pd.DataFrame(rows, columns=["file", "sheet", "cell", "field", "value", "problem", "expected",
                                        "severity", "city", "department", "month"])
+
+
+def deadline_changes(out_dir: Path, publicity: pd.DataFrame) -> pd.DataFrame:
+    """The 双公示 deadlines this build moved against the previous build in out_dir.
+
+    When none moved, the previous record is kept, so the next report still lists what the
+    last calendar change (a holiday arrangement added to holidays.csv) moved.
+    """
+    from .metrics import moved_deadlines
+
+    def previous(name: str) -> pd.DataFrame | None:
+        try:
+            df = read_table(name, out_dir)
+            return df[[c for c in DTYPES[name] if c in df.columns]]
+        except (OSError, ValueError):  # no previous build, or an unreadable one
+            return None
+
+    moved = moved_deadlines(previous("publicity"), publicity)
+    if moved.empty:
+        kept = previous("deadline_changes")
+        if kept is not None and list(kept.columns) == list(DTYPES["deadline_changes"]):
+            return kept.astype(DTYPES["deadline_changes"])
+        return empty_table("deadline_changes")
+    return moved
 
 
 def build(raw_dir: Path | None = None, out_dir: Path | None = None, progress: bool = True) -> BuildResult:
@@ -60,11 +87,18 @@ def build(raw_dir: Path | None = None, out_dir: Path | None = None, progress: bo
         ingested = ingest_submissions(subs_dir, ledger, roster, progress=progress)
         problems.append(ingested.pop("problems", pd.DataFrame()))
         tables.update(ingested)
-    tables["problems"] = pd.concat([p for p in problems if len(p)] or problems[:1], ignore_index=True)
+    calendar = default_calendar(raw_dir)
+    problems.append(calendar.problem_rows())
+    if "publicity" in tables:
+        from .metrics import publicity_deadlines
+
+        tables["publicity"] = publicity_deadlines(tables["publicity"], calendar=calendar)
+        tables["deadline_changes"] = deadline_changes(out_dir, tables["publicity"])
+    tables["problems"] = pd.concat([p for p in problems if len(p)] or [empty_table("problems")], ignore_index=True)
     # Every table is written, empty where nothing was submitted: a folder missing one is half-built.
     tables = {name: tables.get(name, empty_table(name)) for name in TABLES}
 
-    result = BuildResult(out_dir)
+    result = BuildResult(out_dir, warnings=list(calendar.warnings))
     for name, df in tables.items():
         df = sort_table(df, name)
         validate_table(name, df)  # the contract is checked before anything is written

@@ -166,6 +166,23 @@ def _cmd_lab(args: argparse.Namespace) -> int:
     return run_lab(args.jupyter_args, dry_run=args.print_command)
 
 
+def _cmd_calendar(args: argparse.Namespace) -> int:
+    from .workdays import check_holidays_file, default_calendar, describe_calendar, describe_year
+
+    if args.check:
+        text, code = check_holidays_file(args.raw)
+        print(text)
+        return code
+    cal = default_calendar(args.raw)
+    if args.year is None:
+        print(describe_calendar(cal))
+        return 0
+    if not args.year.isdigit() or len(args.year) != 4:
+        raise ValueError(f"the year must be four digits such as 2027, got {args.year!r}")
+    print(describe_year(int(args.year), cal))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="ledger", description="credit-ledger: 台账 analytics")
     p.add_argument("--raw", type=Path, default=None, help="raw data folder (default: data/raw)")
@@ -227,6 +244,11 @@ def build_parser() -> argparse.ArgumentParser:
     j.add_argument("--out", type=Path, default=None,
                    help="xlsx to write, CSV beside it (default: reports/joint_list/联合奖惩成效清单_<month>.xlsx)")
     j.set_defaults(func=_cmd_joint_list)
+
+    c = sub.add_parser("calendar", help="the working-day calendar: a year's holidays and 调休 days, official or provisional")
+    c.add_argument("year", nargs="?", default=None, help="YYYY (default: which years are official)")
+    c.add_argument("--check", action="store_true", help="validate data/raw/holidays.csv (exit 1 on errors)")
+    c.set_defaults(func=_cmd_calendar)
     lab = sub.add_parser("lab", help="打开 JupyterLab（root 用户也可） / open JupyterLab on the checkout (as root too)")
     lab.add_argument("--print-command", action="store_true",
                      help="只显示启动命令 / print the command instead of running it")

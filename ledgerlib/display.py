@@ -186,3 +186,15 @@ def project_path(path: str | Path | None) -> Path | None:
         return None
     path = Path(path)
     return path if path.is_absolute() else config.project_root() / path
+
+
+def show_calendar_basis(note: str, moved: pd.DataFrame) -> None:
+    """The calendar note and the deadlines that moved (summaries.calendar_basis); nothing when
+    both are empty, so a report on official deadlines only is unchanged."""
+    if note:
+        paragraph(note, note=True)
+    if not moved.empty:
+        heading(labels.REPORT_LABELS["moved_heading"], level=3)
+        paragraph(labels.REPORT_LABELS["moved_note"].format(n=len(moved)), note=True)
+        basis = labels.CALENDAR_BASIS_LABELS
+        show_table(moved, labels.COLUMN_LABELS, values={"old_basis": basis, "new_basis": basis})

@@ -548,3 +548,39 @@ for _k, _v in {
     "tasks_overdue": "逾期部门最多的任务",
 }.items():
     COLUMN_LABELS.setdefault(_k, _v)
+
+
+# --- Working-day calendar (workdays.py, `ledger calendar`) --------------------------------
+#: Statutory festivals of 《全国年节及纪念日放假办法》 (keys used by workdays.py).
+FESTIVAL_LABELS: dict[str, str] = {
+    "new_year": "元旦", "spring_festival": "春节", "qingming": "清明节", "labour_day": "劳动节",
+    "dragon_boat": "端午节", "mid_autumn": "中秋节", "national_day": "国庆节",
+}
+CALENDAR_BASIS_LABELS: dict[str, str] = {"official": "正式", "provisional": "临时"}
+CALENDAR_KIND_LABELS: dict[str, str] = {"holiday": "放假", "workday": "调休上班"}
+CALENDAR_PROBLEM_LABELS: dict[str, str] = {
+    "unreadable": "节假日文件无法读取", "missing_columns": "缺少必需的列",
+    "bad_kind": "类型无法识别", "bad_date": "日期无法识别", "outside_range": "年份超出日历范围",
+    "workday_not_weekend": "调休上班日不是周六或周日", "conflict": "同一日期既列为放假又列为上班",
+    "incomplete_year": "该年节假日安排不完整，期限按临时日历计算",
+    "complete_missing_festival": "标为完整，但缺少法定节日的放假行，期限按临时日历计算",
+}
+CALENDAR_EXPECTED_LABELS: dict[str, str] = {
+    "csv": "UTF-8 或 GBK 编码的 CSV 文件", "header": "表头 date,kind,name",
+    "kind": "holiday（放假）、workday（调休上班）或 complete（该年已录全）",
+    "date": "日期，如 2027-10-01", "year": "年份，如 2027", "range": "1950—2100 年之间的日期",
+    "weekend_workday": "调休上班日为周六或周日", "one_kind": "每个日期只列一次",
+    "complete_year": "按国务院办公厅通知录入全部放假日和调休上班日，并加一行“年份,complete,通知名称”",
+}
+for _k, _v in {"deadline_basis": "期限口径", "old_deadline": "原公示期限", "new_deadline": "新公示期限",
+               "old_basis": "原期限口径", "new_basis": "新期限口径", "n_provisional": "按临时日历计算数"}.items():
+    COLUMN_LABELS.setdefault(_k, _v)
+REPORT_LABELS.update({
+    "provisional_note": "注：本月{n}项双公示决定的公示期限落在尚未公布（或尚未录入）节假日安排的年份（{years}年），"
+                        "暂按临时日历计算（周末加《全国年节及纪念日放假办法》规定的法定节假日，不含调休），"
+                        "{departments}的双公示7天合格率为临时结果。国务院办公厅公布该年节假日安排后，"
+                        "将每个放假日、每个调休上班日录入 data/raw/holidays.csv，并加一行“年份,complete,通知名称”，"
+                        "运行 ledger build 即按正式日历重算。",
+    "moved_heading": "节假日安排更新后调整的双公示期限",
+    "moved_note": "日历变更（录入或更正节假日安排）后重新计算，以下{n}项决定的公示期限或期限口径发生变化：",
+})

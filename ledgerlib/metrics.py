@@ -18,8 +18,8 @@ from .cells import text_column
 # Months and quarters are read by ledgerlib.periods; these names stay importable from here.
 from .periods import (PeriodError, as_of_month, month_end, month_str, months_through,  # noqa: F401
                       period_months, quarter_months, quarter_str)
-from .tables import empty_table
-from .workdays import WorkCalendar, working_day_deadline
+from .tables import DTYPES, empty_table, sort_table
+from .workdays import PROVISIONAL, WorkCalendar, deadline_with_basis
 
 #: `department` value of a city-wide total row (label: labels.TOTAL_LABELS).
 ALL_DEPARTMENTS = "all"
@@ -558,24 +558,49 @@ def _qualified_records(shared_records: pd.DataFrame | None, month: object, cumul
     return r
 
 
+def publicity_deadlines(publicity: pd.DataFrame | None,
+                        n_days: int = config.PUBLICITY_WORKING_DAYS,
+                        calendar: WorkCalendar | None = None) -> pd.DataFrame:
+    """The 双公示 table with `deadline` and `deadline_basis` computed from each decision date.
+
+    deadline_basis is `official` or `provisional` (some day counted lies in a year whose
+    holiday arrangement is not published yet), empty where there is no deadline. `ledger
+    build` stores both columns. docs/metrics.md "双公示 timeliness".
+    """
+    p = _table(publicity, "publicity").copy()
+    d = deadline_with_basis(_dates(p["decision_date"]), n_days, calendar=calendar)
+    p["deadline"] = d["deadline"].astype("datetime64[us]")
+    p["deadline_basis"] = d["deadline_basis"]
+    return p
+
+
+def _with_deadlines(p: pd.DataFrame, n_days: int, calendar: WorkCalendar | None) -> pd.DataFrame:
+    """The build's stored deadlines when they answer the question asked, else computed now."""
+    stored = (calendar is None and n_days == config.PUBLICITY_WORKING_DAYS
+              and {"deadline", "deadline_basis"} <= set(p.columns)
+              and not (p["decision_date"].notna() & p["deadline_basis"].fillna("").eq("")).any())
+    return p if stored else publicity_deadlines(p, n_days, calendar)
+
+
 def publicity_timeliness_detail(publicity: pd.DataFrame | None, month: object,
                                 cumulative: bool = False,
                                 n_days: int = config.PUBLICITY_WORKING_DAYS,
                                 calendar: WorkCalendar | None = None) -> pd.DataFrame:
-    """Each 双公示 decision with its deadline and verdict.
+    """Each 双公示 decision with its deadline, the deadline's basis, and a verdict.
 
     verdict: on_time (published by the deadline), late (published after it, or unpublished
     once it has passed by the month's end), pending (unpublished, deadline still ahead),
-    unreadable (no decision date, or a year the calendar does not know).
+    unreadable (no decision date, or one outside the calendar's 1950-2100).
+    deadline_basis: official | provisional (see `publicity_deadlines`). The deadlines stored
+    by `ledger build` are used unless another calendar or n_days is asked for.
     docs/metrics.md "双公示 timeliness".
     """
     m = as_of_month(month)
-    p = _month_rows(publicity, "publicity", month, cumulative, "decision_no")
-    decided = _dates(p["decision_date"])
+    p = _with_deadlines(_month_rows(publicity, "publicity", month, cumulative, "decision_no"),
+                        n_days, calendar)
     published = _dates(p["publish_date"])
-    deadline = working_day_deadline(decided, n_days, calendar=calendar, errors="coerce")
+    deadline = _dates(p["deadline"])
     end = month_end(m)
-    p = p.assign(deadline=deadline)
     p["verdict"] = np.select(
         [deadline.isna(), published.notna() & (published <= deadline), published.notna(),
          deadline < end],
@@ -589,18 +614,57 @@ def publicity_timeliness(publicity: pd.DataFrame | None, month: object, cumulati
     """双公示 7-working-day rate per (city, department).
 
     Columns: city, department, n_decisions, n_on_time, n_late, n_pending, n_unreadable, rate
-    (on_time / (on_time + late)), passed (no late decision: 无…迟报现象).
+    (on_time / (on_time + late)), passed (no late decision: 无…迟报现象), n_provisional
+    (decisions whose deadline rests on the provisional calendar).
     docs/metrics.md "双公示 timeliness".
     """
     d = publicity_timeliness_detail(publicity, month, cumulative, n_days, calendar)
     kinds = ["on_time", "late", "pending", "unreadable"]
-    d = d.assign(**{f"n_{k}": d["verdict"].eq(k).astype(int) for k in kinds})
+    d = d.assign(**{f"n_{k}": d["verdict"].eq(k).astype(int) for k in kinds},
+                 n_provisional=d["deadline_basis"].eq(PROVISIONAL).astype(int))
     g = d.groupby(["city", "department"], sort=True).agg(
-        n_decisions=("verdict", "size"), **{f"n_{k}": (f"n_{k}", "sum") for k in kinds}).reset_index()
+        n_decisions=("verdict", "size"), **{f"n_{k}": (f"n_{k}", "sum") for k in kinds},
+        n_provisional=("n_provisional", "sum")).reset_index()
     judged = g["n_on_time"] + g["n_late"]
     g["rate"] = _ratio(g["n_on_time"], judged)
     g["passed"] = (g["n_late"] == 0).astype("boolean").mask(judged == 0)
-    return g
+    return g[["city", "department", "n_decisions", *[f"n_{k}" for k in kinds], "rate", "passed",
+              "n_provisional"]]
+
+
+def provisional_deadlines(publicity: pd.DataFrame | None, month: object, *,
+                          city: str | None = None) -> pd.DataFrame:
+    """The month's 双公示 decisions whose deadline rests on the provisional calendar.
+
+    Columns: city, department, decision_no, decision_date, deadline, verdict. Empty when
+    every deadline is official. docs/metrics.md "双公示 timeliness".
+    """
+    d = publicity_timeliness_detail(publicity, month)
+    d = d[d["deadline_basis"].eq(PROVISIONAL) & (d["city"].eq(city) if city is not None else True)]
+    cols = ["city", "department", "decision_no", "decision_date", "deadline", "verdict"]
+    return d[cols].reset_index(drop=True)
+
+
+def moved_deadlines(before: pd.DataFrame | None, after: pd.DataFrame) -> pd.DataFrame:
+    """双公示 deadlines that a new build moved or re-based (a holiday arrangement was added).
+
+    `before`, `after`: the publicity table of the previous and of this build (with their
+    deadline columns). A decision is matched on (city, department, month, decision_no,
+    decision_date); it is listed when its deadline or its basis changed. Columns: those of
+    tables.DTYPES["deadline_changes"]. docs/metrics.md "Deadlines that moved".
+    """
+    cols = list(DTYPES["deadline_changes"])
+    if before is None or not {"deadline", "deadline_basis"} <= set(before.columns) or before.empty:
+        return empty_table("deadline_changes")
+    key = ["city", "department", "month", "decision_no", "decision_date"]
+    old = before[key + ["deadline", "deadline_basis"]].drop_duplicates(key).rename(
+        columns={"deadline": "old_deadline", "deadline_basis": "old_basis"})
+    new = after[key + ["deadline", "deadline_basis"]].drop_duplicates(key).rename(
+        columns={"deadline": "new_deadline", "deadline_basis": "new_basis"})
+    both = old.merge(new, on=key, how="inner")
+    same_day = (both["old_deadline"] == both["new_deadline"]) | (both["old_deadline"].isna() & both["new_deadline"].isna())
+    moved = both[~same_day.fillna(False).astype(bool) | (both["old_basis"].fillna("") != both["new_basis"].fillna(""))]
+    return sort_table(moved[cols].astype(DTYPES["deadline_changes"]), "deadline_changes")
 
 
 def kpis(collection: pd.DataFrame | None, shared_records: pd.DataFrame | None,

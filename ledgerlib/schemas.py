@@ -12,6 +12,7 @@ import pandera.pandas as pa
 
 from .labels import ACTIVITY_LABELS, PUBLICITY_CATEGORY_LABELS, STATUS_LABELS
 from .tables import DTYPES
+from .workdays import BASES
 
 _MONTH = pa.Check.str_matches(r"^\d{4}-(0[1-9]|1[0-2])$")
 
@@ -70,8 +71,10 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
         **_KEY, "decision_no": _text(),
         "category": _text(pa.Check.isin([*PUBLICITY_CATEGORY_LABELS, ""])),
         "decision_date": _nullable(), "publish_date": _nullable(),
+        "deadline": _nullable(), "deadline_basis": _text(pa.Check.isin([*BASES, ""])),
         **_SOURCE,
-    }),
+    }, checks=pa.Check(lambda df: df["deadline"].notna() == df["deadline_basis"].ne(""),
+                       error="deadline_basis is set exactly where there is a deadline")),
     "collection": pa.DataFrameSchema({
         **_KEY, "field": _text(), "total_entities": _count(nullable=True), "collected_entities": _count(nullable=True), **_SOURCE,
     }),
@@ -88,6 +91,11 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
         "received_source": _text(pa.Check.isin(["manifest", "cover", "none"])),
         "checksum": _text(pa.Check.str_matches(r"^[0-9a-f]{64}$")),
         "superseded": pa.Column(None), "n_errors": _count(), "n_warnings": _count(),
+    }),
+    "deadline_changes": pa.DataFrameSchema({
+        **_KEY, "decision_no": _text(), "decision_date": _nullable(),
+        "old_deadline": _nullable(), "old_basis": _text(pa.Check.isin([*BASES, ""])),
+        "new_deadline": _nullable(), "new_basis": _text(pa.Check.isin([*BASES, ""])),
     }),
     "problems": pa.DataFrameSchema({
         "file": _text(), "sheet": _text(), "cell": _text(pa.Check.str_matches(r"^([A-Z]{1,3}\d+)?$")),

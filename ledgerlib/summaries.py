@@ -91,6 +91,28 @@ def _empty_matrix() -> pd.DataFrame:
     return pd.DataFrame(columns=["city", "department", "task_id", "activity_type", "n_periods", "n_met", "met"])
 
 
+def calendar_basis(data: dict[str, Any], month: str, city: str) -> tuple[str, pd.DataFrame]:
+    """What the report says about the calendar: (note, moved deadlines).
+
+    note: empty when every 双公示 deadline of the month is official; otherwise names how many
+    rest on the provisional calendar, the years, the departments whose rate is provisional,
+    and how to make them official. moved: the city's `deadline_changes` rows (the deadlines
+    the last calendar change moved), columns department, decision_no, decision_date,
+    old_deadline, old_basis, new_deadline, new_basis. docs/metrics.md "Deadlines that moved".
+    """
+    prov = metrics.provisional_deadlines(data.get("publicity"), month, city=city)
+    note = ""
+    if not prov.empty:
+        note = labels.REPORT_LABELS["provisional_note"].format(
+            n=len(prov), years="、".join(str(y) for y in sorted(set(prov["deadline"].dt.year))),
+            departments="、".join(dict.fromkeys(prov["department"])))
+    cols = ["department", "decision_no", "decision_date", "old_deadline", "old_basis", "new_deadline", "new_basis"]
+    moved = data.get("deadline_changes")
+    if moved is None or moved.empty:
+        return note, pd.DataFrame(columns=cols)
+    return note, moved.loc[moved["city"] == city, cols].reset_index(drop=True)
+
+
 # --------------------------------------------------------------------------- the analyst's desk
 
 def pick_department(data: dict[str, pd.DataFrame], roster, department: str | None = None) -> str:

@@ -33,7 +33,7 @@ DTYPES: dict[str, dict[str, str]] = {
                  "evidence": _S, "issues": _S, **_SOURCE},
     "activities": {**_KEY, "date": _D, "activity_type": _S, "count": _I, "note": _S, **_SOURCE},
     "publicity": {**_KEY, "decision_no": _S, "category": _S, "decision_date": _D, "publish_date": _D,
-                  **_SOURCE},
+                  "deadline": _D, "deadline_basis": _S, **_SOURCE},
     "collection": {**_KEY, "field": _S, "total_entities": _I, "collected_entities": _I, **_SOURCE},
     "shared_records": {**_KEY, "record_id": _S, "n_indicators": _N, "n_filled": _N,
                        "filled_ratio": "float64", **_SOURCE},
@@ -41,6 +41,8 @@ DTYPES: dict[str, dict[str, str]] = {
                     "matter": _S, **_SOURCE},
     "submissions_log": {**_KEY, "file": _S, "received_at": _D, "received_source": _S, "checksum": _S,
                         "superseded": "bool", "n_errors": _N, "n_warnings": _N},
+    "deadline_changes": {**_KEY, "decision_no": _S, "decision_date": _D, "old_deadline": _D,
+                         "old_basis": _S, "new_deadline": _D, "new_basis": _S},
     "problems": {"file": _S, "sheet": _S, "cell": _S, "field": _S, "value": _S, "problem": _S,
                  "expected": _S, "severity": _S, **_KEY},
 }
@@ -54,6 +56,7 @@ SORT_KEYS: dict[str, list[str]] = {
     **{t: ["city", "department", "month", "file", "row"]
        for t in ("activities", "publicity", "collection", "shared_records", "joint_cases")},
     "submissions_log": ["city", "department", "month", "file"],
+    "deadline_changes": ["city", "department", "month", "decision_no", "decision_date"],
     "problems": ["file", "sheet", "_cell_row", "_cell_col", "field", "problem", "value"],
 }
 

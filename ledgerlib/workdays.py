@@ -1,19 +1,26 @@
-"""China's official working-day calendar, and the n-th working day after a date.
+"""China's working-day calendar, official or provisional, and the n-th working day after a date.
 
 The 双公示 rule (published within 7 working days of the decision, counted from the day
-after) needs the State Council's holiday arrangement: public holidays and the weekend
-days worked in their place (调休). The `chinese_calendar` package knows past years; the
-arrangement for the next year is published late in the year, so a user can add it in
-`data/raw/holidays.csv` (columns `date,kind`, kind `holiday` or `workday`) before the
-package catches up.
+after) needs the State Council's yearly arrangement: public holidays and the weekend days
+worked in their place (调休). Each year's basis is `official` or `provisional`:
 
-For speed the calendar is turned once into a sorted array of working days; every date is
-then answered with one `numpy.searchsorted` over the whole Series (see docs/metrics.md).
+* official: the `chinese_calendar` package's tables (2004-2026 in 1.11), or a year that
+  `data/raw/holidays.csv` covers completely (every holiday, every 调休 working day, and a
+  `complete` row) -- typed from the State Council notice before the package catches up;
+* provisional: every other year from 1950 to 2100: weekends plus the statutory holidays of
+  《全国年节及纪念日放假办法》 (revised 2024), taken from the `holidays` package's rules
+  (lunar and solar-term dates computed there), with no 调休; rows of a partial holidays.csv
+  year apply on top. No date inside that span stops a computation.
+
+Speed: the calendar is turned once into integer arrays over its span (the cumulative number
+of working days up to each day, and the working days themselves), so the n-th working day
+after day d is `workdays[cum[d] + n - 1]`: two gathers per date, no search (docs/metrics.md).
 """
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -23,89 +30,301 @@ import numpy as np
 import pandas as pd
 
 from . import config
+from .labels import FESTIVAL_LABELS, CALENDAR_EXPECTED_LABELS, CALENDAR_PROBLEM_LABELS
 
-#: Name of the optional extra calendar file under data/raw/.
+#: Name of the calendar file under data/raw/.
 HOLIDAYS_FILE = "holidays.csv"
-_KINDS = ("holiday", "workday")
+OFFICIAL, PROVISIONAL = "official", "provisional"
+BASES = (OFFICIAL, PROVISIONAL)
+#: Kinds of a holidays.csv row: a day off, a 调休 working day, the year-is-complete line.
+KINDS = ("holiday", "workday", "complete")
+#: The span every calendar covers: the `holidays` package's rules start in 1950 and its
+#: lunar tables end in 2100. A date outside is an error (or NaT with errors="coerce").
+FIRST_YEAR, LAST_YEAR = 1950, 2100
 
+#: Statutory days per festival under the 2024 revision (国务院令第795号, from 2025 on):
+#: what a provisional year holds, checked against the rules the `holidays` package computes.
+STATUTORY_DAYS_2025 = {"new_year": 1, "spring_festival": 4, "qingming": 1, "labour_day": 2,
+                       "dragon_boat": 1, "mid_autumn": 1, "national_day": 3}
+
+# The `holidays` package's zh_CN names of the statutory festivals. Anything else it lists
+# (substituted days off, one-off holidays, "observed" days) is not statutory and is dropped.
+_RULE_NAMES = {"元旦": "new_year", "农历除夕": "spring_festival", "春节": "spring_festival",
+               "清明节": "qingming", "劳动节": "labour_day", "端午节": "dragon_boat",
+               "中秋节": "mid_autumn", "国庆节": "national_day"}
+# chinese_calendar's Holiday members -> festival keys (for naming official days).
+_PACKAGE_NAMES = {"new_years_day": "new_year", "spring_festival": "spring_festival",
+                  "tomb_sweeping_day": "qingming", "labour_day": "labour_day",
+                  "dragon_boat_festival": "dragon_boat", "mid_autumn_festival": "mid_autumn",
+                  "national_day": "national_day"}
+_DATE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
+_YEAR = re.compile(r"^(\d{4})$")
+_DAY_NS = {"s": 86_400, "ms": 86_400_000, "us": 86_400_000_000, "ns": 86_400_000_000_000}
+_NAT = np.iinfo(np.int64).min
+
+
+def statutory_days(year: int) -> pd.DataFrame:
+    """The statutory holidays of one year by rule: columns date, festival (key of FESTIVAL_LABELS).
+
+    From the `holidays` package (China, observed=False, language zh_CN), keeping only the
+    statutory festivals: its substituted days and its invented "observed" days are dropped.
+    A day that is two festivals (中秋 on 10-03) is listed under each.
+
+    >>> int((statutory_days(2027)["festival"] == "spring_festival").sum())
+    4
+    """
+    import holidays
+
+    cn = holidays.China(years=year, observed=False, language="zh_CN")
+    rows = [(pd.Timestamp(d), key) for d in sorted(cn) for key in _statutory_keys(cn.get_list(d))]
+    return pd.DataFrame(rows, columns=["date", "festival"])
+
+
+def _statutory_keys(names: list[str]) -> list[str]:
+    """Festival keys among the `holidays` package's names of one day ("（推定）" = estimated)."""
+    keys = (_RULE_NAMES.get(n.replace("（推定）", "")) for n in names)
+    return list(dict.fromkeys(k for k in keys if k))
+
+
+# --------------------------------------------------------------------------- holidays.csv
+
+#: Columns of a problem row (the processed `problems` table's).
+PROBLEM_COLUMNS = ["file", "sheet", "cell", "field", "value", "problem", "expected", "severity",
+                   "city", "department", "month"]
+
+
+def _problem(row: int | None, col: str, field_: str, value: Any, key: str, expected: str,
+             severity: str = "error", year: int | None = None) -> dict[str, Any]:
+    # `year` (not a problems-table column) lets the calendar keep a year with a bad row provisional.
+    return {"year": year, "file": HOLIDAYS_FILE, "sheet": "", "cell": f"{col}{row}" if row else "",
+            "field": field_, "value": "" if value is None else str(value),
+            "problem": CALENDAR_PROBLEM_LABELS[key], "expected": CALENDAR_EXPECTED_LABELS[expected],
+            "severity": severity, "city": "", "department": "", "month": ""}
+
+
+def _read_text(path: Path) -> str:
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("gb18030")  # Excel on a Chinese Windows saves CSV in GBK
+
+
+def read_holidays_file(source: Path | str | pd.DataFrame) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
+    """The rows of a holidays file that are valid, and a problem row for each one that is not.
+
+    Returns (rows, problems): rows has columns date (Timestamp; for `complete`, Jan 1 of
+    the year), year, kind, name, row (file row number); problems are rows of the problems
+    table. The file is `date,kind,name` (name optional) as a clerk types it from the State
+    Council notice: one row per day off (`holiday`), one per 调休 working day (`workday`,
+    always a Saturday or Sunday), and one row `YYYY,complete,<the notice>` per finished year.
+    Never raises on bad content: a row that cannot be trusted is left out and reported.
+    """
+    if isinstance(source, pd.DataFrame):
+        raw = source.astype(str).fillna("")
+    else:
+        try:
+            import io
+
+            raw = pd.read_csv(io.StringIO(_read_text(Path(source))), dtype=str,
+                              keep_default_na=False, skipinitialspace=True)
+        except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as err:
+            return _empty_rows(), [_problem(None, "", "", type(err).__name__, "unreadable", "csv")]
+    raw.columns = [str(c).strip().lower() for c in raw.columns]
+    missing = [c for c in ("date", "kind") if c not in raw.columns]
+    if missing:
+        return _empty_rows(), [_problem(1, "A", "header", ",".join(raw.columns), "missing_columns", "header")]
+    names = raw["name"] if "name" in raw.columns else pd.Series("", index=raw.index)
+    rows, problems = [], []
+    for i, (d, k, name) in enumerate(zip(raw["date"], raw["kind"], names)):
+        r = i + 2  # the header is row 1
+        d, k, name = str(d).strip(), str(k).strip().lower(), str(name).strip()
+        if not d and not k and not name:
+            continue
+        y = int(d[:4]) if d[:4].isdigit() else None
+        if k not in KINDS:
+            problems.append(_problem(r, "B", "kind", k, "bad_kind", "kind", year=y))
+            continue
+        if k == "complete":
+            m = _YEAR.match(d) or _DATE.match(d)
+            day = pd.Timestamp(int(m.group(1)), 1, 1) if m else None
+        else:
+            m = _DATE.match(d)
+            try:
+                day = pd.Timestamp(int(m.group(1)), int(m.group(2)), int(m.group(3))) if m else None
+            except ValueError:
+                day = None
+        if day is None:
+            problems.append(_problem(r, "A", "date", d, "bad_date", "year" if k == "complete" else "date", year=y))
+            continue
+        if not FIRST_YEAR <= day.year <= LAST_YEAR:
+            problems.append(_problem(r, "A", "date", d, "outside_range", "range"))
+            continue
+        if k == "workday" and day.day_of_week < 5:
+            problems.append(_problem(r, "A", "date", d, "workday_not_weekend", "weekend_workday", year=y))
+            continue
+        rows.append({"date": day, "year": day.year, "kind": k, "name": name, "row": r})
+    out = pd.DataFrame(rows, columns=["date", "year", "kind", "name", "row"]) if rows else _empty_rows()
+    days = out[out["kind"] != "complete"]
+    clash = days.groupby("date")["kind"].transform("nunique") > 1
+    for rec in days[clash].itertuples(index=False):
+        problems.append(_problem(rec.row, "A", "date", rec.date.strftime("%Y-%m-%d"), "conflict", "one_kind",
+                                 year=rec.year))
+    out = out.drop(index=days.index[clash.to_numpy()])
+    return out.drop_duplicates(["date", "kind"]).reset_index(drop=True), problems
+
+
+def _empty_rows() -> pd.DataFrame:
+    return pd.DataFrame({"date": pd.Series(dtype="datetime64[us]"), "year": pd.Series(dtype="int64"),
+                         "kind": pd.Series(dtype=str), "name": pd.Series(dtype=str),
+                         "row": pd.Series(dtype="int64")})
+
+
+def _missing_festivals(year: int, holidays_listed: set[pd.Timestamp]) -> list[str]:
+    """Statutory festivals of `year` with a statutory day not listed as a holiday."""
+    sd = statutory_days(year)
+    missing = sd.loc[~sd["date"].isin(holidays_listed), "festival"]
+    return list(dict.fromkeys(missing))
+
+
+# --------------------------------------------------------------------------- the calendar
 
 @dataclass(frozen=True, eq=False)
 class WorkCalendar:
-    """Working days of the years the calendar knows, as a sorted `datetime64[D]` array."""
+    """Working days from FIRST_YEAR to LAST_YEAR, each year official or provisional.
+
+    `workdays`: the working days, a sorted `datetime64[D]` array (`work_numbers`: the same
+    as int64 days since 1970-01-01); `cum[i]`: how many of them
+    fall on or before day `first + i`; `provisional_cum[i]`: how many provisional days do;
+    `official_years`: the years resting on a published arrangement; `special_days`: every
+    holiday and 调休 working day (date, kind, name, basis, source) for listing; `problems` and
+    `warnings`: what was wrong or incomplete in holidays.csv.
+    """
 
     workdays: np.ndarray
-    years: frozenset[int]
+    work_numbers: np.ndarray
+    cum: np.ndarray
+    provisional_cum: np.ndarray
+    first: int
+    official_years: frozenset[int]
+    special_days: pd.DataFrame
     source: str
+    problems: list[dict[str, Any]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def years(self) -> range:
+        """Every year the calendar answers for (official or provisional)."""
+        return range(FIRST_YEAR, LAST_YEAR + 1)
+
+    def problem_rows(self) -> pd.DataFrame:
+        """The problems of holidays.csv as rows of the processed `problems` table."""
+        return pd.DataFrame(self.problems, columns=PROBLEM_COLUMNS).astype("str")
+
+    def basis(self, year: int) -> str:
+        """'official' or 'provisional' for one year."""
+        return OFFICIAL if year in self.official_years else PROVISIONAL
 
     def is_workday(self, day: Any) -> bool:
-        """True when `day` is an official working day (ValueError outside the known years)."""
-        d = np.datetime64(pd.Timestamp(day).date(), "D")
-        if int(_year(np.array([d]))[0]) not in self.years:
-            raise _unknown_year_error(int(_year(np.array([d]))[0]), self)
-        i = np.searchsorted(self.workdays, d)
-        return bool(i < len(self.workdays) and self.workdays[i] == d)
+        """True when `day` is a working day (ValueError outside FIRST_YEAR..LAST_YEAR)."""
+        i = _offset(pd.Timestamp(day), self)
+        return bool(self.cum[i] - (self.cum[i - 1] if i else 0))
 
 
-def _package_days() -> tuple[dict[dt.date, str], set[int]]:
-    """{date: kind} from chinese_calendar's tables, and the years it covers."""
-    days: dict[dt.date, str] = {d: "holiday" for d in chinese_calendar.holidays}
-    days.update({d: "workday" for d in chinese_calendar.workdays})
-    first = min(chinese_calendar.holidays).year
-    last = max(chinese_calendar.holidays).year
-    return days, set(range(first, last + 1))
+def _package_days() -> tuple[dict[pd.Timestamp, tuple[str, str]], set[int]]:
+    """{date: (kind, festival name)} from chinese_calendar's tables, and the years it covers."""
+    by_value = {h.value: h.name for h in chinese_calendar.Holiday}
 
+    def name(h: Any) -> str:  # the tables hold the English value ('National Day')
+        member = getattr(h, "name", None) or by_value.get(str(h), "")
+        return FESTIVAL_LABELS.get(_PACKAGE_NAMES.get(member, ""), str(getattr(h, "value", h)))
 
-def read_extra_calendar(extra: Path | str | pd.DataFrame) -> pd.DataFrame:
-    """The extra calendar as a frame `date` (datetime64), `kind` (holiday|workday).
-
-    Raises ValueError naming the rows that are not a date or not a known kind: a wrong
-    holiday file would silently move every deadline, so it must not load half-way.
-    """
-    if isinstance(extra, pd.DataFrame):
-        raw = extra.copy()
-    else:
-        raw = pd.read_csv(extra, dtype=str, encoding="utf-8-sig", keep_default_na=False)
-    missing = {"date", "kind"} - set(raw.columns)
-    if missing:
-        raise ValueError(f"extra calendar needs columns date,kind; missing {sorted(missing)}")
-    dates = pd.to_datetime(raw["date"].astype(str).str.strip(), errors="coerce", format="mixed")
-    kinds = raw["kind"].astype(str).str.strip().str.lower()
-    bad = dates.isna() | ~kinds.isin(_KINDS)
-    if bad.any():
-        rows = ", ".join(f"row {i + 2}: {raw['date'].iloc[i]!r},{raw['kind'].iloc[i]!r}"
-                         for i in np.flatnonzero(bad.to_numpy())[:5])
-        raise ValueError(f"extra calendar: bad rows ({rows}); expected date YYYY-MM-DD and kind "
-                         f"holiday or workday")
-    return pd.DataFrame({"date": dates.dt.normalize(), "kind": kinds}).reset_index(drop=True)
+    days = {pd.Timestamp(d): ("holiday", name(h)) for d, h in chinese_calendar.holidays.items()}
+    days.update({pd.Timestamp(d): ("workday", name(h)) for d, h in chinese_calendar.workdays.items()})
+    years = set(range(min(chinese_calendar.holidays).year, max(chinese_calendar.holidays).year + 1))
+    return days, years
 
 
 def load_calendar(extra: Path | str | pd.DataFrame | None = None) -> WorkCalendar:
-    """The official calendar: chinese_calendar's tables plus an optional extra file/frame.
+    """The calendar: chinese_calendar's years, plus a holidays file or frame, rules elsewhere.
 
-    Days listed in `extra` override the package (a correction) and make their years known
-    (a year the package does not cover yet): list the whole official arrangement of such a
-    year; its unlisted days follow the plain Monday-Friday rule.
+    `extra` (data/raw/holidays.csv, or a frame with its columns): a year it covers
+    completely becomes official; its rows for a year chinese_calendar knows correct the
+    package; a partial year's rows apply, but the year stays provisional with a warning
+    naming what is missing. Bad rows are left out and listed in `.problems`.
+
+    >>> load_calendar().basis(2021), load_calendar().basis(2030)
+    ('official', 'provisional')
     """
-    days, years = _package_days()
+    package, official = _package_days()
     source = f"chinese_calendar {getattr(chinese_calendar, '__version__', '?')}"
+    rows, problems, warnings = _empty_rows(), [], []
     if extra is not None:
-        ex = read_extra_calendar(extra)
-        for d, k in zip(ex["date"].dt.date, ex["kind"]):
-            days[d] = k
-        years |= set(ex["date"].dt.year.tolist())
+        rows, problems = read_holidays_file(extra)
         source += " + " + ("DataFrame" if isinstance(extra, pd.DataFrame) else Path(extra).name)
-    first, last = min(years), max(years)
-    span = pd.date_range(f"{first}-01-01", f"{last}-12-31", freq="D")
-    weekday = span.day_of_week < 5
-    override = pd.Series(days, dtype=object)
-    override.index = pd.to_datetime(override.index)
-    kind = pd.Series(np.where(weekday, "workday", "holiday"), index=span)
-    kind.update(override[override.index.isin(span)])
-    # Unknown years inside the span keep the weekday rule here; working_day_deadline
-    # refuses any answer that counts through them.
-    work = span[kind.to_numpy() == "workday"]
-    return WorkCalendar(workdays=work.to_numpy().astype("datetime64[D]"),
-                        years=frozenset(years), source=source)
+    bad_years = {p["year"] for p in problems if p["year"] is not None}
+
+    # Start from the rules: weekends + statutory days, every year of the span.
+    import holidays
+
+    rules = holidays.China(years=range(FIRST_YEAR, LAST_YEAR + 1), observed=False, language="zh_CN")
+    special: dict[pd.Timestamp, tuple[str, str, str, str]] = {}
+    for d in rules:
+        keys = _statutory_keys(rules.get_list(d))
+        if keys:
+            special[pd.Timestamp(d)] = ("holiday", "、".join(FESTIVAL_LABELS[k] for k in keys),
+                                        PROVISIONAL, "statutory rule")
+    # Official years of the package replace the rules wholesale.
+    special = {d: v for d, v in special.items() if d.year not in official}
+    for d, (kind, name) in package.items():
+        special[d] = (kind, name, OFFICIAL, source.split(" + ")[0])
+
+    for year, grp in rows.groupby("year", sort=True):
+        days = grp[grp["kind"] != "complete"]
+        complete = (grp["kind"] == "complete").any()
+        hol = set(days.loc[days["kind"] == "holiday", "date"])
+        missing = _missing_festivals(int(year), hol)
+        no_workday = not (days["kind"] == "workday").any()
+        is_official = complete and not missing and year not in bad_years
+        if year in official and not is_official:
+            for d in days.itertuples(index=False):  # corrections of a published year
+                special[d.date] = (d.kind, d.name, OFFICIAL, HOLIDAYS_FILE)
+            continue
+        if is_official:
+            special = {d: v for d, v in special.items() if d.year != year}
+            official.add(int(year))
+        for d in days.itertuples(index=False):
+            special[d.date] = (d.kind, d.name, OFFICIAL if is_official else PROVISIONAL, HOLIDAYS_FILE)
+        if not is_official:
+            names = "、".join(FESTIVAL_LABELS[m] for m in missing)
+            what = [(en, zh) for cond, en, zh in (
+                (not complete, "no 'complete' row", "缺少“complete”行"),
+                (complete and year in bad_years, "rows with errors", "有错误行"),
+                (bool(missing), f"no holiday rows for {names}", f"缺少{names}的放假行"),
+                (no_workday, "no 调休 workday rows", "没有调休上班行")) if cond]
+            warnings.append(f"{HOLIDAYS_FILE}: {year} stays provisional: " + "; ".join(e for e, _ in what))
+            key = "complete_missing_festival" if complete and missing else "incomplete_year"
+            problems.append(_problem(int(grp["row"].min()), "A", "date", f"{year}：" + "；".join(z for _, z in what),
+                                     key, "complete_year", year=int(year),
+                                     severity="error" if key == "complete_missing_festival" else "warning"))
+
+    span = pd.date_range(f"{FIRST_YEAR}-01-01", f"{LAST_YEAR}-12-31", freq="D")
+    work = np.asarray(span.day_of_week < 5)
+    sp = pd.DataFrame([(d, *v) for d, v in sorted(special.items())],
+                      columns=["date", "kind", "name", "basis", "source"])
+    sp = sp[(sp["date"] >= span[0]) & (sp["date"] <= span[-1])].reset_index(drop=True)
+    pos = ((sp["date"] - span[0]).dt.days).to_numpy()
+    work[pos] = (sp["kind"] == "workday").to_numpy()
+    years = np.asarray(span.year)
+    provisional = ~np.isin(years, sorted(official))
+    first = int(span[0].value // 86_400_000_000_000)
+    workdays = (np.flatnonzero(work) + first).astype("datetime64[D]")
+    sp["weekday"] = sp["date"].dt.day_of_week
+    return WorkCalendar(workdays=workdays, work_numbers=workdays.view(np.int64),
+                        cum=np.cumsum(work, dtype=np.int64),
+                        provisional_cum=np.cumsum(provisional, dtype=np.int64), first=first,
+                        official_years=frozenset(official), special_days=sp, source=source,
+                        problems=problems, warnings=warnings)
 
 
 @lru_cache(maxsize=8)
@@ -114,86 +333,240 @@ def _cached_calendar(path: str | None, _stamp: tuple[int, int] | None) -> WorkCa
     return load_calendar(Path(path) if path else None)
 
 
-def default_calendar() -> WorkCalendar:
-    """The package's calendar plus data/raw/holidays.csv when that file exists (cached)."""
-    path = config.raw_dir() / HOLIDAYS_FILE
+def default_calendar(raw_dir: Path | str | None = None) -> WorkCalendar:
+    """The package's calendar plus `<raw_dir>/holidays.csv` when it exists (cached).
+
+    raw_dir defaults to data/raw (config.raw_dir()).
+    """
+    path = Path(raw_dir if raw_dir is not None else config.raw_dir()) / HOLIDAYS_FILE
     if path.is_file():
         st = path.stat()
         return _cached_calendar(str(path), (st.st_mtime_ns, st.st_size))
     return _cached_calendar(None, None)
 
 
-def _year(days: np.ndarray) -> np.ndarray:
-    return days.astype("datetime64[Y]").astype(np.int64) + 1970
+def calendar_days(year: int, calendar: WorkCalendar | None = None) -> pd.DataFrame:
+    """The holidays and 调休 working days of one year with their basis (for `ledger calendar`).
+
+    Columns: date, weekday (0 = Monday), kind (holiday | workday), name, basis, source.
+    """
+    cal = calendar if calendar is not None else default_calendar()
+    sp = cal.special_days
+    out = sp[sp["date"].dt.year == year]
+    return out[["date", "weekday", "kind", "name", "basis", "source"]].reset_index(drop=True)
 
 
-def _all_known(start: np.ndarray, end: np.ndarray, cal: WorkCalendar) -> np.ndarray:
-    """True where every year from start to end (inclusive) is known to the calendar."""
-    # Years outside [lo, hi] are clipped onto lo or hi, which are unknown by construction.
-    lo, hi = min(cal.years) - 1, max(cal.years) + 1
-    unknown = ~np.isin(np.arange(lo, hi + 1), sorted(cal.years))
-    cum = np.concatenate([[0], np.cumsum(unknown)])
-    s = np.clip(start, lo, hi) - lo
-    e = np.clip(end, lo, hi) - lo
-    return (cum[e + 1] - cum[s]) == 0
+# --------------------------------------------------------------------------- answering dates
+
+def _offset(day: pd.Timestamp, cal: WorkCalendar) -> int:
+    i = int(day.normalize().value // 86_400_000_000_000) - cal.first
+    if not 0 <= i < len(cal.cum):
+        raise _outside_error(day.year)
+    return i
 
 
-def _first_unknown(start: int, end: int, cal: WorkCalendar) -> int:
-    return next(y for y in range(int(start), int(end) + 1) if y not in cal.years)
+def _outside_error(year: int) -> ValueError:
+    return ValueError(f"the working-day calendar covers {FIRST_YEAR}-{LAST_YEAR}; "
+                      f"year {year} is outside it (a mistyped date?)")
 
 
-def _unknown_year_error(year: int, cal: WorkCalendar) -> ValueError:
-    return ValueError(
-        f"the working-day calendar does not know year {year} (it knows "
-        f"{min(cal.years)}-{max(cal.years)}, from {cal.source}). Add that year's official "
-        f"holiday arrangement to data/raw/{HOLIDAYS_FILE} (columns date,kind with kind "
-        f"holiday or workday), or upgrade the chinesecalendar package.")
+def _as_series(dates: Any) -> tuple[pd.Series, bool]:
+    scalar = not isinstance(dates, (pd.Series, pd.Index, np.ndarray, list, tuple))
+    if scalar:
+        return pd.Series([dates]), True
+    if isinstance(dates, pd.Series):
+        return dates, False
+    return pd.Series(list(dates) if isinstance(dates, tuple) else dates), False
+
+
+def _day_numbers(ser: pd.Series, errors: str) -> tuple[np.ndarray, np.ndarray, str]:
+    """(days since 1970-01-01 as int64, the datetime64 values, their unit).
+
+    NaT becomes a large negative day number, outside every calendar span.
+    """
+    if not pd.api.types.is_datetime64_dtype(ser.dtype):
+        if isinstance(ser.dtype, pd.DatetimeTZDtype):
+            ser = ser.dt.tz_localize(None)
+        else:
+            ser = pd.to_datetime(ser, format="mixed", errors="coerce" if errors == "coerce" else "raise")
+            if getattr(ser.dt, "tz", None) is not None:
+                ser = ser.dt.tz_localize(None)
+    arr = ser.to_numpy()
+    unit = np.datetime_data(arr.dtype)[0]
+    if unit not in _DAY_NS:
+        arr, unit = arr.astype("datetime64[us]"), "us"
+    return arr.view(np.int64) // _DAY_NS[unit], arr, unit  # floor: times of day are ignored
+
+
+def _deadline_days(dates: Any, n: int, cal: WorkCalendar | None, errors: str):
+    """What the public functions share: (series, scalar, deadline day numbers, day offsets
+    into the span, ok mask or None when every row has a deadline, unit)."""
+    if n < 1:
+        raise ValueError(f"n must be a positive number of working days, got {n}")
+    if errors not in ("raise", "coerce"):
+        raise ValueError("errors must be 'raise' or 'coerce'")
+    cal = cal if cal is not None else default_calendar()
+    ser, scalar = _as_series(dates)
+    days, values, unit = _day_numbers(ser, errors)
+    i = days
+    i -= cal.first
+    # One unsigned comparison catches NaT, days before the span and days after it.
+    inside = i.view(np.uint64) < len(cal.cum)
+    ok = None
+    if not inside.all():
+        i[~inside] = 0
+        ok = inside
+    k = cal.cum[i]
+    k += n - 1
+    if len(k) and k.max() >= len(cal.work_numbers):  # the deadline falls past the span
+        over = k >= len(cal.work_numbers)
+        k[over] = 0
+        ok = ~over if ok is None else ok & ~over
+    if ok is not None and errors == "raise":
+        bad = ~ok & ~np.isnat(values)
+        if bad.any():
+            year = pd.Timestamp(values[np.flatnonzero(bad)[0]]).year
+            raise _outside_error(year if not FIRST_YEAR <= year <= LAST_YEAR else LAST_YEAR + 1)
+    return ser, scalar, cal.work_numbers[k], i, ok, unit
+
+
+def _as_datetimes(days: np.ndarray, ok: np.ndarray | None, unit: str) -> np.ndarray:
+    """Day numbers (a fresh array, reused in place) as datetime64[unit]; NaT where not ok."""
+    out = days
+    out *= _DAY_NS[unit]
+    if ok is not None:
+        out[~ok] = _NAT
+    return out.view(f"datetime64[{unit}]")
 
 
 def working_day_deadline(dates: Any, n: int = config.PUBLICITY_WORKING_DAYS, *,
                          calendar: WorkCalendar | None = None,
                          errors: str = "raise") -> Any:
-    """For each date, the n-th official working day after it, counted from the day after.
+    """For each date, the n-th working day after it, counted from the day after.
 
     `dates`: a Series (result keeps its index and name), anything array-like (a Series is
     returned) or a single date (a Timestamp is returned). Times of day are ignored; NaT
-    gives NaT. A date — or a deadline — in a year the calendar does not know raises
-    ValueError naming the year and the fix (`errors="coerce"` gives NaT instead).
-    Defined in docs/metrics.md (双公示 timeliness).
+    gives NaT. Years without a published arrangement count on the provisional calendar
+    (`deadline_with_basis` says which). A date or deadline outside 1950-2100 raises
+    ValueError (`errors="coerce"` gives NaT). Defined in docs/metrics.md (双公示 timeliness).
+
+    >>> working_day_deadline(pd.Timestamp("2021-09-28"))
+    Timestamp('2021-10-13 00:00:00')
     """
-    if n < 1:
-        raise ValueError(f"n must be a positive number of working days, got {n}")
-    if errors not in ("raise", "coerce"):
-        raise ValueError("errors must be 'raise' or 'coerce'")
-    cal = calendar if calendar is not None else default_calendar()
-    scalar = not isinstance(dates, (pd.Series, pd.Index, np.ndarray, list, tuple))
-    if scalar:
-        ser = pd.Series([dates])
-    elif isinstance(dates, pd.Series):
-        ser = dates
-    else:
-        ser = pd.Series(list(dates) if isinstance(dates, tuple) else dates)
-    ts = ser if pd.api.types.is_datetime64_dtype(ser.dtype) else \
-        pd.to_datetime(ser, format="mixed", errors="coerce" if errors == "coerce" else "raise")
-    if getattr(ts.dt, "tz", None) is not None:
-        ts = ts.dt.tz_localize(None)
-    days = ts.to_numpy().astype("datetime64[D]")
-    valid = ~np.isnat(days)
-    # First working day strictly after the date, then n-1 working days on.
-    pos = np.searchsorted(cal.workdays, days, side="right") + (n - 1)
-    inside = valid & (pos < len(cal.workdays))
-    start_year = _year(days)
-    end_year = np.full(len(days), max(cal.years) + 1)
-    end_year[inside] = _year(cal.workdays[pos[inside]])
-    end_year = np.maximum(end_year, start_year)
-    ok = valid & inside & _all_known(start_year, end_year, cal)
-    if errors == "raise" and (valid & ~ok).any():
-        i = int(np.flatnonzero(valid & ~ok)[0])
-        raise _unknown_year_error(_first_unknown(start_year[i], end_year[i], cal), cal)
-    out = np.full(len(days), np.datetime64("NaT"), dtype="datetime64[D]")
-    out[ok] = cal.workdays[pos[ok]]
-    unit = np.datetime_data(ts.dtype)[0] if pd.api.types.is_datetime64_dtype(ts.dtype) else "us"
-    if unit not in ("s", "ms", "us", "ns"):
-        unit = "us"
-    result = pd.Series(out.astype(f"datetime64[{unit}]"), index=ser.index, name=ser.name)
+    ser, scalar, out, _, ok, unit = _deadline_days(dates, n, calendar, errors)
+    result = pd.Series(_as_datetimes(out, ok, unit), index=ser.index, name=ser.name, copy=False)
     return result.iloc[0] if scalar else result
+
+
+def deadline_with_basis(dates: Any, n: int = config.PUBLICITY_WORKING_DAYS, *,
+                        calendar: WorkCalendar | None = None) -> pd.DataFrame:
+    """The deadline of each date and its basis, as columns `deadline`, `deadline_basis`.
+
+    deadline_basis is `provisional` when any day from the day after the decision to the
+    deadline lies in a year without a published arrangement, else `official`; empty where
+    the deadline is NaT (no date, or outside 1950-2100). Index kept.
+
+    >>> deadline_with_basis(pd.Series(pd.to_datetime(["2026-12-28"])))["deadline_basis"].iloc[0]
+    'provisional'
+    """
+    cal = calendar if calendar is not None else default_calendar()
+    ser, _, out, i, ok, unit = _deadline_days(dates, n, cal, "coerce")
+    pc = cal.provisional_cum
+    prov = pc[out - cal.first] - pc[i] > 0  # a provisional day in (decision, deadline]
+    basis = np.where(prov, PROVISIONAL, OFFICIAL)
+    if ok is not None:
+        basis[~ok] = ""
+    return pd.DataFrame({"deadline": _as_datetimes(out, ok, unit),
+                         "deadline_basis": pd.array(basis, dtype="str")}, index=ser.index)
+
+
+def calendar_basis(dates: Any, *, calendar: WorkCalendar | None = None) -> Any:
+    """'official' or 'provisional' for each date's year ('' for NaT or outside 1950-2100).
+
+    A Series (index and name kept) for array-like input, a str for a single date.
+
+    >>> calendar_basis(pd.Timestamp("2021-06-01")), calendar_basis(pd.Timestamp("2031-06-01"))
+    ('official', 'provisional')
+    """
+    cal = calendar if calendar is not None else default_calendar()
+    ser, scalar = _as_series(dates)
+    i, _, _ = _day_numbers(ser, "coerce")
+    i -= cal.first
+    inside = i.view(np.uint64) < len(cal.cum)
+    ic = np.where(inside, i, 0)
+    before = np.where(ic > 0, cal.provisional_cum[np.maximum(ic - 1, 0)], 0)
+    prov = (cal.provisional_cum[ic] - before) > 0
+    out = pd.Series(pd.array(np.where(inside, np.where(prov, PROVISIONAL, OFFICIAL), ""), dtype="str"),
+                    index=ser.index, name=ser.name)
+    return out.iloc[0] if scalar else out
+
+
+# --------------------------------------------------------------------------- `ledger calendar`
+
+_WEEKDAYS = "一二三四五六日"
+
+
+def _year_source(year: int, cal: WorkCalendar) -> str:
+    if year not in cal.official_years:
+        return ("provisional: weekends and the statutory holidays of 《全国年节及纪念日放假办法》 "
+                f"(2024 revision), no 调休; type the State Council's {year} arrangement into "
+                f"data/raw/{HOLIDAYS_FILE} (with a '{year},complete,<notice>' row) to make it official")
+    days = calendar_days(year, cal)
+    from_file = (days["source"] == HOLIDAYS_FILE).any()
+    return f"official ({HOLIDAYS_FILE if from_file else cal.source.split(' + ')[0]})"
+
+
+def describe_year(year: int, calendar: WorkCalendar | None = None) -> str:
+    """`ledger calendar YEAR`: the year's basis, then its holidays and 调休 days, one a line."""
+    cal = calendar if calendar is not None else default_calendar()
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise _outside_error(year)
+    days = calendar_days(year, cal)
+    lines = [f"{year}: {_year_source(year, cal)}"]
+    for r in days.itertuples(index=False):
+        kind = "holiday" if r.kind == "holiday" else "workday (调休)"
+        lines.append(f"  {r.date:%Y-%m-%d} 周{_WEEKDAYS[r.weekday]}  {kind:<14} {r.name or '-':<8} {r.basis}")
+    n_hol, n_work = int((days["kind"] == "holiday").sum()), int((days["kind"] == "workday").sum())
+    lines.append(f"  {n_hol} holidays, {n_work} 调休 working days")
+    lines += [f"warning: {w}" for w in cal.warnings if w.split(": ")[1].startswith(str(year))]
+    return "\n".join(lines)
+
+
+def describe_calendar(calendar: WorkCalendar | None = None) -> str:
+    """`ledger calendar`: which years are official, from where; the rest is provisional."""
+    cal = calendar if calendar is not None else default_calendar()
+    years = sorted(cal.official_years)
+    spans, start = [], years[0]
+    for a, b in zip(years, years[1:] + [None]):
+        if b != a + 1:
+            spans.append(f"{start}-{a}" if a != start else f"{a}")
+            start = b
+    lines = [f"official: {', '.join(spans)} ({cal.source})",
+             f"provisional: every other year from {FIRST_YEAR} to {LAST_YEAR} "
+             "(weekends + statutory holidays, no 调休)"]
+    return "\n".join(lines + [f"warning: {w}" for w in cal.warnings])
+
+
+def check_holidays_file(raw_dir: Path | str | None = None) -> tuple[str, int]:
+    """`ledger calendar --check`: every problem of holidays.csv and each year's basis.
+
+    Returns (text, exit code): 1 when the file has an error (a bad row, a year marked
+    complete without every statutory day), 0 otherwise, as `ledger validate` does.
+    """
+    path = Path(raw_dir if raw_dir is not None else config.raw_dir()) / HOLIDAYS_FILE
+    if not path.is_file():
+        last = max(load_calendar().official_years)
+        return (f"no {HOLIDAYS_FILE} in the raw folder: years after {last} are provisional", 0)
+    cal = load_calendar(path)
+    rows, _ = read_holidays_file(path)
+    lines = []
+    for p in cal.problems:
+        where = f" {p['cell']}" if p["cell"] else ""
+        lines.append(f"{p['severity']}: {HOLIDAYS_FILE}{where}: {p['problem']} "
+                     f"({p['value']!r}; expected {p['expected']})")
+    for year in sorted(set(rows["year"])):
+        lines.append(f"{year}: {cal.basis(int(year))}")
+    errors = sum(p["severity"] == "error" for p in cal.problems)
+    lines.append(f"{HOLIDAYS_FILE}: {len(rows)} rows read, {errors} errors, "
+                 f"{len(cal.problems) - errors} warnings")
+    return "\n".join(lines), 1 if errors else 0

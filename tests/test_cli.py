@@ -14,7 +14,8 @@ import pytest
 from paths import NOTICE, RAW
 from ledgerlib import cli, tables
 
-SUBCOMMANDS = ("build", "workbook", "template", "validate", "sample", "receive", "report", "joint-list", "lab")
+SUBCOMMANDS = ("build", "workbook", "template", "validate", "sample", "receive", "report", "joint-list",
+               "calendar", "lab")
 
 
 def _one_line_error(capsys, command: str) -> str:
@@ -228,3 +229,43 @@ def test_console_script_reports_a_bad_month_without_a_traceback(tmp_path):
     assert len(lines) == 1 and lines[0].startswith("ledger template: ")
     assert "YYYY-MM" in lines[0] and "2021-13" in lines[0]
     assert proc.stdout == "" and not any(tmp_path.iterdir())
+
+
+# --- ledger calendar ----------------------------------------------------------------------
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def test_calendar_year_without_an_arrangement_is_listed_as_provisional(tmp_path, capsys):
+    assert cli.main(["--raw", str(tmp_path), "calendar", "2027"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("2027: provisional") and "holidays.csv" in out[0]
+    days = [line.split()[0] for line in out[1:] if line.startswith("  2027-")]
+    # 元旦 1, 春节 4 from 除夕 (2027-02-05), 清明 1, 劳动 2, 端午 1, 中秋 1, 国庆 3.
+    assert len(days) == 13 and "2027-02-05" in days and "2027-10-03" in days
+    assert all(line.endswith("provisional") for line in out[1:14])
+
+
+def test_calendar_year_from_a_complete_file_is_official(tmp_path, capsys):
+    (tmp_path / "holidays.csv").write_bytes((FIXTURES / "holidays_2027_complete_made_up.csv").read_bytes())
+    assert cli.main(["--raw", str(tmp_path), "calendar", "2027"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("2027: official (holidays.csv)")
+    assert "2027-10-09 周六  workday (调休)" in out and "28 holidays, 5 调休 working days" in out  # 3+8+3+5+1+1+7
+    assert cli.main(["--raw", str(tmp_path), "calendar", "--check"]) == 0
+    assert "2027: official" in capsys.readouterr().out
+
+
+def test_calendar_check_reports_bad_rows_and_exits_1(tmp_path, capsys):
+    (tmp_path / "holidays.csv").write_text("date,kind,name\n2027-10-01,holiday,国庆节\n2027-10-04,workday,\n",
+                                           encoding="utf-8")
+    assert cli.main(["--raw", str(tmp_path), "calendar", "--check"]) == 1
+    out = capsys.readouterr().out
+    assert "error: holidays.csv A3:" in out and "warning: holidays.csv A2:" in out
+    assert "2027: provisional" in out
+
+
+@pytest.mark.parametrize("year", ["20x7", "27", "2200"])
+def test_calendar_with_a_bad_year(year, tmp_path, capsys):
+    assert cli.main(["--raw", str(tmp_path), "calendar", year]) == 2
+    _one_line_error(capsys, "calendar")

@@ -30,3 +30,20 @@ def test_parameter_paths_are_read_from_the_checkout(tmp_path):
     assert display.project_path(None) is None
     assert display.project_path("data/processed") == config.project_root() / "data" / "processed"
     assert display.project_path(str(tmp_path)) == tmp_path
+
+
+def test_show_calendar_basis_shows_the_note_and_the_moves_or_nothing(monkeypatch):
+    import IPython.display
+
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", lambda obj: shown.append(repr(obj)))
+    moved = pd.DataFrame({"department": ["运管科"], "decision_no": ["P9"],
+                          "decision_date": pd.to_datetime(["2027-09-28"]),
+                          "old_deadline": pd.to_datetime(["2027-10-08"]), "old_basis": ["provisional"],
+                          "new_deadline": pd.to_datetime(["2027-10-13"]), "new_basis": ["official"]})
+    display.show_calendar_basis("注：临时", moved)
+    assert shown[0] == "注：临时" and len(shown) == 4  # note, heading, sentence, table
+    assert "2027-10-08" in shown[3] and "临时" in shown[3] and "正式" in shown[3]
+    shown.clear()
+    display.show_calendar_basis("", moved.iloc[0:0])
+    assert shown == []

@@ -438,6 +438,53 @@ def test_publicity_year_unknown_to_calendar_does_not_crash() -> None:
     assert d["verdict"].tolist() == ["unreadable"]
 
 
+def test_publicity_deadline_basis_and_provisional_count() -> None:
+    from ledgerlib.workdays import load_calendar
+
+    cal = load_calendar()  # the package alone: 2027 has no arrangement
+    p = publicity_small().iloc[:2].copy()
+    p["month"] = "2026-12"
+    # 2026-12-28 (Mon) + 7: 12-29..31, 2027-01-04..07 (01-01 is 元旦) -> 2027-01-07, provisional.
+    # 2026-12-17 (Thu) + 7: 12-18, 12-21..25, 12-28 -> 2026-12-28, official.
+    p["decision_date"] = pd.to_datetime(["2026-12-28", "2026-12-17"])
+    p["publish_date"] = pd.to_datetime(["2027-01-07", "2026-12-29"])
+    d = M.publicity_timeliness_detail(p, "2026-12", calendar=cal).set_index("decision_no")
+    assert d.loc["P1", ["deadline", "deadline_basis", "verdict"]].tolist() == [
+        pd.Timestamp("2027-01-07"), "provisional", "on_time"]
+    assert d.loc["P2", ["deadline", "deadline_basis", "verdict"]].tolist() == [
+        pd.Timestamp("2026-12-28"), "official", "late"]
+    t = M.publicity_timeliness(p, "2026-12", calendar=cal).set_index("department")
+    assert t.loc[A, ["n_decisions", "n_provisional"]].tolist() == [2, 1]
+    # The table a build stored is used as it is (its deadlines, its basis).
+    stored = M.publicity_deadlines(p, calendar=cal)
+    stored.loc[0, "deadline"] = pd.Timestamp("2027-01-06")
+    d = M.publicity_timeliness_detail(stored, "2026-12").set_index("decision_no")
+    assert d.loc["P1", "verdict"] == "late"
+    prov = M.provisional_deadlines(stored, "2026-12", city=X)
+    assert prov["decision_no"].tolist() == ["P1"]
+    assert M.provisional_deadlines(stored, "2026-12", city="elsewhere").empty
+
+
+def test_moved_deadlines_lists_changed_days_and_bases_only() -> None:
+    from ledgerlib.workdays import load_calendar
+
+    p = publicity_small().iloc[:3].copy()
+    p["decision_date"] = pd.to_datetime(["2027-09-28", "2027-06-01", "2021-09-28"])
+    before = M.publicity_deadlines(p, calendar=load_calendar())
+    complete = __import__("pathlib").Path(__file__).parent / "fixtures" / "holidays_2027_complete_made_up.csv"
+    after = M.publicity_deadlines(p, calendar=load_calendar(complete))
+    moved = M.moved_deadlines(before, after)
+    # P1: 10-08 provisional -> 10-13 official; P2 (Tue 06-01: 06-02..04, 06-07, 06-08, 06-10, 06-11
+    # -> 06-11 both ways, 端午 06-09 off in
+    # both) changes basis only; P3 (2021) does not move and is not listed.
+    assert moved["decision_no"].tolist() == ["P1", "P2"]
+    assert moved[["old_deadline", "new_deadline"]].iloc[0].tolist() == [pd.Timestamp("2027-10-08"),
+                                                                         pd.Timestamp("2027-10-13")]
+    assert moved.iloc[1][["old_deadline", "new_deadline", "old_basis", "new_basis"]].tolist() == [
+        pd.Timestamp("2027-06-11"), pd.Timestamp("2027-06-11"), "provisional", "official"]
+    assert M.moved_deadlines(None, after).empty and M.moved_deadlines(after, after).empty
+
+
 def test_kpis_long_table_with_city_totals() -> None:
     k = M.kpis(collection_small(), shared_small(), publicity_small(), "2021-04")
     assert set(k["kpi"]) <= set(labels.KPI_LABELS)

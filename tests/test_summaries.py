@@ -23,3 +23,31 @@ def test_kpi_table_puts_the_total_last():
     t = summaries.kpi_table(k)
     assert t["department"].tolist() == ["乙", "甲", "all"]
     assert t["collection_coverage"].tolist() == [0.8, 1.0, 0.9]
+
+
+def _publicity_2026_12(basis: list[str]) -> pd.DataFrame:
+    return pd.DataFrame({
+        "city": "安阳市", "department": ["运管科", "规划科"], "month": "2026-12", "decision_no": ["P1", "P2"],
+        "category": "penalty", "decision_date": pd.to_datetime(["2026-12-28", "2026-12-01"]),
+        "publish_date": pd.to_datetime(["2027-01-05", "2026-12-03"]),
+        "deadline": pd.to_datetime(["2027-01-07", "2026-12-10"]), "deadline_basis": basis,
+        "file": "f.xlsx", "row": [4, 5]})
+
+
+def test_calendar_basis_names_provisional_figures_and_how_to_make_them_official():
+    from ledgerlib import tables
+
+    data = {"publicity": _publicity_2026_12(["provisional", "official"]),
+            "deadline_changes": tables.empty_table("deadline_changes")}
+    note, moved = summaries.calendar_basis(data, "2026-12", "安阳市")
+    assert "1项" in note and "2027年" in note and "运管科" in note and "规划科" not in note
+    assert "data/raw/holidays.csv" in note and "complete" in note and "ledger build" in note
+    assert moved.empty
+    data["publicity"] = _publicity_2026_12(["official", "official"])
+    data["deadline_changes"] = pd.DataFrame({
+        "city": ["安阳市", "林州市"], "department": "运管科", "month": "2027-09", "decision_no": ["P9", "P8"],
+        "decision_date": pd.to_datetime(["2027-09-28"] * 2),
+        "old_deadline": pd.to_datetime(["2027-10-08"] * 2), "old_basis": "provisional",
+        "new_deadline": pd.to_datetime(["2027-10-13"] * 2), "new_basis": "official"})
+    note, moved = summaries.calendar_basis(data, "2026-12", "安阳市")
+    assert note == "" and moved["decision_no"].tolist() == ["P9"]
