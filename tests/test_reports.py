@@ -85,9 +85,20 @@ def test_html_has_no_scripts_and_no_code():
 
 
 def _data_dir(tmp_path: Path) -> Path:
+    """A complete (if tiny) build: every table present, a one-row ledger."""
     data = tmp_path / "processed"
+    for name in tables.TABLES:
+        tables.write_table(tables.empty_table(name), data, name)
     tables.write_table(pd.DataFrame({"task_id": ["T01"]}), data, "ledger")
     return data
+
+
+def test_a_half_built_folder_is_refused_naming_ledger_build(tmp_path, capsys):
+    data = _data_dir(tmp_path)
+    (data / "assignments.parquet").unlink()  # a build that stopped half-way
+    assert reports.run_report("monthly", "2021-06", data_dir=data, out_dir=tmp_path / "r", progress=False) == 2
+    err = capsys.readouterr().err
+    assert "ledger build" in err and "assignments" in err and len(err.strip().splitlines()) == 1
 
 
 def test_failing_cell_is_named_partial_notebook_kept_nonzero(tmp_path, capsys):
