@@ -26,9 +26,11 @@ class BuildResult:
     warnings: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
-        lines = [f"data/processed rebuilt in {self.out_dir}:"]
-        lines += [f"  {name:<16} {n:>7} rows" for name, n in self.rows.items()]
-        return "\n".join(lines + [f"warning: {w}" for w in self.warnings])
+        from .labels import CLI_MESSAGES
+
+        lines = [CLI_MESSAGES["build_done"].format(path=self.out_dir)]
+        lines += [f"  {name:<16} {n:>7} {CLI_MESSAGES['build_rows']}" for name, n in self.rows.items()]
+        return "\n".join(lines + [CLI_MESSAGES["build_warning"].format(text=w) for w in self.warnings])
 
 
 def ledger_problems(ledger_file: Path, ledger: pd.DataFrame, assigned: pd.DataFrame) -> pd.DataFrame:

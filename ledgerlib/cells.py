@@ -139,7 +139,7 @@ def check_month(month: object, what: str = "month") -> tuple[int, int]:
     """(year, month) of a 'YYYY-MM' string; a ValueError naming `what` otherwise."""
     m = MONTH_RE.match(str(month))
     if not m:
-        raise ValueError(f"{what} must be YYYY-MM (e.g. 2021-06), got {month!r}")
+        raise ValueError(labels.CLI_MESSAGES["bad_month"].format(what=what, value=month))
     return int(m.group(1)), int(m.group(2))
 
 

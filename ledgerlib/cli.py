@@ -17,7 +17,9 @@ def _require_files(files: list) -> None:
     """Stop on a mistyped path before any work: a file that is not there is not a problem row."""
     missing = [str(f) for f in files if not Path(f).exists()]
     if missing:
-        raise FileNotFoundError(f"no such file: {', '.join(missing)}")
+        from .labels import CLI_MESSAGES
+
+        raise FileNotFoundError(CLI_MESSAGES["no_such_file"].format(files=", ".join(missing)))
 
 
 def _require_month(month: str | None, option: str = "--month") -> None:
@@ -56,8 +58,9 @@ def _require_data_for(months: list[str], data_dir: Path | None, what: str) -> No
     have = _months_with_data(data_dir)
     if have is not None and not set(months) & set(have):
         span = f"{have[0]} … {have[-1]}" if have else "none"
-        raise ValueError(f"no submissions for {what} in the processed data (months with data: "
-                         f"{span}); run `ledger build` after they arrive")
+        from .labels import CLI_MESSAGES
+
+        raise ValueError(CLI_MESSAGES["no_submissions"].format(what=what, span=span))
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
@@ -93,13 +96,14 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_sample(args: argparse.Namespace) -> int:
+    from .labels import CLI_MESSAGES
     from .sample import write_sample
 
     if args.cities < 1:
-        raise ValueError(f"--cities must be at least 1, got {args.cities}")
+        raise ValueError(CLI_MESSAGES["at_least"].format(option="--cities", minimum=1, value=args.cities))
     # The sample plans missing and late files among departments other than the collecting one.
     if args.departments is not None and args.departments < 2:
-        raise ValueError(f"--departments must be at least 2, got {args.departments}")
+        raise ValueError(CLI_MESSAGES["at_least"].format(option="--departments", minimum=2, value=args.departments))
     out = write_sample(out_dir=args.out, seed=args.seed, raw_dir=args.raw,
                        cities=args.cities, departments_per_city=args.departments)
     print(out)
@@ -119,8 +123,9 @@ def _cmd_receive(args: argparse.Namespace) -> int:
         except ValueError:
             ok = False
         if not ok:
-            raise ValueError(f"--received-at must be an ISO time such as 2021-08-04T10:00, "
-                             f"got {args.received_at!r}")
+            from .labels import CLI_MESSAGES
+
+            raise ValueError(CLI_MESSAGES["received_at"].format(value=args.received_at))
     for f in args.files:
         print(receive(Path(f), month=args.month, received_at=args.received_at, raw_dir=args.raw,
                       city=args.city))
@@ -184,33 +189,33 @@ def _cmd_calendar(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="ledger", description="credit-ledger: 台账 analytics")
-    p.add_argument("--raw", type=Path, default=None, help="raw data folder (default: data/raw)")
+    p = argparse.ArgumentParser(prog="ledger", description="credit-ledger：工作台账分析 / 台账 analytics")
+    p.add_argument("--raw", type=Path, default=None, help="原始数据文件夹 / raw data folder (default: data/raw)")
     sub = p.add_subparsers(dest="command", required=True)
 
-    b = sub.add_parser("build", help="rebuild data/processed from data/raw")
-    b.add_argument("--out", type=Path, default=None, help="output folder (default: data/processed)")
-    b.add_argument("--quiet", action="store_true", help="no progress bar")
+    b = sub.add_parser("build", help="由 data/raw 重建处理后的数据 / rebuild data/processed from data/raw")
+    b.add_argument("--out", type=Path, default=None, help="输出文件夹 / output folder (default: data/processed)")
+    b.add_argument("--quiet", action="store_true", help="不显示进度条 / no progress bar")
     b.set_defaults(func=_cmd_build)
 
-    w = sub.add_parser("workbook", help="build the ledger workbook of record from a notice and a judgements file")
+    w = sub.add_parser("workbook", help="由通知文本和判断文件生成台账工作簿 / build the ledger workbook of record from a notice and a judgements file")
     w.add_argument("notice", type=Path, help="the notice text (.txt)")
     w.add_argument("--judgements", type=Path, required=True, help="CSV: task_id,field,value,reason")
     w.add_argument("--out", type=Path, required=True, help="ledger_<year>.xlsx to write")
     w.set_defaults(func=_cmd_workbook)
 
-    t = sub.add_parser("template", help="write monthly submission templates")
+    t = sub.add_parser("template", help="生成各部门月度报送模板 / write monthly submission templates")
     t.add_argument("--month", required=True, help="YYYY-MM")
-    t.add_argument("--department", action="append", help="only this department (repeatable)")
+    t.add_argument("--department", action="append", help="只生成该部门（可重复，可用别名）/ only this department (repeatable, aliases accepted)")
     t.add_argument("--out", type=Path, default=Path("templates"))
     t.set_defaults(func=_cmd_template)
 
-    v = sub.add_parser("validate", help="check returned workbooks and list their problems")
+    v = sub.add_parser("validate", help="检查报回的报表并列出问题清单 / check returned workbooks and list their problems")
     v.add_argument("files", nargs="+", type=Path)
-    v.add_argument("--out", type=Path, default=None, help="problems workbook to write")
+    v.add_argument("--out", type=Path, default=None, help="问题清单工作簿 / problems workbook to write")
     v.set_defaults(func=_cmd_validate)
 
-    s = sub.add_parser("sample", help="write a deterministic year of sample submissions")
+    s = sub.add_parser("sample", help="生成一年的示例报表 / write a deterministic year of sample submissions")
     s.add_argument("--seed", type=int, default=2021)
     s.add_argument("--out", type=Path, default=None, help="default: data/raw/submissions")
     s.add_argument("--cities", type=int, default=1, help="number of cities (province scale)")
@@ -218,7 +223,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="departments per city (default: every scored department)")
     s.set_defaults(func=_cmd_sample)
 
-    r = sub.add_parser("receive", help="file a returned workbook into data/raw/submissions and record when")
+    r = sub.add_parser("receive", help="登记收到的报表（记录收到时间）/ file a returned workbook into data/raw/submissions and record when")
     r.add_argument("files", nargs="+")
     r.add_argument("--month", default=None, help="YYYY-MM (default: from the cover block)")
     r.add_argument("--received-at", default=None, help="ISO time received (default: now)")
@@ -226,7 +231,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="file under submissions/<city>/ (province layout; default: single city)")
     r.set_defaults(func=_cmd_receive)
 
-    rep = sub.add_parser("report", help="run a report notebook with papermill and write its PDF")
+    rep = sub.add_parser("report", help="生成报告（PDF、Word 和笔记本）/ run a report notebook and write its PDF and .docx")
     rep.add_argument("kind", choices=["monthly", "quarterly", "province"],
                      help="province: every city compared for a month")
     rep.add_argument("period", help="YYYY-MM for monthly and province, YYYYQn for quarterly")
@@ -238,7 +243,7 @@ def build_parser() -> argparse.ArgumentParser:
                           "(default: the only or default city in the data)")
     rep.set_defaults(func=_cmd_report)
 
-    j = sub.add_parser("joint-list", help="write the monthly joint reward/punishment result list (联合奖惩成效清单)")
+    j = sub.add_parser("joint-list", help="汇总本月联合奖惩成效清单 / write the monthly joint reward/punishment result list")
     j.add_argument("--month", required=True, help="YYYY-MM")
     j.add_argument("--data", type=Path, default=None, help="processed data folder (default: data/processed)")
     j.add_argument("--out", type=Path, default=None,
@@ -277,7 +282,12 @@ def main(argv: list[str] | None = None) -> int:
 
 def _message(exc: Exception) -> str:
     if isinstance(exc, OSError) and exc.filename is not None:
-        return f"{exc.strerror}: {exc.filename}"  # not "[Errno 2] ..."
+        import errno
+
+        from .labels import CLI_MESSAGES, OS_ERROR_LABELS
+
+        zh = OS_ERROR_LABELS.get(errno.errorcode.get(exc.errno or 0, ""), "文件操作失败")
+        return CLI_MESSAGES["os_error"].format(zh=zh, en=exc.strerror, path=exc.filename)  # not "[Errno 2] ..."
     return str(exc)
 
 

@@ -531,8 +531,7 @@ def receive(path: Path, month: str | None = None, received_at: str | None = None
     department = _text(getattr(sub, "department", None)) or path.stem
     month = month or _text(getattr(sub, "month", None))
     if not month or not MONTH_RE.match(month):
-        raise ValueError(f"{path}: cannot tell the month from its cover block ({month!r}); "
-                         f"pass --month YYYY-MM")
+        raise ValueError(labels.CLI_MESSAGES["month_unknown"].format(path=path, month=month))
     if received_at is None:
         when = dt.datetime.now().replace(microsecond=0)
     else:

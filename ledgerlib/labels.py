@@ -282,6 +282,24 @@ CLI_MESSAGES: dict[str, str] = {
                     "no city {city!r} in the processed data (cities: {known})",
     "city_province": "省级报告比较所有城市，不接受 --city / the province report compares every city; "
                      "--city is for monthly and quarterly reports",
+    "no_such_file": "文件不存在 / no such file: {files}",
+    "os_error": "{zh} / {en}: {path}",
+    "no_submissions": "处理后的数据中没有 {what} 的报送（有数据的月份：{span}）；报表到齐后运行 `ledger build` / "
+                      "no submissions for {what} in the processed data (months with data: {span}); "
+                      "run `ledger build` after they arrive",
+    "at_least": "{option} 至少为 {minimum}，收到 {value} / {option} must be at least {minimum}, got {value}",
+    "received_at": "--received-at 应为 ISO 时间，如 2021-08-04T10:00，收到 {value!r} / "
+                   "--received-at must be an ISO time such as 2021-08-04T10:00, got {value!r}",
+    "bad_month": "{what} 应为 YYYY-MM（如 2021-06），收到 {value!r} / {what} must be YYYY-MM (e.g. 2021-06), got {value!r}",
+    "not_scored": "{name!r} 不是计分部门；计分部门：{known} / {name!r} is not a scored department; known: {known}",
+    "month_unknown": "{path}：无法从封面读出月份（{month!r}），请加 --month YYYY-MM / "
+                     "{path}: cannot tell the month from its cover block ({month!r}); pass --month YYYY-MM",
+    "rendering": "正在生成 {name} / rendering {name} ...",
+    "report_failed": "{kind} {period} 生成失败（{notebook}）/ failed in {notebook}, {error}\n"
+                     "已保留执行到出错处的笔记本 / the partly executed notebook is kept at {kept}",
+    "build_done": "已重建处理后的数据 / data/processed rebuilt in {path}:",
+    "build_rows": "行 / rows",
+    "build_warning": "注意 / warning: {text}",
     "unknown_kind": "未知的报告类型 {kind!r}，可选：{kinds} / unknown report kind {kind!r}: choose from {kinds}",
 }
 
@@ -302,6 +320,11 @@ PERIOD_MESSAGES: dict[str, str] = {
     "quarter_not_month": "此处需要季度 YYYYQn（如 2021Q2），收到的是月份 {value!r} / "
                          "expected a quarter YYYYQn (e.g. 2021Q2), got the month {value!r} (its quarter is {quarter})",
 }
+
+#: Chinese for the commonest operating-system errors a command meets (errno name -> words).
+OS_ERROR_LABELS: dict[str, str] = {"ENOENT": "文件或文件夹不存在", "EACCES": "没有访问权限",
+                                   "EISDIR": "这是文件夹，不是文件", "ENOTDIR": "路径中有一项不是文件夹",
+                                   "ENOSPC": "磁盘空间不足"}
 
 #: Top of every printed page of a problems workbook.
 PROBLEMS_HEADER = {"file": "问题清单：{}", "department": "填报单位：{}", "month": "报送月份：{}",

@@ -264,7 +264,7 @@ def run_notebook(input_path: Path, output_path: Path, parameters: dict[str, Any]
     result = execute_notebook(input_path, output_path, parameters, cwd=cwd, progress=progress)
     if result.ok and pdf_path is not None:
         if progress:
-            print(f"rendering {Path(pdf_path).name} ...", file=sys.stderr)
+            print(labels.CLI_MESSAGES["rendering"].format(name=Path(pdf_path).name), file=sys.stderr)
         t0 = time.perf_counter()
         notebook_to_pdf(result.notebook, pdf_path, title=Path(pdf_path).stem)
         result.pdf = Path(pdf_path)
@@ -327,8 +327,8 @@ def run_report(kind: str, period: str, data_dir: Path | None = None, out_dir: Pa
                           cwd=root, progress=progress,
                           docx_path=pdf_out.with_suffix(".docx").resolve() if pdf else None)
     if not result.ok:
-        print(f"ledger report: {kind} {period} failed in {nb_in.name}, {result.error}\n"
-              f"the partly executed notebook is kept at {nb_out}", file=sys.stderr)
+        print("ledger report: " + labels.CLI_MESSAGES["report_failed"].format(
+            kind=kind, period=period, notebook=nb_in.name, error=result.error, kept=nb_out), file=sys.stderr)
         return 1
     print(nb_out)
     for document in (result.pdf, result.docx):
