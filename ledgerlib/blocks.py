@@ -150,7 +150,13 @@ def _clean(text: str, keep_lines: bool = False) -> str:
 
 
 def html_blocks(markup: str) -> list[Block]:
-    """Headings, paragraphs and tables of an HTML fragment, in order (styles and scripts ignored)."""
+    """Headings, paragraphs and tables of an HTML fragment, in order (styles and scripts ignored).
+
+    Example::
+
+        >>> html_blocks('<h2>二、逾期任务</h2><p class="report-note">无</p>')
+        [Heading(text='二、逾期任务', level=2), Paragraph(text='无', style='note')]
+    """
     reader = _Reader()
     reader.feed(markup)
     reader.close()
@@ -162,7 +168,13 @@ def _joined(value: Any) -> str:
 
 
 def output_blocks(output: dict) -> list[Block]:
-    """The blocks of one cell output, by the priority nbconvert renders them (HTML, PNG, text)."""
+    """The blocks of one cell output, by the priority nbconvert renders them (HTML, PNG, text).
+
+    Example::
+
+        >>> output_blocks({"output_type": "stream", "name": "stdout", "text": "共 3 项\\n"})
+        [Paragraph(text='共 3 项', style='pre')]
+    """
     kind = output.get("output_type")
     if kind == "stream":
         text = _joined(output.get("text", "")).strip("\n")
@@ -184,6 +196,12 @@ def notebook_blocks(nb: dict) -> list[Block]:
     """Every block an executed notebook shows in its report, in order.
 
     Markdown and raw cells are analyst notes; cells tagged in HIDDEN_TAGS stay out.
+
+    Example, on the demo data (`data = ledgerlib.load_processed()`)::
+
+        >>> cell = {"cell_type": "code", "metadata": {}, "outputs": [{"output_type": "display_data", "data": {"text/html": "<h1>月报</h1>"}}]}
+        >>> notebook_blocks({"cells": [cell]})
+        [Heading(text='月报', level=1)]
     """
     out: list[Block] = []
     for cell in nb["cells"]:

@@ -1,7 +1,8 @@
 """The ledger's own rules as metrics: pure functions from processed tables to tidy tables.
 
 Every metric is defined once, with the ledger words it comes from, in docs/metrics.md;
-each function's docstring names its section there. Inputs are the tables of
+each function's docstring names its section there and shows an example on the demo data
+(`data = ledgerlib.load_processed()`), run as a test (tests/test_examples.py). Inputs are the tables of
 docs/data-contract.md; every per-department figure is keyed by (city, department, ...)
 so a province can compare cities. Nothing here reads or writes files.
 """
@@ -98,6 +99,12 @@ def assignment_status(ledger: pd.DataFrame, assignments: pd.DataFrame,
     due_date, reported_status, reported_month, completion_date, completion_inferred,
     reported_this_month, due, done, done_on_time, on_track, status (a key of
     labels.ASSIGNMENT_STATUS_LABELS). Rules: docs/metrics.md "Assignment status".
+
+    Example, on the demo data (`data = ledgerlib.load_processed()`)::
+
+        >>> status = assignment_status(data["ledger"], data["assignments"], data["progress"], "2021-06")
+        >>> status.loc[status["task_id"] == "T04", ["department", "status"]].head(3).values.tolist()
+        [['法规科', 'done_on_time'], ['办公室', 'done_late'], ['规划科', 'done_on_time']]
     """
     m = as_of_month(month)
     end = month_end(m)
@@ -190,6 +197,12 @@ def completion_rates(status: pd.DataFrame, by: str | Sequence[str] | None = None
     Columns: the group keys, n_assignments, n_not_applicable, n_done, done_rate, n_due,
     n_done_on_time, on_time_rate, n_overdue, n_ongoing, n_on_track, on_track_rate.
     Rates are in [0, 1], NaN when their denominator is 0. docs/metrics.md "Completion rates".
+
+    Example, on the demo data (`data = ledgerlib.load_processed()`)::
+
+        >>> status = assignment_status(data["ledger"], data["assignments"], data["progress"], "2021Q2")
+        >>> completion_rates(status)[["n_assignments", "n_done", "n_overdue"]].values.tolist()
+        [[278, 42, 6]]
     """
     keys = _group_keys(by)
     s = status.copy()
@@ -220,6 +233,12 @@ def overdue(status: pd.DataFrame) -> pd.DataFrame:
 
     Columns: city, department, task_id, indicator, due_date, days_overdue, reported_status,
     reported_month. docs/metrics.md "Overdue list".
+
+    Example, on the demo data (`data = ledgerlib.load_processed()`)::
+
+        >>> status = assignment_status(data["ledger"], data["assignments"], data["progress"], "2021-06")
+        >>> overdue(status)[["department", "task_id", "days_overdue"]].tail(2).values.tolist()
+        [['运管科', 'T15a', 426], ['运管科', 'T16', 0]]
     """
     o = status[status["status"] == "overdue"].copy()
     ends = o["month"].map(month_end)
@@ -235,6 +254,12 @@ def on_track(status: pd.DataFrame) -> pd.DataFrame:
 
     Columns: city, department, task_id, indicator, on_track, reported_this_month,
     reported_status. docs/metrics.md "Ongoing tasks on track".
+
+    Example, on the demo data (`data = ledgerlib.load_processed()`)::
+
+        >>> status = assignment_status(data["ledger"], data["assignments"], data["progress"], "2021-06")
+        >>> int(on_track(status)["on_track"].sum()), len(on_track(status))
+        (148, 179)
     """
     o = status[status["on_track"].notna()]
     cols = ["city", "department", "task_id", "indicator", "on_track", "reported_this_month",
@@ -248,6 +273,13 @@ def changes_since(prev_status: pd.DataFrame, cur_status: pd.DataFrame) -> pd.Dat
     Columns: city, task_id, department, indicator, status_before, status_after, change
     (a key of labels.CHANGE_LABELS). Unchanged assignments are left out.
     docs/metrics.md "Changes since last month".
+
+    Example, on the demo data (`data = ledgerlib.load_processed()`)::
+
+        >>> may = assignment_status(data["ledger"], data["assignments"], data["progress"], "2021-05")
+        >>> june = assignment_status(data["ledger"], data["assignments"], data["progress"], "2021-06")
+        >>> changes_since(may, june)["change"].value_counts().to_dict()
+        {'status_changed': 17, 'newly_done': 8, 'newly_overdue': 3}
     """
     keys = ["city", "task_id", "department"]
     a = prev_status[keys + ["indicator", "status"]].rename(columns={"status": "status_before",
@@ -274,7 +306,13 @@ def changes_since(prev_status: pd.DataFrame, cur_status: pd.DataFrame) -> pd.Dat
 # --------------------------------------------------------------------------- submissions
 
 def submission_due(month: object, due_day: int = config.SUBMISSION_DUE_DAY) -> pd.Timestamp:
-    """The day by which month's return is on time: `due_day` of the next month (whole day)."""
+    """The day by which month's return is on time: `due_day` of the next month (whole day).
+
+    Example::
+
+        >>> submission_due("2021-12")
+        Timestamp('2022-01-05 00:00:00')
+    """
     nxt = pd.Period(month_str(month), "M") + 1
     return nxt.start_time.normalize() + pd.Timedelta(days=due_day - 1)
 
@@ -290,6 +328,12 @@ def submission_compliance(assignments: pd.DataFrame, submissions_log: pd.DataFra
     due day has not ended by then and has no file is `pending`, not missing. Columns: city,
     department, month, due_date, received_at, current_file, n_files, status (a key of
     labels.SUBMISSION_STATUS_LABELS), days_late. docs/metrics.md "Submission compliance".
+
+    Example, on the demo data (`data = ledgerlib.load_processed()`)::
+
+        >>> comp = submission_compliance(data["assignments"], data["submissions_log"], "2021Q2")
+        >>> comp.groupby("month")["status"].apply(lambda s: (s == "on_time").sum()).to_dict()
+        {'2021-04': 14, '2021-05': 13, '2021-06': 12}
     """
     month_list = period_months(months) if isinstance(months, (str, pd.Period)) else \
         [month_str(x) for x in months]
@@ -334,6 +378,12 @@ def compliance_summary(compliance: pd.DataFrame,
 
     on_time_rate = on_time / (on_time + late + missing + unknown): pending months are not
     yet due. docs/metrics.md "Submission compliance".
+
+    Example, on the demo data (`data = ledgerlib.load_processed()`)::
+
+        >>> comp = submission_compliance(data["assignments"], data["submissions_log"], "2021-06")
+        >>> compliance_summary(comp, by=["city"])[["n_on_time", "n_late", "n_missing"]].values.tolist()
+        [[12, 2, 2]]
     """
     keys = list(by)
     kinds = ["on_time", "late", "missing", "unknown", "pending"]
@@ -354,6 +404,12 @@ def obligations(ledger: pd.DataFrame, assignments: pd.DataFrame) -> pd.DataFrame
     task's assignments; `accountable` marks its leads (its responsible departments when it
     has no lead). Columns: task_id, activity_type, frequency, required, department, role,
     accountable. docs/metrics.md "Quarterly obligations".
+
+    Example, on the demo data (`data = ledgerlib.load_processed()`)::
+
+        >>> obl = obligations(data["ledger"], data["assignments"])
+        >>> sorted(set(obl["activity_type"]))
+        ['case_published', 'dishonest_list_submitted', 'result_list_submitted', 'special_meeting', 'study_session']
     """
     rows = []
     for rec in ledger.itertuples(index=False):
@@ -396,6 +452,12 @@ def quarterly_obligations(ledger: pd.DataFrame, assignments: pd.DataFrame,
     Columns: city, quarter, task_id, activity_type, frequency, period, required, count, met,
     accountable (`;`-joined), reported_by (`;`-joined departments that reported it).
     docs/metrics.md "Quarterly obligations".
+
+    Example, on the demo data (`data = ledgerlib.load_processed()`)::
+
+        >>> q = quarterly_obligations(data["ledger"], data["assignments"], data["activities"], "2021Q2")
+        >>> q[["task_id", "activity_type", "period", "count", "met"]].head(2).values.tolist()
+        [['T01', 'study_session', '2021Q2', 1, True], ['T02', 'special_meeting', '2021Q2', 1, True]]
     """
     q = quarter_str(quarter)
     months = quarter_months(q)
@@ -441,6 +503,12 @@ def obligation_matrix(quarterly: pd.DataFrame) -> pd.DataFrame:
 
     Columns: city, department, task_id, activity_type, n_periods, n_met, met. Pivot on
     activity_type for the report's matrix. docs/metrics.md "Quarterly obligations".
+
+    Example, on the demo data (`data = ledgerlib.load_processed()`)::
+
+        >>> q = quarterly_obligations(data["ledger"], data["assignments"], data["activities"], "2021Q2")
+        >>> obligation_matrix(q)["met"].value_counts().to_dict()
+        {False: 3, True: 2}
     """
     q = quarterly.assign(department=quarterly["accountable"].str.split(";")).explode("department")
     q = q[q["department"].fillna("") != ""]
@@ -462,6 +530,12 @@ def progress_report_obligation(ledger: pd.DataFrame, assignments: pd.DataFrame,
     department it assigns; a month is met when that month's return arrived on time
     (submission_compliance status on_time). Same columns as obligation_matrix, with
     activity_type `progress_report`. docs/metrics.md "Quarterly obligations".
+
+    Example, on the demo data (`data = ledgerlib.load_processed()`)::
+
+        >>> p = progress_report_obligation(data["ledger"], data["assignments"], data["submissions_log"], "2021Q2")
+        >>> p.loc[~p["met"], ["department", "n_met", "n_periods"]].head(2).values.tolist()
+        [['交通运输综合行政执法支队', 2, 3], ['公路事业发展中心', 2, 3]]
     """
     cols = ["city", "department", "task_id", "activity_type", "n_periods", "n_met", "met"]
     monthly = ledger[ledger["recurrence"].astype(str).str.split(";").map(lambda r: "monthly" in r)
@@ -492,6 +566,12 @@ def collection_coverage(collection: pd.DataFrame | None, month: object,
     by="department" (city, department) or "field" (city, department, field). Columns: keys,
     as_of_month (latest month used), total_entities, collected_entities, rate, passed
     (rate >= threshold, inclusive, exact). docs/metrics.md "Collection coverage".
+
+    Example, on the demo data (`data = ledgerlib.load_processed()`)::
+
+        >>> cov = collection_coverage(data["collection"], "2021-06")
+        >>> cov.loc[cov["department"] == "运管科", ["collected_entities", "total_entities", "passed"]].values.tolist()
+        [[2585, 3175, True]]
     """
     m = as_of_month(month)
     c = _table(collection, "collection").copy()
@@ -525,6 +605,12 @@ def shared_record_quality(shared_records: pd.DataFrame | None, month: object,
     Records of `month` (or, cumulative, the latest report of each record up to `month`).
     Columns: city, department, n_records, n_qualified, rate. docs/metrics.md "Shared-record
     qualification".
+
+    Example, on the demo data (`data = ledgerlib.load_processed()`)::
+
+        >>> q = shared_record_quality(data["shared_records"], "2021-06")
+        >>> int(q["n_records"].sum()), int(q["n_qualified"].sum())
+        (61, 48)
     """
     r = _qualified_records(shared_records, month, cumulative, threshold)
     g = r.groupby(["city", "department"], sort=True).agg(
@@ -566,6 +652,12 @@ def publicity_deadlines(publicity: pd.DataFrame | None,
     deadline_basis is `official` or `provisional` (some day counted lies in a year whose
     holiday arrangement is not published yet), empty where there is no deadline. `ledger
     build` stores both columns. docs/metrics.md "双公示 timeliness".
+
+    Example, on the demo data (`data = ledgerlib.load_processed()`)::
+
+        >>> d = publicity_deadlines(data["publicity"].head(1))
+        >>> d[["decision_date", "deadline", "deadline_basis"]].astype(str).values.tolist()
+        [['2021-01-01', '2021-01-12', 'official']]
     """
     p = _table(publicity, "publicity").copy()
     d = deadline_with_basis(_dates(p["decision_date"]), n_days, calendar=calendar)
@@ -594,6 +686,12 @@ def publicity_timeliness_detail(publicity: pd.DataFrame | None, month: object,
     deadline_basis: official | provisional (see `publicity_deadlines`). The deadlines stored
     by `ledger build` are used unless another calendar or n_days is asked for.
     docs/metrics.md "双公示 timeliness".
+
+    Example, on the demo data (`data = ledgerlib.load_processed()`)::
+
+        >>> d = publicity_timeliness_detail(data["publicity"], "2021-06")
+        >>> d["verdict"].value_counts().to_dict()
+        {'on_time': 48, 'late': 4}
     """
     m = as_of_month(month)
     p = _with_deadlines(_month_rows(publicity, "publicity", month, cumulative, "decision_no"),
@@ -617,6 +715,12 @@ def publicity_timeliness(publicity: pd.DataFrame | None, month: object, cumulati
     (on_time / (on_time + late)), passed (no late decision: 无…迟报现象), n_provisional
     (decisions whose deadline rests on the provisional calendar).
     docs/metrics.md "双公示 timeliness".
+
+    Example, on the demo data (`data = ledgerlib.load_processed()`)::
+
+        >>> t = publicity_timeliness(data["publicity"], "2021Q2")
+        >>> int(t["n_on_time"].sum()), int(t["n_late"].sum())
+        (157, 12)
     """
     d = publicity_timeliness_detail(publicity, month, cumulative, n_days, calendar)
     kinds = ["on_time", "late", "pending", "unreadable"]
@@ -638,6 +742,11 @@ def provisional_deadlines(publicity: pd.DataFrame | None, month: object, *,
 
     Columns: city, department, decision_no, decision_date, deadline, verdict. Empty when
     every deadline is official. docs/metrics.md "双公示 timeliness".
+
+    Example, on the demo data (`data = ledgerlib.load_processed()`)::
+
+        >>> len(provisional_deadlines(data["publicity"], "2021-06"))  # 2021 is official
+        0
     """
     d = publicity_timeliness_detail(publicity, month)
     d = d[d["deadline_basis"].eq(PROVISIONAL) & (d["city"].eq(city) if city is not None else True)]
@@ -652,6 +761,11 @@ def moved_deadlines(before: pd.DataFrame | None, after: pd.DataFrame) -> pd.Data
     deadline columns). A decision is matched on (city, department, month, decision_no,
     decision_date); it is listed when its deadline or its basis changed. Columns: those of
     tables.DTYPES["deadline_changes"]. docs/metrics.md "Deadlines that moved".
+
+    Example, on the demo data (`data = ledgerlib.load_processed()`)::
+
+        >>> moved_deadlines(data["publicity"], data["publicity"]).empty  # same calendar, nothing moved
+        True
     """
     cols = list(DTYPES["deadline_changes"])
     if before is None or not {"deadline", "deadline_basis"} <= set(before.columns) or before.empty:
@@ -674,6 +788,12 @@ def kpis(collection: pd.DataFrame | None, shared_records: pd.DataFrame | None,
 
     Long table: city, department, kpi (a key of labels.KPI_LABELS), numerator, denominator,
     rate, threshold, passed. docs/metrics.md "KPIs".
+
+    Example, on the demo data (`data = ledgerlib.load_processed()`)::
+
+        >>> k = kpis(data["collection"], data["shared_records"], data["publicity"], "2021-06")
+        >>> k.loc[k["department"] == ALL_DEPARTMENTS, ["kpi", "numerator", "denominator"]].values.tolist()
+        [['collection_coverage', 13071, 16012], ['shared_record_quality', 48, 61], ['publicity_timeliness', 48, 52]]
     """
     parts = []
     cov = collection_coverage(collection, month)
@@ -733,6 +853,12 @@ def monthly_summary(tables: dict[str, pd.DataFrame], month: object,
     on_track_rate, n_departments, n_submitted_on_time, n_submitted_late, n_missing,
     n_submitted_unknown, collection_rate, collection_passed, shared_record_rate, publicity_rate.
     docs/metrics.md "Monthly summary".
+
+    Example, on the demo data (`data = ledgerlib.load_processed()`)::
+
+        >>> s = monthly_summary(data, "2021-06").iloc[0]
+        >>> [int(s[k]) for k in ("n_assignments", "n_done", "n_overdue", "n_missing")]
+        [278, 42, 6, 2]
     """
     m = month_str(month)
     ledger, assignments = tables["ledger"], tables["assignments"]

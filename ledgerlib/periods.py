@@ -62,7 +62,13 @@ def parse_period(value: object) -> tuple[str, str]:
 
 
 def period_months(value: object) -> list[str]:
-    """The months of a month (itself) or of a quarter (its three), as 'YYYY-MM'."""
+    """The months of a month (itself) or of a quarter (its three), as 'YYYY-MM'.
+
+    Example::
+
+        >>> period_months("2021Q3"), period_months("2021-08")
+        (['2021-07', '2021-08', '2021-09'], ['2021-08'])
+    """
     kind, label = parse_period(value)
     if kind == "month":
         return [label]
@@ -71,7 +77,13 @@ def period_months(value: object) -> list[str]:
 
 
 def as_of_month(value: object) -> str:
-    """The month a period ends with: a figure 'as of' a quarter is as of its last month."""
+    """The month a period ends with: a figure 'as of' a quarter is as of its last month.
+
+    Example::
+
+        >>> as_of_month("2021Q4")
+        '2021-12'
+    """
     return period_months(value)[-1]
 
 
@@ -102,17 +114,35 @@ def quarter_str(value: object) -> str:
 
 
 def quarter_months(quarter: object) -> list[str]:
-    """The three 'YYYY-MM' months of a quarter."""
+    """The three 'YYYY-MM' months of a quarter.
+
+    Example::
+
+        >>> quarter_months("2021Q1")
+        ['2021-01', '2021-02', '2021-03']
+    """
     return period_months(quarter_str(quarter))
 
 
 def month_end(month: object) -> pd.Timestamp:
-    """The last day of a month (00:00), the as-of day of a monthly report."""
+    """The last day of a month (00:00), the as-of day of a monthly report.
+
+    Example::
+
+        >>> month_end("2024-02")
+        Timestamp('2024-02-29 00:00:00')
+    """
     return pd.Period(month_str(month), "M").end_time.normalize()
 
 
 def months_through(month: object, start: object | None = None) -> list[str]:
-    """Months from `start` (default: January of the same year) to `month`, inclusive."""
+    """Months from `start` (default: January of the same year) to `month`, inclusive.
+
+    Example::
+
+        >>> months_through("2021-03")
+        ['2021-01', '2021-02', '2021-03']
+    """
     end = pd.Period(month_str(month), "M")
     first = pd.Period(month_str(start), "M") if start is not None else pd.Period(f"{end.year}-01", "M")
     return [str(p) for p in pd.period_range(first, end, freq="M")]

@@ -13,7 +13,13 @@ from . import config, labels, metrics
 
 
 def report_city(data: dict[str, Any], city: str | None = None) -> str:
-    """The city a report is about: the one asked for, else the only or default city."""
+    """The city a report is about: the one asked for, else the only or default city.
+
+    Example, on the demo data (`data = ledgerlib.load_processed()`)::
+
+        >>> report_city(data), report_city(data, "鹤壁市")
+        ('安阳市', '鹤壁市')
+    """
     if city:
         return city
     found = sorted({str(c) for df in data.values() if "city" in df for c in df["city"].dropna()})
@@ -23,13 +29,25 @@ def report_city(data: dict[str, Any], city: str | None = None) -> str:
 
 
 def only_city(data: dict[str, Any], city: str) -> dict[str, Any]:
-    """Every table's rows for one city (tables without a city column are kept whole)."""
+    """Every table's rows for one city (tables without a city column are kept whole).
+
+    Example, on the demo data (`data = ledgerlib.load_processed()`)::
+
+        >>> len(only_city(data, "鹤壁市")["progress"]), len(only_city(data, "鹤壁市")["ledger"])
+        (0, 39)
+    """
     return {name: (df[df["city"] == city].reset_index(drop=True) if "city" in df else df)
             for name, df in data.items()}
 
 
 def monthly_trend(data: dict[str, Any], month: str, city: str) -> pd.DataFrame:
-    """From January to `month`: done rate, on-time completion rate and on-time submission rate."""
+    """From January to `month`: done rate, on-time completion rate and on-time submission rate.
+
+    Example, on the demo data (`data = ledgerlib.load_processed()`)::
+
+        >>> monthly_trend(data, "2021-03", "安阳市").round(3).values.tolist()
+        [['2021-01', 0.035, 0.625, 0.938], ['2021-02', 0.053, 0.625, 1.0], ['2021-03', 0.071, 0.625, 0.938]]
+    """
     rows = []
     for m in metrics.months_through(month):
         status = metrics.assignment_status(data["ledger"], data["assignments"], data.get("progress"),
@@ -47,6 +65,13 @@ def kpi_table(kpis: pd.DataFrame) -> pd.DataFrame:
     """metrics.kpis' long table as one row per department: `<kpi>` rate and `<kpi>_passed`.
 
     Departments in roster order with the city total last; KPI columns in labels.KPI_LABELS order.
+
+    Example, on the demo data (`data = ledgerlib.load_processed()`)::
+
+        >>> wide = kpi_table(metrics.kpis(data["collection"], data["shared_records"], data["publicity"], "2021-06"))
+        >>> total = wide.iloc[-1]
+        >>> total["department"], round(float(total["collection_coverage"]), 3), bool(total["collection_coverage_passed"])
+        ('all', 0.816, True)
     """
     if kpis.empty:
         return pd.DataFrame({"department": pd.Series(dtype="str")})
@@ -67,6 +92,12 @@ def obligation_pivot(matrix: pd.DataFrame) -> pd.DataFrame:
 
     A department accountable for one obligation through several tasks passes only if it met
     every one; NA where it is not accountable. Columns in labels.OBLIGATION_LABELS order.
+
+    Example, on the demo data (`data = ledgerlib.load_processed()`)::
+
+        >>> pivot = obligation_pivot(quarterly_matrix(data, "2021Q2", "安阳市"))
+        >>> pivot.loc["法规科"].tolist()
+        [True, True, True, False, False, <NA>]
     """
 
     if matrix.empty:
@@ -77,7 +108,14 @@ def obligation_pivot(matrix: pd.DataFrame) -> pd.DataFrame:
 
 
 def quarterly_matrix(data: dict[str, pd.DataFrame], quarter: str, city: str) -> pd.DataFrame:
-    """Department x obligation rows for a quarter: recurring activities and the monthly report."""
+    """Department x obligation rows for a quarter: recurring activities and the monthly report.
+
+    Example, on the demo data (`data = ledgerlib.load_processed()`)::
+
+        >>> m = quarterly_matrix(data, "2021Q2", "安阳市")
+        >>> m.loc[m["department"] == "法规科", ["activity_type", "n_met", "n_periods"]].head(2).values.tolist()
+        [['study_session', 1, 1], ['special_meeting', 1, 1]]
+    """
     per_period = metrics.quarterly_obligations(data["ledger"], data["assignments"], data.get("activities"),
                                                quarter, cities=[city])
     parts = [metrics.obligation_matrix(per_period),
@@ -99,6 +137,12 @@ def calendar_basis(data: dict[str, Any], month: str, city: str) -> tuple[str, pd
     and how to make them official. moved: the city's `deadline_changes` rows (the deadlines
     the last calendar change moved), columns department, decision_no, decision_date,
     old_deadline, old_basis, new_deadline, new_basis. docs/metrics.md "Deadlines that moved".
+
+    Example, on the demo data (`data = ledgerlib.load_processed()`)::
+
+        >>> note, moved = calendar_basis(data, "2021-06", "安阳市")
+        >>> note, len(moved)  # 2021 rests on the official calendar
+        ('', 0)
     """
     prov = metrics.provisional_deadlines(data.get("publicity"), month, city=city)
     note = ""

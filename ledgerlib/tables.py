@@ -62,12 +62,24 @@ SORT_KEYS: dict[str, list[str]] = {
 
 
 def empty_table(name: str) -> pd.DataFrame:
-    """A table with no rows and the contract's columns and dtypes."""
+    """A table with no rows and the contract's columns and dtypes.
+
+    Example::
+
+        >>> list(empty_table("assignments").columns)
+        ['task_id', 'department', 'role', 'via', 'kind']
+    """
     return pd.DataFrame({c: pd.Series(dtype=t) for c, t in DTYPES[name].items()})
 
 
 def sort_table(df: pd.DataFrame, name: str) -> pd.DataFrame:
-    """The table's rows in its SORT_KEYS order (A9 before A10 for problem cells), index reset."""
+    """The table's rows in its SORT_KEYS order (A9 before A10 for problem cells), index reset.
+
+    Example::
+
+        >>> sort_table(pd.DataFrame({"file": ["a.xlsx"] * 2, "sheet": ["S"] * 2, "cell": ["A10", "A9"], "field": "", "problem": "", "value": ""}), "problems")["cell"].tolist()
+        ['A9', 'A10']
+    """
     keys = SORT_KEYS[name]
     if not keys:
         return df.reset_index(drop=True)
@@ -80,7 +92,15 @@ def sort_table(df: pd.DataFrame, name: str) -> pd.DataFrame:
 
 
 def write_table(df: pd.DataFrame, out_dir: Path, name: str, sort_by: list[str] | None = None) -> Path:
-    """Write `name.parquet` and `name.csv` (UTF-8 with BOM) under out_dir; return the Parquet path."""
+    """Write `name.parquet` and `name.csv` (UTF-8 with BOM) under out_dir; return the Parquet path.
+
+    Example::
+
+        >>> import tempfile
+        >>> path = write_table(empty_table("ledger"), Path(tempfile.mkdtemp()), "ledger")
+        >>> path.name, path.with_suffix(".csv").exists()
+        ('ledger.parquet', True)
+    """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     if sort_by:
@@ -101,7 +121,13 @@ def write_table(df: pd.DataFrame, out_dir: Path, name: str, sort_by: list[str] |
 
 
 def read_table(name: str, data_dir: Path | None = None) -> pd.DataFrame:
-    """One processed table as a DataFrame."""
+    """One processed table as a DataFrame.
+
+    Example, on the demo data (`data = ledgerlib.load_processed()`)::
+
+        >>> read_table("ledger").shape
+        (39, 17)
+    """
     data_dir = Path(data_dir) if data_dir else config.processed_dir()
     path = data_dir / f"{name}.parquet"
     if not path.exists():
@@ -137,7 +163,13 @@ def load_processed(data_dir: Path | None = None) -> dict[str, pd.DataFrame]:
 
 
 def require_processed(data_dir: Path | str | None = None) -> Path:
-    """data_dir (default data/processed) when it holds a complete build, else ProcessedDataMissing."""
+    """data_dir (default data/processed) when it holds a complete build, else ProcessedDataMissing.
+
+    Example, on the demo data (`data = ledgerlib.load_processed()`)::
+
+        >>> require_processed().name
+        'processed'
+    """
     from . import labels
 
     data_dir = Path(data_dir) if data_dir else config.processed_dir()

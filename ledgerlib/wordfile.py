@@ -63,6 +63,14 @@ def set_fonts(rpr_owner, east_asia: str, latin: str) -> None:
 
     Sets w:ascii/w:hAnsi/w:cs to `latin` and w:eastAsia to `east_asia`, and drops the theme
     attributes that would otherwise win in Word.
+
+    Example::
+
+        >>> doc = new_document()
+        >>> run = doc.add_paragraph().add_run("通报")
+        >>> set_fonts(run._element, "仿宋", "Times New Roman")
+        >>> run._element.rPr.rFonts.get(_qn("w:eastAsia"))
+        '仿宋'
     """
     rpr = rpr_owner.get_or_add_rPr()
     rfonts = rpr.find(_qn("w:rFonts"))
@@ -92,7 +100,14 @@ def _set_language(rpr_owner) -> None:
 
 
 def new_document(title: str = "", created: datetime | None = None) -> "Document":
-    """An empty A4 document in the house style, with fixed core properties."""
+    """An empty A4 document in the house style, with fixed core properties.
+
+    Example::
+
+        >>> doc = new_document("月报")
+        >>> doc.styles["Normal"].element.rPr.rFonts.get(_qn("w:eastAsia")), doc.core_properties.title
+        ('宋体', '月报')
+    """
     import docx
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Mm, Pt, RGBColor
@@ -158,13 +173,29 @@ def _heading_run(paragraph, text: str):
 
 
 def add_heading(doc: "Document", text: str, level: int = 2) -> None:
-    """The report title (level 1, centred) or a section heading (level 2, 3 ...)."""
+    """The report title (level 1, centred) or a section heading (level 2, 3 ...).
+
+    Example::
+
+        >>> doc = new_document()
+        >>> add_heading(doc, "一、总体情况")
+        >>> doc.paragraphs[-1].style.name
+        'Heading 1'
+    """
     style = "Title" if level <= 1 else f"Heading {min(level - 1, 9)}"
     _heading_run(doc.add_paragraph(style=style), text)
 
 
 def add_paragraph(doc: "Document", text: str, style: str = "") -> None:
-    """Body text; style "note" (small grey), "meta" (centred grey subtitle) or "pre" (lines kept)."""
+    """Body text; style "note" (small grey), "meta" (centred grey subtitle) or "pre" (lines kept).
+
+    Example::
+
+        >>> doc = new_document()
+        >>> add_paragraph(doc, "第一行\\n第二行", "pre")
+        >>> doc.paragraphs[-1].text
+        '第一行\\n第二行'
+    """
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
     p = doc.add_paragraph()
@@ -195,7 +226,15 @@ def _repeat_header(row) -> None:
 
 
 def add_table(doc: "Document", table: Table) -> None:
-    """A report table: header rows bold, shaded and repeated on every page; verdicts shaded."""
+    """A report table: header rows bold, shaded and repeated on every page; verdicts shaded.
+
+    Example::
+
+        >>> doc = new_document()
+        >>> add_table(doc, Table([["部门"]], [["运管科"]], [["pass"]]))
+        >>> doc.tables[0].style.name, doc.tables[0].cell(1, 0).text
+        ('Table Grid', '运管科')
+    """
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
     width = max([len(r) for r in table.header + table.rows] or [0])
@@ -241,6 +280,11 @@ def column_widths(table: Table, total: int) -> list[int]:
     Every column first gets room for its longest unbreakable word (a date, a figure, a
     code: never wrapped) and at least MIN_TEXT characters; the text columns then share what
     is left by how much longer their lines are. Headers may wrap onto two lines.
+
+    Example::
+
+        >>> column_widths(Table([["部门", "截止日期"]], [["运管科", "2021-06-30"]]), 6_000_000)
+        [2392405, 3607594]
     """
     n = max([len(r) for r in table.header + table.rows] or [1])
     word, line = [2] * n, [2] * n
@@ -271,7 +315,16 @@ def _width(text: str) -> int:
 
 
 def add_picture(doc: "Document", png: bytes) -> None:
-    """A chart, at its own size or shrunk to the text width."""
+    """A chart, at its own size or shrunk to the text width.
+
+    Example::
+
+        >>> from ledgerlib import charts
+        >>> doc = new_document()
+        >>> add_picture(doc, charts.to_png(charts.new_figure(20, 4)))  # wider than the page
+        >>> doc.inline_shapes[0].width <= _text_width(doc)
+        True
+    """
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
     section = doc.sections[0]
@@ -285,7 +338,15 @@ def add_picture(doc: "Document", png: bytes) -> None:
 
 
 def add_blocks(doc: "Document", blocks: list[Block]) -> None:
-    """Append report blocks (blocks.py) to a document, in order."""
+    """Append report blocks (blocks.py) to a document, in order.
+
+    Example::
+
+        >>> doc = new_document()
+        >>> add_blocks(doc, [Heading("月报", 1), Paragraph("正文")])
+        >>> [p.text for p in doc.paragraphs]
+        ['月报', '正文']
+    """
     for block in blocks:
         if isinstance(block, Heading):
             add_heading(doc, block.text, block.level)
@@ -298,14 +359,29 @@ def add_blocks(doc: "Document", blocks: list[Block]) -> None:
 
 
 def save_document(doc: "Document", path: Path) -> Path:
-    """Save a document atomically with fixed dates: the same content gives the same bytes."""
+    """Save a document atomically with fixed dates: the same content gives the same bytes.
+
+    Example::
+
+        >>> import tempfile
+        >>> path = save_document(new_document(), Path(tempfile.mkdtemp()) / "a.docx")
+        >>> path.read_bytes() == save_document(new_document(), path).read_bytes()
+        True
+    """
     buf = io.BytesIO()
     doc.save(buf)
     return save_package(buf.getvalue(), path, doc.core_properties.created)
 
 
 def write_docx(blocks: list[Block], path: Path, title: str = "") -> Path:
-    """Write report blocks as a Word file (the one way this suite writes .docx)."""
+    """Write report blocks as a Word file (the one way this suite writes .docx).
+
+    Example::
+
+        >>> import tempfile
+        >>> write_docx([Paragraph("正文")], Path(tempfile.mkdtemp()) / "月报.docx").name
+        '月报.docx'
+    """
     doc = new_document(title)
     add_blocks(doc, blocks)
     return save_document(doc, path)
