@@ -90,6 +90,9 @@ def _data_dir(tmp_path: Path) -> Path:
     for name in tables.TABLES:
         tables.write_table(tables.empty_table(name), data, name)
     tables.write_table(pd.DataFrame({"task_id": ["T01"]}), data, "ledger")
+    log = tables.empty_table("submissions_log")
+    log.loc[0, ["city", "department", "month", "file"]] = ["安阳市", "运管科", "2021-06", "2021-06/运管科.xlsx"]
+    tables.write_table(log, data, "submissions_log")
     return data
 
 
