@@ -90,9 +90,11 @@ def _data_dir(tmp_path: Path) -> Path:
     for name in tables.TABLES:
         tables.write_table(tables.empty_table(name), data, name)
     tables.write_table(pd.DataFrame({"task_id": ["T01"]}), data, "ledger")
-    log = tables.empty_table("submissions_log")
-    log.loc[0, ["city", "department", "month", "file"]] = ["安阳市", "运管科", "2021-06", "2021-06/运管科.xlsx"]
-    tables.write_table(log, data, "submissions_log")
+    log = pd.concat([tables.empty_table("submissions_log"),
+                     pd.DataFrame({"city": ["安阳市"], "department": ["运管科"], "month": ["2021-06"],
+                                   "file": ["2021-06/运管科.xlsx"], "superseded": [False],
+                                   "n_errors": [0], "n_warnings": [0]})])
+    tables.write_table(log.astype(tables.DTYPES["submissions_log"]), data, "submissions_log")
     return data
 
 
