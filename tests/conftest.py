@@ -42,3 +42,18 @@ def assignments_table(workbook_ledger, roster):
     from ledgerlib.ledger import assignments
 
     return assignments(workbook_ledger, roster)
+
+
+@pytest.fixture(scope="session")
+def processed(tmp_path_factory) -> Path:
+    """The demo data's processed tables: data/processed when `ledger build` has run (as
+    `./run.sh test` does first), else a fresh build under tmp."""
+    from ledgerlib import config
+
+    if (config.processed_dir() / "ledger.parquet").exists():
+        return config.processed_dir()
+    from ledgerlib.build import build
+
+    out = tmp_path_factory.mktemp("processed")
+    build(raw_dir=config.raw_dir(), out_dir=out, progress=False)
+    return out

@@ -17,13 +17,11 @@ from ledgerlib import config
 MODULES = sorted(m.name for m in pkgutil.iter_modules(ledgerlib.__path__))
 
 
-@pytest.fixture(scope="module")
-def data():
-    if not (config.processed_dir() / "ledger.parquet").exists():
-        from ledgerlib.build import build
-
-        build(progress=False)
-    return ledgerlib.load_processed()
+@pytest.fixture()
+def data(processed, monkeypatch):
+    # Examples that call load_processed() / read_table() with no folder read the demo build.
+    monkeypatch.setattr(config, "processed_dir", lambda: processed)
+    return ledgerlib.load_processed(processed)
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -27,17 +27,6 @@ def test_papermill_reads_every_parameter_without_a_warning(path, caplog):
     assert all(p["help"] for p in found.values())  # each says what it is (--help-notebook)
 
 
-@pytest.fixture(scope="module")
-def processed(tmp_path_factory) -> Path:
-    if (config.processed_dir() / "ledger.parquet").exists():
-        return config.processed_dir()
-    from ledgerlib.build import build
-
-    out = tmp_path_factory.mktemp("processed")
-    build(raw_dir=config.raw_dir(), out_dir=out, progress=False)
-    return out
-
-
 def test_explore_resolves_an_alias_and_says_a_month_has_no_data(processed, tmp_path):
     out = tmp_path / "explore.ipynb"
     result = reports.execute_notebook(reports.notebooks_dir() / "explore.ipynb", out,

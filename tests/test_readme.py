@@ -4,23 +4,14 @@ from __future__ import annotations
 import doctest
 from pathlib import Path
 
-import pytest
-
 from ledgerlib import config
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 
 
-@pytest.fixture(scope="module", autouse=True)
-def processed():
-    """The examples read data/processed (`./run.sh test` builds it first); build it if absent."""
-    if not (config.processed_dir() / "ledger.parquet").exists():
-        from ledgerlib.build import build
-
-        build(progress=False)
-
-
-def test_analyst_examples_in_the_readme_run_as_written():
+def test_analyst_examples_in_the_readme_run_as_written(processed, monkeypatch):
+    # The examples call load_processed() with no folder: point it at the demo build.
+    monkeypatch.setattr(config, "processed_dir", lambda: processed)
     text = README.read_text(encoding="utf-8")
     section = text[text.index("## Analysing in Python"):]
     section = section[:section.index("\n## ", 1)]

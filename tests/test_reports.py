@@ -154,17 +154,6 @@ def test_no_processed_data_says_build_first(tmp_path, capsys):
 
 # ------------------------------------------------------------------ the real report notebooks
 
-@pytest.fixture(scope="module")
-def processed(tmp_path_factory) -> Path:
-    """data/processed when `ledger build` has run, else a fresh build under tmp."""
-    if (config.processed_dir() / "ledger.parquet").exists():
-        return config.processed_dir()
-    from ledgerlib.build import build
-
-    out = tmp_path_factory.mktemp("processed")
-    build(raw_dir=config.raw_dir(), out_dir=out, progress=False)
-    return out
-
 
 def test_monthly_report_end_to_end(processed, tmp_path, capsys):
     rc = cli.main(["report", "monthly", "2021-06", "--data", str(processed), "--out", str(tmp_path)])
