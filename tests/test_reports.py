@@ -32,7 +32,7 @@ def _pdf_fonts(path: Path) -> set[str]:
 def hello_run(tmp_path_factory) -> reports.RunResult:
     out = tmp_path_factory.mktemp("hello")
     result = reports.run_notebook(FIXTURES / "hello.ipynb", out / "hello.ipynb", {"month": "03"},
-                                  pdf_path=out / "hello.pdf", progress=False)
+                                  pdf_path=out / "hello.pdf", progress=False, docx_path=out / "hello.docx")
     assert result.ok, result.error
     return result
 
@@ -48,6 +48,20 @@ def test_pdf_holds_chinese_outputs_and_no_code(hello_run):
     assert any(re.search(r"WenQuanYi|NotoSansCJK|SourceHan|Hei", f) for f in _pdf_fonts(hello_run.pdf))
     # No code, no markdown notes, no stderr, no prompts.
     for absent in ("CODE_ONLY_MARKER", "import pandas", "MARKDOWN_ONLY_MARKER", "STDERR_MARKER", "In ["):
+        assert absent not in text
+
+
+def test_docx_holds_what_the_pdf_shows_and_no_code(hello_run):
+    import docx
+
+    doc = docx.Document(hello_run.docx)
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert labels.STATUS_LABELS["done"] + " 03" in text and "'03'" in text  # title and stdout
+    (table,) = doc.tables
+    rows = [[c.text for c in r.cells] for r in table.rows]
+    assert rows[0][0] == labels.COLUMN_LABELS["status"] and ["推进中", "75.0%"] in rows
+    assert len(doc.inline_shapes) == 1  # the chart
+    for absent in ("CODE_ONLY_MARKER", "import pandas", "MARKDOWN_ONLY_MARKER", "STDERR_MARKER"):
         assert absent not in text
 
 
@@ -67,9 +81,10 @@ def test_executed_notebook_keeps_no_timings_or_absolute_paths(hello_run):
 
 def test_same_inputs_give_same_bytes(hello_run, tmp_path):
     again = reports.run_notebook(FIXTURES / "hello.ipynb", tmp_path / "hello.ipynb", {"month": "03"},
-                                 pdf_path=tmp_path / "hello.pdf", progress=False)
+                                 pdf_path=tmp_path / "hello.pdf", progress=False, docx_path=tmp_path / "hello.docx")
     assert again.ok
     assert again.pdf.read_bytes() == hello_run.pdf.read_bytes()
+    assert again.docx.read_bytes() == hello_run.docx.read_bytes()
     strip = lambda p: re.sub(r'"(input|output)_path": "[^"]*"', "", p.read_text(encoding="utf-8"))
     assert strip(again.notebook) == strip(hello_run.notebook)
 
