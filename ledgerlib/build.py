@@ -4,9 +4,19 @@ The DAG is small and fixed: roster + ledger workbook -> ledger, assignments;
 submissions/** -> progress, activities, publicity, collection, shared_records,
 joint_cases, submissions_log, problems; holidays.csv -> publicity deadlines and their basis,
 deadline_changes (the deadlines this build moved). Nothing under data/raw is written.
+
+The build is atomic: the tables and their build stamp (tables.BUILD_STAMP: the inputs'
+checksums, the time, the version) are written into a temporary folder beside the output
+(`.processed.tmp-XXXX`), flushed to disk, and swapped in with one rename, so data/processed
+always holds one complete build, the old or the new, even if the build is killed.
 """
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import os
+import shutil
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,7 +26,8 @@ from . import config
 from .ledger import assignments, ledger_path, read_ledger_workbook
 from .roster import load_roster
 from .schemas import validate_table
-from .tables import DTYPES, TABLES, empty_table, read_table, sort_table, write_table
+from .tables import (BUILD_STAMP, DTYPES, TABLES, empty_table, read_table, sha256_file, sort_table,
+                     write_stamp, write_table)
 from .workdays import default_calendar
 
 @dataclass
@@ -101,9 +112,164 @@ def build(raw_dir: Path | None = None, out_dir: Path | None = None, progress: bo
     tables = {name: tables.get(name, empty_table(name)) for name in TABLES}
 
     result = BuildResult(out_dir, warnings=list(calendar.warnings))
+    ready = {}
     for name, df in tables.items():
         df = sort_table(df, name)
         validate_table(name, df)  # the contract is checked before anything is written
-        write_table(df, out_dir, name)
+        ready[name] = df
         result.rows[name] = len(df)
+    inputs = input_checksums(raw_dir)
+
+    def write(stage: Path) -> None:
+        for name, df in ready.items():
+            write_table(df, stage, name)
+        write_stamp(stage, inputs)  # last: a folder with a stamp is a complete build
+
+    publish(out_dir, write)
     return result
+
+
+def input_checksums(raw_dir: Path) -> dict[str, str]:
+    """{file relative to raw_dir: sha256} for every file a build reads (the stamp's inputs)."""
+    raw_dir = Path(raw_dir)
+    out = {}
+    for d, dirs, names in os.walk(raw_dir, followlinks=True):
+        dirs[:] = sorted(x for x in dirs if not x.startswith("."))
+        for n in sorted(names):
+            if not n.startswith((".", "~$")):
+                p = Path(d) / n
+                out[p.relative_to(raw_dir).as_posix()] = sha256_file(p)
+    return out
+
+
+# --------------------------------------------------------------------------- atomic publish
+
+#: What a folder the build may replace holds: its own tables and stamp, nothing else.
+_OWN_SUFFIXES = (".parquet", ".csv")
+
+
+def publish(out_dir: Path, write) -> Path:
+    """Run write(stage) on a fresh folder beside out_dir, then swap it in for out_dir.
+
+    The stage is fsynced before the swap; the swap is one atomic rename where Linux offers
+    it (renameat2 RENAME_EXCHANGE), else two renames (old aside, new in) with the old
+    build restored by the next run if the process died between them. A folder that holds
+    files a build does not write is never replaced (ValueError): --out must not be pointed
+    at someone's documents.
+    """
+    out_dir = Path(out_dir)
+    parent = out_dir.parent
+    parent.mkdir(parents=True, exist_ok=True)
+    _recover(out_dir)
+    _check_replaceable(out_dir)
+    # The pid in the name tells a killed run's leftovers from a build running beside this one.
+    stage = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-{os.getpid()}-", dir=parent))
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(stage, 0o777 & ~umask)  # mkdtemp's 0700 would hide the build from a report user
+    try:
+        write(stage)
+        if out_dir.is_dir():  # files the build does not make (git's .gitkeep) stay with the folder
+            for p in out_dir.iterdir():
+                if p.is_file() and p.name.startswith(".") and not p.name.endswith(".tmp"):
+                    shutil.copy2(p, stage / p.name)
+        _fsync_tree(stage)
+    except BaseException:
+        shutil.rmtree(stage, ignore_errors=True)  # half a build never leaves its stage
+        raise
+    if out_dir.exists() and _exchange(stage, out_dir):
+        old: Path | None = stage  # after the exchange the stage's name holds the previous build
+    else:
+        old = None
+        if out_dir.exists():
+            old = parent / f".{out_dir.name}.old-{stage.name.split('.tmp-', 1)[1]}"
+            os.rename(out_dir, old)
+        os.rename(stage, out_dir)
+    _fsync_dir(parent)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+    _sweep(out_dir)
+    return out_dir
+
+
+def _check_replaceable(out_dir: Path) -> None:
+    if not out_dir.exists():
+        return
+    if not out_dir.is_dir():
+        raise ValueError(f"{out_dir} is not a folder; choose another --out")
+    strangers = [p.name for p in out_dir.iterdir()
+                 if not (p.is_file() and (p.suffix in _OWN_SUFFIXES or p.name == BUILD_STAMP
+                                          or p.name.startswith(".")))]
+    if strangers:
+        raise ValueError(f"{out_dir} holds files a build does not write ({', '.join(sorted(strangers)[:3])}); "
+                         f"choose an empty or processed-data folder for --out")
+
+
+def _recover(out_dir: Path) -> None:
+    """Put back the old build if a run died between its two renames (out_dir missing)."""
+    if out_dir.exists():
+        return
+    olds = sorted(out_dir.parent.glob(f".{out_dir.name}.old-*"), key=lambda p: p.stat().st_mtime)
+    if olds and (olds[-1] / BUILD_STAMP).exists():
+        os.rename(olds[-1], out_dir)
+
+
+def _sweep(out_dir: Path) -> None:
+    """Remove stages and old builds left by runs that were killed (not those of a running build)."""
+    for p in out_dir.parent.glob(f".{out_dir.name}.*-*"):
+        for kind in (".tmp-", ".old-"):
+            head, _, rest = p.name.partition(kind)
+            if head == f".{out_dir.name}" and p.is_dir() and not _running(rest.split("-", 1)[0]):
+                shutil.rmtree(p, ignore_errors=True)
+
+
+def _running(pid: str) -> bool:
+    """Whether another process with this pid is alive (its build may still be writing)."""
+    if not pid.isdigit() or int(pid) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # alive, owned by someone else
+        return True
+    return True
+
+
+def _fsync_tree(folder: Path) -> None:
+    for p in folder.iterdir():
+        if p.is_file():
+            fd = os.open(p, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+    _fsync_dir(folder)
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass  # some filesystems cannot sync a directory; the renames are still atomic
+    finally:
+        os.close(fd)
+
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths atomically (Linux renameat2 RENAME_EXCHANGE); False where unsupported."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    return renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0

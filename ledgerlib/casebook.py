@@ -30,7 +30,7 @@ from openpyxl.utils import get_column_letter
 
 from . import config, labels
 from .cells import check_month, norm_key, text_column
-from .xlsx import BORDER, DATE_FORMAT, header_row, page_setup, row_height, save_workbook, text_width
+from .xlsx import BORDER, DATE_FORMAT, header_row, page_setup, put, row_height, save_workbook, text_width
 
 #: The ledger's five fields, in the ledger's order, and their printed headers.
 FIELDS = ("subject", "measure", "executing_dept", "executed_on", "matter")
@@ -165,7 +165,7 @@ def _write_sheet(ws, title: str, frame: pd.DataFrame, empty_note: str) -> None:
                 value = value.to_pydatetime()
             elif col in ("seq", "row"):
                 value = int(value)
-            c = ws.cell(row=i, column=j, value=value)
+            c = put(ws, i, j, value)  # sender's text stays text, cut visibly at Excel's limit
             c.border = BORDER
             if col == "executed_on":
                 c.number_format = DATE_FORMAT
@@ -228,17 +228,17 @@ def default_path(month: str) -> Path:
 def write_joint_list(month: str, data_dir: Path | None = None, out: Path | None = None) -> JointListOutput:
     """Read `joint_cases` from data_dir, write the list workbook to out and the list as CSV
     (UTF-8 with BOM, Chinese headers) beside it. Same table -> same bytes."""
-    from .tables import read_table
+    from .tables import check_build, read_table, write_csv
 
     check_month(month)
+    check_build(data_dir)  # the list goes to the province: only from a complete build
     cases = read_table("joint_cases", data_dir)
     ready, incomplete = joint_list(cases, month)
     cities = month_cities(cases, month)
     xlsx = Path(out) if out else default_path(month)
     save_workbook(build_joint_workbook(ready, incomplete, month, cities), xlsx)
-    csv = xlsx.with_suffix(".csv")
-    ready.set_axis(headers(list(ready.columns)), axis=1).to_csv(
-        csv, index=False, encoding="utf-8-sig", lineterminator="\n", date_format="%Y-%m-%d")
+    csv = write_csv(ready.set_axis(headers(list(ready.columns)), axis=1), xlsx.with_suffix(".csv"),
+                    date_format="%Y-%m-%d")
     n_month = int((cases["month"].astype(str) == month).sum())
     return JointListOutput(xlsx=xlsx, csv=csv, n_ready=len(ready),
                            n_merged=n_month - len(incomplete) - len(ready),

@@ -285,11 +285,13 @@ def parse_int(value: Any) -> Parsed:
 
 # --- choices -----------------------------------------------------------------------------
 
-def parse_choice(value: Any, choices: dict[str, str], aliases: dict[str, str], problem: str) -> Parsed:
+def parse_choice(value: Any, choices: dict[str, str], aliases: dict[str, str], problem: str,
+                 guessed: str = "choice_guessed") -> Parsed:
     """A key of `choices` (key -> label) from its label, its key, or an alias.
 
     Bracketed notes and trailing punctuation are ignored (已完成（6月底） is 已完成); failing an
-    exact match, the longest label or alias the text starts with wins.
+    exact match, the longest label or alias the text starts with is taken, with a warning
+    `guessed` (完成80% is read as 已完成, 推进种 as 推进中: the liaison is told which).
     """
     if is_blank(value):
         return EMPTY
@@ -301,7 +303,7 @@ def parse_choice(value: Any, choices: dict[str, str], aliases: dict[str, str], p
             return Parsed(lookup[cand])
     for word in longest_first:
         if len(word) >= 2 and bare.startswith(word):
-            return Parsed(lookup[word])
+            return Parsed(lookup[word], guessed, "warning")
     return Parsed(None, problem)
 
 
@@ -317,7 +319,7 @@ def _choice_lookup(choices: tuple[tuple[str, str], ...],
 
 def parse_status(value: Any) -> Parsed:
     """A `labels.STATUS_LABELS` key from 已完成/完成/推进中/进行中/未启动/不适用 and similar."""
-    return parse_choice(value, labels.STATUS_LABELS, labels.STATUS_ALIASES, "bad_status")
+    return parse_choice(value, labels.STATUS_LABELS, labels.STATUS_ALIASES, "bad_status", "status_guessed")
 
 
 def parse_activity(value: Any) -> Parsed:

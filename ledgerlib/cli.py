@@ -31,9 +31,15 @@ def _require_month(month: str | None, option: str = "--month") -> None:
 
 def _months_with_data(data_dir: Path | None) -> list[str] | None:
     """Months that have a submission in the processed data; None when there is no log to ask."""
+    from .tables import BuildIncompleteError, check_build
+
     path = Path(data_dir or config.processed_dir()) / "submissions_log.parquet"
-    if not path.exists():
+    try:
+        check_build(path.parent)
+    except BuildIncompleteError:
         return None  # the command itself says to run `ledger build`
+    if not path.exists():
+        return None
     import pandas as pd
 
     return sorted(set(pd.read_parquet(path, columns=["month"])["month"].dropna()))
@@ -127,8 +133,9 @@ def _cmd_receive(args: argparse.Namespace) -> int:
 
             raise ValueError(CLI_MESSAGES["received_at"].format(value=args.received_at))
     for f in args.files:
-        print(receive(Path(f), month=args.month, received_at=args.received_at, raw_dir=args.raw,
-                      city=args.city))
+        receipt = receive(Path(f), month=args.month, received_at=args.received_at, raw_dir=args.raw,
+                          city=args.city, department=args.department)
+        print(receipt.summary(Path(args.raw) / "submissions"))
     return 0
 
 
@@ -229,6 +236,8 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--received-at", default=None, help="ISO time received (default: now)")
     r.add_argument("--city", default=None,
                    help="file under submissions/<city>/ (province layout; default: single city)")
+    r.add_argument("--department", default=None,
+                   help="the department (roster name or alias), for a file whose cover cannot be read")
     r.set_defaults(func=_cmd_receive)
 
     rep = sub.add_parser("report", help="生成报告（PDF、Word 和笔记本）/ run a report notebook and write its PDF and .docx")

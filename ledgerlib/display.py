@@ -167,12 +167,10 @@ def write_csv(df: pd.DataFrame, path: Path, columns: dict[str, str] | None = Non
 
     Takes show_table's arguments, so the file says what the PDF says.
     """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    from .tables import write_csv as write_inert_csv  # the one CSV writer: fields stay inert
+
     kwargs.pop("empty", None)
-    ReportTable(df, columns, **kwargs).shown.to_csv(path, index=False, encoding="utf-8-sig",
-                                                    lineterminator="\n")
-    return path
+    return write_inert_csv(ReportTable(df, columns, **kwargs).shown, Path(path))
 
 
 

@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import hashlib
 import os
+import re
 import shutil
 import sys
 from collections.abc import Iterable, Iterator
@@ -33,13 +33,14 @@ import pandas as pd
 
 from . import config, labels
 from .cells import MONTH_RE
-from .tables import DTYPES, empty_table, sort_table
+from .safepath import check_name, inside
+from .tables import DTYPES, empty_table, sha256_file, sort_table
 
 #: The intake record kept beside the files.
 MANIFEST_NAME = "manifest.csv"
 MANIFEST_COLUMNS = ("file", "received_at")
 #: File kinds read as submissions (Excel's own lock files `~$x.xlsx` are skipped).
-SUBMISSION_SUFFIXES = (".xlsx", ".xlsm")
+SUBMISSION_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 #: Below this many files a process pool costs more to start than it saves.
 PARALLEL_MIN_FILES = 48
 #: Files read together by one worker call (one frame per table per chunk).
@@ -125,14 +126,6 @@ def read_manifest(submissions_dir: Path) -> tuple[dict[str, pd.Timestamp], list[
     return times, problems
 
 
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 # --------------------------------------------------------------------------- reading
 
 
@@ -146,6 +139,7 @@ class FileResult:
     month: str
     city: str
     filled_on: pd.Timestamp | None
+    readable: bool = True
     n_errors: int = 0
     n_warnings: int = 0
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
@@ -163,9 +157,12 @@ class ChunkResult:
 _WORKER: dict[str, Any] = {}
 
 
-def _init_worker(ledger: pd.DataFrame | None, roster: Any, base_dir: Path) -> None:
-    # Sent once per worker process, not once per file.
-    _WORKER.update(ledger=ledger, roster=roster, base_dir=base_dir)
+def _init_worker(ledger: pd.DataFrame | None, roster: Any, base_dir: Path,
+                 received: dict[str, pd.Timestamp] | None = None) -> None:
+    # Sent once per worker process, not once per file. roster False: read with no roster
+    # (never the project's: a build reads the roster of the raw folder it was given).
+    _WORKER.update(ledger=ledger, roster=roster if roster is not None else False, base_dir=base_dir,
+                   received=received or {})
 
 
 def _read_one(src: SubmissionFile) -> FileResult:
@@ -177,7 +174,8 @@ def _read_one(src: SubmissionFile) -> FileResult:
                         city=src.city, filled_on=None)
     try:
         sub = read_submission(src.path, _WORKER.get("ledger"), _WORKER.get("roster"),
-                              base_dir=_WORKER.get("base_dir"), city=src.city)
+                              base_dir=_WORKER.get("base_dir"), city=src.city,
+                              received_at=_WORKER.get("received", {}).get(src.manifest_key))
     except Exception as exc:  # noqa: BLE001 - a bad file must not stop the build
         result.problems = pd.DataFrame([_problem(src.file, "unreadable", "readable",
                                                  value=f"{type(exc).__name__}: {exc}"[:300])])
@@ -186,6 +184,7 @@ def _read_one(src: SubmissionFile) -> FileResult:
     result.month = _text(getattr(sub, "month", "")) or result.month
     result.city = _text(getattr(sub, "city", "")) or src.city
     result.filled_on = _cover_date(getattr(sub, "cover", None))
+    result.readable = bool(getattr(sub, "readable", True))
     ident = {"city": result.city, "department": result.department, "month": result.month,
              "file": src.file}
     for name in CONTENT_TABLES:
@@ -209,8 +208,11 @@ def _read_chunk(chunk: list[SubmissionFile]) -> ChunkResult:
     from .submissions import read_submissions
 
     try:
+        received = _WORKER.get("received", {})
         batch = read_submissions([f.path for f in chunk], _WORKER.get("ledger"), _WORKER.get("roster"),
-                                 base_dir=_WORKER.get("base_dir"), city=chunk[0].city)
+                                 base_dir=_WORKER.get("base_dir"), city=chunk[0].city,
+                                 received_at={str(f.path): received[f.manifest_key] for f in chunk
+                                              if f.manifest_key in received})
         facts = batch.files
         if len(facts) != len(chunk):
             raise ValueError("reader returned a different number of files")
@@ -230,7 +232,8 @@ def _read_chunk(chunk: list[SubmissionFile]) -> ChunkResult:
         results.append(FileResult(
             source=src, checksum=row.checksum or sha256_file(src.path), department=_text(row.department) or "",
             month=_text(row.month) or src.month or "", city=_text(row.city) or src.city,
-            filled_on=_cover_date({"filled_on": row.filled_on}), n_errors=int(row.n_errors),
+            filled_on=_cover_date({"filled_on": row.filled_on}), readable=bool(row.readable),
+            n_errors=int(row.n_errors),
             n_warnings=int(row.n_warnings)))
     # `file` as the log has it, whatever path form the reader was given.
     relabel = dict(zip(facts["file"], (f.file for f in chunk)))
@@ -284,13 +287,14 @@ def _cover_date(cover: Any) -> pd.Timestamp | None:
 
 
 def _iter_results(files: list[SubmissionFile], ledger: pd.DataFrame | None, roster: Any,
-                  base_dir: Path, workers: int | None, progress: bool) -> Iterator[ChunkResult]:
+                  base_dir: Path, workers: int | None, progress: bool,
+                  received: dict[str, pd.Timestamp] | None = None) -> Iterator[ChunkResult]:
     """ChunkResults in file order, from a process pool when the set is large."""
     n_workers = workers if workers is not None else (os.cpu_count() or 1)
     bar = _progress_bar(len(files), progress)
     try:
         if n_workers <= 1 or len(files) < PARALLEL_MIN_FILES:
-            _init_worker(ledger, roster, base_dir)
+            _init_worker(ledger, roster, base_dir, received)
             try:
                 for chunk in _chunks(files, CHUNK_FILES):
                     yield _read_chunk(chunk)
@@ -301,7 +305,7 @@ def _iter_results(files: list[SubmissionFile], ledger: pd.DataFrame | None, rost
         # Several chunks per worker keep both busy to the end and the bar moving.
         size = max(1, min(CHUNK_FILES, -(-len(files) // (n_workers * 4))))
         with ProcessPoolExecutor(max_workers=n_workers, initializer=_init_worker,
-                                 initargs=(ledger, roster, base_dir)) as pool:
+                                 initargs=(ledger, roster, base_dir, received)) as pool:
             # map() yields in submission order, so output never depends on scheduling.
             for res in pool.map(_read_chunk, _chunks(files, size)):
                 yield res
@@ -345,7 +349,8 @@ def ingest_submissions(submissions_dir: Path, ledger: pd.DataFrame | None, roste
 
     parts: dict[str, list[pd.DataFrame]] = {name: [] for name in (*CONTENT_TABLES, "problems")}
     log_rows: list[dict[str, Any]] = []
-    for chunk in _iter_results(files, ledger, roster, base_dir, workers, progress):
+    readable: dict[str, bool] = {}
+    for chunk in _iter_results(files, ledger, roster, base_dir, workers, progress, manifest):
         for res in chunk.files:
             src = res.source
             ident = {"city": res.city, "department": res.department, "month": res.month}
@@ -359,6 +364,7 @@ def ingest_submissions(submissions_dir: Path, ledger: pd.DataFrame | None, roste
                 received, how = pd.NaT, "none"
                 problems.append(_problem(src.file, "no_received_time", "received_time",
                                          severity="warning", field="received_at", **ident))
+            readable[src.file] = res.readable
             log_rows.append({**ident, "file": src.file, "received_at": received,
                              "received_source": how, "checksum": res.checksum,
                              "n_errors": res.n_errors, "n_warnings": res.n_warnings})
@@ -368,62 +374,82 @@ def ingest_submissions(submissions_dir: Path, ledger: pd.DataFrame | None, roste
 
     log = _conform(pd.DataFrame(log_rows, columns=[c for c in DTYPES["submissions_log"]
                                                    if c != "superseded"]), "submissions_log")
-    log["superseded"] = supersede(log)
+    content = {name: _concat(parts[name], name) for name in CONTENT_TABLES}
+    reported = _files_reporting(content)
+    usable = log["file"].map(lambda f: readable.get(f, True) and f in reported)
+    log["superseded"] = supersede(log, usable)
     problems.extend(_duplicate_problems(log))
+    problems.extend(_unusable_resubmission_problems(log, usable))
     log = _finish(log, "submissions_log")
     current = set(log.loc[~log["superseded"], "file"])
 
     out: dict[str, pd.DataFrame] = {}
-    progress_all = _concat(parts["progress"], "progress")
-    problems.extend(_empty_resubmission_problems(log, progress_all))
     for name in CONTENT_TABLES:
-        table = progress_all if name == "progress" else _concat(parts[name], name)
+        table = content[name]
         out[name] = _finish(table[table["file"].isin(current)], name)
     out["submissions_log"] = log
     out["problems"] = _finish(_concat([*parts["problems"], pd.DataFrame(problems)], "problems"), "problems")
     return out
 
 
-def supersede(log: pd.DataFrame) -> pd.Series:
-    """True for every file that is not the latest received for its (city, department, month).
+def supersede(log: pd.DataFrame, usable: pd.Series | None = None) -> pd.Series:
+    """True for every file that is not the current one for its (city, department, month).
 
-    Order: received_at (a file with no known time counts as the earliest), then the file
-    name by length and text, so `运管科.xlsx` < `运管科_v2.xlsx` < `运管科_v10.xlsx` and a
-    correction named `运管科(更正).xlsx` beats the original it corrects. Files whose
-    department or month could not be determined are never superseded (they stand alone).
+    The current file is the latest *usable* one: a resubmission that cannot be read
+    (encrypted, damaged) or reports nothing (a blank template) never replaces a readable
+    return; it is kept in the log and reported (docs/security.md). Among usable files (or
+    among unusable ones when a month has nothing else) the latest received wins: order
+    received_at (a file with no known time counts as the earliest), then the file name by
+    length and text, so `运管科.xlsx` < `运管科_v2.xlsx` < `运管科_v10.xlsx` and a correction
+    named `运管科(更正).xlsx` beats the original it corrects. Files whose department or month
+    could not be determined are never superseded (they stand alone). usable: a boolean per
+    row of log (default: every file usable).
     """
     if log.empty:
         return pd.Series([], dtype=bool, index=log.index)
     name = log["file"].map(lambda f: f.rsplit("/", 1)[-1])
+    ok = usable.astype(bool) if usable is not None else pd.Series(True, index=log.index)
     order = pd.DataFrame({
         "city": log["city"].fillna(""), "department": log["department"].fillna(""),
-        "month": log["month"].fillna(""),
+        "month": log["month"].fillna(""), "usable": ok,
         "t": log["received_at"],
         "name_len": name.str.len(), "name": name, "file": log["file"],
-    }, index=log.index).sort_values(["city", "department", "month", "t", "name_len", "name", "file"],
+    }, index=log.index).sort_values(["city", "department", "month", "usable", "t", "name_len", "name", "file"],
                                     kind="mergesort", na_position="first")
     last = ~order.duplicated(["city", "department", "month"], keep="last")
     known = (order["department"] != "") & (order["month"] != "")
     return (~last & known).reindex(log.index)
 
 
-def _empty_resubmission_problems(log: pd.DataFrame, progress: pd.DataFrame) -> list[dict[str, Any]]:
-    """A warning when the current file reports no status but a file it superseded did.
+def _files_reporting(content: dict[str, pd.DataFrame]) -> set[str]:
+    """Files that report anything: a progress status, or a row in any other content table."""
+    out = set(content["progress"].loc[content["progress"]["status"].fillna("") != "", "file"])
+    for name, df in content.items():
+        if name != "progress":
+            out |= set(df["file"])
+    return out
 
-    Latest-received wins, so a blank template sent by mistake would silently replace a real
-    return and lower the month's figures; the liaison is told instead.
+
+def _unusable_resubmission_problems(log: pd.DataFrame, usable: pd.Series) -> list[dict[str, Any]]:
+    """A warning on each unusable file received after the return that stays current.
+
+    Without the rule, a blank template sent by mistake or a file saved with a password would
+    silently replace a real return and lower the month's figures.
     """
-    reported = set(progress.loc[progress["status"].fillna("") != "", "file"])
     out = []
+    df = log.assign(_usable=usable.astype(bool))
     keys = ["city", "department", "month"]
-    for _, group in log[log.duplicated(keys, keep=False)].groupby(keys, sort=True):
+    for _, group in df[df.duplicated(keys, keep=False)].groupby(keys, sort=True):
         current = group[~group["superseded"]]
-        if len(current) == 1 and current["file"].iloc[0] not in reported \
-                and group.loc[group["superseded"], "file"].isin(reported).any():
-            row = current.iloc[0]
-            out.append(_problem(row["file"], "empty_resubmission", "filled_resubmission", severity="warning",
-                                sheet=labels.SHEET_PROGRESS, field="status", city=row["city"],
-                                department=row["department"], month=row["month"]))
+        if len(current) != 1 or not current["_usable"].iloc[0]:
+            continue
+        since = current["received_at"].iloc[0]
+        # Every unusable file not known to be older than the current one (no time: reported too).
+        later = group[~group["_usable"] & ~(group["received_at"] < since)]
+        for row in later.itertuples(index=False):
+            out.append(_problem(row.file, "unusable_resubmission", "usable_resubmission", severity="warning",
+                                field="file", value=current["file"].iloc[0], city=row.city,
+                                department=row.department, month=row.month))
     return out
 
 
@@ -509,48 +535,139 @@ def _finish(df: pd.DataFrame, name: str) -> pd.DataFrame:
 # --------------------------------------------------------------------------- receive
 
 
+@dataclass
+class Receipt:
+    """What `receive` did with one file: where it went, what it replaced, how it reads."""
+
+    path: Path                  #: the filed copy (or the identical copy already filed)
+    department: str             #: canonical roster name
+    month: str
+    city: str
+    received_at: dt.datetime
+    days_late: int              #: days after the due day (config.SUBMISSION_DUE_DAY); 0 when on time
+    n_errors: int
+    n_warnings: int
+    usable: bool                #: readable and not blank: only a usable file supersedes
+    previous: str | None = None  #: the earlier return for the month (relative to submissions/)
+    already_filed: bool = False  #: the same bytes were filed before: nothing written
+
+    def summary(self, sub_dir: Path) -> str:
+        """One line for the operator, in the liaison's language."""
+        rel = self.path.relative_to(sub_dir).as_posix()
+        if self.already_filed:
+            return labels.RECEIVE_ALREADY.format(file=rel)
+        parts = [labels.RECEIVE_FILED.format(department=self.department, month=self.month, file=rel)]
+        if self.previous and self.usable:
+            parts.append(labels.RECEIVE_SUPERSEDES.format(file=self.previous))
+        elif self.previous:
+            parts.append(labels.RECEIVE_KEEPS.format(file=self.previous))
+        elif not self.usable:
+            parts.append(labels.RECEIVE_UNUSABLE)
+        parts.append(labels.RECEIVE_LATE.format(days=self.days_late) if self.days_late
+                     else labels.RECEIVE_ON_TIME)
+        parts.append(labels.RECEIVE_PROBLEMS.format(n_errors=self.n_errors, n_warnings=self.n_warnings))
+        return "；".join(parts)
+
+
+def due_date(month: str) -> dt.date:
+    """The day a month's return is due: config.SUBMISSION_DUE_DAY of the next month."""
+    year, mon = (int(x) for x in month.split("-"))
+    year, mon = (year + 1, 1) if mon == 12 else (year, mon + 1)
+    return dt.date(year, mon, config.SUBMISSION_DUE_DAY)
+
+
 def receive(path: Path, month: str | None = None, received_at: str | None = None,
-            raw_dir: Path | None = None, *, city: str | None = None) -> Path:
+            raw_dir: Path | None = None, *, city: str | None = None, department: str | None = None) -> Receipt:
     """File a returned workbook under raw_dir/submissions/ and record when it arrived.
 
-    The department and month come from the workbook (cover block, else its name), `month`
-    overrides the cover. The copy is named `<部门>.xlsx`; a second file for the same
-    department and month becomes `<部门>_v2.xlsx` (never overwritten). A file whose bytes
-    equal one already filed for that department and month is not filed again: its path is
-    returned and the manifest keeps the first arrival. `received_at` is an ISO time
-    (default: now, to the second). `city` files under `submissions/<city>/` (province
-    layout). Returns the filed path.
+    The department comes from the workbook (cover block, else its file name) and must be
+    in the roster: the copy is named by the roster's canonical name, never by the cell's
+    text, and an unknown department files nothing (ValueError). `month` overrides the
+    cover. A second file for the same department and month becomes `<部门>_v2.xlsx` (never
+    overwritten); a file whose bytes equal one already filed for that department and month
+    is not filed again. `received_at` is an ISO time (default: now, to the second). `city`
+    files under `submissions/<city>/` (province layout; one plain folder name). `department`
+    (a roster name or alias) overrides the workbook, for a file that cannot be read.
+
+    >>> receive(Path("inbox/运管科 6月.xlsx"), received_at="2021-07-06T09:00")  # doctest: +SKIP
+    Receipt(path=.../submissions/2021-06/运管科.xlsx, days_late=1, ...)
     """
     from .submissions import read_submission
 
     path = Path(path)
     raw_dir = Path(raw_dir) if raw_dir else config.raw_dir()
     sub_dir = raw_dir / "submissions"
+    suffix = path.suffix.lower()
+    if suffix not in SUBMISSION_SUFFIXES:
+        raise ValueError(f"{path}: not a workbook the build reads (expected "
+                         f"{', '.join(SUBMISSION_SUFFIXES)}); nothing filed")
+    if city is not None:
+        check_name(city, "city name")
     roster = _load_roster_quietly(raw_dir)
-    sub = read_submission(path, None, roster, base_dir=path.parent, city=city or config.DEFAULT_CITY)
-    department = _text(getattr(sub, "department", None)) or path.stem
-    month = month or _text(getattr(sub, "month", None))
-    if not month or not MONTH_RE.match(month):
-        raise ValueError(labels.CLI_MESSAGES["month_unknown"].format(path=path, month=month))
+    if roster is None:
+        raise ValueError(f"no roster in {raw_dir / 'departments.csv'}: a return is filed under its "
+                         f"department's roster name; nothing filed")
     if received_at is None:
         when = dt.datetime.now().replace(microsecond=0)
     else:
         when = pd.Timestamp(received_at).to_pydatetime()
-    target_dir = sub_dir / city / month if city else sub_dir / month
-    target_dir.mkdir(parents=True, exist_ok=True)
+    sub = read_submission(path, None, roster, base_dir=path.parent, city=city or config.DEFAULT_CITY,
+                          received_at=when)
+    given = department
+    department = _text(given) or _text(sub.department) or ""
+    canonical = roster.resolve(department) if department else None
+    if canonical is None or (given is None and canonical != department) or roster.is_collective(canonical):
+        where = "--department" if given is not None else "cover 填报单位 or file name; or pass --department"
+        raise ValueError(f"{path}: department {department or '(none)'!r} is not in departments.csv "
+                         f"({where}); nothing filed")
+    month = month or _text(sub.month)
+    if not month or not MONTH_RE.match(month):
+        raise ValueError(labels.CLI_MESSAGES["month_unknown"].format(path=path, month=month))
+    target_dir = inside(sub_dir, city, month) if city else inside(sub_dir, month)
     digest = sha256_file(path)
+    earlier: list[Path] = []
     n = 1
-    while True:
-        stem = department if n == 1 else department + labels.RESUBMISSION_SUFFIX.format(n=n)
-        target = target_dir / f"{stem}{path.suffix.lower() or '.xlsx'}"
-        if not target.exists():
+    while True:  # 运管科, 运管科_v2, ... whatever format each earlier return came in
+        stem = canonical if n == 1 else canonical + labels.RESUBMISSION_SUFFIX.format(n=n)
+        target = inside(target_dir, f"{stem}{suffix}")
+        taken = [p for p in (target_dir / f"{stem}{s}" for s in SUBMISSION_SUFFIXES) if p.exists()]
+        if not taken:
             break
-        if sha256_file(target) == digest:
-            return target
+        earlier += taken
+        if target in taken and sha256_file(target) == digest:
+            break
         n += 1
-    shutil.copyfile(path, target)
+    late = max(0, (when.date() - due_date(month)).days)
+    usable = sub.readable and _reports_anything(sub)
+    receipt = Receipt(path=target, department=canonical, month=month, city=city or config.DEFAULT_CITY,
+                      received_at=when, days_late=late, n_errors=sub.n_errors, n_warnings=sub.n_warnings,
+                      usable=usable)
+    if target.exists():
+        receipt.already_filed = True
+        return receipt
+    # Any earlier name for the department (another suffix: .xls then .xlsx) counts as earlier too.
+    if target_dir.is_dir():
+        same = re.compile(re.escape(canonical) + re.escape(labels.RESUBMISSION_SUFFIX).replace(r"\{n\}", r"\d+"))
+        earlier = [p for p in target_dir.iterdir() if p.suffix.lower() in SUBMISSION_SUFFIXES
+                   and (p.stem == canonical or same.fullmatch(p.stem))]
+    times, _ = read_manifest(sub_dir)
+    keyed = [(times.get(p.relative_to(sub_dir).as_posix(), pd.Timestamp.min), len(p.name), p.name, p)
+             for p in earlier]
+    if keyed:
+        receipt.previous = max(keyed)[3].relative_to(sub_dir).as_posix()
+    target_dir.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.part")  # hidden: discover_files skips it
+    shutil.copyfile(path, tmp)
+    os.replace(tmp, target)
     _append_manifest(sub_dir, target.relative_to(sub_dir).as_posix(), when.isoformat())
-    return target
+    return receipt
+
+
+def _reports_anything(sub: Any) -> bool:
+    """Whether a read submission holds anything: a status, or a row in any other sheet."""
+    if len(sub.progress) and (sub.progress["status"].fillna("") != "").any():
+        return True
+    return any(len(getattr(sub, name)) for name in CONTENT_TABLES if name != "progress")
 
 
 def _load_roster_quietly(raw_dir: Path) -> Any:

@@ -275,8 +275,11 @@ PROBLEMS_SHEET = "问题清单"
 CLI_MESSAGES: dict[str, str] = {
     "no_processed": "没有处理后的数据：{path} 不存在，请先运行 `ledger build` / "
                     "no processed data: {path} does not exist; run `ledger build` first",
-    "half_built": "处理后的数据不完整：{path} 缺少 {tables}，请重新运行 `ledger build` / "
-                  "processed data in {path} is incomplete (missing {tables}); run `ledger build`",
+    "no_stamp": "{path} 中没有完整的构建（缺少 {stamp}），请运行 `ledger build` / "
+                "{path} holds no complete build (no {stamp}): run `ledger build` to rebuild it",
+    "stamp_damaged": "{path} 已损坏，请运行 `ledger build` / {path} is damaged: run `ledger build` to rebuild it",
+    "table_changed": "{path} 缺失或已被改动，请运行 `ledger build` / "
+                     "{path} is missing or not the one the build wrote: run `ledger build` to rebuild it",
     "table_missing": "缺少数据表 {path}，请先运行 `ledger build` / {path} is missing: run `ledger build` first",
     "unknown_city": "处理后的数据中没有城市 {city!r}（已有：{known}） / "
                     "no city {city!r} in the processed data (cities: {known})",
@@ -351,6 +354,44 @@ INTAKE_EXPECTED_LABELS: dict[str, str] = {
     "distinct": "每月每个部门报送一个文件，更正时报送修改后的文件",
     "filled_resubmission": "更正文件应包含完整的本月填报内容（可在原文件基础上修改）",
 }
+# --- Hardening (issue 10): what `ledger receive` says, plausibility, unusable resubmissions ---
+RECEIVE_FILED = "已收文：{department} {month} → submissions/{file}"
+RECEIVE_ALREADY = "已收过内容完全相同的文件 submissions/{file}，未重复归档"
+RECEIVE_SUPERSEDES = "取代此前报送的 {file}"
+RECEIVE_KEEPS = "此文件无法读取或未填写内容，不取代此前报送的 {file}"
+RECEIVE_UNUSABLE = "此文件无法读取或未填写内容"
+RECEIVE_ON_TIME = "按时报送"
+RECEIVE_LATE = "逾期 {days} 天"
+RECEIVE_PROBLEMS = "错误 {n_errors} 项，提示 {n_warnings} 项"
+PROBLEM_LABELS.update({
+    "encrypted": "文件设有打开密码（已加密），无法读取",
+    "date_implausible": "日期不合常理（不在计划年度前后一年内）",
+    "date_after_receipt": "日期晚于收到文件的日期",
+    "text_too_long": "文字超过 Excel 单元格上限 32767 字，输出的表格中将截断（数据中保留全文）",
+    "excel_error": "单元格为 Excel 错误值",
+    "status_guessed": "进展状态「{value}」不是规范写法，已按「{taken}」读取",
+    "choice_guessed": "「{value}」不是规范写法，已按「{taken}」读取",
+    "legacy_xls": "旧版 .xls 格式（已读取）",
+    "ods": "OpenDocument .ods 格式（已读取）",
+})
+EXPECTED_LABELS.update({
+    "xlsx": "由模板填写并另存为 .xlsx 的工作簿（也可读取 .xlsm、.xls、.ods）",
+    "plan_year": "计划年度前后一年内的日期（{first}—{last}）",
+    "before_receipt": "不晚于收到文件的日期（{received}）",
+    "cell_limit": "不超过 32767 字，长文可附件报送",
+    "no_error": "填写数值或文字，不用出错的公式",
+    "status_exact": "、".join(STATUS_LABELS.values()),
+    "choice_exact": "从下拉列表中选择",
+})
+INTAKE_PROBLEM_LABELS.update({
+    "unusable_resubmission": "这份后报的文件无法读取或未填写任何内容，未替代同月先前报送的文件",
+})
+INTAKE_EXPECTED_LABELS.update({
+    "usable_resubmission": "更正文件应能打开（无密码）并包含本月填报内容；先前的报送仍然有效",
+})
+#: What a cell over Excel's limit ends with in every workbook the suite writes.
+CELL_TRUNCATED = "…〔已截断：原文 {n} 字，超出 Excel 单元格上限；全文见 data/processed 中的 Parquet 表〕"
+
 #: Suffix `ledger receive` gives a second file for the same department and month.
 RESUBMISSION_SUFFIX = "_v{n}"
 

@@ -305,11 +305,12 @@ def run_report(kind: str, period: str, data_dir: Path | None = None, out_dir: Pa
     except CJKFontMissingError as exc:
         print(f"ledger report: {exc}", file=sys.stderr)
         return 3
-    from .tables import ProcessedDataMissing, require_processed
+    data_dir = Path(data_dir or config.processed_dir()).resolve()
+    from .tables import BuildIncompleteError, check_build
 
     try:
-        data_dir = require_processed(Path(data_dir or config.processed_dir()).resolve())
-    except ProcessedDataMissing as exc:
+        check_build(data_dir)  # never report from half a build: the stamp says it is whole
+    except BuildIncompleteError as exc:
         print(f"ledger report: {exc}", file=sys.stderr)
         return 2
     spec = REPORT_KINDS[kind]

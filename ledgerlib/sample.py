@@ -327,10 +327,11 @@ def _init_worker(ctx: Context) -> None:
 
 def _write_one(job: tuple[FilePlan, str, int]) -> str:
     plan, out_dir, seed = job
+    from .safepath import inside
     from .xlsx import save_workbook
 
     wb = fill_workbook(_CTX["ctx"], plan, seed)
-    save_workbook(wb, Path(out_dir) / plan.rel)
+    save_workbook(wb, inside(Path(out_dir), *plan.rel.split("/")))  # roster names stay in out_dir
     return plan.rel
 
 

@@ -17,6 +17,7 @@ import re
 import sys
 import zipfile
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path, PurePosixPath
 from typing import Any, Iterable
 from xml.etree import ElementTree
@@ -26,7 +27,7 @@ import pandas as pd
 from . import cells, config, labels
 from .tables import DTYPES, empty_table
 from .templates import SHEETS, SheetSpec
-from .xlsx import text_width
+from .xlsx import EXCEL_CELL_LIMIT, text_width  # longer text: kept whole here, cut visibly in xlsx
 
 # --- output schemas (docs/data-contract.md) ----------------------------------------------
 
@@ -42,6 +43,10 @@ _HEADER_SCAN_ROWS = 30
 _COVER_SCAN_ROWS = 12
 _COVER_FIELDS = {v: k for k, v in labels.COVER_LABELS.items()}  # 填报单位 -> department
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+#: Characters of a cell's text that a problem row repeats.
+_VALUE_SHOWN = 200
+#: Dates further than this from the plan year (the submission month's year) are implausible.
+PLAN_YEAR_SLACK = 1
 _TOTAL_WORDS = labels.TOTAL_ROW_WORDS
 #: Columns whose absence makes a sheet's rows meaningless (error); others only warn.
 _REQUIRED_COLUMNS = {"task_id", "status", "date", "activity_type", "decision_no", "decision_date",
@@ -56,6 +61,8 @@ FIELD_LABELS: dict[str, str] = {**labels.COLUMN_LABELS,
 
 
 _EMPTY: dict[str, pd.DataFrame] = {}
+#: Choice key -> its Chinese label, for "read X, taken as Y".
+_CHOICE_LABELS = {**labels.STATUS_LABELS, **labels.ACTIVITY_LABELS, **labels.PUBLICITY_CATEGORY_LABELS}
 
 
 def _frame(name: str, rows: list[dict]) -> pd.DataFrame:
@@ -119,10 +126,16 @@ class _Problems:
         self.rows: list[dict] = []
 
     def add(self, code: str, expected: str, *, sheet: str = "", cell: str = "", field: str = "",
-            value: Any = None, severity: str = "error") -> None:
+            value: Any = None, severity: str = "error", fmt: dict[str, Any] | None = None) -> None:
+        """One problem row; `fmt` fills the {placeholders} of the problem and expected texts."""
+        problem, wanted = labels.PROBLEM_LABELS[code], labels.EXPECTED_LABELS[expected]
+        if fmt:
+            problem, wanted = problem.format(**fmt), wanted.format(**fmt)
+        text = cells.clean_text(value)
+        if len(text) > _VALUE_SHOWN:  # the problems table shows where, not a copy of a huge cell
+            text = text[:_VALUE_SHOWN] + "…"
         self.rows.append({"file": self.file, "sheet": sheet, "cell": cell, "field": field,
-                          "value": cells.clean_text(value), "problem": labels.PROBLEM_LABELS[code],
-                          "expected": labels.EXPECTED_LABELS[expected], "severity": severity})
+                          "value": text, "problem": problem, "expected": wanted, "severity": severity})
 
 
 @dataclass
@@ -130,6 +143,7 @@ class _Sheet:
     name: str
     rows: list[list[Any]]
     formulas: dict[str, bool]  # A1 -> has a cached value
+    errors: dict[str, str] = field(default_factory=dict)  # A1 -> Excel error value (#N/A ...)
     kind: str | None = None
     header_row: int = -1  # 0-based
     columns: dict[int, str] = field(default_factory=dict)  # col -> field key
@@ -168,40 +182,129 @@ _HAS_F = re.compile(rb"<(?:\w+:)?f[\s>/]")
 _CELL = re.compile(rb"<(?:\w+:)?c\s([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
 _REF = re.compile(rb'\br="([A-Z]+[0-9]+)"')
 _HAS_V = re.compile(rb"<(?:\w+:)?v(?:\s[^>]*)?>[^<]+</")
+_IS_ERROR = re.compile(rb'\bt="e"')
+_V_TEXT = re.compile(rb"<(?:\w+:)?v(?:\s[^>]*)?>([^<]+)</")
 
 
-def _formula_cells(zf: zipfile.ZipFile, part: str) -> dict[str, bool]:
-    """A1 -> whether a cached value was saved, for every formula cell of one sheet part."""
+def _formula_cells(zf: zipfile.ZipFile, part: str) -> tuple[dict[str, bool], dict[str, str]]:
+    """For one sheet part: A1 -> whether a cached value was saved, for every formula cell;
+    and A1 -> the error value (#N/A, #DIV/0! ...) of every error cell (calamine reads those as '')."""
     try:
         xml = zf.read(part)
     except KeyError:
-        return {}
-    if not _HAS_F.search(xml):
-        return {}
-    out = {}
+        return {}, {}
+    has_f, has_e = _HAS_F.search(xml), _IS_ERROR.search(xml)
+    if not has_f and not has_e:
+        return {}, {}
+    formulas, errors = {}, {}
     for m in _CELL.finditer(xml):
-        body = m.group(2)
-        if body and _HAS_F.search(body):
-            ref = _REF.search(m.group(1))
-            if ref:
-                out[ref.group(1).decode()] = bool(_HAS_V.search(body))
+        attrs, body = m.group(1), m.group(2)
+        is_f = bool(body and _HAS_F.search(body))
+        is_e = bool(_IS_ERROR.search(attrs))
+        if not is_f and not is_e:
+            continue
+        ref = _REF.search(attrs)
+        if not ref:
+            continue
+        a1 = ref.group(1).decode()
+        if is_e:
+            v = _V_TEXT.search(body or b"")
+            errors[a1] = v.group(1).decode("utf-8", "replace") if v else "#VALUE!"
+        elif is_f:
+            formulas[a1] = bool(_HAS_V.search(body))
+    return formulas, errors
+
+
+def _xls_errors(data: bytes) -> dict[str, dict[str, str]] | None:
+    """Error cells of every sheet of an .xls (calamine reads them as ''); None when encrypted.
+
+    xlrd reads BIFF as written by Excel, WPS and LibreOffice and reports the FILEPASS record
+    of a password-protected file (which calamine, reading from memory, takes for an unknown
+    format). Anything else xlrd cannot read is left to calamine to judge.
+    """
+    import xlrd
+
+    try:
+        book = xlrd.open_workbook(file_contents=data, on_demand=True)
+    except xlrd.XLRDError as exc:
+        return None if "encrypted" in str(exc).lower() else {}
+    except Exception:  # noqa: BLE001 - damage is reported by the calamine read that follows
+        return {}
+    out: dict[str, dict[str, str]] = {}
+    try:
+        for sh in book.sheets():
+            for r in range(sh.nrows):
+                for c, kind in enumerate(sh.row_types(r)):
+                    if kind == xlrd.XL_CELL_ERROR:
+                        code = sh.cell_value(r, c)
+                        out.setdefault(sh.name, {})[cells.a1(r, c)] = xlrd.error_text_from_code.get(code, "#VALUE!")
+    except Exception:  # noqa: BLE001
+        return out
+    finally:
+        book.release_resources()
     return out
 
 
+_ODS_NS = {"table": "urn:oasis:names:tc:opendocument:xmlns:table:1.0",
+           "office": "urn:oasis:names:tc:opendocument:xmlns:office:1.0",
+           "calcext": "urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0",
+           "text": "urn:oasis:names:tc:opendocument:xmlns:text:1.0"}
+
+
+def _ods_cells(zf: zipfile.ZipFile) -> tuple[dict[str, dict[str, bool]], dict[str, dict[str, str]]]:
+    """Formula and error cells of every sheet of an .ods (as `_formula_cells` for one .xlsx sheet)."""
+    t, o, c = (f"{{{_ODS_NS[k]}}}" for k in ("table", "office", "calcext"))
+    formulas: dict[str, dict[str, bool]] = {}
+    errors: dict[str, dict[str, str]] = {}
+    sheet, row, col = "", -1, 0
+    with zf.open("content.xml") as fh:
+        for event, el in ElementTree.iterparse(fh, events=("start", "end")):
+            tag = el.tag
+            if event == "start":
+                if tag == f"{t}table":
+                    sheet, row = el.get(f"{t}name", ""), -1
+                elif tag == f"{t}table-row":
+                    row, col = row + 1, 0
+                continue
+            if tag == f"{t}table-row":
+                row += int(el.get(f"{t}number-rows-repeated", "1")) - 1
+                el.clear()
+            elif tag in (f"{t}table-cell", f"{t}covered-table-cell"):
+                ref = cells.a1(row, col)
+                if el.get(f"{c}value-type") == "error":
+                    errors.setdefault(sheet, {})[ref] = "".join(el.itertext()).strip() or "#VALUE!"
+                elif el.get(f"{t}formula") is not None:
+                    formulas.setdefault(sheet, {})[ref] = el.get(f"{o}value-type") is not None
+                col += int(el.get(f"{t}number-columns-repeated", "1"))
+                el.clear()
+    return formulas, errors
+
+
 def _open(data: bytes, probs: _Problems) -> list[_Sheet] | None:
-    """The sheets of a workbook held in memory, or None after reporting why it can't be read."""
-    from python_calamine import CalamineWorkbook
+    """The sheets of a workbook held in memory, or None after reporting why it can't be read.
+
+    Reads .xlsx/.xlsm (zip with xl/workbook.xml), .ods (zip with content.xml) and .xls (an
+    OLE2 container), whatever the file's name says. An encrypted file is recognised in every
+    form: OOXML encrypted by Excel or WPS is an OLE2 container holding the streams
+    EncryptionInfo and EncryptedPackage; an encrypted .xls (FILEPASS record) or .ods
+    (manifest encryption-data) makes calamine raise PasswordError.
+    """
+    from python_calamine import CalamineWorkbook, PasswordError
 
     if not data:
         probs.add("file_empty", "xlsx")
         return None
     formulas: dict[str, dict[str, bool]] = {}
+    errors: dict[str, dict[str, str]] = {}
     if data[:8] == _OLE2:
-        # An encrypted .xlsx is an OLE2 container holding EncryptionInfo; otherwise a legacy .xls.
-        if "EncryptionInfo".encode("utf-16-le") in data or b"EncryptedPackage" in data:
+        if "EncryptionInfo".encode("utf-16-le") in data or "EncryptedPackage".encode("utf-16-le") in data:
             probs.add("encrypted", "no_password")
             return None
-        probs.add("legacy_xls", "xlsx", severity="warning")
+        xls = _xls_errors(data)
+        if xls is None:
+            probs.add("encrypted", "no_password")
+            return None
+        errors = xls
     elif data[:4] != b"PK\x03\x04":
         probs.add("not_a_workbook", "xlsx")
         return None
@@ -209,24 +312,37 @@ def _open(data: bytes, probs: _Problems) -> list[_Sheet] | None:
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as zf:
                 names = set(zf.namelist())
-                if "xl/workbook.xml" not in names:
+                if "xl/workbook.xml" in names:
+                    if "xl/vbaProject.bin" in names:
+                        probs.add("macros", "xlsx", severity="warning")
+                    for n, p in _sheet_parts(zf).items():
+                        formulas[n], errors[n] = _formula_cells(zf, p)
+                elif "mimetype" in names and b"opendocument.spreadsheet" in zf.read("mimetype"):
+                    manifest = zf.read("META-INF/manifest.xml") if "META-INF/manifest.xml" in names else b""
+                    if b"encryption-data" in manifest:
+                        probs.add("encrypted", "no_password")
+                        return None
+                    formulas, errors = _ods_cells(zf)
+                else:
                     probs.add("not_a_workbook", "xlsx")
                     return None
-                if "xl/vbaProject.bin" in names:
-                    probs.add("macros", "xlsx", severity="warning")
-                formulas = {n: _formula_cells(zf, p) for n, p in _sheet_parts(zf).items()}
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError):
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError,
+                ElementTree.ParseError):
             probs.add("corrupt", "xlsx")
             return None
     try:
         wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        sheets = [_Sheet(n, wb.get_sheet_by_name(n).to_python(skip_empty_area=False), formulas.get(n, {}))
+        sheets = [_Sheet(n, wb.get_sheet_by_name(n).to_python(skip_empty_area=False), formulas.get(n, {}),
+                         errors.get(n, {}))
                   for n in wb.sheet_names]
+    except PasswordError:
+        probs.add("encrypted", "no_password")
+        return None
     except Exception:  # calamine raises its own error types for every kind of damage
         probs.add("corrupt", "xlsx")
         return None
     if not any(not cells.is_blank(v) for s in sheets for r in s.rows for v in r) and not any(
-            s.formulas for s in sheets):
+            s.formulas or s.errors for s in sheets):
         probs.add("workbook_empty", "xlsx")
         return None
     return sheets
@@ -319,6 +435,8 @@ def _path_identity(path: Path) -> tuple[str, str | None, str | None]:
     dept = cells._YM_ANYWHERE.sub("", stem)
     # A resubmission's copy suffix (运管科_v2, 运管科(1)) is not part of the name.
     dept = re.sub(r"(?i)[_\-\s]*(?:v\d+|\(\d+\))$", "", dept)
+    # ... and neither is a note in brackets at its end (运管科(更正), 运管科【修改版】).
+    dept = re.sub(r"[(（\[【][^)）\]】]*[)）\]】]$", "", dept) or dept
     dept = re.sub(r"[\s_\-—.()（）\[\]【】]+", "", dept)
     parts = path.parts
     city = None
@@ -341,8 +459,12 @@ def _resolve_department(raw: str, roster) -> str | None:
 class _Reader:
     """Reads the data rows of the recognised sheets of one file."""
 
-    def __init__(self, file: str, month: str, probs: _Problems, ledger_ids: set[str] | None) -> None:
+    def __init__(self, file: str, month: str, probs: _Problems, ledger_ids: set[str] | None,
+                 received: date | None = None) -> None:
         self.file, self.month, self.probs, self.ledger_ids = file, month, probs, ledger_ids
+        self.received = received
+        year = int(month[:4]) if cells.MONTH_RE.match(month or "") else None
+        self.years = (year - PLAN_YEAR_SLACK, year + PLAN_YEAR_SLACK) if year else None
         self.out: dict[str, list[dict]] = {k: [] for k in TABLE_KEYS}
         self.seen_tasks: dict[str, str] = {}
 
@@ -360,6 +482,10 @@ class _Reader:
             if texts and texts[0] in _TOTAL_WORDS:
                 continue
             values = {f: (row[c] if c < len(row) else None, c) for c, f in sheet.columns.items()}
+            for f, (v, c) in values.items():
+                if isinstance(v, str) and len(v) > EXCEL_CELL_LIMIT:
+                    self.probs.add("text_too_long", "cell_limit", sheet=sheet.name, cell=cells.a1(r, c),
+                                   field="" if f.startswith("indicator:") else f, value=v, severity="warning")
             getattr(self, f"_{sheet.kind}")(sheet, r, values)
 
     def _unknown_columns(self, sheet: _Sheet, spec: SheetSpec) -> None:
@@ -385,13 +511,29 @@ class _Reader:
     # helpers: each returns the clean value and reports a problem when there is one
     def _p(self, parsed: cells.Parsed, sheet: _Sheet, r: int, c: int, field: str, raw: Any, expected: str) -> Any:
         if parsed.problem:
+            fmt = None
+            if parsed.problem.endswith("_guessed"):  # say what was read and what it was taken as
+                fmt = {"value": cells.clean_text(raw), "taken": _CHOICE_LABELS.get(parsed.value, parsed.value)}
             self.probs.add(parsed.problem, expected, sheet=sheet.name, cell=cells.a1(r, c), field=field,
-                           value=raw, severity=parsed.severity)
+                           value=raw, severity=parsed.severity, fmt=fmt)
         return parsed.value
 
     def _date(self, sheet, r, values, field) -> pd.Timestamp | None:
         raw, c = values.get(field, (None, 0))
-        return self._p(cells.parse_date(raw, self.month), sheet, r, c, field, raw, "date")
+        value = self._p(cells.parse_date(raw, self.month), sheet, r, c, field, raw, "date")
+        if value is not None:
+            self._plausible(value, sheet, r, c, field, raw)
+        return value
+
+    def _plausible(self, value: pd.Timestamp, sheet, r: int, c: int, field: str, raw: Any) -> None:
+        """Warn about a date far from the plan year, or later than the file was received (kept)."""
+        where = {"sheet": sheet.name, "cell": cells.a1(r, c), "field": field, "value": raw, "severity": "warning"}
+        if self.years and not self.years[0] <= value.year <= self.years[1]:
+            self.probs.add("date_implausible", "plan_year", **where,
+                           fmt={"first": f"{self.years[0]}-01-01", "last": f"{self.years[1]}-12-31"})
+        elif self.received is not None and value.date() > self.received:
+            self.probs.add("date_after_receipt", "before_receipt", **where,
+                           fmt={"received": self.received.isoformat()})
 
     def _int(self, sheet, r, values, field) -> int | None:
         raw, c = values.get(field, (None, 0))
@@ -402,6 +544,8 @@ class _Reader:
 
     def _missing(self, sheet, r, values, field, expected, severity="error") -> None:
         c = values.get(field, (None, 0))[1]
+        if cells.a1(r, c) in sheet.errors:
+            return  # not blank: an error value, reported as such at the cell
         self.probs.add("missing_value", expected, sheet=sheet.name, cell=cells.a1(r, c), field=field,
                        severity=severity)
 
@@ -532,7 +676,7 @@ class _Raw:
 
 
 def _read_rows(path: Path | str, ledger_ids: set[str] | None, roster, base_dir: Path | None,
-               city: str | None) -> _Raw:
+               city: str | None, received_at: datetime | None = None) -> _Raw:
     path = Path(path)
     label = _file_label(path, base_dir)
     probs = _Problems(label)
@@ -551,7 +695,8 @@ def _read_rows(path: Path | str, ledger_ids: set[str] | None, roster, base_dir: 
             _classify(s)
         found = _find_cover(sheets)
         department, month = _identity(found, path_dept, path_month, roster, probs, cover)
-        reader = _Reader(label, month, probs, ledger_ids)
+        received = pd.Timestamp(received_at).date() if received_at is not None else None
+        reader = _Reader(label, month, probs, ledger_ids, received)
         kinds_seen: dict[str, str] = {}
         for s in sheets:
             if s.kind is None:
@@ -572,6 +717,12 @@ def _read_rows(path: Path | str, ledger_ids: set[str] | None, roster, base_dir: 
                 f = s.columns.get(c, "") if r > s.header_row else ""
                 probs.add("formula" if cached else "formula_no_value", "values", sheet=s.name, cell=ref,
                           field="" if f.startswith("indicator:") else f, value=raw, severity="warning")
+            # calamine reads an error cell as empty: say so at the cell, with the error's text.
+            for ref, text in sorted(s.errors.items(), key=lambda kv: cells.from_a1(kv[0])):
+                r, c = cells.from_a1(ref)
+                f = s.columns.get(c, "") if r > s.header_row else ""
+                probs.add("excel_error", "no_error", sheet=s.name, cell=ref,
+                          field="" if f.startswith("indicator:") else f, value=text, severity="warning")
     else:
         department = (_resolve_department(path_dept, roster) or path_dept) if path_dept else ""
         month = path_month or ""
@@ -587,16 +738,47 @@ def _ledger_ids(ledger: pd.DataFrame | None) -> set[str] | None:
     return set(ledger["task_id"].astype(str)) if ledger is not None else None
 
 
+def project_roster() -> Any:
+    """The roster of the project the user works in (data/raw/departments.csv), or None.
+
+    Found from the working directory like every other default path (`config.raw_dir`), so
+    `read_submission(path)` in a JupyterLab notebook resolves aliases as the build does.
+    """
+    from .roster import load_roster
+
+    path = config.raw_dir() / "departments.csv"
+    if not path.is_file():
+        return None
+    try:
+        return load_roster(config.raw_dir())
+    except (OSError, ValueError):
+        return None
+
+
+def _roster(roster: Any) -> Any:
+    """None -> the project's roster when one is there; False -> no roster at all."""
+    if roster is None:
+        return project_roster()
+    return None if roster is False else roster
+
+
 def read_submission(path: Path | str, ledger: pd.DataFrame | None = None, roster=None, *,
-                    base_dir: Path | None = None, city: str | None = None) -> Submission:
+                    base_dir: Path | None = None, city: str | None = None,
+                    received_at: datetime | None = None) -> Submission:
     """Read one returned workbook; never raises for a bad file (see the module docstring).
 
     ledger: when given, task ids not in it are reported. roster (`ledgerlib.roster.Roster`):
-    when given, department aliases resolve to canonical names and unknown ones are reported.
-    base_dir: `file` is the path relative to it (posix). city: default from the path
-    (`submissions/<city>/<YYYY-MM>/…`), else `config.DEFAULT_CITY`.
+    department aliases resolve to canonical names and unknown ones are reported; when not
+    given, the project's roster (data/raw/departments.csv) is used if there is one, and
+    `roster=False` reads with none. base_dir: `file` is the path relative to it (posix).
+    city: default from the path (`submissions/<city>/<YYYY-MM>/…`), else
+    `config.DEFAULT_CITY`. received_at: when the file arrived; dates after it are warned about.
+
+    >>> sub = read_submission("data/raw/submissions/2021-06/运管科.xlsx")  # doctest: +SKIP
+    >>> sub.department, sub.month, len(sub.progress)  # doctest: +SKIP
+    ('运管科', '2021-06', 4)
     """
-    raw = _read_rows(path, _ledger_ids(ledger), roster, base_dir, city)
+    raw = _read_rows(path, _ledger_ids(ledger), _roster(roster), base_dir, city, received_at)
     frames = {k: _frame(k, v) for k, v in raw.rows.items()}
     return Submission(file=raw.file, city=raw.city, department=raw.department, month=raw.month,
                       cover=raw.cover, **frames)
@@ -615,13 +797,19 @@ class SubmissionBatch:
 
 
 def read_submissions(paths: Iterable[Path | str], ledger: pd.DataFrame | None = None, roster=None, *,
-                     base_dir: Path | None = None, city: str | None = None) -> SubmissionBatch:
-    """`read_submission` over many files, building each table once (the fast path for a build)."""
+                     base_dir: Path | None = None, city: str | None = None,
+                     received_at: dict[str, datetime] | None = None) -> SubmissionBatch:
+    """`read_submission` over many files, building each table once (the fast path for a build).
+
+    received_at: {str(path): when it arrived} for the files whose receipt is known.
+    """
     ids = _ledger_ids(ledger)
+    roster = _roster(roster)
+    received_at = received_at or {}
     rows: dict[str, list[dict]] = {k: [] for k in (*TABLE_KEYS, "problems")}
     facts = []
     for p in paths:
-        raw = _read_rows(p, ids, roster, base_dir, city)
+        raw = _read_rows(p, ids, roster, base_dir, city, received_at.get(str(p)))
         for k, v in raw.rows.items():
             rows[k].extend(v)
         sev = [r["severity"] for r in raw.rows["problems"]]
@@ -749,7 +937,7 @@ def write_problems_workbook(problems: pd.DataFrame, out: Path, files: pd.DataFra
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, PatternFill
 
-    from .xlsx import header_row, page_setup, save_workbook
+    from .xlsx import header_row, page_setup, put, save_workbook
 
     df = problems_for_display(problems.assign(file=problems["file"].map(file_name)))
     wb = Workbook()
@@ -762,10 +950,7 @@ def write_problems_workbook(problems: pd.DataFrame, out: Path, files: pd.DataFra
     wrap = Alignment(wrap_text=True, vertical="top")
     for i, row in enumerate(df.itertuples(index=False), start=2):
         for j, value in enumerate(row, start=1):
-            c = ws.cell(row=i, column=j, value=value)
-            if isinstance(value, str) and value.startswith("="):
-                c.data_type = "s"  # what a sender typed stays text, never a formula
-            c.alignment = wrap
+            put(ws, i, j, value).alignment = wrap  # a cell's text from a sender stays text
         c = ws.cell(row=i, column=sev_col)
         if c.value in fills:
             c.fill = fills[c.value]
@@ -796,7 +981,9 @@ def validate_files(files: Iterable[Path], out: Path | None = None, raw_dir: Path
         ledger = load_ledger(raw_dir)
     except Exception as exc:
         print(f"(ledger not loaded: {exc})", file=sys.stderr)
-    batch = read_submissions(files, ledger, roster)
+    # A liaison checks a file before sending it: no date in it can be later than today.
+    now = datetime.now()
+    batch = read_submissions(files, ledger, roster, received_at={str(f): now for f in files})
     problems = batch.tables["problems"]
     n_err = int((problems["severity"] == "error").sum())
     n_warn = int((problems["severity"] == "warning").sum())
@@ -806,8 +993,10 @@ def validate_files(files: Iterable[Path], out: Path | None = None, raw_dir: Path
         print(labels.VALIDATE_NO_PROBLEMS)
     print(labels.VALIDATE_SUMMARY.format(n_files=len(files), n_errors=n_err, n_warnings=n_warn))
     if out is None:  # reports/problems/问题清单_<file>.xlsx: beside the other outputs, not in git
+        from .safepath import inside, plain_name
+
         stem = f"_{files[0].stem}" if len(files) == 1 else ""
-        out = config.reports_dir() / "problems" / f"{labels.PROBLEMS_SHEET}{stem}.xlsx"
+        out = inside(config.reports_dir() / "problems", plain_name(f"{labels.PROBLEMS_SHEET}{stem}.xlsx"))
     out = Path(out)
     print(write_problems_workbook(problems, out, batch.files))
     return 1 if n_err else 0

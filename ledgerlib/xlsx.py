@@ -1,9 +1,12 @@
-"""House style and deterministic saving for every workbook the suite writes.
+"""House style, inert cells and deterministic saving for every workbook the suite writes.
 
 Templates, the problems workbook, the joint-case list and the ledger workbook share one
 look (header fill, thin borders), one print setup (A4 landscape, one page wide at readable
 type, header rows repeated, page numbers) and one way of saving that gives the same bytes
-for the same content.
+for the same content. Saving also makes every cell data: text that a
+sender typed as `=HYPERLINK(...)`, `=cmd|' /C calc'!A0` or `#N/A` is stored as text (with
+Excel's quote prefix, so editing the cell keeps it text), never as a formula or an error
+value, and text over Excel's cell limit is cut visibly instead of by Excel.
 """
 from __future__ import annotations
 
@@ -14,12 +17,17 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE as _ILLEGAL
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import column_index_from_string, get_column_letter
 
 from .ooxml import save_package
 
 DATE_FORMAT = "yyyy-mm-dd"
+#: Excel's limit on the characters of one cell; longer text is cut, with a note, when written.
+EXCEL_CELL_LIMIT = 32767
+#: Text starting with these is a formula when typed into Excel: keep it text if edited.
+_FORMULA_START = ("=", "+", "-", "@")
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 THIN = Side(style="thin", color="A6A6A6")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -134,12 +142,76 @@ def header_row(ws, row: int, headers: Sequence[str], widths: Sequence[float],
     ws.freeze_panes = f"A{row + 1}"
 
 
-def save_workbook(wb: Workbook, path: Path) -> Path:
-    """Save wb to path so that the same workbook always gives the same bytes.
+def cell_text(text: str) -> str:
+    """text as one cell can hold it: within EXCEL_CELL_LIMIT, cut with a visible note if longer.
 
-    The save time openpyxl stamps in is replaced by the workbook's `created` date (or
-    2000-01-01) and a fixed zip date (ooxml.save_package).
+    >>> len(cell_text("字" * 40000)) == EXCEL_CELL_LIMIT
+    True
     """
+    if _ILLEGAL.search(text):  # control characters an .xls or `_x0007_` can carry: XML forbids them
+        text = _ILLEGAL.sub("\ufffd", text)
+    if len(text) <= EXCEL_CELL_LIMIT:
+        return text
+    from .labels import CELL_TRUNCATED
+
+    note = CELL_TRUNCATED.format(n=len(text))
+    return text[:EXCEL_CELL_LIMIT - len(note)] + note
+
+
+def put(ws, row: int, column: int, value: object):
+    """Write one cell as data and return it: the one way the suite puts a value in a workbook.
+
+    Text is stored as text (never a formula or an error value, quote prefix when it starts
+    like a formula) and cut visibly at Excel's limit (`cell_text`): openpyxl, given a longer
+    string, silently keeps the first 32,767 characters. Other values are written as they are.
+
+    >>> from openpyxl import Workbook
+    >>> put(Workbook().active, 1, 1, "=1+2").data_type
+    's'
+    """
+    if not isinstance(value, str):
+        return ws.cell(row=row, column=column, value=value)
+    cell = ws.cell(row=row, column=column)
+    cell._value = cell_text(value)  # assigning .value would infer a formula, and cut silently
+    cell.data_type = "s"
+    if cell._value.startswith(_FORMULA_START):
+        cell.quotePrefix = True
+    return cell
+
+
+def inert_cells(wb: Workbook) -> None:
+    """Make every cell of wb data, never code: no formula, no error value, no over-long text.
+
+    The suite writes no formulas of its own, so any formula cell holds text that came from a
+    file or a user (openpyxl turns a string starting with `=` into a formula, and `#N/A` into
+    an error value): it is stored as a string. Text starting with `=`, `+`, `-` or `@` also
+    gets Excel's quote prefix, which keeps it text when someone edits the cell.
+    """
+    for ws in wb.worksheets:
+        # `_cells` holds only the cells that exist: iter_rows() would create the whole grid.
+        for cell in getattr(ws, "_cells", {}).values():
+            value = cell.value
+            if cell.data_type in ("f", "e") and not isinstance(value, str):
+                value = str(getattr(value, "text", None) or value)  # ArrayFormula and the like
+            if not isinstance(value, str):
+                continue
+            text = cell_text(value)
+            if text is not value or cell.data_type != "s":
+                cell._value = text  # assigning .value would infer a formula again
+                cell.data_type = "s"
+            if text.startswith(_FORMULA_START) and not cell.quotePrefix:
+                cell.quotePrefix = True
+
+
+def save_workbook(wb: Workbook, path: Path) -> Path:
+    """Save wb to path so that the same workbook always gives the same bytes, every cell inert.
+
+    Cells go through `inert_cells` first. The save time openpyxl stamps in is replaced by
+    the workbook's `created` date (or 2000-01-01) and a fixed zip date, and the file is
+    written beside path and renamed into place (ooxml.save_package), so a reader never sees
+    half a workbook.
+    """
+    inert_cells(wb)
     # openpyxl learns the columns' outline level only while writing them, after the sheet
     # format that records it, so a second save of the same workbook added outlineLevelCol="0";
     # start every save from the state of the first.

@@ -16,7 +16,7 @@ from ledgerlib import labels
 from ledgerlib.casebook import build_joint_workbook, joint_list, month_cities, write_joint_list
 from ledgerlib.cli import main
 from ledgerlib.submissions import read_submissions
-from ledgerlib.tables import write_table
+from ledgerlib.tables import write_stamp, write_table
 from ledgerlib.templates import FIRST_DATA_ROW, SHEETS, build_workbook, column_letter
 
 COLUMNS = ["city", "department", "month", "subject", "measure", "executing_dept", "executed_on", "matter",
@@ -163,6 +163,7 @@ def data_dir(tmp_path):
     ])
     out = tmp_path / "processed"
     write_table(cases, out, "joint_cases", sort_by=["city", "department", "month", "file", "row"])
+    write_stamp(out)  # a complete build, as `ledger build` leaves it
     return out
 
 

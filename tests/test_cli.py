@@ -146,6 +146,7 @@ def june_only(tmp_path) -> Path:
     tables.write_table(pd.DataFrame({"task_id": ["T01"]}), data, "ledger")
     tables.write_table(pd.DataFrame({"city": ["安阳市"], "department": ["运管科"], "month": ["2021-06"],
                                      "file": ["submissions/2021-06/运管科.xlsx"]}), data, "submissions_log")
+    tables.write_stamp(data)
     return data
 
 

@@ -214,9 +214,9 @@ def test_receive_files_copies_never_overwrites_and_records_time(tmp_path, dept, 
     first = make_workbook(inbox / "a.xlsx", dept, workbook_ledger, assignments_table, status="in_progress")
     second = make_workbook(inbox / "b.xlsx", dept, workbook_ledger, assignments_table, status="done")
 
-    p1 = receive(first, received_at="2021-07-03T10:00:00", raw_dir=raw)
-    again = receive(first, received_at="2021-07-04T10:00:00", raw_dir=raw)
-    p2 = receive(second, received_at="2021-07-06T16:45:00", raw_dir=raw)
+    p1 = receive(first, received_at="2021-07-03T10:00:00", raw_dir=raw).path
+    again = receive(first, received_at="2021-07-04T10:00:00", raw_dir=raw).path
+    p2 = receive(second, received_at="2021-07-06T16:45:00", raw_dir=raw).path
     subs = raw / "submissions"
     assert p1 == subs / MONTH / f"{dept}.xlsx" and again == p1
     assert p2 == subs / MONTH / f"{dept}{labels.RESUBMISSION_SUFFIX.format(n=2)}.xlsx"
@@ -272,7 +272,8 @@ def test_write_manifest_keeps_receipts_recorded_for_other_files(tmp_path):
                      "2021-07/运管科_v2.xlsx": pd.Timestamp("2021-08-09 10:00")}
 
 
-def test_a_blank_resubmission_is_flagged_not_silent(tmp_path, dept, workbook_ledger, assignments_table, roster):
+def test_a_blank_resubmission_does_not_replace_a_real_return(tmp_path, dept, workbook_ledger, assignments_table,
+                                                              roster):
     subs = tmp_path / "submissions"
     make_workbook(subs / MONTH / f"{dept}.xlsx", dept, workbook_ledger, assignments_table, status="done")
     blank = build_workbook(dept, MONTH, workbook_ledger, assignments_table)  # the template, sent by mistake
@@ -280,11 +281,143 @@ def test_a_blank_resubmission_is_flagged_not_silent(tmp_path, dept, workbook_led
     write_manifest(subs, {f"{MONTH}/{dept}.xlsx": "2021-07-02T09:00:00",
                           f"{MONTH}/{dept}_v2.xlsx": "2021-07-03T09:00:00"})
     out = ingest(subs, workbook_ledger, roster)
-    flagged = out["problems"][out["problems"]["problem"] == labels.INTAKE_PROBLEM_LABELS["empty_resubmission"]]
+    log = out["submissions_log"].set_index("file")
+    assert log.loc[f"submissions/{MONTH}/{dept}.xlsx", "superseded"] == False  # noqa: E712
+    assert log.loc[f"submissions/{MONTH}/{dept}_v2.xlsx", "superseded"] == True  # noqa: E712
+    assert first_status(out, dept, workbook_ledger, assignments_table) == "done"
+    flagged = out["problems"][out["problems"]["problem"] == labels.INTAKE_PROBLEM_LABELS["unusable_resubmission"]]
     assert list(flagged["file"]) == [f"submissions/{MONTH}/{dept}_v2.xlsx"]
     assert list(flagged["severity"]) == ["warning"]
+    assert list(flagged["value"]) == [f"submissions/{MONTH}/{dept}.xlsx"]  # which return still counts
 
-    # A resubmission that does report something is an ordinary correction: no warning.
+    # A resubmission that does report something is an ordinary correction: it wins, no warning.
     make_workbook(subs / MONTH / f"{dept}_v2.xlsx", dept, workbook_ledger, assignments_table, status="in_progress")
     out = ingest(subs, workbook_ledger, roster)
-    assert labels.INTAKE_PROBLEM_LABELS["empty_resubmission"] not in set(out["problems"]["problem"])
+    assert labels.INTAKE_PROBLEM_LABELS["unusable_resubmission"] not in set(out["problems"]["problem"])
+    assert first_status(out, dept, workbook_ledger, assignments_table) == "in_progress"
+
+
+# --- receive: never a path from cell text; says what it did ------------------------------
+
+@pytest.fixture
+def raw(tmp_path, raw_dir) -> Path:
+    """A raw-data folder with the real roster and nothing filed yet."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "departments.csv").write_bytes((raw_dir / "departments.csv").read_bytes())
+    return raw
+
+
+def _tree(folder: Path) -> set[str]:
+    return {p.relative_to(folder).as_posix() for p in folder.rglob("*")}
+
+
+@pytest.mark.parametrize("cover", ["../../evil", "/tmp/evil", "..\\..\\evil", "宣传科", "局相关科室"])
+def test_a_department_not_in_the_roster_files_nothing_anywhere(tmp_path, raw, dept, workbook_ledger,
+                                                               assignments_table, cover, capsys):
+    from ledgerlib.cli import main
+
+    if cover.startswith("/tmp/"):
+        cover = str(tmp_path / "evil")  # an absolute path the operator can write to
+    path = make_workbook(tmp_path / "inbox" / "return.xlsx", dept, workbook_ledger, assignments_table,
+                         cover_department=cover)
+    before = _tree(tmp_path)
+    assert main(["--raw", str(raw), "receive", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("ledger receive: ") and "departments.csv" in err and "nothing filed" in err
+    assert len(err.strip().splitlines()) == 1
+    assert _tree(tmp_path) == before  # nothing written: not in submissions/, not outside it
+
+
+def test_a_city_option_that_is_not_a_plain_name_files_nothing(tmp_path, raw, dept, workbook_ledger,
+                                                              assignments_table, capsys):
+    from ledgerlib.cli import main
+
+    path = make_workbook(tmp_path / "inbox" / "return.xlsx", dept, workbook_ledger, assignments_table)
+    before = _tree(tmp_path)
+    assert main(["--raw", str(raw), "receive", str(path), "--city", "../鹤壁市"]) == 2
+    assert "city" in capsys.readouterr().err
+    assert _tree(tmp_path) == before
+
+
+def test_an_alias_is_filed_under_the_roster_name_and_receive_says_what_it_did(tmp_path, raw, workbook_ledger,
+                                                                               assignments_table, capsys):
+    from ledgerlib.cli import main
+
+    inbox = tmp_path / "inbox"
+    # The liaison writes the alias 局运管科 on the cover and names the file anything.
+    first = make_workbook(inbox / "6月台账.xlsx", "运管科", workbook_ledger, assignments_table,
+                          cover_department="局运管科")
+    assert main(["--raw", str(raw), "receive", str(first), "--received-at", "2021-07-05T17:00:00"]) == 0
+    said = capsys.readouterr().out.strip()
+    assert said.startswith(f"已收文：运管科 {MONTH} → submissions/{MONTH}/运管科.xlsx")
+    assert "按时报送" in said and "错误 0 项" in said and "取代" not in said
+    # The 5th is the last day on time; the 8th is 3 days late. A correction supersedes the first.
+    second = make_workbook(inbox / "更正.xlsx", "运管科", workbook_ledger, assignments_table, status="done")
+    assert main(["--raw", str(raw), "receive", str(second), "--received-at", "2021-07-08T09:00:00"]) == 0
+    said = capsys.readouterr().out.strip()
+    assert f"→ submissions/{MONTH}/运管科_v2.xlsx" in said
+    assert f"取代此前报送的 {MONTH}/运管科.xlsx" in said and "逾期 3 天" in said
+    assert sorted(p.name for p in (raw / "submissions" / MONTH).iterdir()) == ["运管科.xlsx", "运管科_v2.xlsx"]
+
+
+def test_an_unreadable_resubmission_is_filed_and_logged_but_the_return_stands(tmp_path, raw, workbook_ledger,
+                                                                                assignments_table, roster, capsys):
+    """An encrypted resubmission (the LibreOffice-saved fixture, password `secret`) after a real return."""
+    from ledgerlib.cli import main
+
+    fixtures = Path(__file__).parent / "fixtures"
+    good = make_workbook(tmp_path / "inbox" / "运管科.xlsx", "运管科", workbook_ledger, assignments_table,
+                         status="done")
+    assert main(["--raw", str(raw), "receive", str(good), "--received-at", "2021-07-02T09:00"]) == 0
+    locked = tmp_path / "inbox" / "更正.xlsx"  # a name that says nothing, and a cover nobody can read
+    locked.write_bytes((fixtures / "password_protected.xlsx").read_bytes())
+    capsys.readouterr()
+    assert main(["--raw", str(raw), "receive", str(locked), "--month", MONTH]) == 2
+    assert "--department" in capsys.readouterr().err
+    assert main(["--raw", str(raw), "receive", str(locked), "--month", MONTH, "--department", "局运管科",
+                 "--received-at", "2021-07-03T09:00"]) == 0
+    said = capsys.readouterr().out
+    assert f"不取代此前报送的 {MONTH}/运管科.xlsx" in said and "错误 1 项" in said
+    out = ingest(raw / "submissions", workbook_ledger, roster)
+    log = out["submissions_log"].set_index("file")
+    assert not log.loc[f"submissions/{MONTH}/运管科.xlsx", "superseded"]
+    assert log.loc[f"submissions/{MONTH}/运管科_v2.xlsx", "superseded"]
+    assert first_status(out, "运管科", workbook_ledger, assignments_table) == "done"
+    problems = out["problems"].set_index("problem")
+    assert problems.loc[labels.PROBLEM_LABELS["encrypted"], "file"] == f"submissions/{MONTH}/运管科_v2.xlsx"
+    kept = problems.loc[labels.INTAKE_PROBLEM_LABELS["unusable_resubmission"]]
+    assert (kept["file"], kept["value"]) == (f"submissions/{MONTH}/运管科_v2.xlsx", f"submissions/{MONTH}/运管科.xlsx")
+
+
+@pytest.mark.parametrize("suffix", ["xls", "ods"])
+def test_a_returned_xls_or_ods_is_filed_and_read_by_the_build(tmp_path, raw, workbook_ledger, roster, suffix):
+    fixtures = Path(__file__).parent / "fixtures"
+    receipt = receive(fixtures / f"libreoffice_saved.{suffix}", received_at="2021-07-02T09:00", raw_dir=raw)
+    assert receipt.path == raw / "submissions" / "2021-06" / f"运管科.{suffix}"
+    # The same return as .xlsx afterwards is the second version, whatever the format.
+    again = receive(fixtures / "libreoffice_saved.xlsx", received_at="2021-07-02T10:00", raw_dir=raw)
+    assert again.path.name == "运管科_v2.xlsx" and again.previous == f"2021-06/运管科.{suffix}"
+    again.path.unlink()
+    assert (receipt.department, receipt.month, receipt.days_late, receipt.usable) == ("运管科", "2021-06", 0, True)
+    out = ingest(raw / "submissions", workbook_ledger, roster)
+    assert out["submissions_log"]["file"].tolist() == [f"submissions/2021-06/运管科.{suffix}"]
+    assert out["progress"]["status"].tolist()[:2] == ["done", "in_progress"]
+    assert len(out["joint_cases"]) == 1
+
+
+def test_receive_refuses_a_file_the_build_would_not_read_and_says_when_it_already_has_it(
+        tmp_path, raw, workbook_ledger, assignments_table, capsys):
+    from ledgerlib.cli import main
+
+    csv_file = tmp_path / "inbox" / "运管科.csv"
+    csv_file.parent.mkdir(parents=True)
+    csv_file.write_text("任务编号,进展状态\nT01,已完成\n", encoding="utf-8")
+    assert main(["--raw", str(raw), "receive", str(csv_file), "--month", MONTH]) == 2
+    assert ".xlsx" in capsys.readouterr().err and not (raw / "submissions").exists()
+    path = make_workbook(tmp_path / "inbox" / "运管科.xlsx", "运管科", workbook_ledger, assignments_table)
+    assert main(["--raw", str(raw), "receive", str(path), "--received-at", "2021-07-02T09:00"]) == 0
+    capsys.readouterr()
+    assert main(["--raw", str(raw), "receive", str(path), "--received-at", "2021-07-09T09:00"]) == 0
+    assert capsys.readouterr().out.strip() == labels.RECEIVE_ALREADY.format(file=f"{MONTH}/运管科.xlsx")
+    assert intake.read_manifest(raw / "submissions")[0] == {f"{MONTH}/运管科.xlsx": pd.Timestamp("2021-07-02 09:00")}

@@ -110,6 +110,7 @@ def _data_dir(tmp_path: Path) -> Path:
                                    "file": ["2021-06/运管科.xlsx"], "superseded": [False],
                                    "n_errors": [0], "n_warnings": [0]})])
     tables.write_table(log.astype(tables.DTYPES["submissions_log"]), data, "submissions_log")
+    tables.write_stamp(data)
     return data
 
 

@@ -396,7 +396,7 @@ def test_unknown_department_and_task_are_reported_only_with_roster_and_ledger(tm
     with_both = read_submission(path, LEDGER, ROSTER)
     assert "department_unknown" in problem_codes(with_both) and "unknown_task" in problem_codes(with_both)
     assert problems_at(with_both, COVER_CELLS["department"][1]) == ["department_unknown"]
-    without = read_submission(path)
+    without = read_submission(path, roster=False)
     assert without.department == "宣传科"
     assert "department_unknown" not in problem_codes(without) and "unknown_task" not in problem_codes(without)
     assert "T99" in set(without.progress["task_id"])  # kept, not dropped
@@ -528,3 +528,132 @@ def test_libreoffice_prints_the_problems_on_one_landscape_page(tmp_path, capsys)
     text = reader.pages[0].extract_text()
     for word in ("问题清单：运管科.xlsx", "填报单位：运管科", "2021-07", labels.COLUMN_LABELS["expected"]):
         assert word in text
+
+
+# --- every format `receive` accepts, saved by office software; encrypted files ----------
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def _content(sub) -> dict[str, list]:
+    """What a return says, without where it came from (file names differ by format)."""
+    return {"progress": sub.progress[["task_id", "status", "completion_date", "progress_note"]].values.tolist(),
+            "activities": sub.activities[["date", "activity_type", "count", "note"]].astype(object).values.tolist(),
+            "joint_cases": sub.joint_cases[["subject", "measure", "executing_dept", "executed_on", "matter"]]
+            .values.tolist()}
+
+
+@pytest.mark.parametrize("suffix", ["xlsx", "xls", "ods"])
+def test_libreoffice_saved_returns_read_alike_in_every_format(suffix):
+    """tests/fixtures/make_office_fixtures.py: the 运管科 template for 2021-06, filled and saved by LibreOffice."""
+    sub = read_submission(FIXTURES / f"libreoffice_saved.{suffix}")
+    assert (sub.department, sub.month, sub.readable) == ("运管科", "2021-06", True)
+    content = _content(sub)
+    assert [r[1] for r in content["progress"][:3]] == ["done", "in_progress", ""]
+    assert content["progress"][0][2] == pd.Timestamp("2021-06-20") and content["progress"][1][3] == "完成初稿"
+    assert content["activities"] == [[pd.Timestamp("2021-06-15"), "training", 3, "信用培训"],
+                                     [pd.Timestamp("2021-06-25"), "interview", pd.NA, "约谈企业"]]
+    assert content["joint_cases"] == [["安阳市某运输有限公司", "限制参与招投标", "运管科", pd.Timestamp("2021-06-18"),
+                                       "失信联合惩戒"]]
+    # =NA() in 数量: calamine reads it as empty; the reader says it is an error value, at its cell.
+    at_c4 = sub.problems[(sub.problems["sheet"] == SHEETS["activities"].name) & (sub.problems["cell"] == "C4")]
+    assert at_c4[["field", "value", "problem", "severity"]].values.tolist() == [
+        ["count", "#N/A", labels.PROBLEM_LABELS["excel_error"], "warning"]]
+    assert _content(sub) == _content(read_submission(FIXTURES / "libreoffice_saved.xlsx"))
+
+
+@pytest.mark.parametrize("suffix", ["xlsx", "xls", "ods"])
+def test_a_password_protected_file_is_reported_as_such_in_every_format(suffix, tmp_path):
+    """Encrypted with the password `secret`: .xlsx by msoffcrypto-tool (as Excel/WPS do), .xls/.ods by LibreOffice."""
+    sub = read_submission(FIXTURES / f"password_protected.{suffix}", base_dir=FIXTURES)
+    assert sub.problems[["file", "problem", "expected", "severity"]].values.tolist() == [
+        [f"password_protected.{suffix}", labels.PROBLEM_LABELS["encrypted"], labels.EXPECTED_LABELS["no_password"],
+         "error"]]
+    assert "密码" in labels.EXPECTED_LABELS["no_password"] and not sub.readable
+
+
+# --- plausibility: warnings at the cell, the row kept -------------------------------------
+
+def _problems_at(sub, sheet_key: str, cell: str) -> list[str]:
+    p = sub.problems
+    return p.loc[(p["sheet"] == SHEETS[sheet_key].name) & (p["cell"] == cell), "problem"].tolist()
+
+
+def test_dates_outside_the_plan_year_or_after_receipt_are_warned_and_kept(tmp_path):
+    wb = excel_template()  # a 2021-07 return: plan year 2021, plausible 2020-01-01 .. 2022-12-31
+    rows = [(date(1900, 1, 1), date(2021, 7, 6)), (date(2021, 7, 1), date(2099, 1, 1)),
+            (date(2027, 3, 1), date(2027, 3, 5)), (date(2020, 1, 1), date(2021, 8, 2)),
+            (date(2019, 12, 31), date(2023, 1, 1)), (date(2021, 7, 30), date(2021, 8, 3)),
+            (date(2021, 7, 30), date(2021, 8, 4))]
+    put(wb, "publicity", [{"decision_no": f"安交罚〔2021〕{i}号", "category": "行政处罚", "decision_date": d,
+                           "publish_date": p} for i, (d, p) in enumerate(rows, start=1)])
+    path = _save(tmp_path / "运管科.xlsx", wb)
+    sub = read_submission(path, received_at=datetime(2021, 8, 3, 9, 30))
+    assert len(sub.publicity) == len(rows)  # every row kept, dates as written
+    assert sub.publicity["decision_date"].tolist()[0] == pd.Timestamp("1900-01-01")
+    first = FIRST_DATA_ROW["publicity"]
+    d_col, p_col = column_letter("publicity", "decision_date"), column_letter("publicity", "publish_date")
+    far, late = labels.PROBLEM_LABELS["date_implausible"], labels.PROBLEM_LABELS["date_after_receipt"]
+    expected = {0: ([far], []), 1: ([], [far]), 2: ([far], [far]), 3: ([], []), 4: ([far], [far]),
+                5: ([], []),  # published on the day of receipt: fine
+                6: ([], [late])}  # published the day after the file arrived: not yet possible
+    for i, (on_decision, on_publish) in expected.items():
+        assert _problems_at(sub, "publicity", f"{d_col}{first + i}") == on_decision, i
+        assert _problems_at(sub, "publicity", f"{p_col}{first + i}") == on_publish, i
+    row = sub.problems[sub.problems["problem"] == far].iloc[0]
+    assert row["severity"] == "warning" and "2020-01-01" in row["expected"] and "2022-12-31" in row["expected"]
+    # Without a receipt time only the plan year is checked.
+    assert late not in set(read_submission(path).problems["problem"])
+
+
+def test_text_over_excels_cell_limit_is_warned_at_its_cell_and_kept_whole(tmp_path):
+    wb = excel_template()
+    put(wb, "joint_cases", [{"subject": "甲公司", "measure": "限制", "executing_dept": "运管科",
+                             "executed_on": date(2021, 7, 9), "matter": "事" * 32767},
+                            {"subject": "乙公司", "measure": "限制", "executing_dept": "运管科",
+                             "executed_on": date(2021, 7, 9), "matter": "placeholder"}])
+    # Excel and openpyxl cut at 32,767; a script or another program writing the file need not.
+    cell = wb[SHEETS["joint_cases"].name][f"{column_letter('joint_cases', 'matter')}{FIRST_DATA_ROW['joint_cases'] + 1}"]
+    cell._value = "事" * 40000
+    sub = read_submission(_save(tmp_path / "运管科.xlsx", wb))
+    assert sub.joint_cases["matter"].str.len().tolist() == [32767, 40000]  # the table keeps it all
+    col, first = column_letter("joint_cases", "matter"), FIRST_DATA_ROW["joint_cases"]
+    too_long = labels.PROBLEM_LABELS["text_too_long"]
+    assert _problems_at(sub, "joint_cases", f"{col}{first}") == []
+    assert _problems_at(sub, "joint_cases", f"{col}{first + 1}") == [too_long]
+    row = sub.problems[sub.problems["problem"] == too_long].iloc[0]
+    assert row["severity"] == "warning" and len(row["value"]) < 300  # the problem row does not copy 40,000 characters
+
+
+@pytest.mark.parametrize("typed, taken, guessed", [
+    ("已完成", "done", False), ("已完成（6月底）", "done", False), ("完成", "done", False),
+    ("完成80%", "done", True), ("推进种", "in_progress", True), ("未启动吧", "not_started", True),
+])
+def test_a_status_read_by_a_near_match_says_what_was_read_and_taken(tmp_path, typed, taken, guessed):
+    wb = excel_template()
+    wb[labels.SHEET_PROGRESS][progress_cell(0, "status")] = typed
+    sub = read_submission(_save(tmp_path / "运管科.xlsx", wb))
+    assert sub.progress["status"].iloc[0] == taken
+    said = sub.problems.loc[sub.problems["cell"] == progress_cell(0, "status"), "problem"].tolist()
+    if guessed:
+        assert said == [f"进展状态「{typed}」不是规范写法，已按「{labels.STATUS_LABELS[taken]}」读取"]
+    else:
+        assert said == []
+
+
+def test_without_a_roster_the_projects_roster_resolves_aliases(tmp_path):
+    """As in JupyterLab: `read_submission(path)` in the checkout uses data/raw/departments.csv."""
+    wb = excel_template("运管科")
+    wb[labels.SHEET_PROGRESS][COVER_CELLS["department"][1]] = "局运管科"  # the roster's alias
+    path = _save(tmp_path / "return.xlsx", wb)
+    assert read_submission(path).department == "运管科"
+    assert read_submission(path, roster=False).department == "局运管科"
+
+
+@pytest.mark.parametrize("name", ["运管科(更正).xlsx", "运管科（修改版）.xlsx", "运管科【2】.xlsx", "运管科_v3.xlsx"])
+def test_an_unreadable_file_takes_its_department_from_a_name_with_a_note(tmp_path, name):
+    path = tmp_path / "2021-07" / name
+    path.parent.mkdir()
+    path.write_bytes((FIXTURES / "password_protected.xlsx").read_bytes())
+    sub = read_submission(path, LEDGER, ROSTER)
+    assert (sub.department, sub.month, sub.readable) == ("运管科", "2021-07", False)

