@@ -36,7 +36,8 @@ class Heading:
 @dataclass(frozen=True)
 class Paragraph:
     text: str
-    style: str = ""  # "" body text, "note" small grey, "meta" centred subtitle, "pre" as typed
+    style: str = ""  # "" body text, "note" small grey, "meta" centred subtitle, "pre" as typed,
+    #                  "narrative" a 通报's opening (first line indented two characters)
 
 
 @dataclass(frozen=True)
@@ -92,8 +93,9 @@ class _Reader(HTMLParser):
         elif re.fullmatch(r"h[1-6]|p|pre", tag):
             self._text = []
             cls = a.get("class", "")
-            style = "pre" if tag == "pre" else ("note" if "report-note" in cls else
-                                                 "meta" if "report-meta" in cls else "")
+            words = set(cls.split())
+            style = ("pre" if tag == "pre" else "note" if words & {"report-note", "footnote"} else
+                     "meta" if "report-meta" in words else "narrative" if "narrative" in words else "")
             self._kind = (tag, style)
         elif tag == "br" and self._text is not None:
             self._text.append("\n")

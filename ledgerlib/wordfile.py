@@ -37,7 +37,10 @@ if TYPE_CHECKING:
 
 TABLE_STYLE = "Table Grid"
 #: Cell shading by the class a report table gives a cell (the PDF's colours, report.css).
-SHADING = {"pass": "C8E6C9", "fail": "FFCDD2", "na": "EEEEEE"}
+SHADING = {"pass": "C8E6C9", "fail": "FFCDD2", "na": "EEEEEE",
+           "light-red": "E53935", "light-amber": "FFB300", "light-green": "43A047"}
+#: Text colour on those cells where black would not read well (the lights).
+CELL_TEXT = {"light-red": "FFFFFF", "light-green": "FFFFFF"}
 HEADER_SHADING = "E8EEF5"
 NOTE_COLOUR = "555555"
 #: Type sizes (pt): body, tables and notes, headings by level.
@@ -187,7 +190,8 @@ def add_heading(doc: "Document", text: str, level: int = 2) -> None:
 
 
 def add_paragraph(doc: "Document", text: str, style: str = "") -> None:
-    """Body text; style "note" (small grey), "meta" (centred grey subtitle) or "pre" (lines kept).
+    """Body text; style "note" (small grey), "meta" (centred grey subtitle), "pre" (lines
+    kept) or "narrative" (a 通报's opening: first line indented two characters).
 
     Example::
 
@@ -198,9 +202,13 @@ def add_paragraph(doc: "Document", text: str, style: str = "") -> None:
     """
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
+    from docx.shared import Pt
+
     p = doc.add_paragraph()
     if style == "meta":
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    if style == "narrative":
+        p.paragraph_format.first_line_indent = Pt(2 * BODY_PT)  # 首行缩进两字
     small = style in ("note", "meta", "pre")
     colour = NOTE_COLOUR if style in ("note", "meta") else None
     _run(p, text, size=NOTE_PT if small else None, colour=colour)
@@ -257,7 +265,8 @@ def add_table(doc: "Document", table: Table) -> None:
         for j, (cell, text) in enumerate(zip(row.cells, values)):
             words = set((classes[j] if j < len(classes) else "").split())
             p = cell.paragraphs[0]
-            _run(p, text, size=TABLE_PT)
+            _run(p, text, size=TABLE_PT, bold=any(w.startswith("light-") for w in words),
+                 colour=next((CELL_TEXT[w] for w in words if w in CELL_TEXT), None))
             if "num" in words:
                 p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
             for cls, fill in SHADING.items():

@@ -50,3 +50,12 @@ def test_notebook_blocks_follow_the_pdf_rules():
     assert notebook_blocks(nb) == [Heading("一、总体情况", 2), Paragraph("注：说明", "note"),
                                    Paragraph("打印的文字", "pre"), Picture(b"\x89PNG fake"),
                                    Paragraph("a    1", "pre")]
+
+
+def test_narrative_footnote_and_light_cells_keep_their_kind():
+    html = ('<p class="narrative">本月，各部门认真落实……</p><p class="footnote">完成率＝已完成÷任务数</p>'
+            '<table><tbody><tr><td class="light-red">红灯</td><td class="light-green">绿灯</td></tr></tbody></table>')
+    narrative, footnote, table = html_blocks(html)
+    assert narrative == Paragraph("本月，各部门认真落实……", "narrative")
+    assert footnote == Paragraph("完成率＝已完成÷任务数", "note")
+    assert table.classes == [["light-red", "light-green"]]

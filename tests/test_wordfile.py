@@ -108,3 +108,15 @@ def test_libreoffice_converts_it_with_chinese_text(written, tmp_path):
     fonts = {str(f.get_object()["/BaseFont"]) for p in reader.pages
              for f in (p["/Resources"].get("/Font") or {}).values()}
     assert any("Hei" in f or "CJK" in f or "Song" in f for f in fonts), fonts
+
+
+def test_a_narrative_is_indented_and_lights_are_filled_in_their_colours(tmp_path):
+    path = write_docx([Paragraph("本月，各部门认真落实。", "narrative"),
+                       Table([["部门", "灯"]], [["运管科", "红灯"], ["法规科", "绿灯"]],
+                             [["", "light-red"], ["", "light-green"]])], tmp_path / "l.docx")
+    doc = docx.Document(path)
+    assert doc.paragraphs[0].paragraph_format.first_line_indent.pt == 22  # two 11-pt characters
+    table = doc.tables[0]
+    fills = [table.cell(r, 1)._tc.tcPr.find(qn("w:shd")).get(qn("w:fill")) for r in (1, 2)]
+    assert fills == ["E53935", "43A047"]
+    assert str(table.cell(1, 1).paragraphs[0].runs[0].font.color.rgb) == "FFFFFF"
