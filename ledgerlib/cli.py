@@ -190,13 +190,25 @@ def _cmd_calendar(args: argparse.Namespace) -> int:
         print(describe_calendar(cal))
         return 0
     if not args.year.isdigit() or len(args.year) != 4:
-        raise ValueError(f"the year must be four digits such as 2027, got {args.year!r}")
+        from .labels import CLI_MESSAGES
+
+        raise ValueError(CLI_MESSAGES["bad_year"].format(value=args.year))
     print(describe_year(int(args.year), cal))
     return 0
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with its usage errors said in Chinese too (sub-commands share the class)."""
+
+    def error(self, message: str):  # type: ignore[override]
+        from .labels import CLI_MESSAGES
+
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: {CLI_MESSAGES['usage_error']} / error: {message}\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="ledger", description="credit-ledger：工作台账分析 / 台账 analytics")
+    p = _Parser(prog="ledger", description="credit-ledger：工作台账分析 / 台账 analytics")
     p.add_argument("--raw", type=Path, default=None, help="原始数据文件夹 / raw data folder (default: data/raw)")
     sub = p.add_subparsers(dest="command", required=True)
 

@@ -297,6 +297,14 @@ CLI_MESSAGES: dict[str, str] = {
     "not_scored": "{name!r} 不是计分部门；计分部门：{known} / {name!r} is not a scored department; known: {known}",
     "month_unknown": "{path}：无法从封面读出月份（{month!r}），请加 --month YYYY-MM / "
                      "{path}: cannot tell the month from its cover block ({month!r}); pass --month YYYY-MM",
+    "not_a_workbook": "{path}：不是可读取的报表（应为 {suffixes}），未登记 / "
+                      "{path}: not a workbook the build reads (expected {suffixes}); nothing filed",
+    "no_roster": "{path} 中没有部门名册，报表按名册中的部门名登记，未登记 / "
+                 "no roster in {path}: a return is filed under its department's roster name; nothing filed",
+    "department_not_in_roster": "{path}：部门 {department!r} 不在 departments.csv 中（{where}），未登记 / "
+                                "{path}: department {department!r} is not in departments.csv ({where}); nothing filed",
+    "bad_year": "年份应为四位数字，如 2027，收到 {value!r} / the year must be four digits such as 2027, got {value!r}",
+    "usage_error": "命令参数有误（ledger COMMAND --help 查看用法）",
     "rendering": "正在生成 {name} / rendering {name} ...",
     "report_failed": "{kind} {period} 生成失败（{notebook}）/ failed in {notebook}, {error}\n"
                      "已保留执行到出错处的笔记本 / the partly executed notebook is kept at {kept}",
