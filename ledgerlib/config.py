@@ -27,6 +27,11 @@ def project_root() -> Path:
 
     Found from the working directory upwards, so the CLI and notebooks work from any
     sub-folder; falls back to the package's parent for an editable install.
+
+    Example::
+
+        >>> (project_root() / "ledgerlib").is_dir()
+        True
     """
     here = Path.cwd().resolve()
     for cand in (here, *here.parents):
@@ -36,12 +41,33 @@ def project_root() -> Path:
 
 
 def raw_dir() -> Path:
+    """data/raw of the checkout: the inputs, never modified by code.
+
+    Example::
+
+        >>> raw_dir().relative_to(project_root()).as_posix()
+        'data/raw'
+    """
     return project_root() / "data" / "raw"
 
 
 def processed_dir() -> Path:
+    """data/processed of the checkout: what `ledger build` writes.
+
+    Example::
+
+        >>> processed_dir().relative_to(project_root()).as_posix()
+        'data/processed'
+    """
     return project_root() / "data" / "processed"
 
 
 def reports_dir() -> Path:
+    """reports/ of the checkout: where report runs and lists go.
+
+    Example::
+
+        >>> reports_dir().name
+        'reports'
+    """
     return project_root() / "reports"

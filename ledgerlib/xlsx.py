@@ -34,7 +34,13 @@ BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 
 
 def text_width(text: str) -> int:
-    """Display width in Excel's character units: CJK and full-width characters count two."""
+    """Display width in Excel's character units: CJK and full-width characters count two.
+
+    Example::
+
+        >>> text_width("运管科A1")
+        8
+    """
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
@@ -43,6 +49,11 @@ def row_height(cells: list[tuple[object, int]]) -> float:
 
     Written explicitly because LibreOffice keeps the default height for rows of wrapped
     text in a file that does not state one, and the text then overlaps the next row.
+
+    Example::
+
+        >>> row_height([("一二三四五六七八九十" * 3, 22)])
+        50.0
     """
     lines = 1
     for value, width in cells:
@@ -70,6 +81,14 @@ def page_setup(ws, title_rows: str | None = None, header: Sequence[str] | None =
     `title_rows` ("4:4") repeat on every page; `header` (left, centre, right texts) goes at
     the top of every page; the footer numbers the pages (第 1 页，共 2 页). Column widths
     decide the printed type size: see `printed_type_size`.
+
+    Example::
+
+        >>> from openpyxl import Workbook
+        >>> ws = Workbook().active
+        >>> page_setup(ws, title_rows="1:1", header=("问题清单：运管科.xlsx", "", ""))
+        >>> ws.page_setup.orientation, ws.page_setup.fitToWidth, ws.print_title_rows
+        ('landscape', 1, '$1:$1')
     """
     from openpyxl.worksheet.page import PageMargins
 
@@ -99,7 +118,13 @@ def _header_text(text: str) -> str:
 
 def column_points(width: float) -> float:
     """Printed width (pt) of a column `width` characters wide in the body font (Calibri 11:
-    7 pixels a character plus 5 of padding, at 96 pixels an inch)."""
+    7 pixels a character plus 5 of padding, at 96 pixels an inch).
+
+    Example::
+
+        >>> column_points(10)
+        56.25
+    """
     return (7 * width + 5) * 0.75
 
 
@@ -124,14 +149,29 @@ def printed_type_size(ws, font_pt: float = BODY_FONT_PT) -> float:
 
 
 def print_budget(font_pt: float = BODY_FONT_PT, min_pt: float = PRINT_MIN_PT) -> float:
-    """Total column width (characters) a sheet may have and still print at `min_pt` or more."""
+    """Total column width (characters) a sheet may have and still print at `min_pt` or more.
+
+    Example::
+
+        >>> round(print_budget())
+        183
+    """
     available = A4_LANDSCAPE_WIDTH_PT - 72 * (PRINT_MARGINS["left"] + PRINT_MARGINS["right"])
     return (available * font_pt / min_pt / 0.75) / 7  # ignoring the 5-pixel padding per column
 
 
 def header_row(ws, row: int, headers: Sequence[str], widths: Sequence[float],
                fill: PatternFill = HEADER_FILL) -> None:
-    """Bold, filled, bordered header cells with their column widths; panes frozen below."""
+    """Bold, filled, bordered header cells with their column widths; panes frozen below.
+
+    Example::
+
+        >>> from openpyxl import Workbook
+        >>> ws = Workbook().active
+        >>> header_row(ws, 4, ["任务编号", "进展状态"], [9, 10])
+        >>> ws["A4"].value, ws["A4"].font.b, ws.freeze_panes
+        ('任务编号', True, 'A5')
+    """
     for j, (text, width) in enumerate(zip(headers, widths), start=1):
         c = ws.cell(row=row, column=j, value=text)
         c.font = Font(bold=True)
@@ -186,6 +226,15 @@ def inert_cells(wb: Workbook) -> None:
     file or a user (openpyxl turns a string starting with `=` into a formula, and `#N/A` into
     an error value): it is stored as a string. Text starting with `=`, `+`, `-` or `@` also
     gets Excel's quote prefix, which keeps it text when someone edits the cell.
+
+    Example::
+
+        >>> from openpyxl import Workbook
+        >>> wb = Workbook()
+        >>> wb.active["A1"] = "=1+1"
+        >>> inert_cells(wb)
+        >>> wb.active["A1"].data_type, wb.active["A1"].value
+        ('s', '=1+1')
     """
     for ws in wb.worksheets:
         # `_cells` holds only the cells that exist: iter_rows() would create the whole grid.
@@ -210,6 +259,14 @@ def save_workbook(wb: Workbook, path: Path) -> Path:
     the workbook's `created` date (or 2000-01-01) and a fixed zip date, and the file is
     written beside path and renamed into place (ooxml.save_package), so a reader never sees
     half a workbook.
+
+    Example::
+
+        >>> import tempfile
+        >>> from openpyxl import Workbook
+        >>> path = Path(tempfile.mkdtemp()) / "a.xlsx"
+        >>> save_workbook(Workbook(), path).read_bytes() == save_workbook(Workbook(), path).read_bytes()
+        True
     """
     inert_cells(wb)
     # openpyxl learns the columns' outline level only while writing them, after the sheet
