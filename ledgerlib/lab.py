@@ -29,7 +29,14 @@ def lab_command(extra: Sequence[str] = (), uid: int | None = None) -> list[str]:
 
 
 def run_lab(extra: Sequence[str] = (), dry_run: bool = False) -> int:
-    """Start JupyterLab (until Ctrl-C) or, with dry_run, print the command; the exit code."""
+    """Start JupyterLab (until Ctrl-C) or, with dry_run, print the command; the exit code.
+
+    Example::
+
+        >>> run_lab(["--no-browser"], dry_run=True)  # doctest: +ELLIPSIS
+        /... -m jupyterlab --ServerApp.root_dir=... --no-browser
+        0
+    """
     cmd = lab_command(extra)
     if dry_run:
         print(" ".join(cmd))

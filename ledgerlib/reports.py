@@ -69,7 +69,17 @@ class RunResult:
 
 
 def normalise_period(kind: str, period: str) -> str:
-    """`2021-06` for monthly and province, `2021Q2` for quarterly; ReportError otherwise."""
+    """`2021-06` for monthly and province, `2021Q2` for quarterly; ReportError otherwise.
+
+    Example::
+
+        >>> normalise_period("quarterly", "2021q2")
+        '2021Q2'
+        >>> normalise_period("monthly", "2021Q2")
+        Traceback (most recent call last):
+        ...
+        ledgerlib.reports.ReportError: 此处需要月份 YYYY-MM（如 2021-06），收到的是季度 '2021Q2' / expected a month YYYY-MM (e.g. 2021-06), got the quarter '2021Q2' (its last month is 2021-06)
+    """
     from .periods import PeriodError, month_str, quarter_str
 
     if kind not in REPORT_KINDS:
@@ -90,6 +100,11 @@ def report_paths(kind: str, period: str, out_dir: Path | None = None,
 
     The Word file is the PDF's path with `.docx`. A city's name joins the file name only
     when it was asked for (`--city`), so the default report keeps its documented name.
+
+    Example::
+
+        >>> [p.as_posix() for p in report_paths("monthly", "2021-06", Path("reports"), "鹤壁市")]
+        ['reports/monthly/2021-06/monthly_report_2021-06_鹤壁市.ipynb', 'reports/monthly/2021-06/monthly_report_2021-06_鹤壁市.pdf']
     """
     folder = Path(out_dir or config.reports_dir()) / kind / period
     stem = f"{kind}_report_{period}" + (f"_{city}" if city else "")
