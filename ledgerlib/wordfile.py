@@ -224,13 +224,13 @@ def _shade(cell, fill: str) -> None:
     cell._tc.get_or_add_tcPr().append(shd)
 
 
-def _repeat_header(row) -> None:
+def _row_flag(row, flag: str) -> None:
+    """Set a row property: w:tblHeader (repeat on every page) or w:cantSplit (keep whole)."""
     from docx.oxml import OxmlElement
 
-    tr_pr = row._tr.get_or_add_trPr()
-    el = OxmlElement("w:tblHeader")
+    el = OxmlElement(f"w:{flag}")
     el.set(_qn("w:val"), "true")
-    tr_pr.append(el)
+    row._tr.get_or_add_trPr().append(el)
 
 
 def add_table(doc: "Document", table: Table) -> None:
@@ -255,12 +255,13 @@ def add_table(doc: "Document", table: Table) -> None:
         col.width = w
     for header in table.header:
         row = t.add_row()
-        _repeat_header(row)
+        _row_flag(row, "tblHeader")
         for cell, text in zip(row.cells, header):
             _run(cell.paragraphs[0], text, size=TABLE_PT, bold=True)
             _shade(cell, HEADER_SHADING)
     for i, values in enumerate(table.rows):
         row = t.add_row()
+        _row_flag(row, "cantSplit")  # a row never breaks across pages, as in the PDF
         classes = table.classes[i] if i < len(table.classes) else []
         for j, (cell, text) in enumerate(zip(row.cells, values)):
             words = set((classes[j] if j < len(classes) else "").split())

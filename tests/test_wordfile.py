@@ -69,6 +69,7 @@ def test_headings_text_tables_and_chart_are_there(written):
         ["交通运输综合行政执法支队", "7.1%", "79.9%"]]
     # The header row repeats on every page; verdict cells are shaded green / red.
     assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+    assert all(r._tr.trPr.find(qn("w:cantSplit")) is not None for r in table.rows[1:])
     fills = [c._tc.tcPr.find(qn("w:shd")).get(qn("w:fill")) for c in (table.cell(1, 2), table.cell(2, 2))]
     assert fills == ["C8E6C9", "FFCDD2"]
     assert len(doc.inline_shapes) == 1
