@@ -21,6 +21,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 
+from .display import percent_text
+
 #: CJK families we know cover simplified Chinese, best first. The first one installed wins.
 CJK_FAMILIES: tuple[str, ...] = (
     "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Source Han Sans CN",
@@ -171,7 +173,7 @@ def rate_bars(df: pd.DataFrame, category: str, rate: str, title: str,
     ax.set_xlim(0, 1.12)
     _pct_axis(ax, "x")
     for bar, v in zip(bars, values):
-        ax.text(v + 0.01, bar.get_y() + bar.get_height() / 2, f"{v:.0%}", va="center", fontsize=8)
+        ax.text(v + 0.01, bar.get_y() + bar.get_height() / 2, percent_text(v), va="center", fontsize=8)
     if threshold is not None:
         ax.axvline(threshold, color=FAIL_COLOUR, linestyle="--", linewidth=1,
                    label=threshold_label or f"{threshold:.0%}")
@@ -243,7 +245,7 @@ def grouped_rate_bars(df: pd.DataFrame, category: str, rates: dict[str, str], ti
         ax.barh([y for y, _ in shown], [v for _, v in shown], height=height * 0.9,
                 color=colours[j % len(colours)], label=lab)
         for y, v in shown:
-            ax.text(v + 0.01, y, f"{v:.0%}", va="center", fontsize=7)
+            ax.text(v + 0.01, y, percent_text(v), va="center", fontsize=7)
     ax.set_yticks(range(n), cats)
     ax.set_xlim(0, 1.15)
     _pct_axis(ax, "x")
@@ -251,4 +253,38 @@ def grouped_rate_bars(df: pd.DataFrame, category: str, rates: dict[str, str], ti
     # Below the axes, so no legend hides a bar near 100%.
     fig.legend(loc="outside lower center", ncols=k, fontsize=8, frameon=False)
     ax.spines[["top", "right"]].set_visible(False)
+    return fig
+
+
+#: Colours of the nine statuses (metrics.STATUSES) in stacked bars: done greens, ongoing blues,
+#: warnings amber, failures red, not applicable greys.
+STATUS_COLOURS: dict[str, str] = {
+    "done_on_time": "#2e7d32", "done_late": "#81c784", "on_track": "#1f5f99", "in_progress": "#90caf9",
+    "due_this_month": "#f9a825", "overdue": "#c62828", "not_reported": "#ef9a9a",
+    "na_approved": "#bdbdbd", "na_claimed": "#757575",
+}
+
+
+def stacked_counts(df: pd.DataFrame, category: str, parts: dict[str, str], title: str,
+                   colours: dict[str, str], width: float = 7.0) -> Figure:
+    """Horizontal stacked bars of counts per category (status composition by indicator or
+    department): `parts` maps a count column to its legend label, in stacking order.
+    Categories keep the order of `df` (first at the top); a part with no count anywhere is
+    left out of the legend."""
+    cats = df[category].astype(str).tolist()[::-1]
+    shown = {c: lab for c, lab in parts.items() if c in df and pd.to_numeric(df[c]).sum() > 0}
+    fig = new_figure(width, max(1.8, 0.3 * len(cats) + 1.4))
+    ax = fig.add_subplot()
+    left = [0.0] * len(cats)
+    for col, lab in shown.items():
+        vals = pd.to_numeric(df[col], errors="coerce").fillna(0).tolist()[::-1]
+        ax.barh(range(len(cats)), vals, left=left, color=colours.get(col, NEUTRAL_COLOUR), label=lab,
+                height=0.65)
+        left = [a + b for a, b in zip(left, vals)]
+    for i, total in enumerate(left):
+        ax.text(total + 0.2, i, str(int(total)), va="center", fontsize=7)
+    ax.set_yticks(range(len(cats)), cats, fontsize=8)
+    ax.set_title(title)
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.legend(loc="outside lower center", ncols=min(5, max(1, len(shown))), fontsize=7, frameon=False)
     return fig

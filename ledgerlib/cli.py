@@ -157,7 +157,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
         _require_data_for(period_months(period), args.data, period)
     return run_report(kind=args.kind, period=args.period, data_dir=args.data,
-                      out_dir=args.out, pdf=not args.no_pdf, city=args.city)
+                      out_dir=args.out, pdf=not args.no_pdf, city=args.city, raw_dir=args.raw)
 
 
 def _cmd_joint_list(args: argparse.Namespace) -> int:
@@ -168,6 +168,20 @@ def _cmd_joint_list(args: argparse.Namespace) -> int:
     result = write_joint_list(month=args.month, data_dir=args.data, out=args.out)
     print(result.xlsx)
     print(result.csv)
+    print(result.summary())
+    return 0
+
+
+def _cmd_chase(args: argparse.Namespace) -> int:
+    from .chase import write_chase
+
+    _require_month(args.month, "month")
+    _require_data_for([args.month], args.data, args.month)
+    result = write_chase(month=args.month, data_dir=args.data, raw_dir=args.raw, out_dir=args.out,
+                         city=args.city, pdf=not args.no_pdf)
+    for path in (result.pdf, result.xlsx, result.csv):
+        if path is not None:
+            print(path)
     print(result.summary())
     return 0
 
@@ -270,6 +284,14 @@ def build_parser() -> argparse.ArgumentParser:
     j.add_argument("--out", type=Path, default=None,
                    help="xlsx to write, CSV beside it (default: reports/joint_list/联合奖惩成效清单_<month>.xlsx)")
     j.set_defaults(func=_cmd_joint_list)
+
+    c = sub.add_parser("chase", help="write the month's chase pack (催办单): a page per department with what it owes")
+    c.add_argument("month", help="YYYY-MM")
+    c.add_argument("--data", type=Path, default=None, help="processed data folder (default: data/processed)")
+    c.add_argument("--out", type=Path, default=None, help="reports folder (default: reports/); writes <out>/chase/<month>/")
+    c.add_argument("--city", default=None, help="the city to chase (default: the only or default city)")
+    c.add_argument("--no-pdf", action="store_true", help="workbook and summary only")
+    c.set_defaults(func=_cmd_chase)
 
     c = sub.add_parser("calendar", help="the working-day calendar: a year's holidays and 调休 days, official or provisional")
     c.add_argument("year", nargs="?", default=None, help="YYYY (default: which years are official)")

@@ -15,6 +15,30 @@ COLLECTION_THRESHOLD: float = 0.80
 SHARED_RECORD_THRESHOLD: float = 0.60
 #: 双公示: 自作出行政决定之日起7个工作日内向社会公示.
 PUBLICITY_WORKING_DAYS: int = 7
+# --- Supervision bulletin defaults (a bureau overrides them in data/raw/lights.toml and
+# scoring.toml; docs/metrics.md "Lights" and "Scores").
+#: 三色预警: the light each condition gives ("red", "amber" or "none").
+LIGHT_RULES: dict[str, str] = {
+    "overdue": "red",        # the due date has passed, not done
+    "no_return": "red",      # the department sent no return for the month
+    "kpi_below": "red",      # a KPI of the department's own figures for the month below its line
+    "due_soon": "amber",     # due within DUE_SOON_DAYS after the month's end, not done
+    "no_progress": "amber",  # an ongoing task with no progress reported this month
+    "na_claimed": "none",    # 不适用 reported but not approved (listed either way)
+}
+#: Amber when a task not done falls due within this many days of the report's as-of day.
+DUE_SOON_DAYS: int = 30
+#: 临近提醒: tasks falling due next month, or within this many days.
+DUE_NEXT_DAYS: int = 30
+#: 考核: points of each component; a component without a figure is left out and the others rescaled.
+SCORE_WEIGHTS: dict[str, float] = {"tasks": 50.0, "returns": 20.0, "kpis": 20.0, "obligations": 10.0}
+#: Share of an assignment's points (分值, 1 when the plan gives none) each status earns.
+SCORE_STATUS_CREDIT: dict[str, float] = {
+    "done_on_time": 1.0, "done_late": 0.6, "on_track": 1.0, "in_progress": 0.8,
+    "due_this_month": 0.8, "overdue": 0.0, "not_reported": 0.0, "na_claimed": 0.5,
+}
+#: Share of the returns component each month's return earns.
+SCORE_RETURN_CREDIT: dict[str, float] = {"on_time": 1.0, "late": 0.5, "unknown": 0.5, "missing": 0.0}
 #: Organisation that a single-city data set belongs to (the `city` column).
 DEFAULT_CITY: str = "安阳市"
 #: Fonts named in Word files: every Chinese-language office has 宋体 and 黑体 (LibreOffice

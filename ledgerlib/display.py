@@ -13,6 +13,7 @@ Example, in a notebook cell::
 from __future__ import annotations
 
 import html
+from decimal import ROUND_DOWN, Decimal
 from pathlib import Path
 from typing import Any
 
@@ -21,19 +22,37 @@ import pandas as pd
 from . import config, labels
 
 
+def percent_text(value: float, digits: int = 1) -> str:
+    """A 0-1 rate as a percentage cut (never rounded up) to `digits` decimals.
+
+    Cutting, not rounding, keeps every shown value on the same side of a pass line as the
+    exact one: 0.7997 is "79.9%", never "80.0%" against a line of 80% (inclusive); 0.80
+    exactly is "80.0%". The value is read from its shortest repr, so 4/5 is exactly 80.0%.
+
+    >>> percent_text(0.7997), percent_text(0.8), percent_text(1/3)
+    ('79.9%', '80.0%', '33.3%')
+    """
+    if value is None or pd.isna(value):
+        return ""
+    exact = Decimal(repr(float(value))) * 100
+    return f"{exact.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_DOWN)}%"
+
+
 class ReportTable:
     """A table as the report shows it: labelled HTML for the PDF, aligned text for nbval.
 
     `pass_fail` columns hold booleans shown as pass/fail text on green/red cells;
     `percent` columns hold 0-1 rates shown as percentages; `values` maps a column's keys to
     labels; `colour_by` colours a column green/red by a boolean column (which is not shown);
-    `nowrap` columns never wrap in the PDF (short names a crowded table would break).
+    `nowrap` columns never wrap in the PDF (short names a crowded table would break);
+    `lights` columns hold red/amber/green keys, shown as 红灯/黄灯/绿灯 on their colour.
     """
 
     def __init__(self, df, columns: dict[str, str] | None = None, percent: tuple[str, ...] = (),
                  pass_fail: tuple[str, ...] = (), pass_text: tuple[str, str] | None = None,
                  values: dict[str, dict] | None = None, colour_by: dict[str, str] | None = None,
-                 empty: str = "", index: bool = False, nowrap: tuple[str, ...] = ()) -> None:
+                 empty: str = "", index: bool = False, nowrap: tuple[str, ...] = (),
+                 lights: tuple[str, ...] = ()) -> None:
         self.columns = dict(columns or {})
         pass_text = pass_text or (labels.PASS_LABELS[True], labels.PASS_LABELS[False])
         colour_by = dict(colour_by or {})
@@ -45,8 +64,11 @@ class ReportTable:
         for col in self.raw.columns:
             vals = df[col]
             if col in percent:
-                shown[col] = [("" if pd.isna(v) else f"{float(v):.1%}") for v in vals]
+                shown[col] = [percent_text(v) for v in vals]
                 self.classes[col] = ["num"] * len(df)
+            elif col in lights:
+                shown[col] = [labels.LIGHT_LABELS.get(v, "") if isinstance(v, str) else "" for v in vals]
+                self.classes[col] = [f"light-{v}" if isinstance(v, str) and v else "" for v in vals]
             elif col in pass_fail:
                 shown[col] = ["" if pd.isna(v) else pass_text[0 if bool(v) else 1] for v in vals]
                 self.classes[col] = _pass_classes(vals)
@@ -155,6 +177,20 @@ def paragraph(text: str, note: bool = False) -> None:
     display(_Html(f"<p{cls}>{html.escape(text)}</p>", text))
 
 
+def narrative(text: str) -> None:
+    """The 通报's opening paragraph (indented, larger type)."""
+    from IPython.display import display
+
+    display(_Html(f'<p class="narrative">{html.escape(text)}</p>', text))
+
+
+def footnote(text: str) -> None:
+    """A definition under the report (small type): every rate shown carries one."""
+    from IPython.display import display
+
+    display(_Html(f'<p class="footnote">{html.escape(text)}</p>', text))
+
+
 def show_table(df, columns: dict[str, str] | None = None, **kwargs: Any) -> None:
     """Display a DataFrame as a report table (see ReportTable for the options).
 
@@ -186,7 +222,7 @@ def key_figures(row: Any, columns: list[str], percent: tuple[str, ...] = (),
         if pd.isna(v):
             vals.append("—")
         elif col in percent:
-            vals.append(f"{float(v):.1%}")
+            vals.append(percent_text(v))
         elif col in pass_fail:
             vals.append(labels.PASS_LABELS[bool(v)])
         else:

@@ -139,6 +139,7 @@ class FileResult:
     month: str
     city: str
     filled_on: pd.Timestamp | None
+    filled_by: str = ""
     readable: bool = True
     n_errors: int = 0
     n_warnings: int = 0
@@ -184,6 +185,8 @@ def _read_one(src: SubmissionFile) -> FileResult:
     result.month = _text(getattr(sub, "month", "")) or result.month
     result.city = _text(getattr(sub, "city", "")) or src.city
     result.filled_on = _cover_date(getattr(sub, "cover", None))
+    cover = getattr(sub, "cover", None)
+    result.filled_by = _text(cover.get("filled_by", "") if isinstance(cover, dict) else "") or ""
     result.readable = bool(getattr(sub, "readable", True))
     ident = {"city": result.city, "department": result.department, "month": result.month,
              "file": src.file}
@@ -232,7 +235,8 @@ def _read_chunk(chunk: list[SubmissionFile]) -> ChunkResult:
         results.append(FileResult(
             source=src, checksum=row.checksum or sha256_file(src.path), department=_text(row.department) or "",
             month=_text(row.month) or src.month or "", city=_text(row.city) or src.city,
-            filled_on=_cover_date({"filled_on": row.filled_on}), readable=bool(row.readable),
+            filled_on=_cover_date({"filled_on": row.filled_on}), filled_by=_text(row.filled_by) or "",
+            readable=bool(row.readable),
             n_errors=int(row.n_errors),
             n_warnings=int(row.n_warnings)))
     # `file` as the log has it, whatever path form the reader was given.
@@ -366,7 +370,7 @@ def ingest_submissions(submissions_dir: Path, ledger: pd.DataFrame | None, roste
                                          severity="warning", field="received_at", **ident))
             readable[src.file] = res.readable
             log_rows.append({**ident, "file": src.file, "received_at": received,
-                             "received_source": how, "checksum": res.checksum,
+                             "received_source": how, "checksum": res.checksum, "filled_by": res.filled_by,
                              "n_errors": res.n_errors, "n_warnings": res.n_warnings})
         for name, df in chunk.tables.items():
             if len(df):

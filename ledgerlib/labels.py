@@ -102,16 +102,17 @@ COVER_LABELS = {"department": "填报单位", "month": "报送月份", "filled_b
 
 SUBMISSION_STATUS_LABELS = {"on_time": "按时报送", "late": "逾期报送", "missing": "未报送",
                             "unknown": "报送时间不明", "pending": "未到报送期限"}
+# The nine statuses of an assignment as of a month (metrics.STATUSES), in report order.
 ASSIGNMENT_STATUS_LABELS = {
     "done_on_time": "按期完成",
     "done_late": "逾期完成",
-    "done": "已完成",
-    "overdue": "逾期未完成",
+    "on_track": "按计划推进",
     "in_progress": "推进中",
-    "not_started": "未启动",
-    "not_due": "未到期",
-    "no_report": "未报送",
-    "not_applicable": "不适用",
+    "due_this_month": "本月到期",
+    "overdue": "逾期未完成",
+    "not_reported": "本月未报进展",
+    "na_approved": "不适用（已审核）",
+    "na_claimed": "申报不适用（未审核）",
 }
 PASS_LABELS = {True: "达标", False: "未达标"}
 
@@ -147,8 +148,8 @@ for _k, _v in {
     COLUMN_LABELS.setdefault(_k, _v)
 
 TEMPLATE_TITLE = "{city}交通运输局信用体系建设工作台账 · {sheet}（{year}年{mon}月）"
-TEMPLATE_NOTE_PROGRESS = ("说明：灰色列为预填内容，请勿修改；进展状态请从下拉列表选择；"
-                          "日期请填写为日期，如 2021-07-05；已完成的任务请填写完成日期。")
+TEMPLATE_NOTE_PROGRESS = ("说明：灰色列为预填内容，请勿修改；进展状态、完成日期已按上次报送预填，有变化请修改；"
+                          "已完成的任务请填写完成日期；第4行为示例。")
 TEMPLATE_VALIDATION = {
     "list_title": "请从列表选择", "list_error": "请从下拉列表中选择一项。",
     "date_title": "请输入日期", "date_error": "请输入日期，如 2021-07-05。",
@@ -486,6 +487,7 @@ CHANGE_LABELS: dict[str, str] = {
 }
 PUBLICITY_VERDICT_LABELS: dict[str, str] = {
     "on_time": "按时公示", "late": "超期公示", "pending": "未到公示期限", "unreadable": "日期无法判断",
+    "invalid": "公示日期早于决定日期（错误）",
 }
 #: `department` value of a city-wide total row (metrics.ALL_DEPARTMENTS).
 TOTAL_LABELS: dict[str, str] = {"all": "全局合计"}
@@ -622,6 +624,174 @@ for _k, _v in {
     COLUMN_LABELS.setdefault(_k, _v)
 
 
+# --- Supervision bulletin: statuses, lights, due-next, chase, scores, narrative ----------
+# Added by the bulletin engineer (issue 11); additive only.
+RULE_PROBLEM_LABELS: dict[str, str] = {
+    "unreadable": "规则文件无法读取，已按默认规则处理",
+    "bad_section": "规则文件中该节格式不对，已按默认规则处理",
+    "unknown_key": "规则文件中有无法识别的项，未采用",
+    "bad_value": "规则文件中的取值无效，已按默认值处理",
+    "missing_column": "审核清单缺少必需的列，清单未采用",
+    "unknown_task": "审核清单中的任务编号不在台账中，该行未采用",
+    "unknown_department": "审核清单中的部门不在部门名单中，该行未采用",
+    "bad_date": "审核清单中的审核日期无法识别，该行未采用",
+}
+LIGHT_LABELS: dict[str, str] = {"red": "红灯", "amber": "黄灯", "green": "绿灯"}
+LIGHT_REASON_LABELS: dict[str, str] = {
+    "overdue": "逾期未完成（逾期{days}天）",
+    "no_return": "本月未报送",
+    "kpi_below": "{kpi}{rate}，低于{line}",
+    "due_soon": "{days}天内到期未完成",
+    "due_today": "本月底到期，尚未完成",
+    "no_progress": "持续推进任务本月未报进展",
+    "na_claimed": "申报不适用未经审核",
+}
+CHANGE_LABELS["light_changed"] = "预警变化"
+for _k, _v in {
+    "light": "预警", "reasons": "预警原因代码", "reason": "预警原因", "light_before": "上月预警",
+    "light_after": "本月预警", "n_red": "红灯数", "n_amber": "黄灯数", "n_green": "绿灯数",
+    "days_left": "距到期天数", "claimed_not_applicable": "申报不适用未审核", "flags": "台账标记",
+    "n_invalid": "公示早于决定数", "carried_forward": "沿用以前月份数据",
+    "n_tasks": "任务数", "task_ids": "任务编号", "period": "期间", "prev_rank": "上期排名",
+    "rank_change": "排名变化", "rank": "排名", "score": "得分", "missing_return": "本月未报送",
+    "last_return_month": "最近报送月份", "n_total": "合计",
+}.items():
+    COLUMN_LABELS.setdefault(_k, _v)
+COLUMN_LABELS["flags"] = "台账标记"  # the ledger's flags, as every list now shows them
+#: Ledger flags as a reader sees them (ledger.flags keys).
+FLAG_LABELS: dict[str, str] = {
+    "deadline_before_plan_year": "完成时限早于计划年度（疑为笔误）",
+    "split_deadline": "一格两个时限，已拆分",
+    "text_spilled": "任务文字串入时限列，已合并",
+}
+SCORE_COMPONENT_LABELS: dict[str, str] = {
+    "tasks": "任务推进", "returns": "按时报送", "kpis": "指标达标", "obligations": "周期义务",
+}
+CHASE_ITEM_LABELS: dict[str, str] = {"return": "月度报送", "task": "任务", "kpi": "指标"}
+CHASE_LABELS: dict[str, str] = {
+    "title": "{city}交通运输局信用体系建设工作催办单（{year}年{mon}月）",
+    "to": "填报人：{who}",
+    "nobody": "未留填报人",
+    "never": "无",
+    "opening": "经对{year}年{mon}月工作台账进展情况督查，你单位有红灯事项{n_red}项、黄灯事项{n_amber}项，具体如下：",
+    "last_return": "最近一次报送：{month}，填报人：{who}。",
+    "request": "请对照上述事项抓紧整改落实：未报送的请立即补报；逾期未完成的请说明原因并明确完成时限；"
+               "临近到期的请按期完成；指标未达标的请提出整改措施。整改情况随下月进展一并报送。",
+    "sign": "{city}交通运输局信用体系建设领导小组办公室（局法规科）",
+    "none": "本月没有需要催办的事项。",
+    "missing_return": "{year}年{mon}月工作进展未报送（应于{due}前报送）",
+    "item": "事项类别",
+    "task": "任务/指标",
+    "sheet_items": "催办清单",
+    "sheet_summary": "催办汇总",
+    "file_pdf": "催办单",
+    "file_items": "催办清单",
+    "file_summary": "催办汇总",
+    "cli_summary": "催办 {month}：{n_departments} 个部门，{n_items} 项。",
+}
+NARRATIVE_LABELS: dict[str, str] = {
+    "scope": "截至{year}年{mon}月底，全局{n_depts}个部门共承担台账任务{n_total}项（按部门计）。",
+    "status": "其中{items}。",
+    "status_item": "{label}{n}项",
+    "lights": "三色预警：红灯{red}项、黄灯{amber}项、绿灯{green}项。",
+    "red_depts": "{names}等{n}个部门亮红灯。",
+    "no_red": "本月没有部门亮红灯。",
+    "kpis": "重点指标方面，全局{items}。",
+    "kpi_item": "{kpi}{rate}{verdict}",
+    "undecided": "暂不判定",
+    "kpi_below": "{kpi}低于{line}的有：{items}。",
+    "carried": "以下部门本月未报送相关数据，沿用以前月份数据，未计入全局合计，也不作为本月达标依据：{items}。",
+    "carried_flip": "若计入沿用数据，全局信用信息归集率为{rate}（{verdict}），两种算法结论不同，"
+                    "全局是否达标取决于未报送部门的数据，本月暂不判定，待相关部门补报后确定。",
+    "invalid": "双公示有{n}条记录公示日期早于决定日期，属填报错误，未计入7天合格率。",
+    "missing": "{mon}月工作进展，{names}{n}个部门未报送。",
+    "all_returned": "{mon}月工作进展各部门均已报送。",
+    "late": "{names}{n}个部门逾期报送。",
+    "dept_line": "{dept}：{asks}。",
+    "ask_return": "立即补报{mon}月工作进展",
+    "ask_overdue": "对逾期未完成的{tasks}说明原因，明确完成时限",
+    "ask_due": "确保临近到期的{tasks}按期完成",
+    "ask_progress": "按月报送{tasks}的工作进展",
+    "ask_claimed": "{tasks}申报不适用，请报送说明材料，经局法规科审核后方可不计入",
+    "ask_kpi": "针对{kpis}未达标制定整改措施",
+    "due_next_line": "临近提醒：{dept}承担的{items}即将到期，请提前安排，确保按期完成。",
+    "standing": "各部门要对照台账时间节点，每月5日前报送上月工作进展，确保信息真实、准确、完整。",
+}
+REPORT_LABELS.update({
+    "bulletin_title": "{city}交通运输局信用体系建设工作督查通报",
+    "b_overview": "一、总体情况",
+    "b_lights": "二、三色预警",
+    "b_composition": "三、任务状态构成",
+    "b_overdue": "四、逾期未完成任务",
+    "b_due_next": "五、临近到期提醒",
+    "b_submissions": "六、报送情况",
+    "b_kpis": "七、重点指标达标情况",
+    "b_scores": "八、考核得分与排名",
+    "b_chase": "九、催办情况",
+    "b_trend": "十、累计进度趋势",
+    "b_changes": "十一、与上月相比的主要变化",
+    "b_next": "十二、下一步工作要求",
+    "b_notes": "附：指标口径",
+    "status_heading": "按状态统计",
+    "lights_heading": "按预警统计",
+    "dept_lights_heading": "各部门预警情况",
+    "red_amber_heading": "红灯、黄灯事项",
+    "claimed_heading": "申报不适用（未经审核，仍计入统计）",
+    "by_indicator_chart": "任务状态构成（按一级指标）",
+    "by_department_chart": "任务状态构成（按部门）",
+    "none_due_next": "下月及{days}天内没有到期的未完成任务。",
+    "none_red_amber": "本月没有红灯、黄灯事项。",
+    "none_claimed": "本月没有未经审核的不适用申报。",
+    "none_chase": "本月没有需要催办的部门。",
+    "folded": "另有{n}项其他状态变化（如不适用与推进中之间的反复）未逐项列出。",
+    "carried_note": "标注“沿用”的数据为该部门本月未报送、沿用以前月份的数据，不计入全局合计，不作达标判定。",
+    "invalid_note": "双公示：{n}条记录公示日期早于决定日期，已列入问题清单，未计入7天合格率。",
+    "count": "数量",
+    "score_note": "考核得分 = 100 × Σ(权重 × 分项得分率) ÷ 有数据分项的权重之和；权重：{weights}。"
+                  "任务推进按各状态计分（{credits}）；",
+    "rank_change_month": "排名变化为上月排名减本月排名，正数为上升（1月不与上一年度比较）。",
+    "rank_change_quarter": "排名变化为上季度排名减本季度排名，正数为上升（第1季度不与上一年度比较）。",
+    "approvals_problems": "审核清单或规则文件有{n}处问题，相关行未采用：",
+})
+#: Definitions printed under the report (every rate shown carries its definition).
+RATE_NOTES: list[str] = [
+    "任务数按“任务×承担部门”计，配合部门不计；经局法规科审核同意的不适用不计入，未经审核的不适用仍计入。",
+    "按期完成：完成日期不晚于完成时限所在月的最后一天；逾期未完成：完成时限已过仍未完成（完成时限当天不算逾期，计为“本月到期”）。",
+    "按计划推进：持续推进类任务本月报送了推进中或已完成且填写了本月进展；本月未报进展：本月没有报送该任务的进展。",
+    "完成率 = 已完成任务数 ÷ 任务数（累计）；按期完成率 = 按期完成数 ÷ 截至本月已到完成时限的任务数；"
+    "按时报送率 = 次月5日（含）前报送的部门月数 ÷ 应报送的部门月数。",
+    "信用信息归集率 = 已归集主体数 ÷ 市场主体总数，80%（含）以上达标；共享记录合格率 = 不为空指标占60%（含）以上的记录数 ÷ 记录数；"
+    "双公示7天合格率 = 决定之日次日起7个工作日内公示的决定数 ÷ 已到期限的决定数。",
+    "百分比一律截位显示（不四舍五入），79.97%显示为79.9%，不会显示为达标线80.0%。",
+]
+LIGHT_NOTE = ("三色预警：红灯为逾期未完成、本月未报送或本部门本月数据的重点指标未达标；黄灯为{days}天内到期未完成，"
+              "或持续推进任务本月未报进展；其余为绿灯（规则见 data/raw/lights.toml）。临近提醒列出下月及{next_days}天内到期的未完成任务。")
+REPORT_LABELS["folded_tasks"] = "，{n}项任务因此无本月进展"
+YES_NO: dict[bool, str] = {True: "是", False: "否"}
+REPORT_LABELS["quarter_scores"] = "三、部门考核得分与排名"
+
+# One-line instruction (row 2) and example row (row 3) of each free-form template sheet.
+TEMPLATE_GUIDE: dict[str, str] = {
+    "progress": TEMPLATE_NOTE_PROGRESS,
+    "activities": "说明：每次活动填一行，日期填活动当天，活动类型从下拉列表选择；第3行为示例，请从表头下一行起填写。",
+    "publicity": "说明：本月作出的每个行政许可、行政处罚决定填一行，公示日期不得早于决定日期；第3行为示例。",
+    "collection": "说明：每个业务领域填一行，填本月末的市场主体总数和已归集主体数（整数）；第3行为示例。",
+    "shared_records": "说明：本月报送省平台的每条信用记录填一行，各指标有内容的照填，没有的留空；第3行为示例。",
+    "joint_cases": "说明：本月实施的每项联合奖惩填一行，五项内容均须填写；第3行为示例。",
+}
+TEMPLATE_EXAMPLES: dict[str, tuple[str, ...]] = {
+    "progress": ("示例：T04", "贯彻落实……工作部署", "制定年度信用体系建设工作要点。", "{year}年4月", "已完成",
+                 "{year}-04-20", "已印发年度工作要点并组织落实", "印发文件", "无"),
+    "activities": ("示例：{year}-{mon:02d}-10", "信用专题学习", "1", "领导小组集中学习社会信用体系建设相关文件"),
+    "publicity": ("示例：安交罚〔{year}〕0001号", "行政处罚", "{year}-{mon:02d}-08", "{year}-{mon:02d}-12"),
+    "collection": ("示例：道路运输", "1200", "1000"),
+    "shared_records": ("示例：XY0001", "91410500MA0000000X", "安阳通达运输有限公司", "张三", "行政许可",
+                       "安交许〔{year}〕0001号", "{year}-{mon:02d}-08", "安阳市交通运输局", "长期", "业务系统",
+                       "{year}-{mon:02d}-09"),
+    "joint_cases": ("示例：安阳通达运输有限公司", "列为重点监管对象，提高检查频次", "运管科", "{year}-{mon:02d}-15",
+                    "超限超载运输违法行为处理"),
+}
+
 # --- Working-day calendar (workdays.py, `ledger calendar`) --------------------------------
 #: Statutory festivals of 《全国年节及纪念日放假办法》 (keys used by workdays.py).
 FESTIVAL_LABELS: dict[str, str] = {
@@ -656,3 +826,5 @@ REPORT_LABELS.update({
     "moved_heading": "节假日安排更新后调整的双公示期限",
     "moved_note": "日历变更（录入或更正节假日安排）后重新计算，以下{n}项决定的公示期限或期限口径发生变化：",
 })
+REPORT_LABELS["chart_trend"] = "累计进度趋势"
+REPORT_LABELS["first_month"] = "本月为年度首月，上月属上一年度台账，不作比较。"

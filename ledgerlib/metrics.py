@@ -25,7 +25,11 @@ from .workdays import PROVISIONAL, WorkCalendar, deadline_with_basis
 #: `department` value of a city-wide total row (label: labels.TOTAL_LABELS).
 ALL_DEPARTMENTS = "all"
 
-DONE_STATUSES = ("done_on_time", "done_late", "done")
+DONE_STATUSES = ("done_on_time", "done_late")
+#: The nine statuses of an assignment as of a month, in the order reports show them
+#: (keys of labels.ASSIGNMENT_STATUS_LABELS). docs/metrics.md "Assignment status".
+STATUSES = ("done_on_time", "done_late", "on_track", "in_progress", "due_this_month", "overdue",
+            "not_reported", "na_approved", "na_claimed")
 
 # Activity obligations recognised in recurring ledger tasks: (activity_type, period, keywords).
 # A recurring task's period part (每月 / 每季度) is matched with the rule of the same period
@@ -92,13 +96,16 @@ def _latest_month_rows(df: pd.DataFrame, month: str, keys: list[str]) -> pd.Data
 
 def assignment_status(ledger: pd.DataFrame, assignments: pd.DataFrame,
                       progress: pd.DataFrame | None, month: object,
-                      cities: Sequence[str] | None = None) -> pd.DataFrame:
+                      cities: Sequence[str] | None = None,
+                      approvals: pd.DataFrame | None = None) -> pd.DataFrame:
     """Each scored assignment's status as of the end of `month`, one row per (city, task, department).
 
     Columns: city, month, task_id, department, role, indicator_no, indicator, deadline_kind,
-    due_date, reported_status, reported_month, completion_date, completion_inferred,
-    reported_this_month, due, done, done_on_time, on_track, status (a key of
-    labels.ASSIGNMENT_STATUS_LABELS). Rules: docs/metrics.md "Assignment status".
+    due_date, flags, reported_status, reported_month, completion_date, completion_inferred,
+    reported_this_month, due, done, done_on_time, on_track, claimed_not_applicable, status
+    (one of STATUSES). `approvals` (rules.read_approvals: city, task_id, department,
+    approved_on) lists the 不适用 the regulations section approved; any other 不适用 is a
+    claim and the assignment stays in the figures. Rules: docs/metrics.md "Assignment status".
 
     Example, on the demo data (`data = ledgerlib.load_processed()`)::
 
@@ -111,8 +118,9 @@ def assignment_status(ledger: pd.DataFrame, assignments: pd.DataFrame,
     progress = _table(progress, "progress")
     base = assignments[["task_id", "department", "role"]].reset_index(drop=True)
     base["_order"] = np.arange(len(base))
-    base = base.merge(ledger[["task_id", "indicator_no", "indicator", "deadline_kind", "due_date"]],
-                      on="task_id", how="left")
+    lcols = ["task_id", "indicator_no", "indicator", "deadline_kind", "due_date"]
+    led = ledger[lcols].assign(flags=text_column(ledger["flags"]) if "flags" in ledger else "")
+    base = base.merge(led, on="task_id", how="left")
     base = _cross_cities(base, _cities(cities, progress))
     keys = ["city", "task_id", "department"]
 
@@ -150,34 +158,61 @@ def assignment_status(ledger: pd.DataFrame, assignments: pd.DataFrame,
     on_time = out["completion_date"] <= pd.to_datetime(out["due_date"])
     out["done_on_time"] = on_time.astype("boolean").where(is_date & out["done"], pd.NA)
     out["reported_this_month"] = out["_status_m"].notna()
-    ongoing = out["deadline_kind"].eq("ongoing") & out["reported_status"].ne("not_applicable")
+    claimed = out["reported_status"].eq("not_applicable")
+    approved = claimed & _approved(out, approvals, end)
+    ongoing = out["deadline_kind"].eq("ongoing") & ~approved
     on_track = out["_status_m"].isin(["in_progress", "done"]) & out["_note"].fillna("").ne("")
     out["on_track"] = on_track.astype("boolean").where(ongoing, pd.NA)
-    out["status"] = _derive_status(out, is_date)
+    out["claimed_not_applicable"] = claimed & ~approved
+    out["status"] = _derive_status(out, is_date, end, approved)
 
     cols = ["city", "month", "task_id", "department", "role", "indicator_no", "indicator",
-            "deadline_kind", "due_date", "reported_status", "reported_month", "completion_date",
-            "completion_inferred", "reported_this_month", "due", "done", "done_on_time",
-            "on_track", "status"]
+            "deadline_kind", "due_date", "flags", "reported_status", "reported_month",
+            "completion_date", "completion_inferred", "reported_this_month", "due", "done",
+            "done_on_time", "on_track", "claimed_not_applicable", "status"]
     out = out.sort_values(["city", "_order"], kind="mergesort")
     return out[cols].reset_index(drop=True)
 
 
-def _derive_status(out: pd.DataFrame, is_date: pd.Series) -> pd.Series:
-    """One status key per row, in the precedence written in docs/metrics.md."""
-    reported = out["reported_status"].fillna("")
+def _approved(out: pd.DataFrame, approvals: pd.DataFrame | None, end: pd.Timestamp) -> pd.Series:
+    """True where an approval (same task and department; same city or none given; approved
+    on or before the as-of day, or undated) covers the assignment."""
+    if approvals is None or approvals.empty:
+        return pd.Series(False, index=out.index)
+    a = approvals.copy()
+    a["city"] = text_column(a["city"]) if "city" in a else ""
+    when = _dates(a["approved_on"]) if "approved_on" in a else pd.Series(pd.NaT, index=a.index)
+    a = a[when.isna() | (when <= end)]
+    keys = out[["city", "task_id", "department"]].reset_index()
+    hit = pd.concat([
+        keys.merge(a[a["city"] == ""][["task_id", "department"]].drop_duplicates(), on=["task_id", "department"]),
+        keys.merge(a[a["city"] != ""][["city", "task_id", "department"]].drop_duplicates(),
+                   on=["city", "task_id", "department"])])
+    return out.index.to_series().isin(hit["index"])
+
+
+def _derive_status(out: pd.DataFrame, is_date: pd.Series, end: pd.Timestamp,
+                   approved: pd.Series) -> pd.Series:
+    """One of STATUSES per row, first match wins (docs/metrics.md "Assignment status").
+
+    Overdue means the due date has passed: a task due on the as-of day (the month's last
+    day, where a 完成时限 of a month puts it) is due this month, not overdue.
+    """
+    due_date = pd.to_datetime(out["due_date"])
+    not_done = ~out["done"]
     conditions = [
-        out["done"] & is_date & out["done_on_time"].fillna(False).astype(bool),
-        out["done"] & is_date,
+        approved,
+        out["done"] & (~is_date | out["done_on_time"].fillna(False).astype(bool)),
         out["done"],
-        reported.eq("not_applicable"),
-        out["due"],
-        reported.eq("in_progress"),
-        reported.eq("not_started"),
+        not_done & is_date & (due_date < end),
+        not_done & is_date & (due_date.dt.to_period("M") == end.to_period("M")),
+        out["reported_status"].eq("not_applicable"),
+        ~out["reported_this_month"].astype(bool),
+        out["on_track"].fillna(False).astype(bool),
     ]
-    choices = ["done_on_time", "done_late", "done", "not_applicable", "overdue", "in_progress",
-               "not_started"]
-    return pd.Series(np.select(conditions, choices, default="no_report"), index=out.index, dtype="str")
+    choices = ["na_approved", "done_on_time", "done_late", "overdue", "due_this_month",
+               "na_claimed", "not_reported", "on_track"]
+    return pd.Series(np.select(conditions, choices, default="in_progress"), index=out.index, dtype="str")
 
 
 def _group_keys(by: str | Sequence[str] | None) -> list[str]:
@@ -206,7 +241,7 @@ def completion_rates(status: pd.DataFrame, by: str | Sequence[str] | None = None
     """
     keys = _group_keys(by)
     s = status.copy()
-    applicable = s["status"].ne("not_applicable")
+    applicable = s["status"].ne("na_approved")
     s["n_assignments"] = applicable.astype(int)
     s["n_not_applicable"] = (~applicable).astype(int)
     s["n_done"] = (applicable & s["done"].astype(bool)).astype(int)
@@ -564,8 +599,9 @@ def collection_coverage(collection: pd.DataFrame | None, month: object,
     (a month, or a quarter: up to its last month).
 
     by="department" (city, department) or "field" (city, department, field). Columns: keys,
-    as_of_month (latest month used), total_entities, collected_entities, rate, passed
-    (rate >= threshold, inclusive, exact). docs/metrics.md "Collection coverage".
+    as_of_month (the latest month whose figures are used), total_entities, collected_entities,
+    carried_forward (as_of_month, its latest figures' month, is before `month`: it sent none this month),
+    rate, passed (rate >= threshold, inclusive, exact). docs/metrics.md "Collection coverage".
 
     Example, on the demo data (`data = ledgerlib.load_processed()`)::
 
@@ -586,6 +622,8 @@ def collection_coverage(collection: pd.DataFrame | None, month: object,
     g = c.groupby(keys, sort=True).agg(as_of_month=("month", "max"),
                                        total_entities=("total_entities", "sum"),
                                        collected_entities=("collected_entities", "sum")).reset_index()
+    # A figure from an earlier month stands in for one the department did not send this month.
+    g["carried_forward"] = g["as_of_month"] < m
     return _coverage_rates(g, threshold)
 
 
@@ -682,7 +720,8 @@ def publicity_timeliness_detail(publicity: pd.DataFrame | None, month: object,
 
     verdict: on_time (published by the deadline), late (published after it, or unpublished
     once it has passed by the month's end), pending (unpublished, deadline still ahead),
-    unreadable (no decision date, or one outside the calendar's 1950-2100).
+    invalid (published before its decision: an error in the problems table, left out of the
+    rate), unreadable (no decision date, or one outside the calendar's 1950-2100).
     deadline_basis: official | provisional (see `publicity_deadlines`). The deadlines stored
     by `ledger build` are used unless another calendar or n_days is asked for.
     docs/metrics.md "双公示 timeliness".
@@ -697,12 +736,13 @@ def publicity_timeliness_detail(publicity: pd.DataFrame | None, month: object,
     p = _with_deadlines(_month_rows(publicity, "publicity", month, cumulative, "decision_no"),
                         n_days, calendar)
     published = _dates(p["publish_date"])
+    decided = _dates(p["decision_date"])
     deadline = _dates(p["deadline"])
     end = month_end(m)
     p["verdict"] = np.select(
-        [deadline.isna(), published.notna() & (published <= deadline), published.notna(),
-         deadline < end],
-        ["unreadable", "on_time", "late", "late"], default="pending")
+        [deadline.isna(), published.notna() & (published < decided),
+         published.notna() & (published <= deadline), published.notna(), deadline < end],
+        ["unreadable", "invalid", "on_time", "late", "late"], default="pending")
     return p.reset_index(drop=True)
 
 
@@ -711,8 +751,9 @@ def publicity_timeliness(publicity: pd.DataFrame | None, month: object, cumulati
                          calendar: WorkCalendar | None = None) -> pd.DataFrame:
     """双公示 7-working-day rate per (city, department).
 
-    Columns: city, department, n_decisions, n_on_time, n_late, n_pending, n_unreadable, rate
-    (on_time / (on_time + late)), passed (no late decision: 无…迟报现象), n_provisional
+    Columns: city, department, n_decisions, n_on_time, n_late, n_pending, n_invalid,
+    n_unreadable, rate (on_time / (on_time + late); invalid and unreadable left out), passed
+    (no late decision: 无…迟报现象), n_provisional
     (decisions whose deadline rests on the provisional calendar).
     docs/metrics.md "双公示 timeliness".
 
@@ -723,7 +764,7 @@ def publicity_timeliness(publicity: pd.DataFrame | None, month: object, cumulati
         (157, 12)
     """
     d = publicity_timeliness_detail(publicity, month, cumulative, n_days, calendar)
-    kinds = ["on_time", "late", "pending", "unreadable"]
+    kinds = ["on_time", "late", "pending", "invalid", "unreadable"]
     d = d.assign(**{f"n_{k}": d["verdict"].eq(k).astype(int) for k in kinds},
                  n_provisional=d["deadline_basis"].eq(PROVISIONAL).astype(int))
     g = d.groupby(["city", "department"], sort=True).agg(
@@ -787,7 +828,9 @@ def kpis(collection: pd.DataFrame | None, shared_records: pd.DataFrame | None,
     """The three KPIs per (city, department) plus a city total (department == ALL_DEPARTMENTS).
 
     Long table: city, department, kpi (a key of labels.KPI_LABELS), numerator, denominator,
-    rate, threshold, passed. docs/metrics.md "KPIs".
+    rate, threshold, passed, as_of_month, carried_forward (a figure from an earlier month: the
+    department sent none this month; the city total leaves it out). A quarter is as of its
+    last month, over its three months' records. docs/metrics.md "KPIs".
 
     Example, on the demo data (`data = ledgerlib.load_processed()`)::
 
@@ -796,14 +839,26 @@ def kpis(collection: pd.DataFrame | None, shared_records: pd.DataFrame | None,
         [['collection_coverage', 13071, 16012], ['shared_record_quality', 48, 61], ['publicity_timeliness', 48, 52]]
     """
     parts = []
+    m = as_of_month(month)
     cov = collection_coverage(collection, month)
-    tot = cov.groupby("city", sort=True)[["total_entities", "collected_entities"]].sum().reset_index()
+    # The city's figure is made of this month's figures only: a carried-forward figure is
+    # shown (marked) for its department, not pooled. Neither keeping a stale figure nor
+    # leaving a silent department out may decide the verdict: when pooling the carried
+    # figures in would give the other verdict, the city is not judged (passed = NA).
+    fresh = cov[~cov["carried_forward"]]
+    tot = fresh.groupby("city", sort=True)[["total_entities", "collected_entities"]].sum().reset_index()
     tot = _coverage_rates(tot.assign(department=ALL_DEPARTMENTS), config.COLLECTION_THRESHOLD)
+    pooled = cov.groupby("city", sort=True)[["total_entities", "collected_entities"]].sum().reset_index()
+    pooled = _coverage_rates(pooled, config.COLLECTION_THRESHOLD).set_index("city")["passed"]
+    undecided = tot["passed"].astype("boolean") != tot["city"].map(pooled).astype("boolean")
+    tot["passed"] = tot["passed"].astype("boolean").mask(undecided.fillna(False).astype(bool))
+    tot = tot.assign(as_of_month=m, carried_forward=False)
     for df in (cov, tot):
         parts.append(pd.DataFrame({
             "city": df["city"], "department": df["department"], "kpi": "collection_coverage",
             "numerator": df["collected_entities"], "denominator": df["total_entities"],
-            "rate": df["rate"], "threshold": config.COLLECTION_THRESHOLD, "passed": df["passed"]}))
+            "rate": df["rate"], "threshold": config.COLLECTION_THRESHOLD, "passed": df["passed"],
+            "as_of_month": df["as_of_month"], "carried_forward": df["carried_forward"]}))
 
     sr = shared_record_quality(shared_records, month)
     sr_tot = sr.groupby("city", sort=True)[["n_records", "n_qualified"]].sum().reset_index()
@@ -827,13 +882,16 @@ def kpis(collection: pd.DataFrame | None, shared_records: pd.DataFrame | None,
             "passed": (df["n_late"] == 0).astype("boolean").mask(judged == 0)}))
 
     parts = [p for p in parts if not p.empty]
-    cols = ["city", "department", "kpi", "numerator", "denominator", "rate", "threshold", "passed"]
+    cols = ["city", "department", "kpi", "numerator", "denominator", "rate", "threshold", "passed",
+            "as_of_month", "carried_forward"]
     if not parts:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
-    out = pd.concat(parts, ignore_index=True)
+    out = pd.concat(parts, ignore_index=True).reindex(columns=cols)
     out["numerator"] = out["numerator"].astype("int64")
     out["denominator"] = out["denominator"].astype("int64")
     out["passed"] = out["passed"].astype("boolean")
+    out["as_of_month"] = out["as_of_month"].astype("object").where(out["as_of_month"].notna(), m).astype("str")
+    out["carried_forward"] = out["carried_forward"].astype("boolean").fillna(False).astype(bool)
     kpi_rank = {"collection_coverage": 0, "shared_record_quality": 1, "publicity_timeliness": 2}
     out["_k"] = out["kpi"].map(kpi_rank)
     out["_all"] = out["department"].eq(ALL_DEPARTMENTS)

@@ -300,10 +300,14 @@ def _param_path(path: Path, root: Path) -> str:
 
 def run_report(kind: str, period: str, data_dir: Path | None = None, out_dir: Path | None = None,
                pdf: bool = True, progress: bool = True, notebook: Path | None = None,
-               city: str | None = None) -> int:
+               city: str | None = None, raw_dir: Path | None = None) -> int:
     """`ledger report KIND PERIOD [--city NAME]`: run the report notebook, write it, its PDF and
     its Word file; exit code. `city` picks the city of a monthly or quarterly report (default:
     the only or default city in the data); the province report compares every city.
+
+    `raw_dir` (`ledger --raw DIR report …`): where the bulletin's rule files are read
+    (lights.toml, scoring.toml, not_applicable_approvals.csv); passed only when it is not
+    the default data/raw.
 
     0 done; 1 a cell failed (the partly executed notebook is kept and the cell named);
     2 bad arguments or no processed data; 3 no CJK font (checked before anything runs).
@@ -339,6 +343,8 @@ def run_report(kind: str, period: str, data_dir: Path | None = None, out_dir: Pa
               "out_dir": _param_path(nb_out.parent, root)}
     if city:
         params["city"] = city
+    if raw_dir is not None and Path(raw_dir).resolve() != config.raw_dir().resolve() and kind != "province":
+        params["raw_dir"] = _param_path(Path(raw_dir).resolve(), root)
     result = run_notebook(nb_in, nb_out, params, pdf_path=pdf_out.resolve() if pdf else None,
                           cwd=root, progress=progress,
                           docx_path=pdf_out.with_suffix(".docx").resolve() if pdf else None)

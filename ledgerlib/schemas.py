@@ -91,6 +91,7 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
         "received_source": _text(pa.Check.isin(["manifest", "cover", "none"])),
         "checksum": _text(pa.Check.str_matches(r"^[0-9a-f]{64}$")),
         "superseded": pa.Column(None), "n_errors": _count(), "n_warnings": _count(),
+        "filled_by": _text(),
     }),
     "deadline_changes": pa.DataFrameSchema({
         **_KEY, "decision_no": _text(), "decision_date": _nullable(),

@@ -40,8 +40,10 @@ def only_city(data: dict[str, Any], city: str) -> dict[str, Any]:
             for name, df in data.items()}
 
 
-def monthly_trend(data: dict[str, Any], month: str, city: str) -> pd.DataFrame:
-    """From January to `month`: done rate, on-time completion rate and on-time submission rate.
+def monthly_trend(data: dict[str, Any], month: str, city: str,
+                  approvals: pd.DataFrame | None = None) -> pd.DataFrame:
+    """From January to `month`: done rate, on-time completion rate and on-time submission rate
+    (`approvals`: the approved 不适用, rules.read_approvals).
 
     Example, on the demo data (`data = ledgerlib.load_processed()`)::
 
@@ -51,7 +53,7 @@ def monthly_trend(data: dict[str, Any], month: str, city: str) -> pd.DataFrame:
     rows = []
     for m in metrics.months_through(month):
         status = metrics.assignment_status(data["ledger"], data["assignments"], data.get("progress"),
-                                           m, cities=[city])
+                                           m, cities=[city], approvals=approvals)
         rates = metrics.completion_rates(status).iloc[0]
         comp = metrics.compliance_summary(
             metrics.submission_compliance(data["assignments"], data.get("submissions_log"), [m],

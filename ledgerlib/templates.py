@@ -4,14 +4,17 @@ One workbook per (department, month). Layout (1-based Excel rows; columns in the
 of the header lists in `ledgerlib.labels`):
 
 * 任务进展 (`progress`): row 1 title; row 2 the cover block — labels in A2/C2/E2/G2
-  (填报单位, 报送月份, 填报人, 填报日期), values in B2/D2/F2/H2 (`COVER_CELLS`); row 3 a
-  note; row 4 the header (`HEADER_ROW["progress"]`); tasks from row 5
-  (`FIRST_DATA_ROW["progress"]`), one per task ordered by task_id. Columns A-I =
-  `labels.PROGRESS_HEADERS`: A-D (任务编号, 一级指标, 具体任务, 完成时限) pre-filled and
-  locked; E-I (进展状态, 完成日期, 本月进展, 佐证材料, 存在问题) plus F2/H2 unlocked. The
-  sheet is protected without a password (it guards against slips, not people).
-* 活动台账, 双公示, 信用归集, 共享记录, 联合奖惩成效: row 1 title, row 2 header, data
-  from row 3; `BLANK_ROWS` rows are pre-formatted (dates, drop-downs). Not protected.
+  (填报单位, 报送月份, 填报人, 填报日期), values in B2/D2/F2/H2 (`COVER_CELLS`); row 3 the
+  one-line instruction; row 4 an example row (grey); row 5 the header
+  (`HEADER_ROW["progress"]`); tasks from row 6 (`FIRST_DATA_ROW["progress"]`), one per task
+  ordered by task_id, 进展状态 and 完成日期 pre-filled with the last report (`last_reported`).
+  Columns A-I = `labels.PROGRESS_HEADERS`: A-D (任务编号, 一级指标, 具体任务, 完成时限)
+  pre-filled and locked; E-I (进展状态, 完成日期, 本月进展, 佐证材料, 存在问题) plus F2/H2
+  unlocked. The sheet is protected without a password (it guards against slips, not people).
+* 活动台账, 双公示, 信用归集, 共享记录, 联合奖惩成效: row 1 title, row 2 the one-line
+  instruction, row 3 an example row (grey), row 4 header, data from row 5; `BLANK_ROWS` rows
+  are pre-formatted (dates, drop-downs). Not protected. The reader starts at the header, so
+  the example is never data.
 
 `SHEETS` holds each sheet's key, name, headers and field keys, so code that fills or
 reads a template never hard-codes a position. `save_workbook` writes byte-identical
@@ -76,7 +79,10 @@ SHEETS: dict[str, SheetSpec] = {
 }
 
 #: Header row (1-based) of each sheet, and the first data row.
-HEADER_ROW: dict[str, int] = {k: (4 if k == "progress" else 2) for k in SHEETS}
+HEADER_ROW: dict[str, int] = {k: (5 if k == "progress" else 4) for k in SHEETS}
+#: A one-line instruction and an example row above each header (on 任务进展 below the cover).
+GUIDE_ROW: dict[str, int] = {k: (3 if k == "progress" else 2) for k in SHEETS}
+EXAMPLE_ROW: dict[str, int] = {k: r + 1 for k, r in GUIDE_ROW.items()}
 FIRST_DATA_ROW: dict[str, int] = {k: r + 1 for k, r in HEADER_ROW.items()}
 #: Cover block on 任务进展: field -> (label cell, value cell).
 COVER_CELLS: dict[str, tuple[str, str]] = {
@@ -109,6 +115,33 @@ def department_tasks(department: str, ledger: pd.DataFrame, assignments: pd.Data
     tasks = ledger.loc[ledger["task_id"].isin(set(ids)), cols].drop_duplicates("task_id")
     order = sorted(tasks["task_id"], key=_task_sort_key)
     return tasks.set_index("task_id").loc[order].reset_index()
+
+
+def last_reported(progress: pd.DataFrame | None, department: str, month: str,
+                  city: str = config.DEFAULT_CITY) -> pd.DataFrame:
+    """Each task's last reported status and completion date before `month`, for the pre-fill.
+
+    From the department's returns of earlier months (unreadable statuses skipped): the latest
+    status, and the first completion date it gave with 已完成. Columns: task_id, status (a
+    key of labels.STATUS_LABELS), completion_date. Example: the 2021-07 template of 运管科
+    starts from what 运管科 reported up to June.
+    """
+    cols = ["task_id", "status", "completion_date"]
+    if progress is None or progress.empty:
+        return pd.DataFrame(columns=cols)
+    p = progress[(progress["department"] == department) & (progress["month"].astype(str) < month)]
+    if "city" in p:
+        p = p[p["city"].astype(str) == city]
+    p = p[p["status"].fillna("").astype(str).isin(list(labels.STATUS_LABELS))]
+    if p.empty:
+        return pd.DataFrame(columns=cols)
+    p = p.sort_values(["month", "row"] if "row" in p else ["month"], kind="mergesort")
+    last = p.groupby("task_id", sort=False).tail(1)[["task_id", "status"]]
+    done = p[(p["status"] == "done") & pd.to_datetime(p["completion_date"], errors="coerce").notna()]
+    when = done.groupby("task_id", sort=False)["completion_date"].first()
+    last = last.merge(when.rename("completion_date").reset_index(), on="task_id", how="left")
+    last["completion_date"] = pd.to_datetime(last["completion_date"]).where(last["status"] == "done")
+    return last[cols].reset_index(drop=True)
 
 
 def _title(ws, text: str, ncols: int) -> None:
@@ -145,7 +178,8 @@ def _int_validation() -> DataValidation:
                           error=v["int_error"])
 
 
-def _progress_sheet(ws, department: str, month: str, city: str, tasks: pd.DataFrame) -> None:
+def _progress_sheet(ws, department: str, month: str, city: str, tasks: pd.DataFrame,
+                    previous: pd.DataFrame | None = None) -> None:
     spec = SHEETS["progress"]
     year, mon = check_month(month)
     ncols = len(spec.headers)
@@ -167,14 +201,15 @@ def _progress_sheet(ws, department: str, month: str, city: str, tasks: pd.DataFr
     ws[COVER_CELLS["filled_on"][1]].number_format = DATE_FORMAT
     ws[COVER_CELLS["month"][1]].number_format = "@"  # keep 2021-07 as text, not a date
     ws.row_dimensions[2].height = 20
-    note = ws.cell(row=3, column=1, value=labels.TEMPLATE_NOTE_PROGRESS)
-    note.font = Font(italic=True, color="7F7F7F")
-    ws.merge_cells(start_row=3, start_column=1, end_row=3, end_column=ncols)
+    _guide(ws, spec, year, mon)
 
     header_row, first = HEADER_ROW["progress"], FIRST_DATA_ROW["progress"]
     _header(ws, spec, header_row)
+    # The loop closes: last month's status and completion date start this month's row (editable).
+    prev = {} if previous is None or previous.empty else previous.set_index("task_id").to_dict("index")
     for i, task in enumerate(tasks.itertuples(index=False)):
         r = first + i
+        before = prev.get(task.task_id, {})
         for j, field in enumerate(spec.fields, start=1):
             c = ws.cell(row=r, column=j)
             c.border = BORDER
@@ -183,6 +218,10 @@ def _progress_sheet(ws, department: str, month: str, city: str, tasks: pd.DataFr
                 c.protection = _UNLOCKED
                 if field in spec.date_fields:
                     c.number_format = DATE_FORMAT
+                if field == "status" and before.get("status") in labels.STATUS_LABELS:
+                    c.value = labels.STATUS_LABELS[before["status"]]
+                elif field == "completion_date" and pd.notna(before.get("completion_date", pd.NaT)):
+                    c.value = pd.Timestamp(before["completion_date"]).to_pydatetime()
             else:
                 c.value = getattr(task, field)
                 c.fill = _LOCKED_FILL
@@ -205,10 +244,29 @@ def _progress_sheet(ws, department: str, month: str, city: str, tasks: pd.DataFr
     page_setup(ws)
 
 
+def _guide(ws, spec: SheetSpec, year: int, mon: int) -> None:
+    """Row 2: what to fill in, in one line; row 3: an example row, grey, above the header, so
+    the reader (which starts at the header) never takes it for data."""
+    ncols = len(spec.headers)
+    guide, example_row = GUIDE_ROW[spec.key], EXAMPLE_ROW[spec.key]
+    note = ws.cell(row=guide, column=1, value=labels.TEMPLATE_GUIDE[spec.key])
+    note.font = Font(italic=True, color="7F7F7F")
+    note.alignment = Alignment(vertical="center")
+    ws.merge_cells(start_row=guide, start_column=1, end_row=guide, end_column=ncols)
+    example = labels.TEMPLATE_EXAMPLES[spec.key]
+    for j, value in enumerate(example[:ncols], start=1):
+        c = ws.cell(row=example_row, column=j, value=value.format(year=year, mon=mon))
+        c.font = Font(italic=True, color="7F7F7F")
+        c.fill = _LOCKED_FILL
+        c.border = BORDER
+        c.number_format = "@"  # an example is text, never a date or number to read
+
+
 def _free_sheet(ws, spec: SheetSpec, month: str, city: str) -> None:
     year, mon = check_month(month)
     _title(ws, labels.TEMPLATE_TITLE.format(city=city, sheet=spec.name, year=year, mon=mon), len(spec.headers))
     header_row, first = HEADER_ROW[spec.key], FIRST_DATA_ROW[spec.key]
+    _guide(ws, spec, year, mon)
     _header(ws, spec, header_row)
     last = first + BLANK_ROWS - 1
     for j, field in enumerate(spec.fields, start=1):
@@ -236,14 +294,18 @@ def _free_sheet(ws, spec: SheetSpec, month: str, city: str) -> None:
 
 
 def build_workbook(department: str, month: str, ledger: pd.DataFrame, assignments: pd.DataFrame,
-                   city: str = config.DEFAULT_CITY) -> Workbook:
-    """The submission template of one department for one month (see the module docstring)."""
+                   city: str = config.DEFAULT_CITY, previous: pd.DataFrame | None = None) -> Workbook:
+    """The submission template of one department for one month (see the module docstring).
+
+    `previous` (last_reported) pre-fills each task's 进展状态 and 完成日期 with what the
+    department last reported; the cells stay editable.
+    """
     year, mon = check_month(month)
     tasks = department_tasks(department, ledger, assignments)
     wb = Workbook()
     ws = wb.active
     ws.title = SHEETS["progress"].name
-    _progress_sheet(ws, department, month, city, tasks)
+    _progress_sheet(ws, department, month, city, tasks, previous)
     for key, spec in SHEETS.items():
         if key != "progress":
             _free_sheet(wb.create_sheet(spec.name), spec, month, city)
@@ -254,11 +316,14 @@ def build_workbook(department: str, month: str, ledger: pd.DataFrame, assignment
 
 
 def write_templates(month: str, departments: list[str] | None = None, out_dir: Path = Path("templates"),
-                    raw_dir: Path | None = None, city: str = config.DEFAULT_CITY) -> list[Path]:
+                    raw_dir: Path | None = None, city: str = config.DEFAULT_CITY,
+                    data_dir: Path | None = None) -> list[Path]:
     """Write `<out_dir>/<month>/<department>.xlsx` for every scored department (or the named ones).
 
     Department names given on the command line may be aliases; they resolve through the
-    roster, and a name that resolves to no scored department raises ValueError.
+    roster, and a name that resolves to no scored department raises ValueError. When the
+    processed data (data_dir, default data/processed) holds returns of earlier months, each
+    task is pre-filled with its last reported status and completion date.
     """
     from .ledger import assignments as make_assignments, load_ledger
     from .roster import load_roster
@@ -277,7 +342,15 @@ def write_templates(month: str, departments: list[str] | None = None, out_dir: P
                 raise ValueError(labels.CLI_MESSAGES["not_scored"].format(name=name, known=", ".join(scored)))
             chosen.append(canonical)
         scored = sorted(set(chosen))
+    progress = None
+    source = Path(data_dir) if data_dir else config.processed_dir()
+    if (source / "progress.parquet").is_file():
+        from .tables import read_table
+
+        progress = read_table("progress", source)
     out = Path(out_dir) / month
     # Roster names are data: checked as plain file names that stay in the month's folder.
-    return [save_workbook(build_workbook(d, month, ledger, assigned, city=city), inside(out, f"{d}.xlsx"))
+    return [save_workbook(build_workbook(d, month, ledger, assigned, city=city,
+                                         previous=last_reported(progress, d, month, city)),
+                          inside(out, f"{d}.xlsx"))
             for d in scored]

@@ -32,6 +32,19 @@ def test_parameter_paths_are_read_from_the_checkout(tmp_path):
     assert display.project_path(str(tmp_path)) == tmp_path
 
 
+def test_percent_is_never_rounded_across_a_line() -> None:
+    from ledgerlib.display import ReportTable, percent_text
+
+    # 79.97% against a pass mark of 80% (inclusive): never "80.0%".
+    assert percent_text(0.7997) == "79.9%"
+    assert percent_text(0.80) == "80.0%" and percent_text(4 / 5) == "80.0%"
+    assert percent_text(3 / 5) == "60.0%" and percent_text(0.5999) == "59.9%"
+    assert percent_text(0.99999) == "99.9%" and percent_text(1.0) == "100.0%"
+    assert percent_text(float("nan")) == ""
+    t = ReportTable(pd.DataFrame({"rate": [0.7997, 0.8]}), percent=("rate",))
+    assert t.shown["rate"].tolist() == ["79.9%", "80.0%"]
+
+
 def test_show_calendar_basis_shows_the_note_and_the_moves_or_nothing(monkeypatch):
     import IPython.display
 

@@ -89,21 +89,23 @@ def test_assignment_status_april() -> None:
     assert r["status"] == "done_on_time" and bool(r["completion_inferred"])
     assert r["completion_date"] == pd.Timestamp("2021-04-30") and not bool(r["due"])
     r = status_of(s, A, "T3")
-    assert r["status"] == "in_progress" and r["on_track"] == True  # noqa: E712
+    assert r["status"] == "on_track" and r["on_track"] == True  # noqa: E712
     r = status_of(s, B, "T3")  # reported in March, not in April
-    assert r["status"] == "in_progress" and r["on_track"] == False  # noqa: E712
+    assert r["status"] == "not_reported" and r["on_track"] == False  # noqa: E712
     assert not bool(r["reported_this_month"]) and r["reported_month"] == "2021-03"
-    assert status_of(s, B, "T4")["status"] == "not_applicable"
-    assert pd.isna(status_of(s, B, "T4")["on_track"])  # event task: no on-track test
+    # B's 不适用 for T4 is a claim: no approval list, so it stays in the figures.
+    r = status_of(s, B, "T4")
+    assert r["status"] == "na_claimed" and bool(r["claimed_not_applicable"])
+    assert pd.isna(r["on_track"])  # event task: no on-track test
     assert set(s["status"]) <= set(labels.ASSIGNMENT_STATUS_LABELS)
 
 
 def test_assignment_status_march_overdue_and_no_report() -> None:
     s = M.assignment_status(ledger_small(), assignments_small(), progress_small(), "2021-03")
     assert status_of(s, A, "T1")["status"] == "done_on_time"
-    # T1 is due 03-31: in the March report, B's 推进中 makes it overdue.
-    assert status_of(s, B, "T1")["status"] == "overdue"
-    assert status_of(s, A, "T2")["status"] == "no_report"
+    # T1 is due 03-31, the March report's as-of day: not passed yet, so due this month.
+    assert status_of(s, B, "T1")["status"] == "due_this_month"
+    assert status_of(s, A, "T2")["status"] == "not_reported"
     assert status_of(s, B, "T3")["on_track"] == False  # noqa: E712  # in_progress but 本月进展 empty
     assert status_of(s, A, "T3")["on_track"] == True  # noqa: E712
 
@@ -111,9 +113,9 @@ def test_assignment_status_march_overdue_and_no_report() -> None:
 def test_completion_rates_overall_and_by_group() -> None:
     s = M.assignment_status(ledger_small(), assignments_small(), progress_small(), "2021-04")
     overall = M.completion_rates(s).iloc[0]
-    # 6 assignments, B/T4 不适用 -> 5; done: A/T1, B/T1, A/T2 -> 3/5.
-    assert overall["n_assignments"] == 5 and overall["n_not_applicable"] == 1
-    assert overall["done_rate"] == pytest.approx(3 / 5)
+    # 6 assignments; B/T4's 不适用 is not approved, so all 6 count; done: A/T1, B/T1, A/T2 -> 3/6.
+    assert overall["n_assignments"] == 6 and overall["n_not_applicable"] == 0
+    assert overall["done_rate"] == pytest.approx(3 / 6)
     # Due by April: A/T1, B/T1; on time: A/T1 only.
     assert (overall["n_due"], overall["n_done_on_time"]) == (2, 1)
     assert overall["on_time_rate"] == pytest.approx(1 / 2)
@@ -124,11 +126,11 @@ def test_completion_rates_overall_and_by_group() -> None:
     by_dept = M.completion_rates(s, by="department").set_index("department")
     assert list(by_dept.columns[:1]) == ["city"]
     assert by_dept.loc[A, "n_assignments"] == 3 and by_dept.loc[A, "n_done"] == 2
-    assert by_dept.loc[B, "n_assignments"] == 2 and by_dept.loc[B, "n_done"] == 1
+    assert by_dept.loc[B, "n_assignments"] == 3 and by_dept.loc[B, "n_done"] == 1
     assert by_dept.loc[B, "on_time_rate"] == 0.0
 
     by_ind = M.completion_rates(s, by="indicator").set_index("indicator")
-    # 甲: T1 x2 + T2 all done; 乙: T3 x2 (T4 n/a) none done.
+    # 甲: T1 x2 + T2 all done; 乙: T3 x2 and T4 (claimed n/a) none done.
     assert by_ind.loc["甲", "done_rate"] == 1.0 and by_ind.loc["乙", "done_rate"] == 0.0
     assert np.isnan(by_ind.loc["乙", "on_time_rate"])  # nothing due: no rate, not 0%
 
@@ -136,8 +138,9 @@ def test_completion_rates_overall_and_by_group() -> None:
 def test_completion_rates_march() -> None:
     s = M.assignment_status(ledger_small(), assignments_small(), progress_small(), "2021-03")
     r = M.completion_rates(s).iloc[0]
-    # 6 assignments (T4 not yet reported n/a); done A/T1 only; due A/T1, B/T1; overdue B/T1.
-    assert (r["n_assignments"], r["n_done"], r["n_due"], r["n_overdue"]) == (6, 1, 2, 1)
+    # 6 assignments (T4 not yet reported n/a); done A/T1 only; due A/T1, B/T1; B/T1 is due
+    # on 03-31, the as-of day itself: due this month, not overdue.
+    assert (r["n_assignments"], r["n_done"], r["n_due"], r["n_overdue"]) == (6, 1, 2, 0)
     assert r["on_time_rate"] == 0.5
 
 
@@ -146,7 +149,7 @@ def test_cities_each_get_every_assignment() -> None:
                             cities=[X, Y])
     assert len(s) == 12
     rates = M.completion_rates(s).set_index("city")
-    assert rates.loc[Y, "n_done"] == 0 and set(s[s["city"] == Y]["status"]) == {"no_report", "overdue"}
+    assert rates.loc[Y, "n_done"] == 0 and set(s[s["city"] == Y]["status"]) == {"not_reported", "overdue"}
 
 
 def test_overdue_list_days() -> None:
@@ -170,12 +173,15 @@ def test_changes_since() -> None:
     led, asg, prog = ledger_small(), assignments_small(), progress_small()
     feb, mar, apr = (M.assignment_status(led, asg, prog, m) for m in ("2021-02", "2021-03", "2021-04"))
     ch = M.changes_since(mar, apr).set_index(["department", "task_id"])
+    # B/T3: in_progress in March (no note), not reported in April.
     assert ch["change"].to_dict() == {(B, "T1"): "newly_done", (A, "T2"): "newly_done",
-                                      (B, "T4"): "status_changed"}
-    assert ch.loc[(B, "T1"), "status_before"] == "overdue"
+                                      (B, "T4"): "status_changed", (B, "T3"): "status_changed"}
+    assert ch.loc[(B, "T1"), "status_before"] == "due_this_month"
     ch2 = M.changes_since(feb, mar).set_index(["department", "task_id"])["change"].to_dict()
-    assert ch2[(B, "T1")] == "newly_overdue" and ch2[(A, "T1")] == "newly_done"
-    assert ch2[(A, "T3")] == "status_changed" and (B, "T3") in ch2  # no_report -> in_progress
+    assert ch2[(B, "T1")] == "status_changed" and ch2[(A, "T1")] == "newly_done"
+    assert ch2[(A, "T3")] == "status_changed" and (B, "T3") in ch2  # not_reported -> on_track / in_progress
+    ch3 = M.changes_since(mar, M.assignment_status(led, asg, prog[prog["month"] <= "2021-03"], "2021-04"))
+    assert ch3.set_index(["department", "task_id"])["change"][(B, "T1")] == "newly_overdue"
     added = M.changes_since(mar[mar["task_id"] != "T4"], apr)
     assert set(added[added["change"] == "added"]["task_id"]) == {"T4"}
     assert set(added["change"]) <= set(labels.CHANGE_LABELS)
@@ -537,7 +543,7 @@ def test_monthly_summary() -> None:
     assert len(s) == 1
     r = s.iloc[0]
     assert r["month"] == "2021-04" and r["n_departments"] == 2
-    assert r["done_rate"] == pytest.approx(3 / 5) and r["on_time_rate"] == 0.5
+    assert r["done_rate"] == pytest.approx(3 / 6) and r["on_time_rate"] == 0.5
     # April returns: A a day late, B missing.
     assert (r["n_submitted_on_time"], r["n_submitted_late"], r["n_missing"]) == (0, 1, 1)
     assert r["collection_rate"] == pytest.approx(185 / 210) and bool(r["collection_passed"])
@@ -652,3 +658,106 @@ def test_progress_report_obligation_binds_every_assigned_department():
     assert got.loc["法规科"].tolist() == ["T03", "progress_report", 3, 3, True]
     assert got.loc["运管科"].tolist() == ["T03", "progress_report", 3, 1, False]
     assert "规划科" not in got.index  # not assigned the monthly report
+
+
+# --------------------------------------------------------------------------- the nine statuses (issue 11)
+
+def _one_task(due: str, rows: list[tuple]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    led = pd.DataFrame({"task_id": ["T1"], "indicator_no": [1], "indicator": ["甲"], "task": ["x"],
+                        "deadline_text": [""], "deadline_kind": ["date"], "due_date": pd.to_datetime([due]),
+                        "recurrence": ["none"], "min_per_period": [""], "flags": ["deadline_before_plan_year"]})
+    asg = pd.DataFrame({"task_id": ["T1"], "department": [A], "role": ["lead"], "via": [""], "kind": ["section"]})
+    prog = pd.DataFrame(rows, columns=["month", "status", "completion_date", "progress_note"])
+    prog.insert(0, "city", X)
+    prog.insert(1, "department", A)
+    prog.insert(3, "task_id", "T1")
+    prog["completion_date"] = pd.to_datetime(prog["completion_date"])
+    prog["row"] = 5
+    return led, asg, prog
+
+
+def test_done_on_the_due_date_is_on_time_a_day_later_is_late() -> None:
+    led, asg, prog = _one_task("2021-06-30", [("2021-06", "done", "2021-06-30", "已完成")])
+    s = M.assignment_status(led, asg, prog, "2021-06").iloc[0]
+    assert s["status"] == "done_on_time" and s["flags"] == "deadline_before_plan_year"
+    led, asg, prog = _one_task("2021-06-30", [("2021-07", "done", "2021-07-01", "已完成")])
+    assert M.assignment_status(led, asg, prog, "2021-07").iloc[0]["status"] == "done_late"
+
+
+def test_due_today_is_due_this_month_a_day_after_is_overdue() -> None:
+    # Due 2021-06-30; the June report is as of 06-30 (not passed), the July one as of 07-31.
+    led, asg, prog = _one_task("2021-06-30", [("2021-06", "in_progress", None, "起草中")])
+    assert M.assignment_status(led, asg, prog, "2021-06").iloc[0]["status"] == "due_this_month"
+    july = M.assignment_status(led, asg, prog, "2021-07")
+    assert july.iloc[0]["status"] == "overdue"
+    assert M.overdue(july)["days_overdue"].tolist() == [31]  # 06-30 -> 07-31
+    # A deadline mid-month has passed by the month's end: overdue in its own month.
+    led, asg, prog = _one_task("2021-06-15", [("2021-06", "in_progress", None, "起草中")])
+    s = M.assignment_status(led, asg, prog, "2021-06")
+    assert s.iloc[0]["status"] == "overdue" and M.overdue(s)["days_overdue"].tolist() == [15]
+    # Not yet due: reported this month -> in progress; nothing this month -> not reported.
+    led, asg, prog = _one_task("2021-09-30", [("2021-06", "not_started", None, "")])
+    assert M.assignment_status(led, asg, prog, "2021-06").iloc[0]["status"] == "in_progress"
+    assert M.assignment_status(led, asg, prog, "2021-07").iloc[0]["status"] == "not_reported"
+
+
+def test_not_applicable_counts_only_when_approved() -> None:
+    led, asg, prog = _one_task("2021-09-30", [("2021-06", "not_applicable", None, "")])
+    claimed = M.assignment_status(led, asg, prog, "2021-06")
+    assert claimed.iloc[0]["status"] == "na_claimed"
+    assert M.completion_rates(claimed).iloc[0]["n_assignments"] == 1  # stays in the figures
+    appr = pd.DataFrame({"city": [""], "task_id": ["T1"], "department": [A],
+                         "approved_on": pd.to_datetime(["2021-06-30"])})
+    ok = M.assignment_status(led, asg, prog, "2021-06", approvals=appr)
+    assert ok.iloc[0]["status"] == "na_approved"
+    r = M.completion_rates(ok).iloc[0]
+    assert (r["n_assignments"], r["n_not_applicable"]) == (0, 1)
+    # Approved on 07-01: not yet approved as of 06-30.
+    late = appr.assign(approved_on=pd.to_datetime(["2021-07-01"]))
+    assert M.assignment_status(led, asg, prog, "2021-06", approvals=late).iloc[0]["status"] == "na_claimed"
+    # An approval for another city does not count here.
+    other = appr.assign(city=Y)
+    assert M.assignment_status(led, asg, prog, "2021-06", approvals=other).iloc[0]["status"] == "na_claimed"
+    # A dated task past its deadline and claimed 不适用 (unapproved) is overdue, flagged as a claim.
+    led, asg, prog = _one_task("2021-04-30", [("2021-06", "not_applicable", None, "")])
+    s = M.assignment_status(led, asg, prog, "2021-06").iloc[0]
+    assert s["status"] == "overdue" and bool(s["claimed_not_applicable"])
+
+
+def test_every_assignment_has_exactly_one_of_nine_statuses() -> None:
+    s = M.assignment_status(ledger_small(), assignments_small(), progress_small(), "2021-04")
+    assert set(s["status"]) <= set(M.STATUSES) and list(labels.ASSIGNMENT_STATUS_LABELS) == list(M.STATUSES)
+
+
+def test_collection_carried_forward_is_marked_and_left_out_of_the_city_total() -> None:
+    rows = [(A, "2021-05", "f", 100, 79), (A, "2021-06", "f", 100, 80),   # A: exactly 80% in June
+            (B, "2021-05", "g", 100, 95)]                                  # B: nothing in June
+    c = pd.DataFrame(rows, columns=["department", "month", "field", "total_entities", "collected_entities"])
+    c.insert(0, "city", X)
+    k = M.kpis(c, None, None, "2021-06").set_index("department")
+    assert not bool(k.loc[A, "carried_forward"]) and bool(k.loc[A, "passed"])
+    assert bool(k.loc[B, "carried_forward"]) and k.loc[B, "as_of_month"] == "2021-05"
+    # City total: A's June figures only, 80/100 (not 175/200); both pass, so it is judged.
+    assert (k.loc[M.ALL_DEPARTMENTS, "numerator"], k.loc[M.ALL_DEPARTMENTS, "denominator"]) == (80, 100)
+    assert bool(k.loc[M.ALL_DEPARTMENTS, "passed"])
+    # B's stale 95/100 would lift a failing city (79/100 in June) to a pass: not judged.
+    c.loc[1, "collected_entities"] = 79
+    k = M.kpis(c, None, None, "2021-06").set_index("department")
+    assert pd.isna(k.loc[M.ALL_DEPARTMENTS, "passed"]) and k.loc[M.ALL_DEPARTMENTS, "rate"] == 0.79
+    # And leaving a silent failing department out must not make the city pass either.
+    c.loc[2, "collected_entities"] = 10   # B: 10/100 in May; A: 80/100 in June passes alone
+    c.loc[1, "collected_entities"] = 80
+    k = M.kpis(c, None, None, "2021-06").set_index("department")
+    assert pd.isna(k.loc[M.ALL_DEPARTMENTS, "passed"])  # 80/100 alone, 90/200 pooled
+
+
+def test_publication_before_its_decision_is_left_out_of_the_rate() -> None:
+    p = pd.DataFrame({"city": X, "department": A, "month": "2021-06",
+                      "decision_no": ["1", "2", "3"], "category": "penalty",
+                      # 2021-06-01 (Tue) + 7 working days -> 06-10; 06-14 is the Dragon Boat holiday.
+                      "decision_date": pd.to_datetime(["2021-06-01", "2021-06-01", "2021-06-10"]),
+                      "publish_date": pd.to_datetime(["2021-06-10", "2021-06-11", "2021-06-09"])})
+    d = M.publicity_timeliness_detail(p, "2021-06")
+    assert d["verdict"].tolist() == ["on_time", "late", "invalid"]
+    t = M.publicity_timeliness(p, "2021-06").iloc[0]
+    assert (t["n_on_time"], t["n_late"], t["n_invalid"]) == (1, 1, 1) and t["rate"] == 0.5

@@ -178,19 +178,23 @@ def test_monthly_report_end_to_end(processed, tmp_path, capsys):
     docx_path = pdf_path.with_suffix(".docx")
     assert capsys.readouterr().out.split() == [str(p.resolve()) for p in (nb_path, pdf_path, docx_path)]
     text = _pdf_text(pdf_path)
-    for key in ("headline", "by_indicator", "by_department", "trend", "overdue", "submissions",
-                "kpis", "changes"):
+    for key in ("b_overview", "b_lights", "b_composition", "b_overdue", "b_due_next", "b_submissions",
+                "b_kpis", "b_scores", "b_chase", "b_trend", "b_changes", "b_next", "b_notes"):
         assert labels.REPORT_LABELS[key] in text, key
     assert "metrics." not in text and "NBVAL" not in text
-    # The headline shows the figure the metrics compute for this data.
-    from ledgerlib import metrics
+    # The headline shows the count of each status the metrics compute for this data.
+    from ledgerlib import metrics, rules
     data = tables.load_processed(processed)
-    summary = metrics.monthly_summary(data, "2021-06").iloc[0]
-    assert f"{labels.COLUMN_LABELS['n_assignments']} {summary['n_assignments']}" in text
+    status = metrics.assignment_status(data["ledger"], data["assignments"], data["progress"], "2021-06",
+                                       approvals=rules.load_rules(config.raw_dir(), data["ledger"]).approvals)
+    counts = status["status"].value_counts()
+    for key in metrics.STATUSES:
+        assert f"{labels.ASSIGNMENT_STATUS_LABELS[key]} {counts.get(key, 0)}" in text, key
+    for name in ("overdue", "lights", "due_next", "scores", "submissions"):
+        assert (nb_path.parent / f"{name}_2021-06.csv").exists(), name
     nb = nbformat.read(nb_path, as_version=4)
     injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
     assert injected and 'month = "2021-06"' in injected[0].source
-    assert (nb_path.parent / "overdue_2021-06.csv").exists()
     _docx_matches_notebook(docx_path, nb)
 
 
@@ -215,7 +219,7 @@ def _docx_matches_notebook(docx_path: Path, nb) -> None:
     assert in_word == shown
     assert all(t.style.name == "Table Grid" for t in doc.tables)
     headings = [p.text for p in doc.paragraphs if p.style.name.startswith("Heading")]
-    for key in ("headline", "overdue", "kpis"):
+    for key in ("b_overview", "b_overdue", "b_kpis"):
         assert labels.REPORT_LABELS[key] in headings
     assert len(doc.inline_shapes) >= 3  # the charts
 
@@ -249,5 +253,24 @@ def test_quarterly_report_end_to_end(processed, tmp_path, capsys):
     assert rc == 0, capsys.readouterr().err
     _, pdf_path = reports.report_paths("quarterly", "2021Q2", tmp_path)
     text = _pdf_text(pdf_path)
-    for key in ("matrix", "quarter_kpis", "ranking"):
+    for key in ("matrix", "quarter_kpis", "quarter_scores"):
         assert labels.REPORT_LABELS[key] in text, key
+
+
+def test_monthly_report_reads_the_rule_files_of_ledger_raw(processed, tmp_path, raw_dir):
+    import shutil
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(raw_dir / "departments.csv", raw)
+    # Overdue tasks amber instead of red: the 通报's count of red lights must follow the file.
+    (raw / "lights.toml").write_text('[lights]\noverdue = "amber"\nno_return = "amber"\nkpi_below = "none"\n',
+                                     encoding="utf-8")
+    rc = cli.main(["--raw", str(raw), "report", "monthly", "2021-06", "--data", str(processed),
+                   "--out", str(tmp_path / "out"), "--no-pdf"])
+    assert rc == 0
+    nb_path, _ = reports.report_paths("monthly", "2021-06", tmp_path / "out")
+    nb = nbformat.read(nb_path, as_version=4)
+    text = "\n".join(o.get("data", {}).get("text/plain", "") for c in nb.cells if c.cell_type == "code"
+                     for o in c.get("outputs", []))
+    assert "三色预警：红灯0项" in text

@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 
 from ledgerlib import labels
-from ledgerlib.templates import (COVER_CELLS, FIRST_DATA_ROW, HEADER_ROW, SHEETS, build_workbook, column_letter,
+from ledgerlib.templates import (COVER_CELLS, EXAMPLE_ROW, FIRST_DATA_ROW, GUIDE_ROW, HEADER_ROW, SHEETS,
+                                 build_workbook, column_letter,
                                  department_tasks, save_workbook, write_templates)
 
 LEDGER = pd.DataFrame({
@@ -168,3 +169,74 @@ def test_every_sheet_prints_landscape_one_page_wide_at_readable_type(saved):
         header = HEADER_ROW[next(k for k, s in SHEETS.items() if s.name == ws.title)]
         assert ws.print_title_rows == f"${header}:${header}", ws.title
         assert printed_type_size(ws) >= PRINT_MIN_PT, (ws.title, printed_type_size(ws))
+
+
+# --------------------------------------------------------------------------- the loop closes (issue 11)
+
+def _progress(rows: list[tuple]) -> pd.DataFrame:
+    df = pd.DataFrame(rows, columns=["department", "month", "task_id", "status", "completion_date"])
+    df.insert(0, "city", "安阳市")
+    df["completion_date"] = pd.to_datetime(df["completion_date"])
+    df["row"] = 5
+    return df
+
+
+def test_last_reported_status_and_completion_date() -> None:
+    from ledgerlib.templates import last_reported
+
+    p = _progress([
+        ("运管科", "2021-05", "T10", "done", "2021-05-20"),
+        ("运管科", "2021-06", "T10", "done", "2021-06-02"),      # the first stated date stands
+        ("运管科", "2021-05", "T01", "in_progress", None),
+        ("运管科", "2021-06", "T01", "", None),                  # unreadable: May's status stands
+        ("运管科", "2021-06", "T15a", "not_started", None),
+        ("运管科", "2021-07", "T15a", "done", "2021-07-03"),     # the template's own month: not used
+        ("法规科", "2021-06", "T15b", "done", "2021-06-01"),     # another department
+    ])
+    got = last_reported(p, "运管科", "2021-07").set_index("task_id")
+    assert got["status"].to_dict() == {"T10": "done", "T01": "in_progress", "T15a": "not_started"}
+    assert got.loc["T10", "completion_date"] == pd.Timestamp("2021-05-20")
+    assert pd.isna(got.loc["T01", "completion_date"])
+    assert last_reported(None, "运管科", "2021-07").empty
+
+
+def test_template_is_prefilled_and_still_editable(tmp_path) -> None:
+    from ledgerlib.templates import last_reported
+
+    prev = last_reported(_progress([("运管科", "2021-06", "T10", "done", "2021-06-30"),
+                                    ("运管科", "2021-06", "T01", "in_progress", None)]), "运管科", "2021-07")
+    path = save_workbook(build_workbook("运管科", "2021-07", LEDGER, ASSIGNMENTS, previous=prev), tmp_path / "a.xlsx")
+    ws = openpyxl.load_workbook(path)[labels.SHEET_PROGRESS]
+    rows = {ws[f"A{r}"].value: r for r in range(FIRST_DATA_ROW["progress"], ws.max_row + 1)}
+    status, done_on = column_letter("progress", "status"), column_letter("progress", "completion_date")
+    assert ws[f"{status}{rows['T10']}"].value == "已完成"
+    assert ws[f"{done_on}{rows['T10']}"].value.date() == date(2021, 6, 30)
+    assert ws[f"{status}{rows['T01']}"].value == "推进中" and ws[f"{done_on}{rows['T01']}"].value is None
+    assert ws[f"{status}{rows['T15a']}"].value is None  # never reported: left empty
+    assert not ws[f"{status}{rows['T10']}"].protection.locked
+
+
+def test_every_data_sheet_has_an_instruction_and_an_example_row_the_reader_skips(tmp_path, workbook_ledger,
+                                                                              assignments_table, roster) -> None:
+    from ledgerlib.submissions import read_submission
+
+    wb = build_workbook("运管科", "2021-07", workbook_ledger, assignments_table)
+    for key, spec in SHEETS.items():
+        ws = wb[spec.name]
+        guide, example = GUIDE_ROW[key], EXAMPLE_ROW[key]
+        assert ws[f"A{guide}"].value.startswith("说明") and ws[f"A{example}"].value.startswith("示例")
+        assert [c.value for c in ws[example]][: len(spec.headers)].count(None) == 0
+        assert example < HEADER_ROW[key]
+    ws = wb[labels.SHEET_ACTIVITIES]
+    r = FIRST_DATA_ROW["activities"]
+    ws[f"A{r}"], ws[f"B{r}"], ws[f"C{r}"] = date(2021, 7, 3), "专题会议", 1
+    prog = wb[labels.SHEET_PROGRESS]
+    prog[f"{column_letter('progress', 'status')}{FIRST_DATA_ROW['progress']}"] = "推进中"
+    path = save_workbook(wb, tmp_path / "运管科.xlsx")
+    sub = read_submission(path, workbook_ledger, roster)
+    # Only the rows filled in below the header: the examples above them are not data.
+    assert len(sub.activities) == 1 and sub.activities["activity_type"].iloc[0] == "special_meeting"
+    assert [st for st in sub.progress["status"] if st] == ["in_progress"]
+    assert len(sub.progress) == len(department_tasks("运管科", workbook_ledger, assignments_table))
+    assert not sub.problems["value"].astype(str).str.contains("示例").any()
+    assert sub.publicity.empty and sub.collection.empty and sub.joint_cases.empty
