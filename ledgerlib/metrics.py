@@ -237,7 +237,7 @@ def completion_rates(status: pd.DataFrame, by: str | Sequence[str] | None = None
 
         >>> status = assignment_status(data["ledger"], data["assignments"], data["progress"], "2021Q2")
         >>> completion_rates(status)[["n_assignments", "n_done", "n_overdue"]].values.tolist()
-        [[278, 42, 6]]
+        [[299, 42, 3]]
     """
     keys = _group_keys(by)
     s = status.copy()
@@ -273,7 +273,7 @@ def overdue(status: pd.DataFrame) -> pd.DataFrame:
 
         >>> status = assignment_status(data["ledger"], data["assignments"], data["progress"], "2021-06")
         >>> overdue(status)[["department", "task_id", "days_overdue"]].tail(2).values.tolist()
-        [['运管科', 'T15a', 426], ['运管科', 'T16', 0]]
+        [['财审科', 'T04', 61], ['运管科', 'T15a', 426]]
     """
     o = status[status["status"] == "overdue"].copy()
     ends = o["month"].map(month_end)
@@ -314,7 +314,7 @@ def changes_since(prev_status: pd.DataFrame, cur_status: pd.DataFrame) -> pd.Dat
         >>> may = assignment_status(data["ledger"], data["assignments"], data["progress"], "2021-05")
         >>> june = assignment_status(data["ledger"], data["assignments"], data["progress"], "2021-06")
         >>> changes_since(may, june)["change"].value_counts().to_dict()
-        {'status_changed': 17, 'newly_done': 8, 'newly_overdue': 3}
+        {'status_changed': 76, 'newly_done': 8}
     """
     keys = ["city", "task_id", "department"]
     a = prev_status[keys + ["indicator", "status"]].rename(columns={"status": "status_before",
@@ -836,7 +836,7 @@ def kpis(collection: pd.DataFrame | None, shared_records: pd.DataFrame | None,
 
         >>> k = kpis(data["collection"], data["shared_records"], data["publicity"], "2021-06")
         >>> k.loc[k["department"] == ALL_DEPARTMENTS, ["kpi", "numerator", "denominator"]].values.tolist()
-        [['collection_coverage', 13071, 16012], ['shared_record_quality', 48, 61], ['publicity_timeliness', 48, 52]]
+        [['collection_coverage', 10932, 13460], ['shared_record_quality', 48, 61], ['publicity_timeliness', 48, 52]]
     """
     parts = []
     m = as_of_month(month)
@@ -916,7 +916,7 @@ def monthly_summary(tables: dict[str, pd.DataFrame], month: object,
 
         >>> s = monthly_summary(data, "2021-06").iloc[0]
         >>> [int(s[k]) for k in ("n_assignments", "n_done", "n_overdue", "n_missing")]
-        [278, 42, 6, 2]
+        [299, 42, 3, 2]
     """
     m = month_str(month)
     ledger, assignments = tables["ledger"], tables["assignments"]

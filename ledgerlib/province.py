@@ -47,7 +47,7 @@ def city_comparison(tables: dict[str, pd.DataFrame], month: object,
     Example, on the demo data (`data = ledgerlib.load_processed()`)::
 
         >>> city_comparison(data, "2021-06")[["city", "done_rate", "rank"]].round(3).values.tolist()
-        [['安阳市', 0.151, 1]]
+        [['安阳市', 0.14, 1]]
     """
     from .ranking import department_ranking
 
@@ -102,7 +102,7 @@ def overdue_by_city(tables: dict[str, pd.DataFrame], month: object,
     Example, on the demo data (`data = ledgerlib.load_processed()`)::
 
         >>> overdue_by_city(data, "2021-06")[["city", "n_overdue"]].values.tolist()
-        [['安阳市', 6]]
+        [['安阳市', 3]]
     """
     m = metrics.month_str(month)
     city_list = list(dict.fromkeys(cities)) if cities is not None else (_cities(tables) or None)

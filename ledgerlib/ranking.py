@@ -27,7 +27,7 @@ def quarterly_ranking(data: dict[str, pd.DataFrame], quarter: str, city: str, ma
         >>> matrix = summaries.quarterly_matrix(data, "2021Q2", "安阳市")
         >>> kpis = metrics.kpis(data["collection"], data["shared_records"], data["publicity"], "2021Q2")
         >>> quarterly_ranking(data, "2021Q2", "安阳市", matrix, kpis)[["rank", "department", "score"]].round(3).head(2).values.tolist()
-        [[1, '监管科', 0.768], [2, '办公室', 0.714]]
+        [[1, '监管科', 0.766], [2, '办公室', 0.708]]
     """
     months = metrics.quarter_months(quarter)
     status = metrics.assignment_status(data["ledger"], data["assignments"], data.get("progress"), months[-1],

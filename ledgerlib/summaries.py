@@ -48,7 +48,7 @@ def monthly_trend(data: dict[str, Any], month: str, city: str,
     Example, on the demo data (`data = ledgerlib.load_processed()`)::
 
         >>> monthly_trend(data, "2021-03", "安阳市").round(3).values.tolist()
-        [['2021-01', 0.035, 0.625, 0.938], ['2021-02', 0.053, 0.625, 1.0], ['2021-03', 0.071, 0.625, 0.938]]
+        [['2021-01', 0.033, 0.625, 0.938], ['2021-02', 0.05, 0.625, 1.0], ['2021-03', 0.067, 0.625, 0.938]]
     """
     rows = []
     for m in metrics.months_through(month):
@@ -73,7 +73,7 @@ def kpi_table(kpis: pd.DataFrame) -> pd.DataFrame:
         >>> wide = kpi_table(metrics.kpis(data["collection"], data["shared_records"], data["publicity"], "2021-06"))
         >>> total = wide.iloc[-1]
         >>> total["department"], round(float(total["collection_coverage"]), 3), bool(total["collection_coverage_passed"])
-        ('all', 0.816, True)
+        ('all', 0.812, True)
     """
     if kpis.empty:
         return pd.DataFrame({"department": pd.Series(dtype="str")})
