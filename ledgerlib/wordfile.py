@@ -294,7 +294,7 @@ def column_widths(table: Table, total: int) -> list[int]:
     Example::
 
         >>> column_widths(Table([["部门", "截止日期"]], [["运管科", "2021-06-30"]]), 6_000_000)
-        [2392405, 3607594]
+        [2448275, 3551724]
     """
     n = max([len(r) for r in table.header + table.rows] or [1])
     word, line = [2] * n, [2] * n
@@ -309,7 +309,8 @@ def column_widths(table: Table, total: int) -> list[int]:
     # (DejaVu, which LibreOffice puts in for Times New Roman where that is not installed).
     char = int(TABLE_PT * 12700 * 0.64)
     pad = 2 * 68580  # Word's default cell margins, 0.075 inch each side
-    base = [max(min(ln, MIN_TEXT), min(w, WIDE_COLUMN)) for ln, w in zip(line, word)]
+    # One character of slack: a word exactly as wide as its column wraps in some fonts.
+    base = [max(min(ln, MIN_TEXT), min(w, WIDE_COLUMN)) + 1 for ln, w in zip(line, word)]
     extra = [max(ln - b, 0) for ln, b in zip(line, base)]
     base_emu = [b * char + pad for b in base]
     if sum(base_emu) >= total or not sum(extra):
