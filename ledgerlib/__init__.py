@@ -4,12 +4,12 @@ The names most analysts need are importable from the package itself:
 `read_ledger`, `assignments`, `load_roster`, `read_submission`, `working_day_deadline`,
 `load_processed`.
 """
-import os as _os
+import os
 
-# openpyxl serialises through lxml when lxml is importable (python-docx brings it), and
-# then writes different bytes (<v></v> for <v/>, namespaces placed otherwise). Workbooks
-# must not depend on what else is installed: keep openpyxl's own writer, unless asked.
-_os.environ.setdefault("OPENPYXL_LXML", "False")
+# python-docx brings lxml, and openpyxl then serialises XML differently: written workbooks
+# must not depend on which libraries happen to be installed, so openpyxl keeps its
+# standard-library writer (set before anything imports openpyxl).
+os.environ.setdefault("OPENPYXL_LXML", "False")
 
 from .ledger import assignments, load_ledger, read_ledger
 from .roster import load_roster

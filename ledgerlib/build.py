@@ -1,9 +1,13 @@
 """`ledger build`: rebuild every table in data/processed from data/raw, in one pass.
 
-The DAG is small and fixed: roster + ledger workbook -> ledger, assignments;
-submissions/** -> progress, activities, publicity, collection, shared_records,
-joint_cases, submissions_log, problems; holidays.csv -> publicity deadlines and their basis,
-deadline_changes (the deadlines this build moved). Nothing under data/raw is written.
+The DAG is small and fixed: roster + every ledger_<year>.xlsx -> ledger, assignments
+(keyed by plan_year and task); submissions/** -> progress, activities, publicity,
+collection, shared_records, joint_cases, submissions_log, problems; holidays.csv ->
+publicity deadlines and their basis, deadline_changes (the deadlines this build moved).
+Each submission month is scored against the ledger of its own plan year
+(progress.plan_year), and the summary says which ledger served which months. A bureau's
+first day (a ledger and a roster, no returns yet) builds every table, empty. Nothing under
+data/raw is written.
 
 The build is atomic: the tables and their build stamp (tables.BUILD_STAMP: the inputs'
 checksums, the time, the version) are written into a temporary folder beside the output
@@ -23,10 +27,10 @@ from pathlib import Path
 import pandas as pd
 
 from . import config
-from .ledger import assignments, ledger_path, read_ledger_workbook
+from .ledger import assignments, ledger_paths, load_ledgers, months_served
 from .roster import load_roster
 from .schemas import validate_table
-from .tables import (BUILD_STAMP, DTYPES, TABLES, empty_table, read_table, sha256_file, sort_table,
+from .tables import (BUILD_STAMP, DTYPES, empty_table, read_table, sha256_file, sort_table,
                      write_stamp, write_table)
 from .workdays import default_calendar
 
@@ -34,28 +38,56 @@ from .workdays import default_calendar
 class BuildResult:
     out_dir: Path
     rows: dict[str, int] = field(default_factory=dict)
+    served: dict[str, list[str]] = field(default_factory=dict)  # ledger file -> months it scores
     warnings: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         from .labels import CLI_MESSAGES
 
-        lines = [CLI_MESSAGES["build_done"].format(path=self.out_dir)]
+        lines = [CLI_MESSAGES["build_ledgers"]]
+        for name, months in self.served.items():
+            span = (f"{months[0]} … {months[-1]} ({len(months)} {CLI_MESSAGES['build_months']})"
+                    if len(months) > 1 else months[0]) if months else CLI_MESSAGES["build_no_returns"]
+            lines.append(f"  {name:<24} {span}")
+        lines.append(CLI_MESSAGES["build_done"].format(path=self.out_dir))
         lines += [f"  {name:<16} {n:>7} {CLI_MESSAGES['build_rows']}" for name, n in self.rows.items()]
         return "\n".join(lines + [CLI_MESSAGES["build_warning"].format(text=w) for w in self.warnings])
 
 
-def ledger_problems(ledger_file: Path, ledger: pd.DataFrame, assigned: pd.DataFrame) -> pd.DataFrame:
-    """Department names in the ledger that the roster does not know, as problem rows."""
+def ledger_problems(ledger: pd.DataFrame, assigned: pd.DataFrame) -> pd.DataFrame:
+    """Department names in the ledgers that the roster does not know, as problem rows."""
     rows = []
-    for p in pd.DataFrame(assigned.attrs.get("problems", []), columns=["task_id", "role", "name", "problem"]).itertuples(index=False):
-        src = ledger.loc[ledger["task_id"] == p.task_id, "source"].iloc[0]
-        sheet, cell = (src.split("!")[1:3] + ["", ""])[:2] if "!" in src else ("", "")
-        rows.append({"file": ledger_file.name, "sheet": sheet, "cell": cell.replace("D", "F", 1),
+    problems = pd.DataFrame(assigned.attrs.get("problems", []),
+                            columns=["plan_year", "task_id", "role", "name", "problem"])
+    for p in problems.itertuples(index=False):
+        src = ledger.loc[(ledger["plan_year"] == p.plan_year) & (ledger["task_id"] == p.task_id), "source"].iloc[0]
+        file, sheet, cell = (src.split("!") + ["", "", ""])[:3]
+        rows.append({"file": file, "sheet": sheet, "cell": cell.replace("D", "F", 1),
                      "field": "责任部门", "value": p.name, "problem": p.problem,
                      "expected": "departments.csv 中的部门名称或别名", "severity": "error",
                      "city": "", "department": "", "month": ""})
-    return pd.DataFrame(rows, columns=["file", "sheet", "cell", "field", "value", "problem", "expected",
-                                       "severity", "city", "department", "month"])
+    return pd.DataFrame(rows, columns=list(empty_table("problems").columns))
+
+
+def tag_plan_years(progress: pd.DataFrame, ledger: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """progress.plan_year from each row's month; problems for tasks not in that year's ledger."""
+    from .ledger import plan_year_for_month
+
+    years = {m: plan_year_for_month(ledger, m) for m in progress["month"].dropna().unique()}
+    progress = progress.copy()
+    progress["plan_year"] = pd.array([years.get(m) if years.get(m) is not None else int(str(m)[:4])
+                                      for m in progress["month"]], dtype="Int64")
+    known = set(zip(ledger["plan_year"].astype(int), ledger["task_id"]))
+    all_ids = set(ledger["task_id"])
+    rows = []
+    for r in progress.itertuples(index=False):
+        # ids unknown to every ledger were reported by the reader; here: known, but of another year
+        if r.task_id and r.task_id in all_ids and (int(r.plan_year), r.task_id) not in known:
+            rows.append({"file": r.file, "sheet": "", "cell": "", "field": "task_id", "value": r.task_id,
+                         "problem": f"任务编号不在{int(r.plan_year)}年度台账中", "expected":
+                         f"{r.month} 所属计划年度（{int(r.plan_year)}）台账中的任务编号", "severity": "error",
+                         "city": r.city, "department": r.department, "month": r.month})
+    return progress, pd.DataFrame(rows, columns=list(empty_table("problems").columns))
 
 
 def deadline_changes(out_dir: Path, publicity: pd.DataFrame) -> pd.DataFrame:
@@ -87,11 +119,10 @@ def build(raw_dir: Path | None = None, out_dir: Path | None = None, progress: bo
     raw_dir = Path(raw_dir) if raw_dir else config.raw_dir()
     out_dir = Path(out_dir) if out_dir else config.processed_dir()
     roster = load_roster(raw_dir)
-    lp = ledger_path(raw_dir)
-    ledger = read_ledger_workbook(lp, roster)
+    ledger = load_ledgers(raw_dir, roster)
     assigned = assignments(ledger, roster)
     tables: dict[str, pd.DataFrame] = {"ledger": ledger, "assignments": assigned}
-    problems = [ledger_problems(lp, ledger, assigned)]
+    problems = [ledger_problems(ledger, assigned)]
 
     subs_dir = raw_dir / "submissions"
     if subs_dir.is_dir():
@@ -100,18 +131,31 @@ def build(raw_dir: Path | None = None, out_dir: Path | None = None, progress: bo
         ingested = ingest_submissions(subs_dir, ledger, roster, progress=progress)
         problems.append(ingested.pop("problems", pd.DataFrame()))
         tables.update(ingested)
+    for name in ("progress", "activities", "publicity", "collection", "shared_records", "joint_cases",
+                 "submissions_log"):
+        tables.setdefault(name, empty_table(name))  # a bureau's first day: no returns yet
+    tables["progress"], wrong_year = tag_plan_years(tables["progress"], ledger)
+    problems.append(wrong_year)
     calendar = default_calendar(raw_dir)
     problems.append(calendar.problem_rows())
-    if "publicity" in tables:
-        from .metrics import publicity_deadlines
+    from .metrics import publicity_deadlines
 
-        tables["publicity"] = publicity_deadlines(tables["publicity"], calendar=calendar)
-        tables["deadline_changes"] = deadline_changes(out_dir, tables["publicity"])
-    tables["problems"] = pd.concat([p for p in problems if len(p)] or [empty_table("problems")], ignore_index=True)
-    # Every table is written, empty where nothing was submitted: a folder missing one is half-built.
-    tables = {name: tables.get(name, empty_table(name)) for name in TABLES}
+    tables["publicity"] = publicity_deadlines(tables["publicity"], calendar=calendar)
+    tables["deadline_changes"] = deadline_changes(out_dir, tables["publicity"])
 
     result = BuildResult(out_dir, warnings=list(calendar.warnings))
+    files = {y: p.name for y, p in ledger_paths(raw_dir).items()}
+    served = months_served(ledger, list(tables["submissions_log"]["month"].dropna().astype(str)))
+    result.served = {files[y]: served.get(y, []) for y in sorted(files)}
+    if served.get(None):
+        years = sorted({m[:4] for m in served[None]})
+        result.served[f"(no ledger: {', '.join(years)})"] = served[None]
+        problems.append(pd.DataFrame([{
+            "file": f"ledger_{m[:4]}.xlsx", "sheet": "", "cell": "", "field": "plan_year", "value": m[:4],
+            "problem": f"{m} 有报送，但没有 {m[:4]} 年度的台账：该月进展未评分", "expected": f"data/raw/ledger_{m[:4]}.xlsx",
+            "severity": "error", "city": "", "department": "", "month": m} for m in served[None]]))
+    found = [p for p in problems if len(p)]
+    tables["problems"] = pd.concat(found, ignore_index=True) if found else empty_table("problems")
     ready = {}
     for name, df in tables.items():
         df = sort_table(df, name)

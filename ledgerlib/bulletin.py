@@ -44,6 +44,7 @@ def month_lights(data: dict[str, Any], month: str, city: str, rules: BureauRules
                  ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """(status, compliance, kpis, lights) of one city and month."""
     m = metrics.month_str(month)
+    data = metrics.plan_data(data, m)  # the month's own plan year (task ids repeat across years)
     status = metrics.assignment_status(data["ledger"], data["assignments"], data.get("progress"), m,
                                        cities=[city], approvals=rules.approvals)
     comp = metrics.submission_compliance(data["assignments"], data.get("submissions_log"), [m], cities=[city])
@@ -58,10 +59,11 @@ def month_bulletin(data: dict[str, Any], month: str, city: str, rules: BureauRul
     status, comp, kpis, lit = month_lights(data, m, city, rules)
     prev_m = str(pd.Period(m, "M") - 1)
     p_status, p_comp, p_kpis, p_lit = month_lights(data, prev_m, city, rules)
-    current = scores.score_table(scores.parts_of(status, comp, kpis, data["ledger"], rules.scoring),
-                                 rules.scoring, m)
+    current = scores.score_table(scores.parts_of(status, comp, kpis, metrics.plan_data(data, m)["ledger"],
+                                                 rules.scoring), rules.scoring, m)
     # Rank change within the plan year only: January is not compared with December.
-    previous = scores.score_table(scores.parts_of(p_status, p_comp, p_kpis, data["ledger"], rules.scoring),
+    previous = scores.score_table(scores.parts_of(p_status, p_comp, p_kpis, metrics.plan_data(data, prev_m)["ledger"],
+                                                  rules.scoring),
                                   rules.scoring, prev_m) if prev_m[:4] == m[:4] else None
     return Bulletin(month=m, city=city, status=status, compliance=comp, kpis=kpis, lights=lit,
                     department_lights=L.department_lights(lit),
@@ -133,7 +135,8 @@ def headline(b: Bulletin) -> pd.DataFrame:
 def _with_task(df: pd.DataFrame, ledger: pd.DataFrame) -> pd.DataFrame:
     from .chase import flag_text
 
-    out = df.merge(ledger[["task_id", "task"]], on="task_id", how="left")
+    keys = ["plan_year", "task_id"] if "plan_year" in df and "plan_year" in ledger else ["task_id"]
+    out = df.merge(ledger[[*keys, "task"]].drop_duplicates(keys), on=keys, how="left")
     out["flags"] = out["flags"].fillna("").map(flag_text)
     return out
 

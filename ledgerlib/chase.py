@@ -224,6 +224,9 @@ def write_chase(month: str, data_dir: Path | None = None, raw_dir: Path | None =
     data = only_city(data, city)
     rules = load_rules(raw_dir, data["ledger"])
     b = month_bulletin(data, month, city, rules)
+    from .metrics import plan_data
+
+    data = plan_data(data, month)  # task texts of the month's own plan year
     # A missing return is always chased: with the light lights.toml gives it, amber if none.
     missing_light = rules.lights.light.get("no_return", "red")
     items = chase_items(b.lights, b.compliance, missing_light if missing_light != "none" else "amber")

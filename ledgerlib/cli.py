@@ -62,6 +62,8 @@ def _require_city(city: str, data_dir: Path | None) -> None:
 def _require_data_for(months: list[str], data_dir: Path | None, what: str) -> None:
     """A period nobody submitted for is a typo or a missing build, not an empty report."""
     have = _months_with_data(data_dir)
+    if have == []:
+        return  # a bureau's first day: nothing returned yet, and the report says so
     if have is not None and not set(months) & set(have):
         span = f"{have[0]} … {have[-1]}" if have else "none"
         from .labels import CLI_MESSAGES
@@ -78,9 +80,21 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 
 def _cmd_workbook(args: argparse.Namespace) -> int:
-    from .notice import make_ledger_workbook
+    from .ledger import make_ledger_workbook
+    from .roster import load_roster
 
-    print(make_ledger_workbook(args.notice, args.judgements, args.out))
+    _require_files([args.source, args.judgements])
+    if args.out.suffix.lower() != ".xlsx":
+        raise ValueError(f"--out must be an .xlsx file, got {args.out.name!r}")
+    report: list[dict] = []
+    out = make_ledger_workbook(args.source, args.judgements, args.out, load_roster(args.raw),
+                               year=args.year, report=report)
+    # Every uncertain choice, so a person can settle it with a judgements row (task_id,field,value,reason).
+    for w in report:
+        alt = f"; alternatives: {w['candidates']}" if w["candidates"] else ""
+        print(f"uncertain {w['task_id']} ({w['source']}) {w['field']}: chose {w['chosen'] or '(empty)'}{alt}"
+              f" — {w['reason']}", file=sys.stderr)
+    print(out)
     return 0
 
 
@@ -231,8 +245,10 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--quiet", action="store_true", help="不显示进度条 / no progress bar")
     b.set_defaults(func=_cmd_build)
 
-    w = sub.add_parser("workbook", help="由通知文本和判断文件生成台账工作簿 / build the ledger workbook of record from a notice and a judgements file")
-    w.add_argument("notice", type=Path, help="the notice text (.txt)")
+    w = sub.add_parser("workbook", help="由工作方案和判断文件生成台账工作簿 / build the ledger workbook of record from a plan (any form) and a judgements file")
+    w.add_argument("source", type=Path, help="the plan: notice text (.txt), Word (.docx) or a spreadsheet "
+                                              "(.xlsx, .xls, .ods, .csv)")
+    w.add_argument("--year", type=int, default=None, help="the plan year, when the plan does not say it")
     w.add_argument("--judgements", type=Path, required=True, help="CSV: task_id,field,value,reason")
     w.add_argument("--out", type=Path, required=True, help="ledger_<year>.xlsx to write")
     w.set_defaults(func=_cmd_workbook)
@@ -321,6 +337,11 @@ def main(argv: list[str] | None = None) -> int:
         # Expected mistakes (a bad month, a missing file, an unknown department): one line, exit 2.
         print(f"ledger {args.command}: {_message(exc)}", file=sys.stderr)
         return 2
+    except Exception as exc:  # whatever the input: one line, never a traceback
+        if args.command != "workbook":
+            raise
+        print(f"ledger {args.command}: {type(exc).__name__}: {_message(exc)}", file=sys.stderr)
+        return 2
 
 
 def _message(exc: Exception) -> str:
@@ -331,7 +352,7 @@ def _message(exc: Exception) -> str:
 
         zh = OS_ERROR_LABELS.get(errno.errorcode.get(exc.errno or 0, ""), "文件操作失败")
         return CLI_MESSAGES["os_error"].format(zh=zh, en=exc.strerror, path=exc.filename)  # not "[Errno 2] ..."
-    return str(exc)
+    return " ".join(str(exc).split("\n")[:1]) or type(exc).__name__
 
 
 if __name__ == "__main__":

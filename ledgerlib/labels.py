@@ -8,6 +8,29 @@ from __future__ import annotations
 # Ledger columns as printed in the notice / ledger workbook.
 LEDGER_HEADER = ["一级指标", "二级指标", "具体任务", "完成时限", "责任部门"]
 
+# The words plans use for their columns (a spreadsheet or Word header) and for the lines
+# under a list item (牵头单位：…): word -> the task-table field it fills. Every reader and
+# the department grammar take their vocabulary from here; add a bureau's word here.
+PLAN_FIELD_WORDS: dict[str, str] = {
+    **dict.fromkeys(["序号", "编号", "任务编号"], "task_id"),
+    **dict.fromkeys(["一级指标", "重点工作", "工作任务", "主要任务", "重点任务", "工作重点", "考核项目",
+                     "指标", "任务类别"], "indicator"),
+    **dict.fromkeys(["二级指标", "工作事项", "子项"], "sub_indicator"),
+    **dict.fromkeys(["具体任务", "工作内容", "具体措施", "任务内容", "工作措施", "具体工作", "主要内容",
+                     "任务举措", "考核内容", "工作要求"], "task"),
+    **dict.fromkeys(["牵头单位", "牵头部门", "牵头责任部门", "牵头责任单位", "牵头处室", "主办单位",
+                     "主责单位", "牵头科室"], "lead"),
+    **dict.fromkeys(["责任单位", "责任部门", "责任处室", "责任科室", "负责单位", "承办单位", "实施单位",
+                     "落实单位", "具体负责单位", "责任主体"], "responsible"),
+    **dict.fromkeys(["配合单位", "配合部门", "协同配合部门", "协同单位", "协办单位", "参与单位",
+                     "配合处室", "配合科室", "协同部门"], "cooperating"),
+    **dict.fromkeys(["完成时限", "完成时间", "时间节点", "时限要求", "完成期限", "时间要求",
+                     "进度要求", "完成时限要求", "时间安排", "完成日期", "截止时间", "办结时限"], "deadline"),
+    **dict.fromkeys(["分值", "考核分值", "分数", "权重分值"], "points"),
+    **dict.fromkeys(["分管领导", "牵头负责领导", "责任领导", "牵头领导", "分管负责同志", "责任人",
+                     "联系人", "分管局领导", "牵头局领导"], "leaders"),
+}
+
 COLUMN_LABELS: dict[str, str] = {
     "city": "城市",
     "task_id": "任务编号",
@@ -25,6 +48,9 @@ COLUMN_LABELS: dict[str, str] = {
     "lead": "牵头部门",
     "responsible": "负责部门",
     "cooperating": "配合部门",
+    "points": "分值",
+    "leaders": "责任领导",
+    "plan_end_year": "计划截止年度",
     "flags": "标记",
     "source": "来源",
     "department": "部门",
@@ -47,8 +73,10 @@ COLUMN_LABELS: dict[str, str] = {
     "severity": "级别",
 }
 
-DEADLINE_KIND_LABELS = {"date": "限时完成", "ongoing": "持续推进", "event": "按部署实施"}
-RECURRENCE_LABELS = {"none": "无", "monthly": "每月", "quarterly": "每季度"}
+DEADLINE_KIND_LABELS = {"date": "限时完成", "ongoing": "持续推进", "event": "按部署实施",
+                        "recurring": "定期完成", "unspecified": "未写明时限"}
+RECURRENCE_LABELS = {"none": "无", "monthly": "每月", "quarterly": "每季度", "half_yearly": "每半年",
+                     "yearly": "每年"}
 ROLE_LABELS = {"lead": "牵头", "responsible": "负责", "cooperating": "配合"}
 KIND_LABELS = {"section": "局机关科室", "unit": "局属单位"}
 SEVERITY_LABELS = {"error": "错误", "warning": "提示"}
@@ -310,6 +338,9 @@ CLI_MESSAGES: dict[str, str] = {
     "report_failed": "{kind} {period} 生成失败（{notebook}）/ failed in {notebook}, {error}\n"
                      "已保留执行到出错处的笔记本 / the partly executed notebook is kept at {kept}",
     "build_done": "已重建处理后的数据 / data/processed rebuilt in {path}:",
+    "build_ledgers": "台账 / ledgers:",
+    "build_months": "个月 / months",
+    "build_no_returns": "尚无报送 / no submissions yet",
     "build_rows": "行 / rows",
     "build_warning": "注意 / warning: {text}",
     "unknown_kind": "未知的报告类型 {kind!r}，可选：{kinds} / unknown report kind {kind!r}: choose from {kinds}",

@@ -1,200 +1,32 @@
-"""The ledger (台账) as one task table: its workbook of record, shared cell parsing, assignments.
+"""The ledger (台账) of record: its workbook, the judgements that built it, each year's ledger, assignments.
 
-The ledger comes in two forms that give the same table (columns in docs/data-contract.md):
-the notice text as received (read by `notice.py`) and the ledger workbook of record
-(`ledger_<year>.xlsx`, indicators as merged cells, a 说明 sheet recording every judgement
-made when it was built from the notice), read here. The workbook is the source of truth.
-`read_ledger` takes either; `assignments` turns the department columns into one row per
-(task, scored department).
+A plan in any form is read by `read_ledger` (readers.py); the ledger workbook of record,
+`ledger_<year>.xlsx`, is written here once from that reading plus a person's judgements
+(`make_ledger_workbook`: indicators as merged cells, a 说明 sheet recording every judgement
+and every choice the reader was unsure of). Each plan year keeps its own workbook:
+`load_ledgers` reads them all, `plan_year_for_month` says which serves a month, and
+`assignments` turns the department columns into one row per (plan year, task, scored department).
 """
 from __future__ import annotations
 
-import calendar
-import html
 import re
-from dataclasses import dataclass
-from datetime import date
+import warnings
 from pathlib import Path
 
 import pandas as pd
 
 from . import config
+from .grammar import (  # noqa: F401  (re-exported: the grammar used to live here)
+    Departments, chinese_numeral, clean_text, indicator_label, looks_like_deadline, parse_deadline,
+    parse_departments, parse_recurrence, split_deadlines,
+)
 from .labels import LEDGER_HEADER
-from .roster import Roster, load_roster, normalise_name
-
-LEDGER_COLUMNS = [
-    "task_id", "plan_year", "indicator_no", "indicator", "sub_indicator", "task",
-    "deadline_text", "deadline_kind", "due_date", "recurrence", "min_per_period",
-    "lead", "responsible", "cooperating", "departments_text", "flags", "source",
-]
-WORKBOOK_SHEET = "台账"
-NOTES_SHEET = "说明"
-NOTES_HEADER = ["任务编号", "项目", "原文", "判断", "理由"]
-TASK_ID_HEADER = "序号"
-FLAGS_HEADER = "标记"  # optional last column: how the row was read from the notice
-
-
-# --------------------------------------------------------------------------- cell parsing
-
-_TAG = re.compile(r"</?\s*[a-zA-Z][^>]*>")
-_WS = re.compile(r"[ \t\u3000\xa0]+")
-_CN_NUM = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
-_INDICATOR_LABEL = re.compile(r"^\s*([一二三四五六七八九十]+)\s*[、.．]\s*(.+?)\s*$")
-_YEAR_MONTH = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月")
-_EVENT_WORDS = re.compile(r"根据|适时|部署|安排|按要求")
-_ONGOING_WORDS = re.compile(r"持续|长期|常态")
-_QUARTER_MIN = re.compile(r"每季度[^。；;]*?(\d+)\s*(?:个|次|场|期)?\s*以上|每季度[^。；;]*?(\d+)\s*(?:个|次|场|期)")
-_ROLE_CUT = re.compile(r"(牵头|按照|根据|分别|负责|落实|配合)")
-
-
-def clean_text(value: object) -> tuple[str, bool]:
-    """Strip HTML tags/entities and normalise whitespace; also say whether HTML was there."""
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return "", False
-    s = str(value)
-    had_html = bool(_TAG.search(s))
-    s = html.unescape(_TAG.sub(" ", s))
-    s = _WS.sub(" ", s.replace("\r", " ").replace("\n", " ")).strip()
-    return s, had_html
-
-
-def indicator_label(text: str) -> tuple[int, str] | None:
-    """'三、创新事前信用承诺' -> (3, '创新事前信用承诺'); None for anything else."""
-    m = _INDICATOR_LABEL.match(text or "")
-    if not m:
-        return None
-    digits = m.group(1)
-    if digits == "十":
-        return 10, m.group(2)
-    n = 0
-    for ch in digits:  # 十一 .. 十九 are enough for a ledger
-        n = n + 10 if ch == "十" else n + _CN_NUM[ch]
-    return n, m.group(2)
-
-
-def looks_like_deadline(text: str) -> bool:
-    t = text.strip()
-    if not t:
-        return False
-    if _YEAR_MONTH.search(t) and len(t) <= 30:
-        return True
-    return len(t) <= 20 and bool(_ONGOING_WORDS.search(t) or _EVENT_WORDS.search(t) or "每月" in t)
-
-
-def split_deadlines(text: str) -> list[str]:
-    """A deadline cell may hold several deadlines separated by spaces: '2020年4月 持续推进'."""
-    parts = [p for p in re.split(r"\s+", text.strip()) if p]
-    if len(parts) > 1 and all(looks_like_deadline(p) for p in parts):
-        return parts
-    return [text.strip()]
-
-
-def parse_deadline(text: str, plan_year: int) -> tuple[str, pd.Timestamp | None, list[str]]:
-    """(deadline_kind, due_date, flags) for one deadline as written."""
-    flags: list[str] = []
-    m = _YEAR_MONTH.search(text)
-    if m:
-        year, month = int(m.group(1)), int(m.group(2))
-        due = pd.Timestamp(date(year, month, calendar.monthrange(year, month)[1]))
-        if year < plan_year:
-            flags.append("deadline_before_plan_year")
-        return "date", due, flags
-    if _EVENT_WORDS.search(text):
-        return "event", None, flags
-    if _ONGOING_WORDS.search(text) or "每月" in text:
-        return "ongoing", None, flags
-    flags.append("deadline_unrecognised")
-    return "ongoing", None, flags
-
-
-def parse_recurrence(text: str) -> tuple[str, str]:
-    """Recurrence written in the task's own words: ('monthly;quarterly', '1;2') etc."""
-    kinds: list[str] = []
-    mins: list[str] = []
-    if "每月" in text:
-        kinds.append("monthly")
-        mins.append("1")
-    if "每季度" in text:
-        m = _QUARTER_MIN.search(text)
-        kinds.append("quarterly")
-        mins.append((m.group(1) or m.group(2)) if m else "1")
-    if not kinds:
-        return "none", ""
-    return ";".join(kinds), ";".join(mins)
-
-
-@dataclass
-class Departments:
-    lead: list[str]
-    responsible: list[str]
-    cooperating: list[str]
-    unknown: list[str]
-
-
-def parse_departments(text: str, roster: Roster) -> Departments:
-    """Split a 责任部门 cell into lead / responsible / cooperating canonical names.
-
-    Clauses are separated by '，'; a clause ending in 牵头 names leads, 配合 helpers, and
-    anything else (负责, 落实, 分别负责, or a bare list) the departments that carry it out.
-    """
-    out = Departments([], [], [], [])
-    for clause in re.split(r"[，,；;]", text):
-        clause = clause.strip()
-        if not clause:
-            continue
-        cut = _ROLE_CUT.search(clause)
-        names_part = clause[: cut.start()] if cut else clause
-        rest = clause[cut.start():] if cut else ""
-        if rest.startswith("牵头"):
-            role = "lead"
-        elif "配合" in rest:
-            role = "cooperating"
-        else:
-            role = "responsible"
-        for raw in re.split(r"[、及和]", names_part):
-            raw = normalise_name(raw)
-            if not raw:
-                continue
-            canonical = roster.resolve(raw)
-            target = getattr(out, role)
-            if canonical is None:
-                out.unknown.append(raw)
-                canonical = raw  # kept as written, never dropped
-            if canonical not in target:
-                target.append(canonical)
-    return out
-
-
-# --------------------------------------------------------------------------- both forms
-
-def ledger_frame(items: list[dict], plan_year: int, roster: Roster) -> pd.DataFrame:
-    """The task table from rows read off either form: deadline, recurrence and department columns derived."""
-    rows = []
-    unknown: list[dict] = []
-    for it in items:
-        flags = list(it["flags"])
-        kind, due, dflags = parse_deadline(it["deadline_text"], plan_year)
-        flags += dflags
-        recurrence, mins = parse_recurrence(it["task"] + " " + it["deadline_text"])
-        d = parse_departments(it["departments_text"], roster)
-        for u in d.unknown:
-            flags.append("unknown_department")
-            unknown.append({"task_id": it["task_id"], "name": u})
-        rows.append({
-            **{k: it[k] for k in ("task_id", "indicator_no", "indicator", "sub_indicator", "task",
-                                   "deadline_text", "departments_text", "source")},
-            "plan_year": plan_year, "deadline_kind": kind, "due_date": due,
-            "recurrence": recurrence, "min_per_period": mins,
-            "lead": ";".join(d.lead), "responsible": ";".join(d.responsible),
-            "cooperating": ";".join(d.cooperating),
-            "flags": ";".join(dict.fromkeys(flags)),
-        })
-    df = pd.DataFrame(rows, columns=LEDGER_COLUMNS)
-    df["due_date"] = pd.to_datetime(df["due_date"]).astype("datetime64[us]")
-    df["indicator_no"] = df["indicator_no"].astype("int64")
-    df["plan_year"] = df["plan_year"].astype("int64")
-    df.attrs["unknown_departments"] = unknown
-    return df
+from .readers import read_ledger
+from .roster import Roster, load_roster
+from .tasktable import (  # noqa: F401
+    FLAGS_HEADER, LEADERS_HEADER, LEDGER_COLUMNS, NOTES_HEADER, NOTES_SHEET, POINTS_HEADER, TASK_ID_HEADER,
+    WORKBOOK_SHEET, LedgerParseWarning, department_text, parse_warnings, task_table,
+)
 
 
 # --------------------------------------------------------------------------- the workbook form
@@ -213,24 +45,32 @@ def write_ledger_workbook(ledger: pd.DataFrame, path: Path, notes: pd.DataFrame 
     ws = wb.active
     ws.title = WORKBOOK_SHEET
     year = int(ledger["plan_year"].iloc[0])
-    ncol = len(LEDGER_HEADER) + 2
-    ws.cell(1, 1, title or f"信用体系建设{year}年工作要点及台账").font = Font(bold=True, size=14)
+    end = int(ledger["plan_end_year"].iloc[0]) if "plan_end_year" in ledger else year
+    # Points and leaders are columns only where the plan has them (the 2021 ledger has neither).
+    extra = [(h, c) for h, c in ((POINTS_HEADER, "points"), (LEADERS_HEADER, "leaders"))
+             if c in ledger and (ledger[c].notna() & (ledger[c].astype(str) != "")).any()]
+    headers = [TASK_ID_HEADER, *LEDGER_HEADER, FLAGS_HEADER, *(h for h, _ in extra)]
+    ncol = len(headers)
+    span = f"{year}—{end}" if end != year else f"{year}"
+    ws.cell(1, 1, title or f"信用体系建设{span}年工作要点及台账").font = Font(bold=True, size=14)
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=ncol)
     ws.cell(1, 1).alignment = Alignment(horizontal="center")
-    for j, h in enumerate([TASK_ID_HEADER, *LEDGER_HEADER, FLAGS_HEADER], start=1):
+    for j, h in enumerate(headers, start=1):
         ws.cell(2, j, h).font = Font(bold=True)
     thin = Side(style="thin")
     wrap = Alignment(wrap_text=True, vertical="center")
     first = 3
     ind_text = [f"{chinese_numeral(int(n))}、{t}" for n, t in zip(ledger["indicator_no"], ledger["indicator"])]
+    extra_values = [["" if pd.isna(v) else (f"{v:g}" if isinstance(v, float) else v) for v in ledger[c]]
+                    for _, c in extra]
     values = list(zip(ledger["task_id"], ind_text, ledger["sub_indicator"], ledger["task"],
-                      ledger["deadline_text"], ledger["departments_text"], ledger["flags"]))
+                      ledger["deadline_text"], ledger["departments_text"], ledger["flags"], *extra_values))
     for i, row in enumerate(values):
         for j, v in enumerate(row, start=1):
             c = ws.cell(first + i, j, v)
             c.alignment = wrap
             c.border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    for j, h in enumerate([TASK_ID_HEADER, *LEDGER_HEADER, FLAGS_HEADER], start=1):
+    for j, h in enumerate(headers, start=1):
         ws.cell(2, j).border = Border(left=thin, right=thin, top=thin, bottom=thin)
 
     def merge_runs(col: int, keys: list) -> None:
@@ -244,7 +84,7 @@ def write_ledger_workbook(ledger: pd.DataFrame, path: Path, notes: pd.DataFrame 
     merge_runs(2, ind_text)
     merge_runs(3, list(zip(ind_text, ledger["sub_indicator"])))
     merge_runs(6, list(zip(ledger["departments_text"], _merge_groups(ledger))))
-    for letter, width in zip("ABCDEFG", (8, 22, 20, 60, 14, 40, 24)):
+    for letter, width in list(zip("ABCDEFGHI", (8, 22, 20, 60, 14, 40, 24, 8, 16)))[:ncol]:
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A3"
 
@@ -278,158 +118,276 @@ def _merge_groups(ledger: pd.DataFrame) -> list[int]:
     return out
 
 
-def chinese_numeral(n: int) -> str:
-    """3 -> 三, 12 -> 十二: how the ledger numbers its first-level indicators."""
-    inv = {v: k for k, v in _CN_NUM.items()}
-    if n <= 10:
-        return inv[n]
-    return "十" + (inv[n - 10] if n > 10 else "")
-
-
-def read_ledger_workbook(path: Path, roster: Roster | None = None) -> pd.DataFrame:
-    """Read a ledger workbook of this kind: header row found by its labels, merged cells filled."""
-    from openpyxl import load_workbook
-
-    path = Path(path)
-    roster = roster or load_roster()
-    wb = load_workbook(path)  # not read-only: merged-cell ranges are needed
-    ws = next((s for s in wb.worksheets if _find_header(s) is not None), None)
-    if ws is None:
-        raise ValueError(f"{path.name}: no sheet has the ledger header {LEDGER_HEADER}")
-    header_row, cols = _find_header(ws)
-    grid: dict[tuple[int, int], object] = {}
-    for rng in ws.merged_cells.ranges:
-        v = ws.cell(rng.min_row, rng.min_col).value
-        for r in range(rng.min_row, rng.max_row + 1):
-            for c in range(rng.min_col, rng.max_col + 1):
-                grid[(r, c)] = v
-    plan_year = _plan_year(ws, header_row, path)
-    judged = _judged_tasks(wb)
-    items = []
-    n = 0
-    for r in range(header_row + 1, ws.max_row + 1):
-        def val(key: str) -> str:
-            c = cols.get(key)
-            if c is None:
-                return ""
-            v = grid.get((r, c), ws.cell(r, c).value)
-            return clean_text(v)[0]
-        task = val("具体任务")
-        if not task:
-            continue
-        n += 1
-        lab = indicator_label(val("一级指标"))
-        tid = val(TASK_ID_HEADER) or f"T{n:02d}"
-        flags = [f for f in val(FLAGS_HEADER).split(";") if f]
-        if re.fullmatch(r"T\d+[a-z]", tid):
-            flags.append("split_deadline")
-        flags += judged.get(tid, [])
-        # Derived flags are recomputed from the row itself, not trusted from the sheet.
-        flags = [f for f in flags if f not in {"deadline_before_plan_year", "unknown_department"}]
-        items.append({
-            "task_id": tid, "indicator_no": lab[0] if lab else 0, "indicator": lab[1] if lab else val("一级指标"),
-            "sub_indicator": val("二级指标"), "task": task, "deadline_text": val("完成时限"),
-            "departments_text": val("责任部门"), "flags": flags,
-            "source": f"{path.name}!{ws.title}!D{r}",
-        })
-    return ledger_frame(items, plan_year, roster)
-
-
-def _find_header(ws) -> tuple[int, dict[str, int]] | None:
-    for r in range(1, min(ws.max_row, 20) + 1):
-        labels = {normalise_name(ws.cell(r, c).value or ""): c for c in range(1, ws.max_column + 1)}
-        if all(h in labels for h in LEDGER_HEADER):
-            cols = {h: labels[h] for h in LEDGER_HEADER}
-            for extra in (TASK_ID_HEADER, FLAGS_HEADER):
-                if extra in labels:
-                    cols[extra] = labels[extra]
-            return r, cols
-    return None
-
-
-def _plan_year(ws, header_row: int, path: Path) -> int:
-    for r in range(1, header_row):
-        for c in range(1, ws.max_column + 1):
-            m = re.search(r"(\d{4})\s*年", str(ws.cell(r, c).value or ""))
-            if m:
-                return int(m.group(1))
-    m = re.search(r"(\d{4})", path.stem)
-    if m:
-        return int(m.group(1))
-    raise ValueError(f"{path.name}: cannot tell the plan year (title row or file name)")
-
-
-def _judged_tasks(wb) -> dict[str, list[str]]:
-    if NOTES_SHEET not in wb.sheetnames:
-        return {}
-    out: dict[str, list[str]] = {}
-    for row in wb[NOTES_SHEET].iter_rows(min_row=2, values_only=True):
-        if row and row[0]:
-            what = str(row[1] or "")
-            flag = "indicator_judged" if "指标" in what else "judged"
-            out.setdefault(str(row[0]), []).append(flag)
-    return {k: list(dict.fromkeys(v)) for k, v in out.items()}
-
-
 # --------------------------------------------------------------------------- public entry points
 
-def read_ledger(path: str | Path, roster: Roster | None = None) -> pd.DataFrame:
-    """Read either form of the ledger (.txt notice or .xlsx workbook) into the task table."""
-    path = Path(path)
-    if path.suffix.lower() in {".xlsx", ".xlsm"}:
-        return read_ledger_workbook(path, roster)
-    if path.suffix.lower() in {".txt", ".text", ""}:
-        from .notice import parse_notice
+def read_ledger_workbook(path: Path, roster: Roster | None = None, year: int | None = None) -> pd.DataFrame:
+    """The ledger workbook of record (any spreadsheet ledger) as the task table."""
+    return read_ledger(Path(path), year, roster or load_roster())
 
-        return parse_notice(path, roster)
-    raise ValueError(f"{path.name}: a ledger is a .txt notice or an .xlsx workbook")
+
+_LEDGER_FILE = re.compile(r"^ledger_(\d{4})\.xlsx$")
+
+
+def ledger_paths(raw_dir: Path | None = None) -> dict[int, Path]:
+    """Every ledger workbook of record in raw_dir, by plan year: {2021: ledger_2021.xlsx, …}."""
+    raw_dir = Path(raw_dir) if raw_dir else config.raw_dir()
+    found = {int(m.group(1)): p for p in sorted(raw_dir.glob("ledger_*.xlsx")) if (m := _LEDGER_FILE.match(p.name))}
+    if not found:
+        raise FileNotFoundError(2, "no ledger_<year>.xlsx (the ledger workbook of record)", str(raw_dir))
+    return found
 
 
 def ledger_path(raw_dir: Path | None = None, year: int | None = None) -> Path:
     """The ledger workbook of record in raw_dir: `ledger_<year>.xlsx`, newest year by default."""
-    raw_dir = Path(raw_dir) if raw_dir else config.raw_dir()
-    found = sorted(raw_dir.glob("ledger_*.xlsx"))
+    found = ledger_paths(raw_dir)
     if year is not None:
-        found = [p for p in found if p.stem == f"ledger_{year}"]
-    if not found:
-        raise FileNotFoundError(f"no ledger_<year>.xlsx in {raw_dir}")
-    return found[-1]
+        if year not in found:
+            raise FileNotFoundError(2, f"no ledger_{year}.xlsx", str(Path(raw_dir or config.raw_dir())))
+        return found[year]
+    return found[max(found)]
+
+
+def load_ledgers(raw_dir: Path | None = None, roster: Roster | None = None) -> pd.DataFrame:
+    """Every year's ledger of record, one table (plan_year, task_id) keyed, oldest year first.
+
+    The year in the file name is the plan year: a workbook whose own title says otherwise
+    is an error, since its tasks would be scored against the wrong months.
+    """
+    raw_dir = Path(raw_dir) if raw_dir else config.raw_dir()
+    roster = roster or load_roster(raw_dir)
+    frames = []
+    for year, path in sorted(ledger_paths(raw_dir).items()):
+        df = read_ledger_workbook(path, roster)
+        if int(df["plan_year"].iloc[0]) != year:
+            raise ValueError(f"{path.name}: its title says plan year {int(df['plan_year'].iloc[0])}, "
+                             f"its name says {year}")
+        frames.append(df)
+    out = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    out.attrs = {"sources": {int(f["plan_year"].iloc[0]): p.name for f, p in zip(frames, sorted(
+        ledger_paths(raw_dir).values()))}}
+    return out
 
 
 def load_ledger(raw_dir: Path | None = None, year: int | None = None) -> pd.DataFrame:
-    """The ledger of record from data/raw (the workbook, not the notice)."""
+    """One year's ledger of record from data/raw (the newest by default)."""
     raw_dir = Path(raw_dir) if raw_dir else config.raw_dir()
     return read_ledger_workbook(ledger_path(raw_dir, year), load_roster(raw_dir))
 
 
+def plan_year_for_month(ledger: pd.DataFrame, month: str) -> int | None:
+    """The plan year whose ledger serves `month` (YYYY-MM): the plan covering its year.
+
+    A multi-year plan covers every year of its range; where two plans cover a year, the
+    one that starts later (the more specific) serves it. None when no plan covers it.
+    """
+    if "plan_year" not in ledger or ledger.empty:
+        return None
+    y = int(str(month)[:4])
+    plans = ledger[["plan_year", "plan_end_year"]].drop_duplicates() if "plan_end_year" in ledger else \
+        ledger[["plan_year"]].drop_duplicates().assign(plan_end_year=lambda d: d["plan_year"])
+    covering = plans[(plans["plan_year"] <= y) & (plans["plan_end_year"] >= y)]
+    return int(covering["plan_year"].max()) if len(covering) else None
+
+
+def months_served(ledger: pd.DataFrame, months: list[str]) -> dict[int | None, list[str]]:
+    """Which plan year's ledger serves which of `months` (None: no ledger covers them)."""
+    out: dict[int | None, list[str]] = {}
+    for m in sorted({str(x) for x in months if re.fullmatch(r"\d{4}-\d{2}", str(x))}):
+        out.setdefault(plan_year_for_month(ledger, m), []).append(m)
+    return out
+
+
 def assignments(ledger: pd.DataFrame, roster: Roster) -> pd.DataFrame:
-    """One row per (task, scored department): leads and carrying-out departments.
+    """One row per (plan year, task, scored department): leads and carrying-out departments.
 
     Collective names expand through the roster; a department named both directly and
-    through a collective keeps the direct naming; lead wins over responsible.
-    Unknown names are in `df.attrs['problems']`, not silently dropped.
+    through a collective keeps the direct naming; lead wins over responsible; a department
+    the roster marks scored=no is not scored. Unknown names are in `df.attrs['problems']`,
+    not silently dropped.
     """
-    rows: dict[tuple[str, str], dict] = {}
+    rows: dict[tuple[int, str, str], dict] = {}
     problems = []
-    for rec in ledger.itertuples(index=False):
+    years = ledger["plan_year"] if "plan_year" in ledger else pd.Series(0, index=ledger.index)
+    for year, rec in zip(years, ledger.itertuples(index=False)):
         for role in ("lead", "responsible"):
             for name in filter(None, str(getattr(rec, role)).split(";")):
                 members = roster.expand(name)
                 if not members:
-                    problems.append({"task_id": rec.task_id, "role": role, "name": name,
+                    problems.append({"plan_year": int(year), "task_id": rec.task_id, "role": role, "name": name,
                                      "problem": "责任部门名称不在部门名册中"})
                     continue
                 via = name if roster.is_collective(name) else ""
                 for dept in members:
-                    key = (rec.task_id, dept)
+                    if not roster.is_scored(dept):
+                        continue
+                    key = (int(year), rec.task_id, dept)
                     old = rows.get(key)
                     if old is None or (role == "lead" and old["role"] != "lead") or (old["via"] and not via and old["role"] == role):
-                        rows[key] = {"task_id": rec.task_id, "department": dept, "role": role,
-                                     "via": via, "kind": roster.kind(dept)}
-    order = {t: i for i, t in enumerate(ledger["task_id"])}
+                        rows[key] = {"plan_year": int(year), "task_id": rec.task_id, "department": dept,
+                                     "role": role, "via": via, "kind": roster.kind(dept)}
+    order = {(int(y), t): i for i, (y, t) in enumerate(zip(years, ledger["task_id"]))}
     dept_order = {d: i for i, d in enumerate(roster.departments)}
-    df = pd.DataFrame(list(rows.values()), columns=["task_id", "department", "role", "via", "kind"])
-    df = df.sort_values(["task_id", "department"], key=lambda s: s.map(order) if s.name == "task_id" else s.map(dept_order),
-                        kind="mergesort").reset_index(drop=True)
+    df = pd.DataFrame(list(rows.values()), columns=["plan_year", "task_id", "department", "role", "via", "kind"])
+    df["plan_year"] = df["plan_year"].astype("int64")
+    df["_t"] = [order[(y, t)] for y, t in zip(df["plan_year"], df["task_id"])]
+    df["_d"] = df["department"].map(dept_order)
+    df = df.sort_values(["_t", "_d"], kind="mergesort").drop(columns=["_t", "_d"]).reset_index(drop=True)
     df.attrs["problems"] = problems
     return df
+
+
+# --------------------------------------------------------------------------- building the workbook of record
+
+JUDGEMENT_COLUMNS = ["task_id", "field", "value", "reason"]
+#: A judgements row `*,*,,reason` says a person checked every choice the judgements do not
+#: change and it stands: the reader's remaining doubts are then not written to 说明.
+REVIEWED = "*"
+_FIELD_LABELS = {"indicator_no": "一级指标", "indicator": "一级指标", "sub_indicator": "二级指标",
+                 "deadline_text": "完成时限", "task": "具体任务", "departments_text": "责任部门",
+                 "lead": "牵头部门", "responsible": "负责部门", "cooperating": "配合部门",
+                 "points": "分值", "leaders": "责任领导", "deadline_kind": "时限类型", "due_date": "截止日期"}
+# A judged kind is written back as the words that mean it: the workbook keeps 完成时限 as text.
+_KIND_WORDS = {"ongoing": "持续推进", "event": "根据部署实施", "recurring": "定期", "unspecified": ""}
+_DEPARTMENT_FIELDS = ("lead", "responsible", "cooperating")
+
+
+def apply_judgements(parsed: pd.DataFrame, judgements: pd.DataFrame,
+                     roster: Roster | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Apply a person's decisions to the plan as read; return (ledger, notes for 说明).
+
+    A judgement with a value sets that field of that task: any text field, indicator_no
+    (a number, or '3、名称' to name a new indicator), points, deadline_text (the deadline is
+    read again), departments_text (read again by the grammar), or lead / responsible /
+    cooperating directly (names ';'-separated, resolved through the roster). One without a
+    value only records why the row reads as it does. An unknown task or field raises:
+    a judgement must not be lost.
+    """
+    from .grammar import parse_points
+
+    roster = roster or load_roster()
+    df = parsed.copy()
+    df.attrs = dict(parsed.attrs)
+    names = {int(n): t for n, t in zip(df["indicator_no"], df["indicator"]) if n}
+    notes = []
+    index = {t: i for i, t in enumerate(df["task_id"])}
+    for line, j in enumerate(judgements.fillna("").itertuples(index=False), start=2):
+        if (j.task_id, j.field) == (REVIEWED, REVIEWED):
+            continue
+        if j.task_id not in index:
+            raise ValueError(f"judgements line {line}: unknown task {j.task_id!r}")
+        if j.field not in _FIELD_LABELS:
+            raise ValueError(f"judgements line {line}: unknown field {j.field!r} "
+                             f"(one of {', '.join(sorted(_FIELD_LABELS))})")
+        i = index[j.task_id]
+        before = df.at[i, j.field] if j.field in df.columns else ""
+        value = str(j.value).strip()
+        if value == "":
+            notes.append([j.task_id, _FIELD_LABELS[j.field], str(before), "照录", j.reason])
+            continue
+        if j.field == "indicator_no":
+            m = re.fullmatch(r"(\d+)\s*(?:[、.．]\s*(.+))?", value)
+            if not m:
+                raise ValueError(f"judgements line {line}: indicator_no must be a number, got {value!r}")
+            n = int(m.group(1))
+            if m.group(2):
+                names[n] = m.group(2)
+            if n not in names:
+                raise ValueError(f"judgements line {line}: no indicator {n} in this plan (write '{n}、名称')")
+            df.at[i, "indicator_no"] = n
+            df.at[i, "indicator"] = names[n]
+            before = f"{chinese_numeral(int(before))}、{names.get(int(before), '')}" if before else ""
+            value = f"{chinese_numeral(n)}、{names[n]}"
+        elif j.field == "points":
+            pts = parse_points(value)
+            if pts is None:
+                raise ValueError(f"judgements line {line}: points must be a number, got {value!r}")
+            df.at[i, "points"] = pts
+        elif j.field == "deadline_kind":
+            from .labels import DEADLINE_KIND_LABELS
+
+            if value not in DEADLINE_KIND_LABELS or value == "date":
+                raise ValueError(f"judgements line {line}: deadline_kind is one of "
+                                 f"{', '.join(k for k in DEADLINE_KIND_LABELS if k != 'date')} (for a date, judge due_date)")
+            df.at[i, "deadline_kind"], df.at[i, "due_date"] = value, pd.NaT
+            df.at[i, "deadline_text"] = _KIND_WORDS[value]
+        elif j.field == "due_date":
+            try:
+                due = pd.Timestamp(value)
+            except ValueError:
+                due = pd.NaT
+            if pd.isna(due):
+                raise ValueError(f"judgements line {line}: due_date must be a date such as 2022-06-30, got {value!r}")
+            df.at[i, "deadline_kind"], df.at[i, "due_date"] = "date", due
+            df.at[i, "deadline_text"] = f"{due.year}年{due.month}月{due.day}日"
+        elif j.field in _DEPARTMENT_FIELDS:
+            got = []
+            for raw in filter(None, (x.strip() for x in re.split(r"[;；、]", value))):
+                got.append(roster.resolve(raw) or raw)
+            df.at[i, j.field] = ";".join(dict.fromkeys(got))
+            # the workbook keeps departments as one text: write the judged roles into it
+            df.at[i, "departments_text"] = department_text(
+                *(str(df.at[i, r]).replace(";", "、") for r in _DEPARTMENT_FIELDS))
+        else:
+            df.at[i, j.field] = value
+        if j.field == "departments_text":
+            d = parse_departments(value, roster)
+            for role in _DEPARTMENT_FIELDS:
+                df.at[i, role] = ";".join(getattr(d, role))
+        if j.field == "deadline_text":
+            dl = parse_deadline(value, int(df.at[i, "plan_year"]), int(df.at[i, "plan_end_year"]))
+            df.at[i, "deadline_kind"] = dl.kind
+            df.at[i, "due_date"] = dl.due if dl.due is not None else pd.NaT
+        flag = "indicator_judged" if j.field in ("indicator_no", "indicator", "sub_indicator") else "judged"
+        flags = [f for f in str(df.at[i, "flags"]).split(";") if f] + [flag]
+        df.at[i, "flags"] = ";".join(dict.fromkeys(flags))
+        notes.append([j.task_id, _FIELD_LABELS[j.field], f"文本解析：{before}", f"定为：{value}", j.reason])
+    return df, pd.DataFrame(notes, columns=NOTES_HEADER)
+
+
+def uncertain_notes(ledger: pd.DataFrame, judgements: pd.DataFrame) -> pd.DataFrame:
+    """The reader's uncertain choices that no judgement row addresses, as 说明 rows."""
+    judged = {(t, f) for t, f in zip(judgements["task_id"], judgements["field"])}
+    if (REVIEWED, REVIEWED) in judged:
+        return pd.DataFrame(columns=NOTES_HEADER)  # the person checked every other choice: they stand
+    family = {"indicator": ("indicator", "indicator_no")}
+    rows = []
+    for w in parse_warnings(ledger).itertuples(index=False):
+        if any((w.task_id, f) in judged for f in family.get(w.field, (w.field,))):
+            continue  # a person already decided this field of this task
+        rows.append([w.task_id, _FIELD_LABELS.get(w.field, w.field), f"解析选择：{w.chosen}",
+                     "待确认" + (f"（备选：{w.candidates}）" if w.candidates else ""), w.reason])
+    return pd.DataFrame(rows, columns=NOTES_HEADER)
+
+
+def make_ledger_workbook(source: Path, judgements: Path, out: Path, roster: Roster | None = None,
+                         year: int | None = None, report: list | None = None) -> Path:
+    """Build a ledger workbook of record: read the plan (any form), apply the judgements, write.
+
+    Every choice the reader was unsure of and no judgement settles is written to 说明
+    (and appended to `report`, when given, for the command to print).
+    """
+    roster = roster or load_roster()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", LedgerParseWarning)
+        parsed = read_ledger(Path(source), year, roster)
+    j = read_judgements(Path(judgements))
+    ledger, notes = apply_judgements(parsed, j, roster)
+    open_notes = uncertain_notes(parsed, j)
+    if report is not None:
+        where = dict(zip(parsed["task_id"], parsed["source"]))
+        report.extend({**w, "source": where.get(w["task_id"], "")} for w in parse_warnings(parsed).to_dict("records"))
+    if len(open_notes):
+        notes = pd.concat([notes, open_notes], ignore_index=True)
+    return write_ledger_workbook(ledger, out, notes)
+
+
+def read_judgements(path: Path) -> pd.DataFrame:
+    """The judgements CSV (task_id,field,value,reason); a missing column is a one-line error."""
+    if not Path(path).read_bytes().strip():
+        return pd.DataFrame(columns=JUDGEMENT_COLUMNS)  # an empty file: nothing judged yet
+    j = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    missing = [c for c in JUDGEMENT_COLUMNS if c not in j.columns]
+    if missing:
+        raise ValueError(f"{Path(path).name}: judgements need the columns {','.join(JUDGEMENT_COLUMNS)} "
+                         f"(missing {', '.join(missing)})")
+    return j[JUDGEMENT_COLUMNS]

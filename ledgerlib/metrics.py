@@ -16,6 +16,7 @@ import pandas as pd
 
 from . import config
 from .cells import text_column
+from .ledger import plan_year_for_month
 # Months and quarters are read by ledgerlib.periods; these names stay importable from here.
 from .periods import (PeriodError, as_of_month, month_end, month_str, months_through,  # noqa: F401
                       period_months, quarter_months, quarter_str)
@@ -92,6 +93,42 @@ def _latest_month_rows(df: pd.DataFrame, month: str, keys: list[str]) -> pd.Data
     return df[df["month"] == last]
 
 
+# --------------------------------------------------------------------------- the plan year of a month
+
+
+def plan_of_month(ledger: pd.DataFrame, assignments: pd.DataFrame, month: object,
+                  *others: pd.DataFrame) -> tuple[pd.DataFrame, ...]:
+    """The ledger, assignments (and any other task-keyed tables) of the plan serving `month`.
+
+    Each plan year keeps its own ledger and task ids are unique only within a year, so a
+    month is scored against its own year's tasks alone. Tables without a plan_year column
+    (a single plan) pass through unchanged.
+    """
+    if "plan_year" not in ledger:
+        return (ledger, assignments, *others)
+    year = plan_year_for_month(ledger, month_str(month))
+    keep = [df[df["plan_year"] == year] if (df is not None and "plan_year" in df) else df
+            for df in (ledger, assignments, *others)]
+    return tuple(keep)
+
+
+def plan_data(data: dict, month: object) -> dict:
+    """The processed tables with the ledger and assignments of the plan serving `month` only.
+
+    For code that looks tasks up by task_id (scores, chase, report views): task ids repeat
+    from one plan year to the next.
+    """
+    ledger, assignments = plan_of_month(data["ledger"], data["assignments"], month)
+    return {**data, "ledger": ledger.reset_index(drop=True), "assignments": assignments.reset_index(drop=True)}
+
+
+def _plan_year_of(years: Sequence[int], month: str) -> int | None:
+    """The latest plan year at or before month's year (for tables that hold only plan_year)."""
+    y = int(month[:4])
+    before = [p for p in years if p <= y]
+    return max(before) if before else (min(years) if len(years) else None)
+
+
 # --------------------------------------------------------------------------- assignment status
 
 def assignment_status(ledger: pd.DataFrame, assignments: pd.DataFrame,
@@ -116,6 +153,7 @@ def assignment_status(ledger: pd.DataFrame, assignments: pd.DataFrame,
     m = as_of_month(month)
     end = month_end(m)
     progress = _table(progress, "progress")
+    ledger, assignments, progress = plan_of_month(ledger, assignments, m, progress)
     base = assignments[["task_id", "department", "role"]].reset_index(drop=True)
     base["_order"] = np.arange(len(base))
     lcols = ["task_id", "indicator_no", "indicator", "deadline_kind", "due_date"]
@@ -160,7 +198,7 @@ def assignment_status(ledger: pd.DataFrame, assignments: pd.DataFrame,
     out["reported_this_month"] = out["_status_m"].notna()
     claimed = out["reported_status"].eq("not_applicable")
     approved = claimed & _approved(out, approvals, end)
-    ongoing = out["deadline_kind"].eq("ongoing") & ~approved
+    ongoing = out["deadline_kind"].isin(["ongoing", "recurring"]) & ~approved
     on_track = out["_status_m"].isin(["in_progress", "done"]) & out["_note"].fillna("").ne("")
     out["on_track"] = on_track.astype("boolean").where(ongoing, pd.NA)
     out["claimed_not_applicable"] = claimed & ~approved
@@ -170,6 +208,9 @@ def assignment_status(ledger: pd.DataFrame, assignments: pd.DataFrame,
             "deadline_kind", "due_date", "flags", "reported_status", "reported_month",
             "completion_date", "completion_inferred", "reported_this_month", "due", "done",
             "done_on_time", "on_track", "claimed_not_applicable", "status"]
+    if "plan_year" in ledger:  # the plan year whose ledger scored the month: part of the task key
+        out["plan_year"] = plan_year_for_month(ledger, m) if len(ledger) else pd.NA
+        cols.insert(2, "plan_year")
     out = out.sort_values(["city", "_order"], kind="mergesort")
     return out[cols].reset_index(drop=True)
 
@@ -280,6 +321,8 @@ def overdue(status: pd.DataFrame) -> pd.DataFrame:
     o["days_overdue"] = (pd.to_datetime(ends) - pd.to_datetime(o["due_date"])).dt.days.astype("int64")
     cols = ["city", "department", "task_id", "indicator", "due_date", "days_overdue",
             "reported_status", "reported_month"]
+    if "plan_year" in o:
+        cols.insert(2, "plan_year")
     return o.sort_values(["city", "department", "due_date", "task_id"], kind="mergesort")[cols] \
             .reset_index(drop=True)
 
@@ -317,6 +360,8 @@ def changes_since(prev_status: pd.DataFrame, cur_status: pd.DataFrame) -> pd.Dat
         {'status_changed': 76, 'newly_done': 8}
     """
     keys = ["city", "task_id", "department"]
+    if "plan_year" in prev_status and "plan_year" in cur_status:
+        keys.insert(1, "plan_year")  # across a new year, T03 of 2021 and T03 of 2022 are two tasks
     a = prev_status[keys + ["indicator", "status"]].rename(columns={"status": "status_before",
                                                                      "indicator": "_ind_b"})
     b = cur_status[keys + ["indicator", "status"]].rename(columns={"status": "status_after"})
@@ -379,8 +424,13 @@ def submission_compliance(assignments: pd.DataFrame, submissions_log: pd.DataFra
 
     depts = assignments[["department"]].drop_duplicates().reset_index(drop=True)
     depts["_order"] = np.arange(len(depts))
-    grid = _cross_cities(depts.merge(pd.DataFrame({"month": month_list}), how="cross"),
-                         _cities(cities, log))
+    pairs = depts.merge(pd.DataFrame({"month": month_list}), how="cross")
+    if "plan_year" in assignments and assignments["plan_year"].nunique() > 1:
+        # each month owes returns from the departments of its own plan year
+        years = sorted(assignments["plan_year"].unique())
+        owed = set(zip(assignments["plan_year"], assignments["department"]))
+        pairs = pairs[[(_plan_year_of(years, mo), d) in owed for d, mo in zip(pairs["department"], pairs["month"])]]
+    grid = _cross_cities(pairs, _cities(cities, log))
     keys = ["city", "department", "month"]
     log = log.sort_values(["received_at", "file"], kind="mergesort", na_position="last")
     agg = log.groupby(keys, sort=False).agg(
@@ -498,6 +548,7 @@ def quarterly_obligations(ledger: pd.DataFrame, assignments: pd.DataFrame,
     months = quarter_months(q)
     acts = _table(activities, "activities").copy()
     city_list = _cities(cities, acts)
+    ledger, assignments = plan_of_month(ledger, assignments, months[-1])
     obl = obligations(ledger, assignments)
     acts["_month"] = _activity_period_month(acts)
     acts = acts[acts["_month"].isin(months)]
@@ -573,6 +624,7 @@ def progress_report_obligation(ledger: pd.DataFrame, assignments: pd.DataFrame,
         [['交通运输综合行政执法支队', 2, 3], ['公路事业发展中心', 2, 3]]
     """
     cols = ["city", "department", "task_id", "activity_type", "n_periods", "n_met", "met"]
+    ledger, assignments = plan_of_month(ledger, assignments, quarter_months(quarter)[-1])
     monthly = ledger[ledger["recurrence"].astype(str).str.split(";").map(lambda r: "monthly" in r)
                      & ledger["task"].astype(str).str.contains("进展")]
     if monthly.empty:
@@ -925,6 +977,7 @@ def monthly_summary(tables: dict[str, pd.DataFrame], month: object,
     city_list = _cities(cities, progress, log)
     status = assignment_status(ledger, assignments, progress, m, city_list)
     rates = completion_rates(status)
+    ledger, assignments = plan_of_month(ledger, assignments, m)
     comp = compliance_summary(submission_compliance(assignments, log, [m], city_list), by=["city"])
     k = kpis(tables.get("collection"), tables.get("shared_records"), tables.get("publicity"), m)
     k = k[k["department"] == ALL_DEPARTMENTS].set_index(["city", "kpi"])

@@ -1,36 +1,54 @@
-"""The notice as received: its extracted text read into the ledger's task table.
+"""A plan's text whose ledger is a table (the notice as received) read into the task table.
 
 The text has the table header repeated on every page, empty cells where the original had
 merged cells, HTML fragments, a task whose text spilled into the deadline column, and one
 cell holding two deadlines. Indicator labels are often printed on a middle row of their
 block, so each unlabelled row is decided by comparing its words with the labels above and
-below, and every uncertain choice is a warning (`parse_warnings`). The ledger workbook of
-record is built once from this reading plus a person's judgements (`make_ledger_workbook`).
+below, and every uncertain choice is a warning (`parse_warnings`). A table flattened one
+cell a line or a page a line is regrouped first (`unflatten`); a table in a bureau's own
+column words goes to plan_grid. The ledger workbook of record is built from this reading
+plus a person's judgements (ledger.make_ledger_workbook).
+
+>>> parse_notice("data/raw/anyang_credit_ledger_2021_notice.txt").loc[0, "task_id"]   # doctest: +SKIP
+'T01'
 """
 from __future__ import annotations
 
 import re
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from .labels import LEDGER_HEADER
-from .ledger import (
-    NOTES_HEADER, chinese_numeral, clean_text, indicator_label, ledger_frame, looks_like_deadline,
-    split_deadlines, write_ledger_workbook,
+from .grammar import (
+    clean_text, is_page_number, indicator_label, looks_like_deadline, numbered, split_deadlines, title_years,
 )
+from .labels import LEDGER_HEADER, PLAN_FIELD_WORDS
+from .plan_grid import Grid, header_field, items_from_grid
 from .roster import Roster, load_roster, normalise_name
+from .tasktable import (  # noqa: F401  (parse_warnings re-exported)
+    LedgerParseWarning, LedgerReader, finish_table, parse_warnings, split_sentences,
+)
 
-class LedgerParseWarning(UserWarning):
-    """The text form was read, but some rows' indicators are a guess: see attrs['warnings']."""
+TEXT_SUFFIXES = (".txt", ".text", "")
 
 
-def split_sentences(text: str) -> list[str]:
-    """Sentences the notice separates with '。 ' (two tasks printed in one cell)."""
-    parts = [p.strip() for p in re.split(r"(?<=。)\s+", text) if p.strip()]
-    return parts or [text]
+def read_text(path: Path) -> str:
+    """A text file as UTF-8 (BOM or not), GB18030 or UTF-16 with BOM, the encodings plans arrive in."""
+    raw = Path(path).read_bytes()
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):  # Notepad's and Word's "Unicode" text
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
+    if b"\x00" in raw[:4096]:
+        raise ValueError(f"{Path(path).name}: not a text file")
+    for enc in ("utf-8-sig", "gb18030"):
+        try:
+            return raw.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    raise ValueError(f"{Path(path).name}: not UTF-8 or GB18030 text")
 
 
 # --------------------------------------------------------------------------- the text form
@@ -55,24 +73,24 @@ class _RawRow:
     html: bool
 
 
-def _notice_rows(text: str) -> tuple[list[_RawRow], int]:
-    """Table rows of the notice (header lines dropped) and the plan year."""
-    lines = text.splitlines()
-    plan_year = 0
-    for line in lines:
-        m = re.search(r"(\d{4})\s*年\s*工作\s*要点", line)
-        if m:
-            plan_year = int(m.group(1))
-            break
+def _is_classic_header(cells: list[str]) -> bool:
+    return [normalise_name(c) for c in cells[:5]] == LEDGER_HEADER
+
+
+def _notice_rows(lines: list[str]) -> tuple[list[_RawRow], list[str]]:
+    """Table rows of the notice (header lines dropped) and the lines above the table."""
     rows: list[_RawRow] = []
+    above: list[str] = []
     page = 0
     in_table = False
     for no, line in enumerate(lines, start=1):
         cells = [c.strip() for c in line.split("\t")]
-        if [normalise_name(c) for c in cells[:5]] == LEDGER_HEADER:
+        if _is_classic_header(cells):
             in_table = True
             page += 1
             continue
+        if not in_table:
+            above.append(line)
         if not in_table or not line.strip():
             continue
         had_html = False
@@ -86,9 +104,7 @@ def _notice_rows(text: str) -> tuple[list[_RawRow], int]:
         if len(cleaned) < 3:
             continue  # a stray line outside the table grid
         rows.append(_RawRow(no, page, cleaned, had_html))
-    if not plan_year:
-        raise ValueError("notice: cannot find the plan year (…2021年工作要点…)")
-    return rows, plan_year
+    return rows, above
 
 
 def _assign_labels(printed: list[str | None], pages: list[int], texts: list[str],
@@ -138,12 +154,22 @@ def _assign_labels(printed: list[str | None], pages: list[int], texts: list[str]
     return result
 
 
-def parse_notice(source: str | Path, roster: Roster | None = None) -> pd.DataFrame:
-    """Read the notice text; `parse_warnings(df)` lists every uncertain judgement."""
-    text = Path(source).read_text(encoding="utf-8") if _is_path(source) else str(source)
+def parse_notice(source: str | Path, roster: Roster | None = None, year: int | None = None) -> pd.DataFrame:
+    """Read a plan's text holding its ledger as a table; `parse_warnings(df)` lists every uncertain judgement.
+
+    The table may be tab-separated (as extracted from the published notice), or flattened
+    one cell a line or a page a line; a header other than the notice's own five columns
+    (序号/重点工作/牵头单位/配合单位 …) is read by plan_grid.
+    """
+    text = read_text(Path(source)) if _is_path(source) else str(source)
     name = Path(source).name if _is_path(source) else "notice"
     roster = roster or load_roster()
-    rows, plan_year = _notice_rows(text)
+    lines = ["" if is_page_number(line) else line for line in text.splitlines()]  # keeps line numbers
+    if not any(_is_classic_header(line.split("\t")) for line in lines):
+        lines = unflatten(lines, roster)
+    if not any(_is_classic_header(line.split("\t")) for line in lines):
+        return _read_other_table(lines, name, roster, year)
+    rows, above = _notice_rows(lines)
 
     items: list[dict] = []
     printed_ind: list[str | None] = []
@@ -208,69 +234,225 @@ def parse_notice(source: str | Path, roster: Roster | None = None) -> pd.DataFra
         lab = indicator_label(ind or "")
         it["indicator_no"], it["indicator"] = (lab if lab else (0, ""))
         it["sub_indicator"] = sub or ""
-    df = ledger_frame(items, plan_year, roster)
-    # attrs hold plain records: pandas compares attrs when concatenating frames.
-    df.attrs["warnings"] = warn
-    if warn:
-        warnings.warn(f"{name}: {len(warn)} uncertain judgement(s) in the text form; "
-                      "the ledger workbook is the source of truth (see df.attrs['warnings'])",
-                      LedgerParseWarning, stacklevel=2)
-    return df
+    return finish_table(items, warn, name=name, title_lines=above, roster=roster, year=year)
 
 
 def _is_path(source: str | Path) -> bool:
     return isinstance(source, Path) or (isinstance(source, str) and "\n" not in source and len(source) < 4096)
 
 
-def parse_warnings(ledger: pd.DataFrame) -> pd.DataFrame:
-    """The text parser's uncertain judgements as a table (empty for the workbook form)."""
-    return pd.DataFrame(ledger.attrs.get("warnings", []),
-                        columns=["task_id", "field", "chosen", "candidates", "scores", "reason"])
+def _read_other_table(lines: list[str], name: str, roster: Roster, year: int | None) -> pd.DataFrame:
+    """A tab-separated table whose header is not the notice's: read it as a grid (no merges)."""
+    rows = [[clean_text(c)[0] for c in line.split("\t")] for line in lines]
+    width = max((len([c for c in r if c]) for r in rows), default=0)
+    spanning = [len([c for c in r if c]) == 1 and width >= 3 and numbered(next(c for c in r if c)) is not None
+                for r in rows]
+    grid = Grid(name, "", rows, list(range(1, len(rows) + 1)), spanning, merges_known=False)
+    got = items_from_grid(grid)
+    if got is None or not got[0]:
+        from .plan_list import read_list_plan  # header words, but no table under them: a list
+
+        return read_list_plan(Path(name), year, roster, text="\n".join(lines))
+    items, warns, first_leads = got
+    for it in items:
+        it["source"] = it["source"].replace(":R", ":L")
+    above = [line for line in lines[:40] if "\t" not in line]
+    return finish_table(items, warns, name=name, title_lines=above, roster=roster, year=year, first_leads=first_leads)
 
 
-# --------------------------------------------------------------------------- building the workbook of record
+# --------------------------------------------------------------------------- flattened tables
 
-JUDGEMENT_COLUMNS = ["task_id", "field", "value", "reason"]
-_JUDGEABLE = {"indicator_no", "indicator", "sub_indicator"}
-_FIELD_LABELS = {"indicator_no": "一级指标", "indicator": "一级指标", "sub_indicator": "二级指标",
-                 "deadline_text": "完成时限", "task": "具体任务", "departments_text": "责任部门"}
+def _header_cells(line: str) -> list[str] | None:
+    """The header words of a line that is only header words (tab, space or one per line)."""
+    cells = [c for c in re.split(r"[\t ]+|\u3000+", line.strip()) if c]
+    if cells and all(header_field(c) for c in cells):
+        return cells
+    return None
 
 
-def apply_judgements(parsed: pd.DataFrame, judgements: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Apply a person's decisions to the parsed notice; return (ledger, notes for 说明).
+_UNIT_SUFFIX = re.compile(r"(科|局|处|中心|室|队|站|办|委|会|单位|部门|支行|分行|所|院|组|成员|政府|公司)$")
 
-    A judgement with a value sets an indicator field; one without a value only records
-    why the row reads as it does. Unknown task ids raise: a judgement must not be lost.
+
+def _looks_like_departments(text: str, roster: Roster) -> bool:
+    """A cell that names departments: every clause's names are units (known, or unit-like)."""
+    t = text.strip()
+    if not t or t.endswith("。") or len(t) > 200:
+        return False  # task text ends with 。, a department cell does not
+    from .grammar import split_outside_brackets
+
+    seen = 0
+    for clause in split_outside_brackets(t, "，,；;"):
+        head = re.split(r"牵头|按照|根据|分别|负责|落实|配合|协同", clause, maxsplit=1)[0]
+        names = [normalise_name(n) for n in split_outside_brackets(head, "、及") if normalise_name(n)]
+        if not names:
+            continue
+        if not all(roster.resolve(n) or _UNIT_SUFFIX.search(n) for n in names):
+            return False
+        seen += 1
+    return seen > 0
+
+
+def _leading_header(words: list[str]) -> int:
+    """How many of the first words are a ledger header (0 when they are not one)."""
+    k = 0
+    while k < len(words) and words[k].strip() in PLAN_FIELD_WORDS:
+        k += 1
+    fields = {PLAN_FIELD_WORDS[w.strip()] for w in words[:k]}
+    ok = k >= 3 and fields & {"task", "indicator"} and fields & {"lead", "responsible", "cooperating", "deadline"}
+    return k if ok else 0
+
+
+def unflatten(lines: list[str], roster: Roster) -> list[str]:
+    """A table flattened one cell a line, or a page a line, back into tab-separated rows.
+
+    Each cell is classed by what it reads as (indicator label, deadline, departments, or
+    text); a row ends where the next cell belongs to a column at or left of the current
+    one. Only the notice's own layout (一级指标 … 责任部门) is regrouped this way.
     """
-    df = parsed.copy()
-    names = {int(n): t for n, t in zip(df["indicator_no"], df["indicator"]) if n}
-    notes = []
-    index = {t: i for i, t in enumerate(df["task_id"])}
-    for j in judgements.fillna("").itertuples(index=False):
-        if j.task_id not in index:
-            raise ValueError(f"judgement for unknown task {j.task_id!r}")
-        i = index[j.task_id]
-        before = df.at[i, j.field] if j.field in df.columns else ""
-        if str(j.value) != "" and j.field in _JUDGEABLE:
-            value = int(j.value) if j.field == "indicator_no" else str(j.value)
-            df.at[i, j.field] = value
-            if j.field == "indicator_no":
-                df.at[i, "indicator"] = names[value]
-                before = f"{chinese_numeral(int(before))}、{names.get(int(before), '')}" if before else ""
-                value = f"{chinese_numeral(value)}、{names[value]}"
-            flags = [f for f in str(df.at[i, "flags"]).split(";") if f] + ["indicator_judged"]
-            df.at[i, "flags"] = ";".join(dict.fromkeys(flags))
-            notes.append([j.task_id, _FIELD_LABELS.get(j.field, j.field), f"文本解析：{before}", f"定为：{value}", j.reason])
+    for i, line in enumerate(lines):
+        words = [w for w in re.split(r"[\t \u3000]+", line.strip()) if w]
+        k = _leading_header(words)
+        if k:
+            header, before, rest = words[:k], lines[:i], [*words[k:], *lines[i + 1:]]
+            break
+        run = [x.strip() for x in lines[i:i + 8]]
+        k = _leading_header(run)
+        if k:
+            header, before, rest = run[:k], lines[:i], lines[i + k:]
+            break
+    else:
+        return lines
+    fields = [PLAN_FIELD_WORDS[h] for h in header]
+    classic = fields == ["indicator", "sub_indicator", "task", "deadline", "responsible"]
+    if not classic and sum("\t" in line for line in rest) > len([x for x in rest if x.strip()]) // 2:
+        return lines  # already a tab-separated table
+    cells: list[str] = []
+    for line in rest:
+        line = line.strip()
+        parts = [w for w in re.split(r"[\t ]+", line) if w] if len(line) > 200 or "\t" in line else [line]
+        for p in parts:
+            if p and p not in PLAN_FIELD_WORDS:  # the header repeated on every page is dropped
+                cells.append(p)
+    if classic:
+        return [*before, "\t".join(LEDGER_HEADER), *_regroup(cells, roster)]
+    return [*before, "\t".join(header), *_regroup_by_header(cells, fields, roster)]
+
+
+def _regroup_by_header(cells: list[str], fields: list[str], roster: Roster) -> list[str]:
+    """Cells in reading order -> rows for a table in a bureau's own columns (序号 … 完成时限).
+
+    Each cell goes to the next column of its kind (a number, a deadline, departments, or
+    text); a 序号 number, or a cell whose column has already passed, starts the next row.
+    Cells of merged blocks are missing: the reader fills them from the row above.
+    """
+    kind_of = {"task_id": "num", "points": "num", "deadline": "deadline", "lead": "dept",
+               "responsible": "dept", "cooperating": "dept"}
+    kinds = [kind_of.get(f, "text") for f in fields]
+
+    def kind(text: str) -> str:
+        t = clean_text(text)[0]
+        if re.fullmatch(r"\d{1,3}(?:\.\d+)?\s*分?", t):
+            return "num"
+        if looks_like_deadline(t) and not t.endswith("。"):
+            return "deadline"
+        if _looks_like_departments(t, roster):
+            return "dept"
+        return "text"
+
+    rows: list[list[str]] = []
+    cur = [""] * len(fields)
+    pos = -1
+    for i, c in enumerate(cells):
+        k = kind(c)
+        if k == "num" and "task_id" in fields and pos >= 0 and fields.index("task_id") <= pos \
+                and "." not in c and "分" not in c:
+            rows.append(cur)  # the next 序号
+            cur, pos = [""] * len(fields), -1
+        if k == "text":
+            texts = [j for j in range(pos + 1, len(fields)) if kinds[j] == "text"]
+            if not texts:
+                rows.append(cur)
+                cur, pos = [""] * len(fields), -1
+                texts = [j for j in range(len(fields)) if kinds[j] == "text"]
+            nxt = kind(cells[i + 1]) if i + 1 < len(cells) else ""
+            long = len(clean_text(c)[0]) > 20 or "。" in c
+            task_col = next((j for j in texts if fields[j] == "task"), texts[-1])
+            j = task_col if (long or nxt != "text") and task_col in texts else texts[0]
         else:
-            notes.append([j.task_id, _FIELD_LABELS.get(j.field, j.field), str(before), "照录", j.reason])
-    return df, pd.DataFrame(notes, columns=NOTES_HEADER)
+            same = [j for j in range(pos + 1, len(fields)) if kinds[j] == k]
+            if not same:
+                rows.append(cur)
+                cur, pos = [""] * len(fields), -1
+                same = [j for j in range(len(fields)) if kinds[j] == k]
+            if not same:
+                continue  # a cell of a kind this table has no column for
+            j = same[0]
+        cur[j] = c
+        pos = j
+    if any(cur):
+        rows.append(cur)
+    return ["\t".join(r) for r in rows if any(r)]
 
 
-def make_ledger_workbook(notice: Path, judgements: Path, out: Path, roster: Roster | None = None) -> Path:
-    """Build the ledger workbook of record once: read the notice, apply the judgements, write."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", LedgerParseWarning)
-        parsed = parse_notice(Path(notice), roster)
-    j = pd.read_csv(judgements, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    ledger, notes = apply_judgements(parsed, j[JUDGEMENT_COLUMNS])
-    return write_ledger_workbook(ledger, out, notes)
+def _regroup(cells: list[str], roster: Roster) -> list[str]:
+    """Cells in reading order -> rows, by the column each cell reads as (notice layout)."""
+    def deadline_like(text: str) -> bool:
+        return looks_like_deadline(text) and not text.endswith("。")
+
+    def col(c: str, nxt: str | None, last: int) -> int:
+        # A deadline or a department cell only ever follows its row's task (or a deadline).
+        text = clean_text(c)[0]
+        if indicator_label(text) and len(text) <= 40:
+            return 0
+        if last in (2, 3):
+            if deadline_like(text):
+                return 3
+            if _looks_like_departments(text, roster):
+                return 4
+            if last == 2:
+                return 3  # task text that spilled into the next cell
+        if last == 1:
+            return 2
+        nxt_text = clean_text(nxt)[0] if nxt else ""
+        if len(text) <= 20 and "。" not in text and nxt and not deadline_like(nxt_text) \
+                and not indicator_label(nxt_text):
+            return 1
+        return 2
+
+    rows: list[list[str]] = []
+    cur: list[str] = []
+    last = -1
+    for i, c in enumerate(cells):
+        j = col(c, cells[i + 1] if i + 1 < len(cells) else None, last)
+        if j == 3 and last == 3 and cur and deadline_like(clean_text(cur[-1])[0]) and deadline_like(c):
+            cur[-1] = f"{cur[-1]} {c}"  # two deadlines in one cell: '2020年4月 持续推进'
+            continue
+        if j <= last and not (j == 3 and last == 3):
+            rows.append(cur)
+            cur, last = [], -1
+        while len(cur) < j:
+            cur.append("")
+        cur.append(c)
+        last = j
+    if cur:
+        rows.append(cur)
+    return ["\t".join(r) for r in rows]
+
+
+def _accepts(path: Path) -> bool:
+    """A text plan whose ledger is a table (a header line, or header words one a line)."""
+    try:
+        lines = read_text(path).splitlines()
+    except (OSError, ValueError):
+        return False
+    if any(_is_classic_header(line.split("\t")) for line in lines):
+        return True
+    for i, line in enumerate(lines):
+        words = [w for w in re.split(r"[\t \u3000]+", line.strip()) if w]
+        if _leading_header(words) or _leading_header(lines[i:i + 10]):
+            return True
+    return False
+
+
+READER = LedgerReader("text table", TEXT_SUFFIXES, _accepts,
+                      lambda path, year, roster: parse_notice(Path(path), roster, year))

@@ -1,9 +1,15 @@
-"""The department roster: canonical names, aliases, kinds and collective names.
+"""The department roster: canonical names, aliases, kinds, collective names, who is scored.
 
-The ledger names departments loosely (局法规科/法规科, 安监局/安监科, 地方海事处/地方海事
-服务中心 …) and often by collective names (局信用体系建设领导小组成员单位, 局相关科室 …).
-`Roster.resolve` maps any of them to a canonical department or collective name; unknown
-names resolve to None so callers can report them.
+The roster CSV alone defines a bureau. Plans name departments loosely (局法规科/法规科,
+安监局/安监科 …) and often by collective names (局信用体系建设领导小组成员单位, 局相关科室 …):
+a row of kind `collective` names one, its aliases are the other ways plans write it, and
+its members are the departments whose `collectives` column lists it (or its own `members`
+column). `scored` (yes/no, default yes) says whether a department is scored. Nothing about
+any one bureau lives in code: `Roster.resolve` maps a name to a canonical department or
+collective name, and an unknown name resolves to None so callers keep it and report it.
+
+>>> load_roster("data/raw").resolve("局安监局")     # doctest: +SKIP
+'安监科'
 """
 from __future__ import annotations
 
@@ -15,27 +21,8 @@ import pandas as pd
 
 from . import config
 
-#: Collective names as the ledger writes them -> the canonical collective name.
-#: Membership is the roster's `collectives` column, so a bureau can change it in the CSV.
-COLLECTIVE_ALIASES: dict[str, str] = {
-    "局信用体系建设领导小组成员单位": "局信用体系建设领导小组成员单位",
-    "信用体系建设领导小组成员单位": "局信用体系建设领导小组成员单位",
-    "局信用体系建设领导小组成员": "局信用体系建设领导小组成员单位",
-    "信用体系建设领导小组成员": "局信用体系建设领导小组成员单位",
-    "领导小组成员单位": "局信用体系建设领导小组成员单位",
-    "局相关科室": "局相关科室",
-    "局机关相关科室": "局相关科室",
-    "局机关有关科室": "局相关科室",
-    "局有关科室": "局相关科室",
-    "相关科室": "局相关科室",
-    "局相关单位": "局相关单位",
-    "局属相关单位": "局相关单位",
-    "局属有关单位": "局相关单位",
-    "局有关单位": "局相关单位",
-    "相关单位": "局相关单位",
-    "局各业务科室": "局各业务科室",
-    "各业务科室": "局各业务科室",
-}
+COLLECTIVE = "collective"
+_NO = {"no", "n", "false", "0", "否", "不考核"}
 
 _SPACE = re.compile(r"[\s\u3000]+")
 
@@ -53,28 +40,40 @@ def normalise_name(name: str) -> str:
 
 @dataclass
 class Roster:
-    """The roster table plus fast lookups built from it."""
+    """The roster table (departments) plus fast lookups built from it and its collective rows."""
 
     table: pd.DataFrame
     _alias: dict[str, str] = field(default_factory=dict, repr=False)
     _members: dict[str, list[str]] = field(default_factory=dict, repr=False)
     _kinds: dict[str, str] = field(default_factory=dict, repr=False)
+    _unscored: set[str] = field(default_factory=set, repr=False)
 
     def __post_init__(self) -> None:
-        for row in self.table.itertuples(index=False):
-            self._kinds[row.department] = row.kind
-            names = [row.department, *_split(row.aliases)]
-            for n in names:
-                self._alias[normalise_name(n)] = row.department
-            for c in _split(row.collectives):
-                self._members.setdefault(c, []).append(row.department)
-        for alias, canonical in COLLECTIVE_ALIASES.items():
-            self._alias.setdefault(alias, canonical)
-            self._members.setdefault(canonical, [])
+        records = self.table.to_dict("records")
+        groups = [r for r in records if r.get("kind") == COLLECTIVE]
+        for row in (r for r in records if r.get("kind") != COLLECTIVE):
+            dept = row["department"]
+            self._kinds[dept] = row.get("kind", "")
+            if str(row.get("scored", "")).strip().lower() in _NO:
+                self._unscored.add(dept)
+            for n in [dept, *_split(row.get("aliases"))]:
+                self._alias[normalise_name(n)] = dept
+            for c in _split(row.get("collectives")):
+                self._members.setdefault(c, []).append(dept)
+        for row in groups:
+            name = row["department"]
+            members = self._members.setdefault(name, [])
+            members += [m for m in (self._alias.get(normalise_name(x), x) for x in _split(row.get("members")))
+                        if m not in members]
+            for n in [name, *_split(row.get("aliases"))]:
+                self._alias.setdefault(normalise_name(n), name)
+        for name in self._members:
+            self._alias.setdefault(normalise_name(name), name)
 
     @property
     def departments(self) -> list[str]:
-        return list(self.table["department"])
+        """Departments in roster order (collective rows are not departments)."""
+        return [d for d, k in zip(self.table["department"], self.table["kind"]) if k != COLLECTIVE]
 
     @property
     def collectives(self) -> list[str]:
@@ -105,6 +104,10 @@ class Roster:
     def kind(self, department: str) -> str:
         return str(self._kinds.get(department, ""))
 
+    def is_scored(self, department: str) -> bool:
+        """False for a department the roster marks `scored=no` (listed in plans, not scored)."""
+        return department not in self._unscored
+
 
 def _split(value: object) -> list[str]:
     if value is None or (isinstance(value, float) and pd.isna(value)):
@@ -125,8 +128,13 @@ def load_roster(path: Path | None = None) -> Roster:
     if path.is_dir():
         path = path / "departments.csv"
     table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    missing = {"department", "aliases", "kind", "collectives"} - set(table.columns)
-    if missing:
-        raise ValueError(f"{path}: roster lacks columns {sorted(missing)}")
+    table.columns = [normalise_name(c).lower() for c in table.columns]
+    if "department" not in table.columns:
+        raise ValueError(f"{path}: a roster needs a `department` column (and optionally aliases, kind, "
+                         f"collectives, members, scored)")
+    for col in ("aliases", "kind", "collectives"):
+        if col not in table.columns:
+            table[col] = ""
     table = table.map(lambda v: normalise_name(v) if isinstance(v, str) and ";" not in v else v)
+    table = table[table["department"] != ""].reset_index(drop=True)
     return Roster(table)

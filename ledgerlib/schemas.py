@@ -10,15 +10,21 @@ from __future__ import annotations
 import pandas as pd
 import pandera.pandas as pa
 
-from .labels import ACTIVITY_LABELS, PUBLICITY_CATEGORY_LABELS, STATUS_LABELS
+from .labels import ACTIVITY_LABELS, DEADLINE_KIND_LABELS, PUBLICITY_CATEGORY_LABELS, STATUS_LABELS
 from .tables import DTYPES
 from .workdays import BASES
 
 _MONTH = pa.Check.str_matches(r"^\d{4}-(0[1-9]|1[0-2])$")
+_PERIOD = "(monthly|quarterly|half_yearly|yearly)"
+_RECURRENCE = rf"^(none|{_PERIOD}(;{_PERIOD})*)$"
 
 
 def _text(*checks: pa.Check, nullable: bool = False, unique: bool = False) -> pa.Column:
     return pa.Column(None, list(checks), nullable=nullable, unique=unique)
+
+
+def _year() -> pa.Column:
+    return pa.Column(None, pa.Check.in_range(2000, 2100))
 
 
 def _nullable() -> pa.Column:
@@ -36,28 +42,33 @@ _KEY = {"city": _text(pa.Check.str_length(min_value=1)), "department": _text(), 
 
 SCHEMAS: dict[str, pa.DataFrameSchema] = {
     "ledger": pa.DataFrameSchema({
-        "task_id": _text(pa.Check.str_matches(r"^T\d+[a-z]?$"), unique=True),
-        "plan_year": pa.Column(None, pa.Check.in_range(2000, 2100)),
-        "indicator_no": pa.Column(None, pa.Check.in_range(1, 20)),
+        "task_id": _text(pa.Check.str_matches(r"^T\d+[a-z]?$")),
+        "plan_year": _year(),
+        "indicator_no": pa.Column(None, pa.Check.in_range(1, 99)),
         "indicator": _text(pa.Check.str_length(min_value=1)),
         "sub_indicator": _text(),
         "task": _text(pa.Check.str_length(min_value=1)),
         "deadline_text": _text(),
-        "deadline_kind": _text(pa.Check.isin(["date", "ongoing", "event"])),
+        "deadline_kind": _text(pa.Check.isin(list(DEADLINE_KIND_LABELS))),
         "due_date": _nullable(),
-        "recurrence": _text(pa.Check.isin(["none", "monthly", "quarterly", "monthly;quarterly"])),
+        "recurrence": _text(pa.Check.str_matches(_RECURRENCE)),
         "min_per_period": _text(pa.Check.str_matches(r"^(\d+(;\d+)*)?$")),
         "lead": _text(), "responsible": _text(), "cooperating": _text(),
         "departments_text": _text(), "flags": _text(), "source": _text(),
-    }, checks=pa.Check(lambda df: (df["deadline_kind"] == "date") == df["due_date"].notna(),
-                       error="due_date is set exactly for dated tasks")),
+        "points": pa.Column(None, pa.Check.ge(0), nullable=True),
+        "leaders": _text(),
+        "plan_end_year": _year(),
+    }, checks=[pa.Check(lambda df: (df["deadline_kind"] == "date") == df["due_date"].notna(),
+                        error="due_date is set exactly for dated tasks"),
+               pa.Check(lambda df: df["plan_end_year"] >= df["plan_year"], error="plan_end_year >= plan_year")],
+       unique=["plan_year", "task_id"]),
     "assignments": pa.DataFrameSchema({
-        "task_id": _text(), "department": _text(),
+        "plan_year": _year(), "task_id": _text(), "department": _text(),
         "role": _text(pa.Check.isin(["lead", "responsible"])),
-        "via": _text(), "kind": _text(pa.Check.isin(["section", "unit"])),
-    }, unique=["task_id", "department"]),
+        "via": _text(), "kind": _text(pa.Check.ne("collective")),  # the roster's own kinds
+    }, unique=["plan_year", "task_id", "department"]),
     "progress": pa.DataFrameSchema({
-        **_KEY, "task_id": _text(),
+        **_KEY, "plan_year": _year(), "task_id": _text(),
         "status": _text(pa.Check.isin([*STATUS_LABELS, ""])),
         "completion_date": _nullable(),
         "progress_note": _text(), "evidence": _text(), "issues": _text(), **_SOURCE,

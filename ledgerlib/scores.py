@@ -125,6 +125,7 @@ def parts_of(status: pd.DataFrame, compliance: pd.DataFrame, kpis: pd.DataFrame,
 def _month_parts(data: dict[str, Any], months: list[str], city: str, rules: ScoringRules,
                  approvals: pd.DataFrame | None) -> list[pd.DataFrame]:
     last = months[-1]
+    data = metrics.plan_data(data, last)  # the period's own plan year
     status = metrics.assignment_status(data["ledger"], data["assignments"], data.get("progress"), last,
                                        cities=[city], approvals=approvals)
     comp = metrics.submission_compliance(data["assignments"], data.get("submissions_log"), months, cities=[city])

@@ -976,9 +976,9 @@ def validate_files(files: Iterable[Path], out: Path | None = None, raw_dir: Path
     except Exception as exc:  # a missing or broken roster must not stop a liaison's check
         print(f"(roster not loaded: {exc})", file=sys.stderr)
     try:
-        from .ledger import load_ledger
+        from .ledger import load_ledgers
 
-        ledger = load_ledger(raw_dir)
+        ledger = load_ledgers(raw_dir)  # every year: a return is checked against all plan years
     except Exception as exc:
         print(f"(ledger not loaded: {exc})", file=sys.stderr)
     # A liaison checks a file before sending it: no date in it can be later than today.

@@ -31,9 +31,11 @@ DTYPES: dict[str, dict[str, str]] = {
     "ledger": {"task_id": _S, "plan_year": _N, "indicator_no": _N, "indicator": _S, "sub_indicator": _S,
                "task": _S, "deadline_text": _S, "deadline_kind": _S, "due_date": _D, "recurrence": _S,
                "min_per_period": _S, "lead": _S, "responsible": _S, "cooperating": _S,
-               "departments_text": _S, "flags": _S, "source": _S},
-    "assignments": {"task_id": _S, "department": _S, "role": _S, "via": _S, "kind": _S},
-    "progress": {**_KEY, "task_id": _S, "status": _S, "completion_date": _D, "progress_note": _S,
+               "departments_text": _S, "flags": _S, "source": _S, "points": "Float64", "leaders": _S,
+               "plan_end_year": _N},
+    # plan_year is part of every task key: task ids are unique within one year's ledger only.
+    "assignments": {"plan_year": _N, "task_id": _S, "department": _S, "role": _S, "via": _S, "kind": _S},
+    "progress": {**_KEY, "plan_year": _I, "task_id": _S, "status": _S, "completion_date": _D, "progress_note": _S,
                  "evidence": _S, "issues": _S, **_SOURCE},
     "activities": {**_KEY, "date": _D, "activity_type": _S, "count": _I, "note": _S, **_SOURCE},
     "publicity": {**_KEY, "decision_no": _S, "category": _S, "decision_date": _D, "publish_date": _D,
@@ -57,7 +59,7 @@ TABLES = tuple(DTYPES)
 #: order). Problems are in reading order: by file, sheet, then cell row and column.
 SORT_KEYS: dict[str, list[str]] = {
     "ledger": [], "assignments": [],
-    "progress": ["city", "department", "month", "task_id", "file", "row"],
+    "progress": ["city", "department", "month", "plan_year", "task_id", "file", "row"],
     **{t: ["city", "department", "month", "file", "row"]
        for t in ("activities", "publicity", "collection", "shared_records", "joint_cases")},
     "submissions_log": ["city", "department", "month", "file"],

@@ -325,13 +325,18 @@ def write_templates(month: str, departments: list[str] | None = None, out_dir: P
     processed data (data_dir, default data/processed) holds returns of earlier months, each
     task is pre-filled with its last reported status and completion date.
     """
-    from .ledger import assignments as make_assignments, load_ledger
+    from .ledger import assignments as make_assignments, load_ledgers, plan_year_for_month
     from .roster import load_roster
 
     check_month(month)
     raw_dir = Path(raw_dir) if raw_dir else config.raw_dir()
-    ledger = load_ledger(raw_dir)
     roster = load_roster(raw_dir)
+    ledgers = load_ledgers(raw_dir, roster)
+    year = plan_year_for_month(ledgers, month)  # a month's template lists its own plan year's tasks
+    if year is None:
+        have = ", ".join(str(y) for y in sorted(ledgers["plan_year"].unique()))
+        raise ValueError(f"no ledger for {month[:4]} (ledgers for: {have}); add ledger_{month[:4]}.xlsx first")
+    ledger = ledgers[ledgers["plan_year"] == year].reset_index(drop=True)
     assigned = make_assignments(ledger, roster)
     scored = sorted(set(assigned["department"]))
     if departments:

@@ -1,7 +1,12 @@
 """Shared fixtures: the real raw data of the repository, read-only."""
 from __future__ import annotations
 
+import os
 import warnings
+
+# As ledgerlib/__init__.py does: openpyxl's writer must not depend on whether lxml (which
+# python-docx brings) is installed, even when a test module imports openpyxl first.
+os.environ.setdefault("OPENPYXL_LXML", "False")
 from pathlib import Path
 
 import pytest

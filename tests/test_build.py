@@ -78,6 +78,98 @@ def test_problems_are_listed_in_reading_order():
     assert list(sort_table(df, "problems")["cell"]) == ["AA2", "A9", "B9", "A10"]
 
 
+# --------------------------------------------------------------------------- each year its own ledger
+
+LEDGER_2022 = Path(__file__).parent / "fixtures" / "ledger_2022.xlsx"
+
+
+@pytest.fixture(scope="module")
+def full_raw(tmp_path_factory) -> Path:
+    """The whole shipped raw folder (a year of 2021 returns), copied."""
+    raw = tmp_path_factory.mktemp("full") / "raw"
+    shutil.copytree(RAW, raw)
+    return raw
+
+
+def test_adding_a_2022_ledger_leaves_2021_byte_identical(full_raw, tmp_path, capsys):
+    from ledgerlib import metrics
+    from ledgerlib.tables import load_processed
+
+    build(full_raw, tmp_path / "only2021", progress=False)
+    shutil.copy(LEDGER_2022, full_raw / "ledger_2022.xlsx")
+    try:
+        assert main(["--raw", str(full_raw), "build", "--out", str(tmp_path / "both"), "--quiet"]) == 0
+    finally:
+        (full_raw / "ledger_2022.xlsx").unlink()
+    out = capsys.readouterr().out
+    assert "ledger_2021.xlsx         2021-01 … 2021-12 (12 months)" in out
+    assert "ledger_2022.xlsx         no submissions yet" in out
+    a, b = _digest(tmp_path / "only2021"), _digest(tmp_path / "both")
+    from ledgerlib.tables import BUILD_STAMP
+
+    changed = {k for k in a if a[k] != b[k]} - {BUILD_STAMP}  # the stamp records inputs and time
+    assert changed == {"ledger.csv", "ledger.parquet", "assignments.csv", "assignments.parquet"}
+    t1, t2 = load_processed(tmp_path / "only2021"), load_processed(tmp_path / "both")
+    for name in ("ledger", "assignments"):
+        old = t2[name][t2[name]["plan_year"] == 2021].reset_index(drop=True)
+        pd.testing.assert_frame_equal(old, t1[name])
+        assert (t2[name]["plan_year"] == 2022).any()
+    # the same task id in two years is two tasks
+    assert t2["ledger"].duplicated(["task_id"]).any() and not t2["ledger"].duplicated(["plan_year", "task_id"]).any()
+    # every 2021 figure as before: 2021-12 is scored against the 2021 deadlines
+    for m in ("2021-06", "2021-12"):
+        s1 = metrics.assignment_status(t1["ledger"], t1["assignments"], t1["progress"], m)
+        s2 = metrics.assignment_status(t2["ledger"], t2["assignments"], t2["progress"], m)
+        pd.testing.assert_frame_equal(s1, s2)
+    assert (s2["status"] == "overdue").sum() == (s1["status"] == "overdue").sum() > 1
+    # a 2022 month is scored against the 2022 ledger only
+    s22 = metrics.assignment_status(t2["ledger"], t2["assignments"], t2["progress"], "2022-07")
+    assert set(s22["task_id"]) <= set(t2["ledger"].query("plan_year == 2022")["task_id"])
+    overdue = s22[s22["status"] == "overdue"]
+    assert set(overdue["task_id"]) == {"T03"}  # 更新信用信息目录, due 2022-06-30; T06 is due 2022-09-30
+
+
+def test_a_progress_row_for_a_task_of_another_year_is_a_problem():
+    from ledgerlib.build import tag_plan_years
+    from ledgerlib.tables import empty_table
+
+    ledger = pd.DataFrame({"plan_year": [2021, 2021, 2022], "plan_end_year": [2021, 2021, 2022],
+                           "task_id": ["T01", "T39", "T01"]})
+    progress = empty_table("progress").reindex(range(2))
+    progress = progress.assign(city="安阳", department="法规科", month=["2021-12", "2022-01"],
+                               task_id=["T01", "T39"], file="x.xlsx", row=[5, 5])
+    tagged, problems = tag_plan_years(progress, ledger)
+    assert list(tagged["plan_year"]) == [2021, 2022]
+    assert list(problems["value"]) == ["T39"] and problems["month"].iloc[0] == "2022-01"
+
+
+def test_first_day_a_ledger_and_a_roster_no_returns_yet(tmp_path, capsys):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for name in ("ledger_2021.xlsx", "departments.csv"):
+        shutil.copy(RAW / name, raw / name)
+    result = build(raw, tmp_path / "processed", progress=False)
+    assert result.rows["ledger"] == 39 and result.rows["progress"] == 0 and result.rows["submissions_log"] == 0
+    assert result.served == {"ledger_2021.xlsx": []}
+    assert main(["--raw", str(raw), "template", "--month", "2021-02", "--out", str(tmp_path / "t"),
+                 "--department", "法规科"]) == 0
+    assert (tmp_path / "t" / "2021-02" / "法规科.xlsx").exists()
+    assert main(["--raw", str(raw), "template", "--month", "2023-01", "--out", str(tmp_path / "t")]) == 2
+    assert "no ledger for 2023" in capsys.readouterr().err
+
+
+def test_first_day_report_says_nothing_has_been_returned(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for name in ("ledger_2021.xlsx", "departments.csv"):
+        shutil.copy(RAW / name, raw / name)
+    build(raw, tmp_path / "processed", progress=False)
+    assert main(["report", "monthly", "2021-02", "--data", str(tmp_path / "processed"),
+                 "--out", str(tmp_path / "reports"), "--no-pdf"]) == 0
+    executed = next((tmp_path / "reports").rglob("*.ipynb")).read_text(encoding="utf-8")
+    assert "尚未收到任何报送材料" in executed
+
+
 # --- atomic builds and the build stamp ----------------------------------------------------
 
 def test_the_stamp_lists_the_inputs_time_version_and_every_table(small_raw, tmp_path):
@@ -279,6 +371,30 @@ def test_partial_holidays_file_warns_in_the_build_and_in_problems(tmp_path):
     assert (row["deadline"], row["deadline_basis"]) == (pd.Timestamp("2027-10-08"), "provisional")
 
 
+def test_a_second_bureau_with_its_own_roster_builds_with_no_code_change(tmp_path):
+    from ledgerlib.ledger import make_ledger_workbook
+    from ledgerlib.roster import load_roster
+    from ledgerlib.tables import load_processed
+
+    fixtures = Path(__file__).parent / "fixtures"
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(fixtures / "county_roster.csv", raw / "departments.csv")
+    j = tmp_path / "j.csv"
+    j.write_text("task_id,field,value,reason\n", encoding="utf-8")
+    make_ledger_workbook(fixtures / "list_form_with_parenthesis_leads.txt", j, raw / "ledger_2022.xlsx",
+                         load_roster(raw))
+    build(raw, tmp_path / "processed", progress=False)
+    t = load_processed(tmp_path / "processed")
+    assert t["problems"].empty  # every name resolved through the county's own roster
+    a = t["assignments"]
+    assert set(a["department"]) == {"县发改委", "人行滑县支行", "县市场监管局", "县司法局", "县委宣传部", "县文明办"}
+    assert "县政府办" not in set(a["department"])  # listed in the plan, scored=no in the roster
+    assert set(a["kind"]) == {"office"} and (a["plan_year"] == 2022).all()
+    assert main(["--raw", str(raw), "template", "--month", "2022-03", "--out", str(tmp_path / "t")]) == 0
+    assert sorted(p.stem for p in (tmp_path / "t" / "2022-03").glob("*.xlsx")) == sorted(set(a["department"]))
+
+
 def test_a_build_clears_a_killed_runs_leftovers_but_not_a_running_builds_stage(small_raw, built, tmp_path):
     import subprocess
     import sys
@@ -299,3 +415,48 @@ def test_a_build_clears_a_killed_runs_leftovers_but_not_a_running_builds_stage(s
     finally:
         alive.kill()
         alive.wait()
+
+
+def test_each_months_template_lists_its_own_years_tasks(tmp_path):
+    from openpyxl import load_workbook
+
+    from ledgerlib.templates import FIRST_DATA_ROW, SHEETS, write_templates
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for src in (RAW / "ledger_2021.xlsx", RAW / "departments.csv", LEDGER_2022):
+        shutil.copy(src, raw / src.name)
+
+    def task_ids(month: str) -> list[str]:
+        (path,) = write_templates(month=month, departments=["法规科"], out_dir=tmp_path / "t", raw_dir=raw)
+        ws = load_workbook(path)[SHEETS["progress"].name]
+        return [ws.cell(r, 1).value for r in range(FIRST_DATA_ROW["progress"], ws.max_row + 1) if ws.cell(r, 1).value]
+
+    assert task_ids("2022-01") == ["T01", "T02", "T03", "T05"]  # 法规科 leads T01-T03 and T05 of 2022
+    assert len(task_ids("2021-12")) > 20  # the 2021 ledger's tasks of 法规科
+
+
+def test_the_2021_monthly_report_is_the_same_with_a_2022_ledger_beside_it(full_raw, tmp_path):
+    import json
+
+    def report(out: Path) -> tuple[list[str], bytes]:
+        assert main(["report", "monthly", "2021-12", "--data", str(out), "--out", str(out.parent / f"r_{out.name}"),
+                     "--no-pdf"]) == 0
+        folder = out.parent / f"r_{out.name}" / "monthly" / "2021-12"
+        nb = json.loads((folder / "monthly_report_2021-12.ipynb").read_text(encoding="utf-8"))
+        return ([json.dumps(c.get("outputs", []), sort_keys=True) for c in nb["cells"]],
+                (folder / "overdue_2021-12.csv").read_bytes())
+
+    build(full_raw, tmp_path / "one", progress=False)
+    shutil.copy(LEDGER_2022, full_raw / "ledger_2022.xlsx")
+    try:
+        build(full_raw, tmp_path / "two", progress=False)
+    finally:
+        (full_raw / "ledger_2022.xlsx").unlink()
+    assert report(tmp_path / "one") == report(tmp_path / "two")
+    # the chase pack and the quarter's scores look tasks up in 2021's ledger, not 2022's
+    for d in ("one", "two"):
+        assert main(["chase", "2021-12", "--data", str(tmp_path / d), "--out", str(tmp_path / f"c_{d}"),
+                     "--no-pdf"]) == 0
+    a, b = (sorted((tmp_path / f"c_{d}" / "chase" / "2021-12").iterdir()) for d in ("one", "two"))
+    assert [p.read_bytes() for p in a if p.suffix == ".csv"] == [p.read_bytes() for p in b if p.suffix == ".csv"]

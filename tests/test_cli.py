@@ -51,7 +51,9 @@ def test_each_sub_command_has_help(name, capsys):
 @pytest.mark.parametrize("argv,func,expected", [
     (["build", "--out", "o", "--quiet"], "_cmd_build", {"out": Path("o"), "quiet": True}),
     (["workbook", "n.txt", "--judgements", "j.csv", "--out", "l.xlsx"], "_cmd_workbook",
-     {"notice": Path("n.txt"), "judgements": Path("j.csv"), "out": Path("l.xlsx")}),
+     {"source": Path("n.txt"), "judgements": Path("j.csv"), "out": Path("l.xlsx"), "year": None}),
+    (["workbook", "plan.docx", "--year", "2022", "--judgements", "j.csv", "--out", "l.xlsx"], "_cmd_workbook",
+     {"source": Path("plan.docx"), "year": 2022}),
     (["template", "--month", "2021-07", "--department", "运管科", "--department", "法规科", "--out", "t"],
      "_cmd_template", {"month": "2021-07", "department": ["运管科", "法规科"], "out": Path("t")}),
     (["validate", "a.xlsx", "b.xlsx", "--out", "p.xlsx"], "_cmd_validate",

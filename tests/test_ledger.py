@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from openpyxl import Workbook, load_workbook
 
 from ledgerlib.ledger import assignments, parse_departments, read_ledger
@@ -168,3 +169,44 @@ def test_assignment_to_unknown_name_becomes_a_problem(workbook_ledger, roster):
     a = assignments(df, roster)
     assert [p["name"] for p in a.attrs["problems"]] == ["局宣传科"]
     pd.concat([a, a])  # plain-record attrs do not break concatenation
+
+
+def test_a_multi_year_plan_keeps_its_range_and_serves_every_year(tmp_path, roster):
+    from ledgerlib.ledger import load_ledgers, make_ledger_workbook, plan_year_for_month
+
+    plan = tmp_path / "plan.txt"
+    plan.write_text("安阳市交通运输局信用交通建设2015—2020年规划任务分解\n一、制度建设\n"
+                    "1.建立信用承诺制度。\n牵头单位：局法规科\n完成时限：2016年底前\n"
+                    "2.完善信用评价办法。\n牵头单位：局运管科\n完成时限：6月底前\n", encoding="utf-8")
+    j = tmp_path / "j.csv"
+    j.write_text("task_id,field,value,reason\n", encoding="utf-8")
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "departments.csv").write_bytes((WORKBOOK.parent / "departments.csv").read_bytes())
+    make_ledger_workbook(plan, j, raw / "ledger_2015.xlsx", roster)
+    df = load_ledgers(raw, roster)
+    assert (df["plan_year"] == 2015).all() and (df["plan_end_year"] == 2020).all()
+    assert str(df["due_date"].iloc[0].date()) == "2016-12-31"
+    assert "deadline_year_assumed" in df["flags"].iloc[1]  # '6月底前' in a six-year plan
+    assert [plan_year_for_month(df, m) for m in ("2014-12", "2015-01", "2018-06", "2020-12", "2021-01")] == \
+        [None, 2015, 2015, 2015, None]
+
+
+def test_a_later_plan_serves_its_own_year_inside_a_longer_one():
+    from ledgerlib.ledger import plan_year_for_month
+
+    df = pd.DataFrame({"plan_year": [2015, 2018], "plan_end_year": [2020, 2018], "task_id": ["T01", "T01"]})
+    assert [plan_year_for_month(df, m) for m in ("2017-12", "2018-01", "2019-01")] == [2015, 2018, 2015]
+
+
+def test_workbook_title_year_must_match_its_file_name(tmp_path, roster):
+    import shutil
+
+    from ledgerlib.ledger import load_ledgers
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(WORKBOOK, raw / "ledger_2022.xlsx")
+    (raw / "departments.csv").write_bytes((WORKBOOK.parent / "departments.csv").read_bytes())
+    with pytest.raises(ValueError, match="title says plan year 2021"):
+        load_ledgers(raw, roster)

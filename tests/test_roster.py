@@ -54,8 +54,33 @@ def test_roster_from_a_csv_saved_by_excel(tmp_path):
     assert r.expand("局相关科室") == ["法规科"]
 
 
-def test_roster_missing_columns_is_a_clear_error(tmp_path):
+def test_roster_without_a_department_column_is_a_clear_error(tmp_path):
     p = tmp_path / "departments.csv"
-    p.write_text("department\n法规科\n", encoding="utf-8")
-    with pytest.raises(ValueError, match="aliases"):
+    p.write_text("name\n法规科\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="department"):
         load_roster(p)
+
+
+def test_a_roster_of_names_only_is_a_roster(tmp_path):
+    p = tmp_path / "departments.csv"
+    p.write_text("department\n县发改委\n", encoding="utf-8")
+    assert load_roster(p).resolve("县发改委") == "县发改委"
+
+
+def test_collectives_scored_and_members_are_data(tmp_path):
+    # A county bureau: its own collective name with its members listed on the collective's row,
+    # and a leadership office named in plans but not scored.
+    p = tmp_path / "departments.csv"
+    p.write_text("department,aliases,kind,collectives,members,scored\n"
+                 "县发改委,发改委;县发展改革委,office,,,\n"
+                 "人行县支行,人民银行县支行,office,,,\n"
+                 "县政府办,,office,,,no\n"
+                 "县信用建设联席会议成员单位,联席会议成员单位;各成员单位,collective,,县发改委;人民银行县支行,\n",
+                 encoding="utf-8")
+    r = load_roster(p)
+    assert r.departments == ["县发改委", "人行县支行", "县政府办"]
+    assert r.resolve("各成员单位") == "县信用建设联席会议成员单位"
+    assert r.expand("县信用建设联席会议成员单位") == ["县发改委", "人行县支行"]
+    assert not r.is_scored("县政府办") and r.is_scored("县发改委")
+    # nothing of another bureau leaks in: Anyang's collective names are unknown here
+    assert r.resolve("局相关科室") is None
