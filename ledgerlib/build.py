@@ -46,7 +46,7 @@ class BuildResult:
 
         lines = [CLI_MESSAGES["build_ledgers"]]
         for name, months in self.served.items():
-            span = (f"{months[0]} … {months[-1]} ({len(months)} {CLI_MESSAGES['build_months']})"
+            span = (f"{months[0]} … {months[-1]} ({len(months)} months)"
                     if len(months) > 1 else months[0]) if months else CLI_MESSAGES["build_no_returns"]
             lines.append(f"  {name:<24} {span}")
         lines.append(CLI_MESSAGES["build_done"].format(path=self.out_dir))

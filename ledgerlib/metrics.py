@@ -103,6 +103,12 @@ def plan_of_month(ledger: pd.DataFrame, assignments: pd.DataFrame, month: object
     Each plan year keeps its own ledger and task ids are unique only within a year, so a
     month is scored against its own year's tasks alone. Tables without a plan_year column
     (a single plan) pass through unchanged.
+
+    Example, on the demo data (`data = ledgerlib.load_processed()`)::
+
+        >>> ledger, assignments = plan_of_month(data["ledger"], data["assignments"], "2021-06")
+        >>> len(ledger), len(assignments), len(plan_of_month(data["ledger"], data["assignments"], "2022-03")[0])
+        (39, 299, 0)
     """
     if "plan_year" not in ledger:
         return (ledger, assignments, *others)
@@ -117,6 +123,11 @@ def plan_data(data: dict, month: object) -> dict:
 
     For code that looks tasks up by task_id (scores, chase, report views): task ids repeat
     from one plan year to the next.
+
+    Example, on the demo data (`data = ledgerlib.load_processed()`)::
+
+        >>> sorted(set(plan_data(data, "2021-06")["ledger"]["plan_year"]))
+        [2021]
     """
     ledger, assignments = plan_of_month(data["ledger"], data["assignments"], month)
     return {**data, "ledger": ledger.reset_index(drop=True), "assignments": assignments.reset_index(drop=True)}

@@ -74,7 +74,7 @@ def empty_table(name: str) -> pd.DataFrame:
     Example::
 
         >>> list(empty_table("assignments").columns)
-        ['task_id', 'department', 'role', 'via', 'kind']
+        ['plan_year', 'task_id', 'department', 'role', 'via', 'kind']
     """
     return pd.DataFrame({c: pd.Series(dtype=t) for c, t in DTYPES[name].items()})
 
@@ -190,7 +190,7 @@ def read_table(name: str, data_dir: Path | None = None) -> pd.DataFrame:
     Example, on the demo data (`data/processed` after `ledger build`)::
 
         >>> read_table("ledger").shape
-        (39, 17)
+        (39, 20)
     """
     data_dir = Path(data_dir) if data_dir else config.processed_dir()
     path = data_dir / f"{name}.parquet"

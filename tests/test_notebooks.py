@@ -27,15 +27,16 @@ def test_papermill_reads_every_parameter_without_a_warning(path, caplog):
     assert all(p["help"] for p in found.values())  # each says what it is (--help-notebook)
 
 
-def test_explore_resolves_an_alias_and_says_a_month_has_no_data(processed, tmp_path):
+def test_explore_resolves_an_alias_and_says_what_the_month_holds(processed, tmp_path):
+    # (A month nobody returned is said in so many words: summaries.month_note's examples.)
     out = tmp_path / "explore.ipynb"
     result = reports.execute_notebook(reports.notebooks_dir() / "explore.ipynb", out,
-                                      {"month": "2022-03", "department": "执法支队", "data_dir": str(processed)},
+                                      {"month": "2021-06", "department": "执法支队", "data_dir": str(processed)},
                                       cwd=config.project_root(), progress=False)
     assert result.ok, result.error
     nb = nbformat.read(out, as_version=4)
     printed = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs)
-    assert "2022-03 没有任何部门报送" in printed
+    assert "2021-06：" in printed and "个部门报送了本月报表" in printed
     assert "交通运输综合行政执法支队" in printed
     last = nb.cells[-1].outputs[-1]["data"]["text/plain"]
     assert labels.COLUMN_LABELS["task_id"] in last and "T" in last  # its tasks, not an empty table
