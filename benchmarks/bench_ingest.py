@@ -1,25 +1,36 @@
-"""Issue 6.2: ingest a province's year of workbooks, against a plain pandas/openpyxl loop.
+"""Ingest: `ledger build` against the floor, a bare python-calamine loop over the same files.
 
-Generates the province set through `ledger sample --cities 18 --departments 25` (the same
-code path as the demo data; 18 × 25 × 12 = 5,400 workbooks less the months the sample
-leaves missing, plus one resubmission per city) into $TMPDIR/credit-ledger-province/ (kept
-between runs; `--regenerate` rewrites it), then,
-in the same run and on the same files:
+    .venv/bin/python benchmarks/bench_ingest.py                     # demo and province sets
+    .venv/bin/python benchmarks/bench_ingest.py --sets demo --runs 5
+    .venv/bin/python benchmarks/bench_ingest.py --reference DIR     # also compare tables with DIR
 
-* `ledgerlib.intake.ingest_submissions` (python-calamine reader, a process per core), and
-* a loop of `pandas.read_excel(path, engine="openpyxl", sheet_name=None)`,
+Sets: `demo` is data/raw as committed; `province` is a year of 18 cities x 25 units made by
+`ledger sample --cities 18 --departments 25` into $TMPDIR/credit-ledger-province/ (kept
+between runs; made when missing, or with `--regenerate`), with the ledger and a roster that
+names the sample's synthetic units beside it.
 
-each timed `--runs` times (median printed), and the peak memory of ingesting 1/4, 1/2 and
-all of the cities, each in a fresh process, to show memory does not grow with the files.
+In the same run, `--runs` times in turn (median printed), each a fresh process on the same
+files with the same number of processes (every core):
 
-    .venv/bin/python benchmarks/bench_ingest.py            # full run (~15-25 min on 2 cores)
-    .venv/bin/python benchmarks/bench_ingest.py --runs 1 --baseline-limit 1000
+* build: `ledger --raw RAW build --quiet --out OUT`, the whole command (start-up, ledger,
+  ingest, checks, Parquet and CSV written);
+* floor: open every workbook with python-calamine and read every sheet to Python values, in
+  a process pool of the same size: the least work any ingest must do;
+* and once, the straightforward way: `pandas.read_excel(engine="openpyxl", sheet_name=None)`
+  file after file, timed on `--plain-files` files and scaled to the set.
+
+Peak RSS is that of the largest process of a run (os.wait4). Then, for the province set,
+memory as the number of workbooks grows: ingest of 1/4, 1/2 and all cities in a fresh
+process each, the main process's peak RSS, the size of the tables it holds, and the growth
+per workbook. `--reference DIR` checks that build's tables are byte-identical to DIR's
+(e.g. a build of the same RAW by the main branch). Processes: every core, both sides.
 """
 from __future__ import annotations
 
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -29,70 +40,139 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+OUT = ROOT / "benchmarks" / "out" / "ingest"
+
+_FLOOR_CHILD = r'''
+import sys, time
+from concurrent.futures import ProcessPoolExecutor
+from python_calamine import CalamineWorkbook
+
+def read(path):
+    wb = CalamineWorkbook.from_path(path)
+    return sum(len(wb.get_sheet_by_name(name).to_python()) for name in wb.sheet_names)
+
+if __name__ == "__main__":
+    files = open(sys.argv[1], encoding="utf-8").read().splitlines()
+    workers = int(sys.argv[2])
+    if workers > 1:
+        with ProcessPoolExecutor(workers) as pool:
+            rows = sum(pool.map(read, files, chunksize=max(1, len(files) // (workers * 8))))
+    else:
+        rows = sum(map(read, files))
+    print(rows)
+'''
+
+_MEMORY_CHILD = r'''
+import json, resource, sys
+sys.path.insert(0, {root!r})
+from pathlib import Path
+from ledgerlib.intake import ingest_submissions
+from ledgerlib.ledger import load_ledger
+from ledgerlib.roster import load_roster
+raw = Path({raw!r})
+ledger, roster = load_ledger(raw), load_roster(raw)
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+out = ingest_submissions(Path({subs!r}), ledger, roster, progress=False, workers={workers})
+print(json.dumps({{"before_kb": before, "peak_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+                  "worker_kb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
+                  "tables_kb": sum(int(df.memory_usage(deep=True).sum()) for df in out.values()) / 1024}}))
+'''
 
 
-def cores() -> str:
-    avail = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return f"os.cpu_count()={os.cpu_count()}, usable={avail}"
-
-
-def generate(out: Path, cities: int, departments: int, seed: int) -> float:
-    """`ledger sample` as a user runs it; returns seconds."""
+def run_measured(cmd: list[str]) -> tuple[float, float, str]:
+    """Like timed(), but reaps the child itself so its rusage (peak RSS) is its own."""
     t = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "ledgerlib.cli", "--raw", str(ROOT / "data" / "raw"), "sample",
-                    "--cities", str(cities), "--departments", str(departments), "--seed", str(seed),
-                    "--out", str(out)], check=True, cwd=ROOT)
-    return time.perf_counter() - t
+    # Output to files, not pipes: nothing to deadlock on; wait4 reaps the child and reports
+    # its own rusage (peak RSS), which subprocess.run cannot give.
+    with tempfile.TemporaryFile("w+") as fo, tempfile.TemporaryFile("w+") as fe:
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=fo, stderr=fe, text=True)
+        _, status, usage = os.wait4(proc.pid, 0)
+        fo.seek(0), fe.seek(0)
+        out_chunks, err = fo.read(), fe.read()
+    secs = time.perf_counter() - t
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode:
+        sys.stderr.write(err[-3000:])
+        raise SystemExit(f"failed ({proc.returncode}): {' '.join(cmd[:8])}")
+    return secs, usage.ru_maxrss / 1024, out_chunks
 
 
-def context(departments: int):
-    from ledgerlib.ledger import assignments, load_ledger
+def province_raw(base: Path, cities: int, departments: int, seed: int, regenerate: bool) -> Path:
+    """A raw folder for the province set: ledger, a roster with the synthetic units, submissions."""
+    from ledgerlib.ledger import assignments, ledger_path, load_ledger
     from ledgerlib.roster import load_roster
     from ledgerlib.sample import province_roster
 
-    raw = ROOT / "data" / "raw"
-    ledger = load_ledger(raw)
-    roster = load_roster(raw)
-    return ledger, province_roster(roster, departments, assignments(ledger, roster))
+    raw, subs = base / "raw", base / "raw" / "submissions"
+    if regenerate or not subs.is_dir() or not any(subs.rglob("*.xlsx")):
+        shutil.rmtree(subs, ignore_errors=True)
+        t = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "ledgerlib.cli", "sample", "--cities", str(cities),
+                        "--departments", str(departments), "--seed", str(seed), "--out", str(subs)],
+                       check=True, cwd=ROOT)
+        print(f"ledger sample --cities {cities} --departments {departments}: {time.perf_counter() - t:.0f} s")
+    src = ROOT / "data" / "raw"
+    ledger = load_ledger(src)
+    roster = province_roster(load_roster(src), departments, assignments(ledger, load_roster(src)))
+    roster.table[["department", "aliases", "kind", "collectives"]].to_csv(
+        raw / "departments.csv", index=False, encoding="utf-8")
+    shutil.copyfile(ledger_path(src), raw / ledger_path(src).name)
+    if (src / "holidays.csv").exists():
+        shutil.copyfile(src / "holidays.csv", raw / "holidays.csv")
+    return raw
 
 
-def time_ingest(subs: Path, ledger, roster, workers: int | None, progress: bool) -> tuple[float, int]:
-    from ledgerlib.intake import ingest_submissions
-
-    t = time.perf_counter()
-    out = ingest_submissions(subs, ledger, roster, progress=progress, workers=workers)
-    return time.perf_counter() - t, sum(len(df) for df in out.values())
+def workbooks(subs: Path) -> list[str]:
+    # os.walk with followlinks: the memory runs link city folders in, as `ledger build` reads them.
+    return sorted(str(Path(d) / n) for d, _, names in os.walk(subs, followlinks=True) for n in names
+                  if Path(n).suffix.lower() in (".xlsx", ".xls", ".ods") and not n.startswith(("~$", ".")))
 
 
-def time_openpyxl_loop(files: list[Path]) -> float:
-    import pandas as pd
-
-    t = time.perf_counter()
-    for f in files:
-        pd.read_excel(f, engine="openpyxl", sheet_name=None)
-    return time.perf_counter() - t
+def compare_tables(out: Path, reference: Path) -> str:
+    names = sorted(p.name for p in reference.iterdir() if p.suffix in (".parquet", ".csv"))
+    differ = [n for n in names if not (out / n).exists() or (out / n).read_bytes() != (reference / n).read_bytes()]
+    return "byte-identical" if not differ else f"DIFFER: {', '.join(differ)}"
 
 
-_MEMORY_CHILD = """
-import json, resource, sys, time
-sys.path.insert(0, {root!r})
-from pathlib import Path
-from benchmarks.bench_ingest import context
-from ledgerlib.intake import ingest_submissions
-ledger, roster = context({departments})
-t = time.perf_counter()
-out = ingest_submissions(Path({subs!r}), ledger, roster, progress=False, workers={workers})
-secs = time.perf_counter() - t
-print(json.dumps({{"main_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
-                  "worker_kb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
-                  "rows": sum(len(df) for df in out.values()), "secs": secs}}))
-"""
+def bench_set(name: str, raw: Path, runs: int, workers: int, reference: Path | None,
+              plain_files: int = 0) -> dict:
+    files = workbooks(raw / "submissions")
+    listing = OUT / f"{name}_files.txt"
+    listing.parent.mkdir(parents=True, exist_ok=True)
+    listing.write_text("\n".join(files), encoding="utf-8")
+    floor_script = OUT / "floor_child.py"
+    floor_script.write_text(_FLOOR_CHILD, encoding="utf-8")
+    out = OUT / name / "processed"
+    build_cmd = [sys.executable, "-m", "ledgerlib.cli", "--raw", str(raw), "build", "--quiet", "--out", str(out)]
+    floor_cmd = [sys.executable, str(floor_script), str(listing), str(workers)]
+    res = {"build": [], "floor": [], "build_rss": [], "floor_rss": []}
+    for i in range(runs):
+        order = ("build", "floor") if i % 2 == 0 else ("floor", "build")
+        for side in order:
+            secs, rss, _ = run_measured(build_cmd if side == "build" else floor_cmd)
+            res[side].append(secs)
+            res[f"{side}_rss"].append(rss)
+        print(f"  {name} run {i + 1}: build {res['build'][-1]:.2f} s, floor {res['floor'][-1]:.2f} s", flush=True)
+    if plain_files:
+        # The straightforward way: pandas.read_excel(engine="openpyxl", sheet_name=None) on each
+        # file in one process, timed on the first `plain_files` and scaled to the set (says so).
+        subset = files[:plain_files]
+        code = ("import sys, time, pandas as pd\nfiles = open(sys.argv[1], encoding='utf-8').read().splitlines()\n"
+                f"files = files[:{len(subset)}]\nt = time.perf_counter()\n"
+                "for f in files: pd.read_excel(f, engine='openpyxl', sheet_name=None)\n"
+                "print(time.perf_counter() - t)")
+        secs = float(run_measured([sys.executable, "-c", code, str(listing)])[2].strip().splitlines()[-1])
+        res["plain"] = secs * len(files) / len(subset)
+        res["plain_note"] = f"timed on {len(subset)} files, scaled" if len(subset) < len(files) else ""
+    res["files"] = len(files)
+    res["check"] = compare_tables(out, reference) if reference else "not compared (--reference)"
+    return res
 
 
-def memory_profile(subs: Path, departments: int, workers: int | None) -> list[dict]:
-    """Peak RSS of ingesting the first k cities, each in a fresh process (links, no copies)."""
+def memory_growth(raw: Path, workers: int) -> list[dict]:
+    subs = raw / "submissions"
     cities = sorted(p for p in subs.iterdir() if p.is_dir())
-    results = []
+    rows = []
     for frac in (0.25, 0.5, 1.0):
         chosen = cities[:max(1, round(len(cities) * frac))]
         with tempfile.TemporaryDirectory() as tmp:
@@ -100,68 +180,77 @@ def memory_profile(subs: Path, departments: int, workers: int | None) -> list[di
             part.mkdir()
             for c in chosen:
                 (part / c.name).symlink_to(c, target_is_directory=True)
-            code = _MEMORY_CHILD.format(root=str(ROOT), departments=departments, subs=str(part),
-                                        workers=workers)
-            res = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+            if (subs / "manifest.csv").exists():
+                shutil.copyfile(subs / "manifest.csv", part / "manifest.csv")
+            code = _MEMORY_CHILD.format(root=str(ROOT), raw=str(raw), subs=str(part), workers=workers)
+            res = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True, cwd=ROOT)
             stats = json.loads(res.stdout.strip().splitlines()[-1])
-            stats["files"] = sum(1 for c in chosen for _ in c.rglob("*.xlsx"))
-            results.append(stats)
-    return results
+            stats["files"] = len(workbooks(part))
+            rows.append(stats)
+    return rows
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    # Outside the repo: the province set is ~125 MB, and benchmarks/out/ is wiped by other benchmarks.
-    p.add_argument("--out", type=Path,
-                   default=Path(tempfile.gettempdir()) / "credit-ledger-province" / "submissions")
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--sets", default="demo,province", help="comma-separated: demo, province")
+    p.add_argument("--province", type=Path,
+                   default=Path(tempfile.gettempdir()) / "credit-ledger-province",
+                   help="folder of the province set (its raw/ is made here)")
     p.add_argument("--cities", type=int, default=18)
     p.add_argument("--departments", type=int, default=25)
     p.add_argument("--seed", type=int, default=2021)
-    p.add_argument("--runs", type=int, default=3, help="timed runs of each side (median reported)")
-    p.add_argument("--workers", type=int, default=None, help="ingest processes (default: every core)")
-    p.add_argument("--baseline-limit", type=int, default=None,
-                   help="time the openpyxl loop on the first N files only and scale up (says so)")
-    p.add_argument("--regenerate", action="store_true", help="write the sample even if it exists")
+    p.add_argument("--runs", type=int, default=3, help="runs of each side (median printed)")
+    p.add_argument("--regenerate", action="store_true")
+    p.add_argument("--reference", type=Path, default=None,
+                   help="a processed folder to compare the province build's tables with, byte for byte")
     p.add_argument("--no-memory", action="store_true")
+    p.add_argument("--plain-files", type=int, default=300,
+                   help="time the straightforward pandas/openpyxl loop on this many files and scale (0: skip)")
     args = p.parse_args(argv)
+    args.workers = os.cpu_count() or 1  # `ledger build` uses every core; the floor gets as many
 
-    print(f"machine: {cores()}; python {sys.version.split()[0]}")
-    subs: Path = args.out
-    if args.regenerate or not subs.is_dir() or not any(subs.rglob("*.xlsx")):
-        secs = generate(subs, args.cities, args.departments, args.seed)
-        print(f"ledger sample --cities {args.cities} --departments {args.departments}: {secs:.1f} s")
-    files = sorted(p for p in subs.rglob("*.xlsx") if not p.name.startswith("~$"))
-    size = sum(f.stat().st_size for f in files)
-    print(f"data set: {len(files)} workbooks, {size / 1e6:.0f} MB in {subs}")
-
-    ledger, roster = context(args.departments)
-    base_files = files[:args.baseline_limit] if args.baseline_limit else files
-    scale = len(files) / len(base_files)
-    ours, theirs = [], []
-    rows = 0
-    for run in range(args.runs):
-        # Alternate the order so neither side always gets the warm page cache.
-        if run % 2 == 0:
-            secs, rows = time_ingest(subs, ledger, roster, args.workers, progress=run == 0)
-            ours.append(secs)
-            theirs.append(time_openpyxl_loop(base_files) * scale)
+    sets = [s.strip() for s in args.sets.split(",") if s.strip()]
+    results, raws = {}, {}
+    for name in sets:
+        if name == "demo":
+            raws[name] = ROOT / "data" / "raw"
+        elif name == "province":
+            args.province.mkdir(parents=True, exist_ok=True)
+            (args.province / "raw").mkdir(exist_ok=True)
+            raws[name] = province_raw(args.province, args.cities, args.departments, args.seed, args.regenerate)
         else:
-            theirs.append(time_openpyxl_loop(base_files) * scale)
-            secs, rows = time_ingest(subs, ledger, roster, args.workers, progress=False)
-            ours.append(secs)
-        print(f"  run {run + 1}: ingest_submissions {ours[-1]:.1f} s, openpyxl loop {theirs[-1]:.1f} s")
-    m_ours, m_theirs = statistics.median(ours), statistics.median(theirs)
-    note = (f" (timed on {len(base_files)} files, scaled ×{scale:.2f})" if scale != 1 else "")
-    print(f"ingest_submissions ({args.workers or os.cpu_count()} workers, calamine): median {m_ours:.1f} s "
-          f"for {len(files)} files -> {rows} rows in 8 tables, {len(files) / m_ours:.0f} files/s")
-    print(f"pandas.read_excel(engine='openpyxl', sheet_name=None) loop: median {m_theirs:.1f} s{note}")
-    print(f"speed-up: {m_theirs / m_ours:.1f}x (target >= 5x) over {args.runs} run(s)")
+            raise SystemExit(f"unknown set {name!r}")
+        results[name] = bench_set(name, raws[name], args.runs, args.workers,
+                                  args.reference if name == "province" else None, args.plain_files)
 
-    if not args.no_memory:
-        print("peak memory (fresh process per line; workers' peak is the largest worker):")
-        for s in memory_profile(subs, args.departments, args.workers):
-            print(f"  {s['files']:>5} files: main {s['main_kb'] / 1024:.0f} MB, worker {s['worker_kb'] / 1024:.0f} MB, "
-                  f"{s['rows']} rows, {s['secs']:.1f} s")
+    print(f"\ningest: median of {args.runs} runs, {args.workers} processes each side, "
+          f"os.cpu_count() = {os.cpu_count()}, load average {os.getloadavg()[0]:.1f}")
+    print(f"{'set':<10}{'files':>7}{'build s':>9}{'floor s':>9}{'x floor':>9}{'build MB':>10}{'floor MB':>10}"
+          f"{'ms/file':>9}  tables")
+    for name, r in results.items():
+        b, f = statistics.median(r["build"]), statistics.median(r["floor"])
+        print(f"{name:<10}{r['files']:>7}{b:>9.2f}{f:>9.2f}{b / f:>9.2f}{statistics.median(r['build_rss']):>10.0f}"
+              f"{statistics.median(r['floor_rss']):>10.0f}{b / r['files'] * 1000:>9.2f}  {r['check']}")
+    print("(build: whole `ledger build`; floor: python-calamine reads every sheet; MB: peak RSS of the largest process)")
+    for name, r in results.items():
+        if "plain" in r:
+            print(f"straightforward, {name}: pandas.read_excel(engine='openpyxl', sheet_name=None) loop, one process: "
+                  f"{r['plain']:.1f} s ({r['plain_note'] or 'every file'}) = "
+                  f"{r['plain'] / statistics.median(r['build']):.1f}x the build")
+
+    if "province" in raws and not args.no_memory:
+        print("\nmemory as workbooks grow (ingest only, fresh process each):")
+        rows = memory_growth(raws["province"], args.workers)
+        for s in rows:
+            print(f"  {s['files']:>5} files: main peak {s['peak_kb'] / 1024:>6.0f} MB "
+                  f"(after loading the ledger {s['before_kb'] / 1024:.0f} MB), largest worker "
+                  f"{s['worker_kb'] / 1024:.0f} MB, tables held {s['tables_kb'] / 1024:.0f} MB")
+        a, z = rows[0], rows[-1]
+        if z["files"] > a["files"]:
+            per = (z["peak_kb"] - a["peak_kb"]) / (z["files"] - a["files"])
+            tables = (z["tables_kb"] - a["tables_kb"]) / (z["files"] - a["files"])
+            print(f"  growth: {per:.1f} KB of main-process peak per workbook, of which the output "
+                  f"tables themselves are {tables:.1f} KB per workbook")
     return 0
 
 

@@ -31,6 +31,7 @@ from openpyxl.utils import get_column_letter
 from . import config, labels
 from .cells import check_month, norm_key, text_column
 from .xlsx import BORDER, DATE_FORMAT, header_row, page_setup, put, row_height, save_workbook, text_width
+from .bureau import default_city, title_words
 
 #: The ledger's five fields, in the ledger's order, and their printed headers.
 FIELDS = ("subject", "measure", "executing_dept", "executed_on", "matter")
@@ -57,10 +58,10 @@ def _month_rows(joint_cases: pd.DataFrame, month: str) -> pd.DataFrame:
     check_month(month)
     df = joint_cases.loc[joint_cases["month"].astype(str) == month].copy()
     if "city" not in df.columns:
-        df["city"] = config.DEFAULT_CITY
+        df["city"] = default_city()
     for col in ("city", "department", "file", "subject", "measure", "executing_dept", "matter"):
         df[col] = text_column(df[col])
-    df.loc[df["city"] == "", "city"] = config.DEFAULT_CITY
+    df.loc[df["city"] == "", "city"] = default_city()
     df["executed_on"] = pd.to_datetime(df["executed_on"], errors="coerce").dt.floor("D")
     df["row"] = pd.to_numeric(df["row"], errors="coerce").astype("Int64")
     df["_city_rank"] = _city_rank(df["city"])
@@ -189,9 +190,9 @@ def build_joint_workbook(ready: pd.DataFrame, incomplete: pd.DataFrame, month: s
     """The list workbook: sheet 联合奖惩成效清单 (ready) and sheet 待补充 (incomplete)."""
     year, mon = check_month(month)
     if len(cities) > 1:
-        title = labels.JOINT_LIST_TITLE_CITIES.format(year=year, mon=mon)
+        title = labels.JOINT_LIST_TITLE.format(**title_words(labels.ALL_CITIES), year=year, mon=mon)
     else:
-        title = labels.JOINT_LIST_TITLE.format(city=cities[0] if cities else config.DEFAULT_CITY,
+        title = labels.JOINT_LIST_TITLE.format(**title_words(cities[0] if cities else None),
                                                year=year, mon=mon)
     wb = Workbook()
     ws = wb.active

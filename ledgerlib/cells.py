@@ -56,7 +56,12 @@ def is_blank(value: Any) -> bool:
         return True
     if isinstance(value, float) and value != value:
         return True
-    return isinstance(value, str) and not _WS.sub("", value)
+    if not isinstance(value, str):
+        return False
+    # str.isspace is _WS's \s; only zero-width spaces need the pattern (called for every cell).
+    if not value or value.isspace():
+        return True
+    return ("\u200b" in value or "\ufeff" in value) and not _WS.sub("", value)
 
 
 def nfkc(text: str) -> str:
@@ -125,9 +130,21 @@ def norm_header(value: Any) -> str:
         >>> norm_header("进展\\n状态（必填）")
         '进展状态'
     """
+    # Called on every cell of a sheet's first rows and of every row (header and cover
+    # detection): ~1,000 a workbook, mostly the same few dozen texts.
+    try:
+        return _norm_header_cached(value)
+    except TypeError:  # an unhashable value: compute it
+        return _norm_header(value)
+
+
+def _norm_header(value: Any) -> str:
     text = norm_key(value)
     text = _BRACKETS.sub("", text).replace("*", "").strip(":：.、")
     return labels.HEADER_ALIASES.get(text, text)
+
+
+_norm_header_cached = functools.lru_cache(maxsize=65536, typed=True)(_norm_header)
 
 
 def column_number(letters: str) -> int:

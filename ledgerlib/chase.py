@@ -27,6 +27,7 @@ import pandas as pd
 from . import config, labels, metrics
 from .display import ReportTable, write_csv
 from .lights import LIGHT_ORDER
+from .bureau import title_words
 
 #: Cell fills of the lights in the workbook (the PDF's colours, report.css).
 LIGHT_FILLS = {"red": "E53935", "amber": "FFB300", "green": "43A047"}
@@ -132,7 +133,7 @@ def chase_html(items: pd.DataFrame, summary: pd.DataFrame, ledger: pd.DataFrame,
     pages = []
     for rec in summary.itertuples(index=False):
         mine = view[view["department"] == rec.department].drop(columns="department")
-        title = labels.CHASE_LABELS["title"].format(city=city, year=year, mon=mon)
+        title = labels.CHASE_LABELS["title"].format(**title_words(city), year=year, mon=mon)
         who = rec.filled_by or labels.CHASE_LABELS["nobody"]
         last = rec.last_return_month or labels.CHASE_LABELS["never"]
         body = [f"<h1>{html.escape(title)}</h1>",
@@ -141,13 +142,13 @@ def chase_html(items: pd.DataFrame, summary: pd.DataFrame, ledger: pd.DataFrame,
                 f'<p class="report-note">{html.escape(labels.CHASE_LABELS["last_return"].format(month=last, who=who))}</p>',
                 ReportTable(mine, **_view_kwargs())._repr_html_(),
                 f"<p>{html.escape(labels.CHASE_LABELS['request'])}</p>",
-                f'<p class="chase-sign">{html.escape(labels.CHASE_LABELS["sign"].format(city=city))}</p>']
+                f'<p class="chase-sign">{html.escape(labels.CHASE_LABELS["sign"].format(**title_words(city)))}</p>']
         pages.append(f'<section class="chase-page">{"".join(body)}</section>')
     if not pages:
         pages.append(f"<p>{html.escape(labels.CHASE_LABELS['none'])}</p>")
     css = resources.files("ledgerlib").joinpath("report.css").read_text(encoding="utf-8")
     return ("<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
-            f"<title>{html.escape(labels.CHASE_LABELS['title'].format(city=city, year=year, mon=mon))}</title>"
+            f"<title>{html.escape(labels.CHASE_LABELS['title'].format(**title_words(city), year=year, mon=mon))}</title>"
             f"<style>{css}</style></head><body>{''.join(pages)}</body></html>")
 
 
@@ -167,7 +168,7 @@ def chase_workbook(items: pd.DataFrame, summary: pd.DataFrame, ledger: pd.DataFr
     for n, (name, table) in enumerate(sheets):
         ws = wb.active if n == 0 else wb.create_sheet()
         ws.title = name
-        title = put(ws, 1, 1, labels.CHASE_LABELS["title"].format(city=city, year=year, mon=mon) + f" · {name}")
+        title = put(ws, 1, 1, labels.CHASE_LABELS["title"].format(**title_words(city), year=year, mon=mon) + f" · {name}")
         title.font = Font(bold=True, size=13)
         shown = table.shown
         widths = [min(max([text_width(str(h)), *(text_width(str(v)) for v in shown[h])]) + 2, 48)

@@ -6,6 +6,7 @@ owns the work; imports are lazy so `ledger --help` stays fast.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -329,8 +330,11 @@ def main(argv: list[str] | None = None) -> int:
         parser.parse_args(argv)  # the usual one-line usage error, exit 2
     if args.command == "lab":  # JupyterLab's own options (--port 8890 ...) pass through
         args.jupyter_args = [*unknown, *args.jupyter_args]
+    previous_raw = os.environ.get(config.RAW_DIR_ENV)
     if args.raw is None:
         args.raw = config.raw_dir()
+    else:  # every default, and the notebooks a report runs, read this raw folder
+        os.environ[config.RAW_DIR_ENV] = str(Path(args.raw).resolve())
     try:
         return int(args.func(args) or 0)
     except (OSError, ValueError) as exc:
@@ -342,6 +346,11 @@ def main(argv: list[str] | None = None) -> int:
             raise
         print(f"ledger {args.command}: {type(exc).__name__}: {_message(exc)}", file=sys.stderr)
         return 2
+    finally:
+        if previous_raw is None:
+            os.environ.pop(config.RAW_DIR_ENV, None)
+        else:
+            os.environ[config.RAW_DIR_ENV] = previous_raw
 
 
 def _message(exc: Exception) -> str:

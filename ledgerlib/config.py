@@ -5,6 +5,7 @@ See docs/metrics.md for where each comes from.
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 #: Day of the next month by which a monthly submission counts as on time ("by the 5th").
@@ -39,8 +40,6 @@ SCORE_STATUS_CREDIT: dict[str, float] = {
 }
 #: Share of the returns component each month's return earns.
 SCORE_RETURN_CREDIT: dict[str, float] = {"on_time": 1.0, "late": 0.5, "unknown": 0.5, "missing": 0.0}
-#: Organisation that a single-city data set belongs to (the `city` column).
-DEFAULT_CITY: str = "安阳市"
 #: Fonts named in Word files: every Chinese-language office has 宋体 and 黑体 (LibreOffice
 #: substitutes an installed CJK font); Latin letters and digits in Times New Roman.
 DOCX_FONTS: dict[str, str] = {"east_asia": "宋体", "heading_east_asia": "黑体", "latin": "Times New Roman"}
@@ -64,15 +63,21 @@ def project_root() -> Path:
     return Path(__file__).resolve().parent.parent
 
 
+#: Environment variable naming the raw-data folder: `ledger --raw DIR` sets it, so notebooks
+#: the command runs (papermill kernels are child processes) read the same bureau files.
+RAW_DIR_ENV = "LEDGER_RAW_DIR"
+
+
 def raw_dir() -> Path:
-    """data/raw of the checkout: the inputs, never modified by code.
+    """data/raw of the checkout, or the folder `ledger --raw DIR` named.
 
     Example::
 
-        >>> raw_dir().relative_to(project_root()).as_posix()
+        >>> raw_dir().relative_to(project_root()).as_posix()  # doctest: +SKIP (unless --raw)
         'data/raw'
     """
-    return project_root() / "data" / "raw"
+    override = os.environ.get(RAW_DIR_ENV)
+    return Path(override) if override else project_root() / "data" / "raw"
 
 
 def processed_dir() -> Path:

@@ -35,6 +35,7 @@ from . import config, labels
 from .cells import MONTH_RE
 from .safepath import check_name, inside
 from .tables import DTYPES, empty_table, sha256_file, sort_table
+from .bureau import default_city
 
 #: The intake record kept beside the files.
 MANIFEST_NAME = "manifest.csv"
@@ -60,7 +61,7 @@ class SubmissionFile:
     path: Path          #: absolute path
     file: str           #: posix path relative to the raw-data folder (submissions' parent)
     manifest_key: str   #: posix path relative to submissions/ (the manifest's `file`)
-    city: str           #: from the path (config.DEFAULT_CITY for the single-city layout)
+    city: str           #: from the path (bureau.toml's city for the single-city layout)
     month: str | None   #: from the path, None when the file is outside the layout
     in_layout: bool
 
@@ -84,7 +85,7 @@ def discover_files(submissions_dir: Path) -> list[SubmissionFile]:
             continue
         rel = path.relative_to(root)
         parts = rel.parts
-        city, month, ok = config.DEFAULT_CITY, None, False
+        city, month, ok = default_city(), None, False
         if len(parts) == 2 and MONTH_RE.match(parts[0]):
             month, ok = parts[0], True
         elif len(parts) == 3 and MONTH_RE.match(parts[1]):
@@ -112,18 +113,38 @@ def read_manifest(submissions_dir: Path) -> tuple[dict[str, pd.Timestamp], list[
         problems.append(_problem(base_file, "manifest_bad_time", "iso_time", sheet="", cell="A1",
                                  field="received_at", value=",".join(table.columns)))
         return times, problems
-    for i, (name, when) in enumerate(zip(table["file"], table["received_at"]), start=2):
+    for i, (name, when, ts) in enumerate(zip(table["file"], table["received_at"],
+                                             _manifest_times(table["received_at"])), start=2):
         key = name.strip().replace("\\", "/").lstrip("./")
-        ts = pd.to_datetime(when.strip(), errors="coerce", format="ISO8601") if when.strip() else pd.NaT
-        if isinstance(ts, pd.Timestamp) and ts.tzinfo is not None:
-            # Local wall time is what "by the 5th" means; drop the offset, keep the clock.
-            ts = ts.tz_localize(None)
         if pd.isna(ts):
             problems.append(_problem(base_file, "manifest_bad_time", "iso_time", sheet="",
                                      cell=f"B{i}", field="received_at", value=when))
             continue
         times[key] = ts
     return times, problems
+
+
+def _manifest_times(column: pd.Series) -> list[pd.Timestamp]:
+    """Each received_at as a naive Timestamp (NaT when not an ISO time), in one parse.
+
+    Local wall time is what "by the 5th" means: an offset is dropped, the clock kept. A
+    column mixing offsets (or offsets and none) cannot be parsed as one; it is parsed a
+    value at a time, with the same result.
+    """
+    text = column.str.strip()
+    try:
+        parsed = pd.to_datetime(text.where(text != ""), errors="coerce", format="ISO8601")
+    except (ValueError, TypeError):
+        parsed = None
+    if parsed is not None and pd.api.types.is_datetime64_any_dtype(parsed.dtype):
+        if getattr(parsed.dtype, "tz", None) is not None:
+            parsed = parsed.dt.tz_localize(None)
+        return list(parsed)
+    out = []
+    for when in text:
+        ts = pd.to_datetime(when, errors="coerce", format="ISO8601") if when else pd.NaT
+        out.append(ts.tz_localize(None) if isinstance(ts, pd.Timestamp) and ts.tzinfo is not None else ts)
+    return out
 
 
 # --------------------------------------------------------------------------- reading
@@ -308,6 +329,9 @@ def _iter_results(files: list[SubmissionFile], ledger: pd.DataFrame | None, rost
             return
         # Several chunks per worker keep both busy to the end and the bar moving.
         size = max(1, min(CHUNK_FILES, -(-len(files) // (n_workers * 4))))
+        # Import the reader (and openpyxl, calamine) here once: forked workers inherit it
+        # instead of each importing it again.
+        from . import submissions  # noqa: F401
         with ProcessPoolExecutor(max_workers=n_workers, initializer=_init_worker,
                                  initargs=(ledger, roster, base_dir, received)) as pool:
             # map() yields in submission order, so output never depends on scheduling.
@@ -482,6 +506,12 @@ def _concat(frames: list[pd.DataFrame], name: str) -> pd.DataFrame:
     frames = [f for f in frames if len(f)]
     if not frames:
         return empty_table(name)
+    cols = list(DTYPES[name])
+    if all(list(f.columns) == cols and [str(t) for t in f.dtypes] == list(DTYPES[name].values())
+           for f in frames):
+        # The reader's frames already carry the contract (the usual case): one concat, no
+        # column-by-column rebuild of every chunk.
+        return pd.concat(frames, ignore_index=True)
     return pd.concat([_conform(f, name) for f in frames], ignore_index=True)
 
 
@@ -614,7 +644,7 @@ def receive(path: Path, month: str | None = None, received_at: str | None = None
         when = dt.datetime.now().replace(microsecond=0)
     else:
         when = pd.Timestamp(received_at).to_pydatetime()
-    sub = read_submission(path, None, roster, base_dir=path.parent, city=city or config.DEFAULT_CITY,
+    sub = read_submission(path, None, roster, base_dir=path.parent, city=city or default_city(raw_dir),
                           received_at=when)
     given = department
     department = _text(given) or _text(sub.department) or ""
@@ -642,7 +672,7 @@ def receive(path: Path, month: str | None = None, received_at: str | None = None
         n += 1
     late = max(0, (when.date() - due_date(month)).days)
     usable = sub.readable and _reports_anything(sub)
-    receipt = Receipt(path=target, department=canonical, month=month, city=city or config.DEFAULT_CITY,
+    receipt = Receipt(path=target, department=canonical, month=month, city=city or default_city(raw_dir),
                       received_at=when, days_late=late, n_errors=sub.n_errors, n_warnings=sub.n_warnings,
                       usable=usable)
     if target.exists():

@@ -175,7 +175,7 @@ for _k, _v in {
 }.items():
     COLUMN_LABELS.setdefault(_k, _v)
 
-TEMPLATE_TITLE = "{city}交通运输局信用体系建设工作台账 · {sheet}（{year}年{mon}月）"
+TEMPLATE_TITLE = "{bureau}{programme}工作台账 · {sheet}（{year}年{mon}月）"
 TEMPLATE_NOTE_PROGRESS = ("说明：灰色列为预填内容，请勿修改；进展状态、完成日期已按上次报送预填，有变化请修改；"
                           "已完成的任务请填写完成日期；第4行为示例。")
 TEMPLATE_VALIDATION = {
@@ -434,7 +434,7 @@ CELL_TRUNCATED = "…〔已截断：原文 {n} 字，超出 Excel 单元格上�
 #: Suffix `ledger receive` gives a second file for the same department and month.
 RESUBMISSION_SUFFIX = "_v{n}"
 
-#: Cities of 河南省 for province-scale data (issue 6); the first is config.DEFAULT_CITY.
+#: Cities of 河南省 for the province-scale sample (issue 6); bureau.toml's city goes first.
 PROVINCE_CITIES: list[str] = [
     "安阳市", "郑州市", "开封市", "洛阳市", "平顶山市", "鹤壁市", "新乡市", "焦作市", "濮阳市",
     "许昌市", "漯河市", "三门峡市", "南阳市", "商丘市", "信阳市", "周口市", "驻马店市", "济源市",
@@ -458,7 +458,7 @@ SAMPLE_TEXT: dict[str, str] = {
     "kind_penalty": "罚",
     "record_id": "XY{dept:02d}{month:02d}{serial:03d}",
     "company": "{city}{word}{trade}有限公司",
-    "measure_agency": "{city}交通运输局",
+    "measure_agency": "{bureau}",
 }
 #: Ledger words that say which task a sheet belongs to (matched in the ledger's task text).
 SAMPLE_TASK_KEYWORDS: dict[str, str] = {
@@ -554,9 +554,9 @@ for _k, _v in {
 # Added by the reports engineer; additive only.
 
 REPORT_LABELS: dict[str, str] = {
-    "monthly_title": "{city}交通运输局信用体系建设工作月报",
+    "monthly_title": "{bureau}{programme}工作月报",
     "monthly_subtitle": "{year}年{mon}月 · 数据截至{as_of}",
-    "quarterly_title": "{city}交通运输局信用体系建设季度合规分析",
+    "quarterly_title": "{bureau}{programme}季度合规分析",
     "quarterly_subtitle": "{year}年第{q}季度 · 数据截至{as_of}",
     "headline": "一、总体情况",
     "by_indicator": "二、按一级指标完成情况",
@@ -597,9 +597,10 @@ TOTAL_ROW_WORDS = {"合计", "总计", "小计"}
 
 # --- The monthly joint reward/punishment result list (casebook.py) -----------------------
 # Added by the casebook engineer; additive only.
-JOINT_LIST_TITLE = "{city}交通运输局联合奖惩成效清单（{year}年{mon}月）"
+JOINT_LIST_TITLE = "{bureau}联合奖惩成效清单（{year}年{mon}月）"
 #: Title when the list stacks several cities (the province's list).
-JOINT_LIST_TITLE_CITIES = "各市交通运输局联合奖惩成效清单（{year}年{mon}月）"
+#: The city word for a list that covers every city of a province (formats `{bureau}`).
+ALL_CITIES = "各市"
 JOINT_LIST_SHEET = "联合奖惩成效清单"
 JOINT_LIST_INCOMPLETE_SHEET = "待补充"
 JOINT_LIST_INCOMPLETE_TITLE = "待补充：以下记录缺少必填内容，未列入清单，请报送单位补充后重新报送（{year}年{mon}月）"
@@ -699,7 +700,7 @@ SCORE_COMPONENT_LABELS: dict[str, str] = {
 }
 CHASE_ITEM_LABELS: dict[str, str] = {"return": "月度报送", "task": "任务", "kpi": "指标"}
 CHASE_LABELS: dict[str, str] = {
-    "title": "{city}交通运输局信用体系建设工作催办单（{year}年{mon}月）",
+    "title": "{bureau}{programme}工作催办单（{year}年{mon}月）",
     "to": "填报人：{who}",
     "nobody": "未留填报人",
     "never": "无",
@@ -707,7 +708,7 @@ CHASE_LABELS: dict[str, str] = {
     "last_return": "最近一次报送：{month}，填报人：{who}。",
     "request": "请对照上述事项抓紧整改落实：未报送的请立即补报；逾期未完成的请说明原因并明确完成时限；"
                "临近到期的请按期完成；指标未达标的请提出整改措施。整改情况随下月进展一并报送。",
-    "sign": "{city}交通运输局信用体系建设领导小组办公室（局法规科）",
+    "sign": "{office}",
     "none": "本月没有需要催办的事项。",
     "missing_return": "{year}年{mon}月工作进展未报送（应于{due}前报送）",
     "item": "事项类别",
@@ -748,7 +749,7 @@ NARRATIVE_LABELS: dict[str, str] = {
     "standing": "各部门要对照台账时间节点，每月5日前报送上月工作进展，确保信息真实、准确、完整。",
 }
 REPORT_LABELS.update({
-    "bulletin_title": "{city}交通运输局信用体系建设工作督查通报",
+    "bulletin_title": "{bureau}{programme}工作督查通报",
     "b_overview": "一、总体情况",
     "b_lights": "二、三色预警",
     "b_composition": "三、任务状态构成",
@@ -813,12 +814,12 @@ TEMPLATE_EXAMPLES: dict[str, tuple[str, ...]] = {
     "progress": ("示例：T04", "贯彻落实……工作部署", "制定年度信用体系建设工作要点。", "{year}年4月", "已完成",
                  "{year}-04-20", "已印发年度工作要点并组织落实", "印发文件", "无"),
     "activities": ("示例：{year}-{mon:02d}-10", "信用专题学习", "1", "领导小组集中学习社会信用体系建设相关文件"),
-    "publicity": ("示例：安交罚〔{year}〕0001号", "行政处罚", "{year}-{mon:02d}-08", "{year}-{mon:02d}-12"),
-    "collection": ("示例：道路运输", "1200", "1000"),
-    "shared_records": ("示例：XY0001", "91410500MA0000000X", "安阳通达运输有限公司", "张三", "行政许可",
-                       "安交许〔{year}〕0001号", "{year}-{mon:02d}-08", "安阳市交通运输局", "长期", "业务系统",
+    "publicity": ("示例：某罚〔{year}〕0001号", "行政处罚", "{year}-{mon:02d}-08", "{year}-{mon:02d}-12"),
+    "collection": ("示例：（本单位业务领域）", "1200", "1000"),
+    "shared_records": ("示例：XY0001", "91410500MA0000000X", "某某有限公司", "张三", "行政许可",
+                       "某许〔{year}〕0001号", "{year}-{mon:02d}-08", "（作出决定的机关）", "长期", "业务系统",
                        "{year}-{mon:02d}-09"),
-    "joint_cases": ("示例：安阳通达运输有限公司", "列为重点监管对象，提高检查频次", "运管科", "{year}-{mon:02d}-15",
+    "joint_cases": ("示例：某某有限公司", "列为重点监管对象，提高检查频次", "（执行部门）", "{year}-{mon:02d}-15",
                     "超限超载运输违法行为处理"),
 }
 

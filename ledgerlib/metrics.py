@@ -22,6 +22,7 @@ from .periods import (PeriodError, as_of_month, month_end, month_str, months_thr
                       period_months, quarter_months, quarter_str)
 from .tables import DTYPES, empty_table, sort_table
 from .workdays import PROVISIONAL, WorkCalendar, deadline_with_basis
+from .bureau import default_city
 
 #: `department` value of a city-wide total row (label: labels.TOTAL_LABELS).
 ALL_DEPARTMENTS = "all"
@@ -54,7 +55,7 @@ def _cities(cities: Sequence[str] | None, *frames: pd.DataFrame) -> list[str]:
     if cities is not None:
         return list(dict.fromkeys(cities))
     found = sorted({c for f in frames if "city" in f for c in f["city"].dropna().astype(str)})
-    return found or [config.DEFAULT_CITY]
+    return found or [default_city()]
 
 
 def _dates(s: pd.Series) -> pd.Series:

@@ -62,6 +62,8 @@ class RunResult:
     error: str | None = None
     failed_cell: int | None = None
     timings: dict[str, float] = field(default_factory=dict)
+    #: The executed notebook as written (scrubbed), so the PDF needs no second read.
+    executed: Any = field(default=None, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -157,27 +159,42 @@ def _first_line(source: str) -> str:
     return ""
 
 
+#: How papermill runs the cells: "inprocess" (`ledgerlib.engine`, no kernel process: the
+#: scheduled route) or "kernel" (papermill's own nbclient engine and a kernel process).
+ENGINES = ("inprocess", "kernel")
+
+
 def execute_notebook(input_path: Path, output_path: Path, parameters: dict[str, Any] | None = None,
-                     cwd: Path | None = None, progress: bool = True) -> RunResult:
+                     cwd: Path | None = None, progress: bool = True, engine: str = "inprocess") -> RunResult:
     """Run a notebook with papermill and write the executed copy to output_path.
 
     Parameters go through papermill's Python API so that '03' stays a string. On a failing
     cell the partly executed notebook is still written and the result names the cell.
+    `engine`: see ENGINES; both give the same outputs.
     """
+    from . import engine as inprocess
+
+    if engine not in ENGINES:
+        raise ValueError(f"engine must be one of {ENGINES}, got {engine!r}")
+    inprocess.skip_slow_format_checks()
     import nbformat
     import papermill as pm
+
+    engine_args: dict[str, Any] = (
+        {"engine_name": inprocess.register()} if engine == "inprocess" else
+        # ipykernel 7 warns on every start that local TCP is unencrypted;
+        # keep the terminal for the progress bar and real errors.
+        {"extra_arguments": ["--IPKernelApp.log_level=ERROR"]})
 
     output_path = Path(output_path)
     output_path.parent.mkdir(parents=True, exist_ok=True)
     result = RunResult(notebook=output_path)
     t0 = time.perf_counter()
+    nb = None
     try:
-        pm.execute_notebook(str(input_path), str(output_path), parameters=parameters or {},
+        nb = pm.execute_notebook(str(input_path), str(output_path), parameters=parameters or {},
                             kernel_name=KERNEL_NAME, progress_bar=progress,
-                            cwd=str(cwd or Path(input_path).parent), log_output=False,
-                            # ipykernel 7 warns on every start that local TCP is unencrypted;
-                            # keep the terminal for the progress bar and real errors.
-                            extra_arguments=["--IPKernelApp.log_level=ERROR"])
+                            cwd=str(cwd or Path(input_path).parent), log_output=False, **engine_args)
     except pm.PapermillExecutionError as exc:
         # papermill's cell_index counts the injected-parameters cell and its error banner;
         # name the cell as the analyst sees it in the notebook they wrote.
@@ -188,9 +205,11 @@ def execute_notebook(input_path: Path, output_path: Path, parameters: dict[str, 
         result.error = (f"cell {index} (In [{exc.exec_count}]) `{_first_line(source)}` raised "
                         f"{exc.ename}: {exc.evalue}")
     result.timings["execute"] = time.perf_counter() - t0
-    if output_path.exists():
+    if nb is None and output_path.exists():  # a failed run: papermill wrote what ran
         nb = nbformat.read(output_path, as_version=4)
+    if nb is not None:
         nbformat.write(scrub_notebook(nb), output_path)
+        result.executed = nb
     return result
 
 
@@ -274,14 +293,15 @@ def notebook_to_docx(notebook: Path | nbformat.NotebookNode, docx_path: Path, ti
 
 def run_notebook(input_path: Path, output_path: Path, parameters: dict[str, Any] | None = None,
                  pdf_path: Path | None = None, cwd: Path | None = None,
-                 progress: bool = True, docx_path: Path | None = None) -> RunResult:
+                 progress: bool = True, docx_path: Path | None = None,
+                 engine: str = "inprocess") -> RunResult:
     """Execute a notebook, then (if it ran cleanly) write its PDF and Word file where asked."""
-    result = execute_notebook(input_path, output_path, parameters, cwd=cwd, progress=progress)
+    result = execute_notebook(input_path, output_path, parameters, cwd=cwd, progress=progress, engine=engine)
     if result.ok and pdf_path is not None:
         if progress:
             print(labels.CLI_MESSAGES["rendering"].format(name=Path(pdf_path).name), file=sys.stderr)
         t0 = time.perf_counter()
-        notebook_to_pdf(result.notebook, pdf_path, title=Path(pdf_path).stem)
+        notebook_to_pdf(result.executed or result.notebook, pdf_path, title=Path(pdf_path).stem)
         result.pdf = Path(pdf_path)
         result.timings["pdf"] = time.perf_counter() - t0
     if result.ok and docx_path is not None:
@@ -300,7 +320,7 @@ def _param_path(path: Path, root: Path) -> str:
 
 def run_report(kind: str, period: str, data_dir: Path | None = None, out_dir: Path | None = None,
                pdf: bool = True, progress: bool = True, notebook: Path | None = None,
-               city: str | None = None, raw_dir: Path | None = None) -> int:
+               city: str | None = None, raw_dir: Path | None = None, engine: str = "inprocess") -> int:
     """`ledger report KIND PERIOD [--city NAME]`: run the report notebook, write it, its PDF and
     its Word file; exit code. `city` picks the city of a monthly or quarterly report (default:
     the only or default city in the data); the province report compares every city.
@@ -346,7 +366,7 @@ def run_report(kind: str, period: str, data_dir: Path | None = None, out_dir: Pa
     if raw_dir is not None and Path(raw_dir).resolve() != config.raw_dir().resolve() and kind != "province":
         params["raw_dir"] = _param_path(Path(raw_dir).resolve(), root)
     result = run_notebook(nb_in, nb_out, params, pdf_path=pdf_out.resolve() if pdf else None,
-                          cwd=root, progress=progress,
+                          cwd=root, progress=progress, engine=engine,
                           docx_path=pdf_out.with_suffix(".docx").resolve() if pdf else None)
     if not result.ok:
         print("ledger report: " + labels.CLI_MESSAGES["report_failed"].format(

@@ -40,6 +40,7 @@ import numpy as np
 import pandas as pd
 
 from . import config, labels
+from .bureau import default_city, title_words
 
 #: Files below this count are written in this process (a pool costs ~0.3 s to start).
 PARALLEL_MIN_FILES = 64
@@ -233,8 +234,8 @@ def province_roster(roster: Any, n_departments: int, assignments: pd.DataFrame |
 
 def city_names(cities: int) -> list[str]:
     if cities <= 1:
-        return [config.DEFAULT_CITY]
-    names = [config.DEFAULT_CITY] + [c for c in labels.PROVINCE_CITIES if c != config.DEFAULT_CITY]
+        return [default_city()]
+    names = [default_city()] + [c for c in labels.PROVINCE_CITIES if c != default_city()]
     if cities > len(names):
         raise ValueError(f"at most {len(names)} cities are known (labels.PROVINCE_CITIES)")
     return names[:cities]
@@ -612,7 +613,7 @@ def _record_values(rng: random.Random, plan: FilePlan, y: int, mo: int, idx: int
     return [code, _company(rng, plan.city), rng.choice(labels.SAMPLE_PEOPLE), kind,
             _TEXT["decision_no"].format(city=plan.city[0], kind=_TEXT["kind_license"], year=y, dept=idx,
                                         serial=mo * 100 + i),
-            dt.datetime.combine(day, dt.time()), _TEXT["measure_agency"].format(city=plan.city),
+            dt.datetime.combine(day, dt.time()), _TEXT["measure_agency"].format(**title_words(plan.city)),
             dt.datetime(y + 3, mo, min(day.day, 28)), rng.choice(labels.SAMPLE_DATA_SOURCES),
             rng.choice(labels.SAMPLE_REMARKS) or None]
 

@@ -28,6 +28,7 @@ from . import cells, config, labels
 from .tables import DTYPES, empty_table
 from .templates import SHEETS, SheetSpec
 from .xlsx import EXCEL_CELL_LIMIT, text_width  # longer text: kept whole here, cut visibly in xlsx
+from .bureau import default_city
 
 # --- output schemas (docs/data-contract.md) ----------------------------------------------
 
@@ -352,6 +353,8 @@ def _classify(sheet: _Sheet) -> None:
     """Find the header row and kind of a sheet from its headers."""
     best: tuple[float, int, int] | None = None
     for r, row in enumerate(sheet.rows[:_HEADER_SCAN_ROWS]):
+        if _blank_row(row):
+            continue
         heads = {cells.norm_header(v) for v in row if not cells.is_blank(v)}
         if len(heads) < 2:
             continue
@@ -397,8 +400,10 @@ def _find_cover(sheets: list[_Sheet]) -> dict[str, tuple[Any, str, str]]:
             scan = sorted(set(head) | set(range(max(0, n - 5), n)))
         for r in scan:
             row = s.rows[r]
+            if _blank_row(row):
+                continue
             for c, v in enumerate(row):
-                if not isinstance(v, str) or len(v) > 40:
+                if not isinstance(v, str) or not v or len(v) > 40:
                     continue
                 text = cells.nfkc(v).strip()
                 label, inline = text, None
@@ -456,6 +461,11 @@ def _resolve_department(raw: str, roster) -> str | None:
     return canonical
 
 
+def _blank_row(row: list) -> bool:
+    """All cells blank. Most rows a template leaves are ''/None only: counted at C speed."""
+    return row.count("") + row.count(None) == len(row) or all(cells.is_blank(v) for v in row)
+
+
 class _Reader:
     """Reads the data rows of the recognised sheets of one file."""
 
@@ -474,7 +484,7 @@ class _Reader:
         self._unknown_columns(sheet, spec)
         for r in range(sheet.header_row + 1, len(sheet.rows)):
             row = sheet.rows[r]
-            if r in sheet.cover_rows or all(cells.is_blank(v) for v in row):
+            if r in sheet.cover_rows or _blank_row(row):
                 continue
             texts = [cells.norm_header(v) for v in row if not cells.is_blank(v)]
             if len(texts) >= 2 and len(set(texts) & header_keys) >= 2:
@@ -681,7 +691,7 @@ def _read_rows(path: Path | str, ledger_ids: set[str] | None, roster, base_dir: 
     label = _file_label(path, base_dir)
     probs = _Problems(label)
     path_dept, path_month, path_city = _path_identity(path)
-    city = city or path_city or config.DEFAULT_CITY
+    city = city or path_city or default_city()
     try:
         data = path.read_bytes()
     except OSError:
@@ -772,7 +782,7 @@ def read_submission(path: Path | str, ledger: pd.DataFrame | None = None, roster
     given, the project's roster (data/raw/departments.csv) is used if there is one, and
     `roster=False` reads with none. base_dir: `file` is the path relative to it (posix).
     city: default from the path (`submissions/<city>/<YYYY-MM>/…`), else
-    `config.DEFAULT_CITY`. received_at: when the file arrived; dates after it are warned about.
+    bureau.toml's city (`bureau.default_city`). received_at: when the file arrived; dates after it are warned about.
 
     >>> sub = read_submission("data/raw/submissions/2021-06/运管科.xlsx")  # doctest: +SKIP
     >>> sub.department, sub.month, len(sub.progress)  # doctest: +SKIP

@@ -23,6 +23,7 @@ files for identical workbooks (fixed zip timestamps and document dates).
 from __future__ import annotations
 
 import re
+from copy import copy
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -37,6 +38,7 @@ from . import config, labels
 from .cells import check_month
 from .safepath import inside
 from .xlsx import BORDER, DATE_FORMAT, header_row, page_setup, row_height, save_workbook  # noqa: F401 (re-exported)
+from .bureau import default_city, title_words
 
 
 @dataclass(frozen=True)
@@ -118,7 +120,7 @@ def department_tasks(department: str, ledger: pd.DataFrame, assignments: pd.Data
 
 
 def last_reported(progress: pd.DataFrame | None, department: str, month: str,
-                  city: str = config.DEFAULT_CITY) -> pd.DataFrame:
+                  city: str | None = None) -> pd.DataFrame:
     """Each task's last reported status and completion date before `month`, for the pre-fill.
 
     From the department's returns of earlier months (unreadable statuses skipped): the latest
@@ -127,6 +129,7 @@ def last_reported(progress: pd.DataFrame | None, department: str, month: str,
     starts from what 运管科 reported up to June.
     """
     cols = ["task_id", "status", "completion_date"]
+    city = city or default_city()
     if progress is None or progress.empty:
         return pd.DataFrame(columns=cols)
     p = progress[(progress["department"] == department) & (progress["month"].astype(str) < month)]
@@ -183,7 +186,7 @@ def _progress_sheet(ws, department: str, month: str, city: str, tasks: pd.DataFr
     spec = SHEETS["progress"]
     year, mon = check_month(month)
     ncols = len(spec.headers)
-    _title(ws, labels.TEMPLATE_TITLE.format(city=city, sheet=spec.name, year=year, mon=mon), ncols)
+    _title(ws, labels.TEMPLATE_TITLE.format(**title_words(city), sheet=spec.name, year=year, mon=mon), ncols)
     values = {"department": department, "month": month, "filled_by": None, "filled_on": None}
     for field, (label_cell, value_cell) in COVER_CELLS.items():
         lc = ws[label_cell]
@@ -264,18 +267,22 @@ def _guide(ws, spec: SheetSpec, year: int, mon: int) -> None:
 
 def _free_sheet(ws, spec: SheetSpec, month: str, city: str) -> None:
     year, mon = check_month(month)
-    _title(ws, labels.TEMPLATE_TITLE.format(city=city, sheet=spec.name, year=year, mon=mon), len(spec.headers))
+    _title(ws, labels.TEMPLATE_TITLE.format(**title_words(city), sheet=spec.name, year=year, mon=mon), len(spec.headers))
     header_row, first = HEADER_ROW[spec.key], FIRST_DATA_ROW[spec.key]
     _guide(ws, spec, year, mon)
     _header(ws, spec, header_row)
     last = first + BLANK_ROWS - 1
     for j, field in enumerate(spec.fields, start=1):
         letter = get_column_letter(j)
-        for r in range(first, last + 1):
-            c = ws.cell(row=r, column=j)
-            c.border = BORDER
-            if field in spec.date_fields:
-                c.number_format = DATE_FORMAT
+        proto = ws.cell(row=first, column=j)
+        proto.border = BORDER
+        if field in spec.date_fields:
+            proto.number_format = DATE_FORMAT
+        # Every blank row below shares the first one's style: copying its style array is what
+        # setting the border cell by cell ends in, without hashing a Border 100 times a column
+        # (that was most of `ledger sample`'s time). Same cells, same bytes.
+        for r in range(first + 1, last + 1):
+            ws.cell(row=r, column=j)._style = copy(proto._style)
         rng = f"{letter}{first}:{letter}{last}"
         dv = None
         if field in spec.date_fields:
@@ -294,13 +301,14 @@ def _free_sheet(ws, spec: SheetSpec, month: str, city: str) -> None:
 
 
 def build_workbook(department: str, month: str, ledger: pd.DataFrame, assignments: pd.DataFrame,
-                   city: str = config.DEFAULT_CITY, previous: pd.DataFrame | None = None) -> Workbook:
+                   city: str | None = None, previous: pd.DataFrame | None = None) -> Workbook:
     """The submission template of one department for one month (see the module docstring).
 
     `previous` (last_reported) pre-fills each task's 进展状态 and 完成日期 with what the
     department last reported; the cells stay editable.
     """
     year, mon = check_month(month)
+    city = city or default_city()
     tasks = department_tasks(department, ledger, assignments)
     wb = Workbook()
     ws = wb.active
@@ -316,7 +324,7 @@ def build_workbook(department: str, month: str, ledger: pd.DataFrame, assignment
 
 
 def write_templates(month: str, departments: list[str] | None = None, out_dir: Path = Path("templates"),
-                    raw_dir: Path | None = None, city: str = config.DEFAULT_CITY,
+                    raw_dir: Path | None = None, city: str | None = None,
                     data_dir: Path | None = None) -> list[Path]:
     """Write `<out_dir>/<month>/<department>.xlsx` for every scored department (or the named ones).
 
@@ -329,6 +337,7 @@ def write_templates(month: str, departments: list[str] | None = None, out_dir: P
     from .roster import load_roster
 
     check_month(month)
+    city = city or default_city(raw_dir)
     raw_dir = Path(raw_dir) if raw_dir else config.raw_dir()
     roster = load_roster(raw_dir)
     ledgers = load_ledgers(raw_dir, roster)

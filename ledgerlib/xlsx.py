@@ -13,13 +13,16 @@ from __future__ import annotations
 import io
 import math
 import unicodedata
+import zipfile
 from collections.abc import Sequence
+from copy import copy
 from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE as _ILLEGAL
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import column_index_from_string, get_column_letter
+from openpyxl.writer.excel import ExcelWriter
 
 from .ooxml import save_package
 
@@ -172,12 +175,17 @@ def header_row(ws, row: int, headers: Sequence[str], widths: Sequence[float],
         >>> ws["A4"].value, ws["A4"].font.b, ws.freeze_panes
         ('任务编号', True, 'A5')
     """
+    first = None
     for j, (text, width) in enumerate(zip(headers, widths), start=1):
         c = ws.cell(row=row, column=j, value=text)
-        c.font = Font(bold=True)
-        c.fill = fill
-        c.border = BORDER
-        c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        if first is None:
+            first = c
+            c.font = Font(bold=True)
+            c.fill = fill
+            c.border = BORDER
+            c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        else:  # the same style: copy it rather than hash four style objects again per cell
+            c._style = copy(first._style)
         ws.column_dimensions[get_column_letter(j)].width = width
     ws.freeze_panes = f"A{row + 1}"
 
@@ -276,5 +284,8 @@ def save_workbook(wb: Workbook, path: Path) -> Path:
         if hasattr(ws, "column_dimensions"):
             ws.column_dimensions.max_outline = None
     buf = io.BytesIO()
-    wb.save(buf)
+    # openpyxl's own save deflates every part, which save_package then inflates and deflates
+    # again: write the first pass stored (uncompressed). The file's bytes do not change.
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
+        ExcelWriter(wb, archive).write_data()
     return save_package(buf.getvalue(), path, wb.properties.created)

@@ -235,6 +235,39 @@ def test_console_script_reports_a_bad_month_without_a_traceback(tmp_path):
     assert proc.stdout == "" and not any(tmp_path.iterdir())
 
 
+# --- start-up -------------------------------------------------------------------------------
+
+_IMPORTED = "import sys\n{stmt}\nprint(' '.join(m for m in {heavy!r} if m in sys.modules))"
+_HEAVY = ("pandas", "numpy", "openpyxl", "matplotlib", "nbformat", "papermill")
+
+
+@pytest.mark.parametrize("stmt", ["ledgerlib.cli", "ledgerlib"])
+def test_starting_the_command_imports_no_heavy_library(stmt):
+    # `ledger --help` must not pay for pandas/openpyxl/nbformat: each command imports its own.
+    out = subprocess.run([sys.executable, "-c", _IMPORTED.format(stmt=f"import {stmt}", heavy=_HEAVY)],
+                         capture_output=True, text=True, check=True).stdout.split()
+    assert out == []
+
+
+def test_help_runs_without_pandas():
+    code = ("import sys, contextlib, io\nfrom ledgerlib import cli\n"
+            "with contextlib.redirect_stdout(io.StringIO()):\n"
+            "    try: cli.main(['--help'])\n"
+            "    except SystemExit: pass\n"
+            "print('pandas' in sys.modules, 'openpyxl' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["False", "False"]
+
+
+def test_package_names_load_on_first_use():
+    code = ("import sys, ledgerlib\nbefore = 'pandas' in sys.modules\n"
+            "from ledgerlib import read_ledger, working_day_deadline\n"
+            "from ledgerlib.ledger import read_ledger as r\n"
+            "print(before, read_ledger is r, 'working_day_deadline' in dir(ledgerlib))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["False", "True", "True"]
+
+
 # --- ledger calendar ----------------------------------------------------------------------
 
 FIXTURES = Path(__file__).parent / "fixtures"

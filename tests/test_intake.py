@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from ledgerlib import config, intake, labels
+from ledgerlib import bureau, config, intake, labels
 from ledgerlib.intake import CONTENT_TABLES, ingest_submissions, receive
 from ledgerlib.tables import DTYPES
 from ledgerlib.tables import write_table
@@ -26,7 +26,7 @@ def dept(assignments_table) -> str:
 
 def make_workbook(path: Path, dept: str, ledger, assignments, *, month: str = MONTH,
                   status: str = "in_progress", filled_on: object = dt.datetime(2021, 7, 2),
-                  cover_department: str | None = None, city: str = config.DEFAULT_CITY) -> Path:
+                  cover_department: str | None = None, city: str = "安阳市") -> Path:
     """The real template for dept/month, with its first task's status and the cover filled in."""
     wb = build_workbook(dept, month, ledger, assignments, city=city)
     ws = wb[SHEETS["progress"].name]
@@ -72,7 +72,7 @@ def test_ingest_sample_set_gives_contract_tables(tmp_path, raw_dir, workbook_led
         assert {c: str(t) for c, t in df.dtypes.items()} == DTYPES[name], name
     log = out["submissions_log"]
     assert sorted(log["file"].str.removeprefix("submissions/")) == files
-    assert (log["city"] == config.DEFAULT_CITY).all()
+    assert (log["city"] == bureau.default_city()).all()
     assert set(log["department"]) == {"法规科", "运管科", "安监科"}
     assert (log["received_source"] == "manifest").sum() >= len(files) - 2
     assert log["checksum"].tolist() == [hashlib.sha256((tmp_path / f).read_bytes()).hexdigest()

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from pypdf import PdfReader
 
-from ledgerlib import cli, config, display, labels, metrics, province, reports, tables
+from ledgerlib import bureau, cli, config, display, labels, metrics, province, reports, tables
 from ledgerlib.build import build
 from ledgerlib.sample import city_names, write_sample
 
@@ -148,7 +148,7 @@ def test_one_city_still_compares():
     if not (shipped / "ledger.parquet").exists():
         pytest.skip("run `ledger build` for the shipped single-city data")
     one = province.city_comparison(tables.load_processed(shipped), MONTH)
-    assert one["city"].tolist() == [config.DEFAULT_CITY]
+    assert one["city"].tolist() == [bureau.default_city()]
     assert one["rank"].tolist() == [1]
 
 

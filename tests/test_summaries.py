@@ -25,6 +25,31 @@ def test_kpi_table_puts_the_total_last():
     assert t["collection_coverage"].tolist() == [0.8, 1.0, 0.9]
 
 
+def test_monthly_trend_from_january_worked_by_hand():
+    from test_metrics import B, X, assignments_small, ledger_small, log_small, progress_small
+
+    data = {"ledger": ledger_small(), "assignments": assignments_small(), "progress": progress_small(),
+            "submissions_log": log_small()}
+    t = summaries.monthly_trend(data, "2021-04", X)
+    assert t["month"].tolist() == ["2021-01", "2021-02", "2021-03", "2021-04"]
+    # Done: nothing before March; A/T1 in March (1 of 6); April 3 of 6 (B/T4's 不适用 is
+    # not approved, so it stays in the figures).
+    assert t["done_rate"].tolist() == [0.0, 0.0, 1 / 6, 3 / 6]
+    # On time: nothing due before T1's 03-31; then A/T1 on time, B/T1 not, in both months.
+    assert t["on_time_rate"].isna().tolist() == [True, True, False, False]
+    assert t["on_time_rate"].tolist()[2:] == [0.5, 0.5]
+    # Returns: none in Jan/Feb (both missing); March both on time; April A a day late, B missing.
+    assert t["submission_rate"].tolist() == [0.0, 0.0, 1.0, 0.0]
+    # Each month as of its own end: the same as asking for that month alone.
+    march = summaries.monthly_trend(data, "2021-03", X)
+    pd.testing.assert_frame_equal(march, t.iloc[:3].reset_index(drop=True))
+    # Approved on 04-30, B/T4 leaves April's figures (3 of 5), not March's.
+    approvals = pd.DataFrame({"city": [""], "task_id": ["T4"], "department": [B],
+                              "approved_on": pd.to_datetime(["2021-04-30"])})
+    approved = summaries.monthly_trend(data, "2021-04", X, approvals=approvals)
+    assert approved["done_rate"].tolist() == [0.0, 0.0, 1 / 6, 3 / 5]
+
+
 def _publicity_2026_12(basis: list[str]) -> pd.DataFrame:
     return pd.DataFrame({
         "city": "安阳市", "department": ["运管科", "规划科"], "month": "2026-12", "decision_no": ["P1", "P2"],
