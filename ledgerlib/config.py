@@ -73,7 +73,7 @@ def raw_dir() -> Path:
 
     Example::
 
-        >>> raw_dir().relative_to(project_root()).as_posix()  # doctest: +SKIP (unless --raw)
+        >>> raw_dir().relative_to(project_root()).as_posix()  # without `ledger --raw DIR`
         'data/raw'
     """
     override = os.environ.get(RAW_DIR_ENV)
