@@ -314,7 +314,7 @@ def write_templates(month: str, departments: list[str] | None = None, out_dir: P
         for name in departments:
             canonical = roster.resolve(name)
             if canonical not in scored:
-                raise ValueError(f"{name!r} is not a scored department; known: {', '.join(scored)}")
+                raise ValueError(labels.CLI_MESSAGES["not_scored"].format(name=name, known=", ".join(scored)))
             chosen.append(canonical)
         scored = sorted(set(chosen))
     progress = None
