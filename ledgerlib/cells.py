@@ -430,6 +430,27 @@ def parse_choice(value: Any, choices: dict[str, str], aliases: dict[str, str], p
     """
     if is_blank(value):
         return EMPTY
+    # A status column repeats a handful of words: the answer for a text is kept per choice
+    # list (Parsed is immutable); choice lists are constants, held here so ids stay theirs.
+    entry = _CHOICE_MEMO.get((id(choices), id(aliases)))
+    if entry is None or entry[0] is not choices or entry[1] is not aliases:
+        entry = _CHOICE_MEMO[(id(choices), id(aliases))] = (choices, aliases, {})
+    memo = entry[2]
+    key = (value, problem, guessed) if value.__class__ is str else None
+    if key is not None and key in memo:
+        return memo[key]
+    parsed = _parse_choice(value, choices, aliases, problem, guessed)
+    if key is not None and len(memo) < _CHOICE_MEMO_SIZE:
+        memo[key] = parsed
+    return parsed
+
+
+_CHOICE_MEMO: dict[tuple[int, int], tuple[dict, dict, dict]] = {}
+_CHOICE_MEMO_SIZE = 4096  # distinct texts kept per choice list; beyond, computed each time
+
+
+def _parse_choice(value: Any, choices: dict[str, str], aliases: dict[str, str], problem: str,
+                  guessed: str) -> Parsed:
     text = norm_key(value)
     bare = _BRACKETS.sub("", text).strip("。.，,;；!！")
     lookup, longest_first = _choice_lookup(tuple(choices.items()), tuple(aliases.items()))

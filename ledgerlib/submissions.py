@@ -181,6 +181,7 @@ def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
 
 
 _HAS_F = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_F_HINT = re.compile(rb"f[\s>/]")  # what every _HAS_F match contains
 _CELL = re.compile(rb"<(?:\w+:)?c\s([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
 _REF = re.compile(rb'\br="([A-Z]+[0-9]+)"')
 _HAS_V = re.compile(rb"<(?:\w+:)?v(?:\s[^>]*)?>[^<]+</")
@@ -195,9 +196,12 @@ def _formula_cells(zf: zipfile.ZipFile, part: str) -> tuple[dict[str, bool], dic
         xml = zf.read(part)
     except KeyError:
         return {}, {}
-    # _IS_ERROR starts with \b, which makes the regex engine try every byte (~250 µs a sheet);
-    # every match holds 't="e"', so a substring test (C speed) rules most sheets out first.
-    has_f = _HAS_F.search(xml)
+    # Cheap tests first, each true of every match of the exact pattern after it: every
+    # _HAS_F match holds "f" + [\s>/] (a literal-led search, ~4x faster than _HAS_F's
+    # "<" + optional prefix tried at every tag); every _IS_ERROR match holds 't="e"'
+    # (_IS_ERROR's leading \b makes the engine try every byte). A sheet with neither
+    # costs two fast scans; one that passes gets the exact answer.
+    has_f = _F_HINT.search(xml) and _HAS_F.search(xml)
     has_e = b't="e"' in xml and _IS_ERROR.search(xml)
     if not has_f and not has_e:
         return {}, {}
