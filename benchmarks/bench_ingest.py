@@ -79,8 +79,11 @@ print(json.dumps({{"before_kb": before, "peak_kb": resource.getrusage(resource.R
 '''
 
 
-def run_measured(cmd: list[str]) -> tuple[float, float, str]:
-    """Like timed(), but reaps the child itself so its rusage (peak RSS) is its own."""
+def run_measured(cmd: list[str]) -> tuple[float, float, str, float]:
+    """(wall s, peak RSS MB, stdout, CPU s): the child reaped by wait4, so its rusage is its own.
+
+    CPU is user + system of the child and of its waited-for children (the pool's workers):
+    on a machine others are using it moves less than wall time does."""
     t = time.perf_counter()
     # Output to files, not pipes: nothing to deadlock on; wait4 reaps the child and reports
     # its own rusage (peak RSS), which subprocess.run cannot give.
@@ -94,7 +97,7 @@ def run_measured(cmd: list[str]) -> tuple[float, float, str]:
     if proc.returncode:
         sys.stderr.write(err[-3000:])
         raise SystemExit(f"failed ({proc.returncode}): {' '.join(cmd[:8])}")
-    return secs, usage.ru_maxrss / 1024, out_chunks
+    return secs, usage.ru_maxrss / 1024, out_chunks, usage.ru_utime + usage.ru_stime
 
 
 def province_raw(base: Path, cities: int, departments: int, seed: int, regenerate: bool) -> Path:
@@ -145,14 +148,16 @@ def bench_set(name: str, raw: Path, runs: int, workers: int, reference: Path | N
     out = OUT / name / "processed"
     build_cmd = [sys.executable, "-m", "ledgerlib.cli", "--raw", str(raw), "build", "--quiet", "--out", str(out)]
     floor_cmd = [sys.executable, str(floor_script), str(listing), str(workers)]
-    res = {"build": [], "floor": [], "build_rss": [], "floor_rss": []}
+    res = {"build": [], "floor": [], "build_rss": [], "floor_rss": [], "build_cpu": [], "floor_cpu": []}
     for i in range(runs):
         order = ("build", "floor") if i % 2 == 0 else ("floor", "build")
         for side in order:
-            secs, rss, _ = run_measured(build_cmd if side == "build" else floor_cmd)
+            secs, rss, _, cpu = run_measured(build_cmd if side == "build" else floor_cmd)
             res[side].append(secs)
             res[f"{side}_rss"].append(rss)
-        print(f"  {name} run {i + 1}: build {res['build'][-1]:.2f} s, floor {res['floor'][-1]:.2f} s", flush=True)
+            res[f"{side}_cpu"].append(cpu)
+        print(f"  {name} run {i + 1}: build {res['build'][-1]:.2f} s ({res['build_cpu'][-1]:.1f} CPU s), "
+              f"floor {res['floor'][-1]:.2f} s ({res['floor_cpu'][-1]:.1f} CPU s)", flush=True)
     if plain_files:
         # The straightforward way: pandas.read_excel(engine="openpyxl", sheet_name=None) on each
         # file in one process, timed on the first `plain_files` and scaled to the set (says so).
@@ -225,13 +230,16 @@ def main(argv: list[str] | None = None) -> int:
 
     print(f"\ningest: median of {args.runs} runs, {args.workers} processes each side, "
           f"os.cpu_count() = {os.cpu_count()}, load average {os.getloadavg()[0]:.1f}")
-    print(f"{'set':<10}{'files':>7}{'build s':>9}{'floor s':>9}{'x floor':>9}{'build MB':>10}{'floor MB':>10}"
-          f"{'ms/file':>9}  tables")
+    print(f"{'set':<10}{'files':>7}{'build s':>9}{'floor s':>9}{'x floor':>9}{'build CPU':>11}{'floor CPU':>11}"
+          f"{'x CPU':>7}{'build MB':>10}{'floor MB':>10}{'ms/file':>9}  tables")
     for name, r in results.items():
         b, f = statistics.median(r["build"]), statistics.median(r["floor"])
-        print(f"{name:<10}{r['files']:>7}{b:>9.2f}{f:>9.2f}{b / f:>9.2f}{statistics.median(r['build_rss']):>10.0f}"
+        bc, fc = statistics.median(r["build_cpu"]), statistics.median(r["floor_cpu"])
+        print(f"{name:<10}{r['files']:>7}{b:>9.2f}{f:>9.2f}{b / f:>9.2f}{bc:>11.1f}{fc:>11.1f}{bc / fc:>7.2f}"
+              f"{statistics.median(r['build_rss']):>10.0f}"
               f"{statistics.median(r['floor_rss']):>10.0f}{b / r['files'] * 1000:>9.2f}  {r['check']}")
-    print("(build: whole `ledger build`; floor: python-calamine reads every sheet; MB: peak RSS of the largest process)")
+    print("(build: whole `ledger build`; floor: python-calamine reads every sheet; CPU: user + system s of the "
+          "process and its workers; MB: peak RSS of the largest process)")
     for name, r in results.items():
         if "plain" in r:
             print(f"straightforward, {name}: pandas.read_excel(engine='openpyxl', sheet_name=None) loop, one process: "

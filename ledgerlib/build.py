@@ -162,7 +162,10 @@ def build(raw_dir: Path | None = None, out_dir: Path | None = None, progress: bo
         validate_table(name, df)  # the contract is checked before anything is written
         ready[name] = df
         result.rows[name] = len(df)
-    inputs = input_checksums(raw_dir)
+    # The workers hashed every submission's bytes as they read them: not again here.
+    log = tables["submissions_log"]
+    inputs = input_checksums(raw_dir, {f: c for f, c in zip(log["file"], log["checksum"])
+                                       if isinstance(f, str) and isinstance(c, str) and len(c) == 64})
 
     def write(stage: Path) -> None:
         for name, df in ready.items():
@@ -173,8 +176,13 @@ def build(raw_dir: Path | None = None, out_dir: Path | None = None, progress: bo
     return result
 
 
-def input_checksums(raw_dir: Path) -> dict[str, str]:
-    """{file relative to raw_dir: sha256} for every file a build reads (the stamp's inputs)."""
+def input_checksums(raw_dir: Path, known: dict[str, str] | None = None) -> dict[str, str]:
+    """{file relative to raw_dir: sha256} for every file a build reads (the stamp's inputs).
+
+    known: {file relative to raw_dir: sha256} already computed from the bytes that were read
+    (the submissions log's checksums); an empty value is hashed here.
+    """
+    known = known or {}
     raw_dir = Path(raw_dir)
     out = {}
     for d, dirs, names in os.walk(raw_dir, followlinks=True):
@@ -182,7 +190,8 @@ def input_checksums(raw_dir: Path) -> dict[str, str]:
         for n in sorted(names):
             if not n.startswith((".", "~$")):
                 p = Path(d) / n
-                out[p.relative_to(raw_dir).as_posix()] = sha256_file(p)
+                rel = p.relative_to(raw_dir).as_posix()
+                out[rel] = known.get(rel) or sha256_file(p)
     return out
 
 

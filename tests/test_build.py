@@ -180,6 +180,9 @@ def test_the_stamp_lists_the_inputs_time_version_and_every_table(small_raw, tmp_
     files = sorted(p.relative_to(small_raw).as_posix() for p in small_raw.rglob("*") if p.is_file())
     assert sorted(stamp["inputs"]) == files
     assert stamp["inputs"]["departments.csv"] == hashlib.sha256((small_raw / "departments.csv").read_bytes()).hexdigest()
+    # A submission's sum comes from the bytes the reader read: the same sha256 as the file's.
+    sub = next(f for f in files if f.startswith("submissions/") and f.endswith(".xlsx"))
+    assert stamp["inputs"][sub] == hashlib.sha256((small_raw / sub).read_bytes()).hexdigest()
     assert stamp["version"] == "0.1.0" and stamp["built_at"][:2] == "20"
     assert set(stamp["tables"]) >= {"ledger", "assignments", "progress", "problems", "submissions_log"}
     assert stamp["tables"]["ledger"]["rows"] == 39
