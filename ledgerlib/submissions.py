@@ -150,6 +150,18 @@ class _Sheet:
     header_row: int = -1  # 0-based
     columns: dict[int, str] = field(default_factory=dict)  # col -> field key
     cover_rows: set[int] = field(default_factory=set)
+    headers: dict[int, list[str]] = field(default_factory=dict)  # row -> its non-blank cells as headers
+
+
+def _row_headers(sheet: _Sheet, r: int) -> list[str]:
+    """Row r's non-blank cells as the headers they would stand for ([] for a blank row).
+
+    Kept per row: header detection and the data rows' repeated-header check ask for the same
+    rows."""
+    texts = sheet.headers.get(r)
+    if texts is None:
+        texts = sheet.headers[r] = [cells.norm_header(v) for v in _filled(sheet.rows[r])]
+    return texts
 
 
 def _file_label(path: Path, base_dir: Path | None) -> str:
@@ -360,8 +372,8 @@ def _open(data: bytes, probs: _Problems) -> list[_Sheet] | None:
 def _classify(sheet: _Sheet) -> None:
     """Find the header row and kind of a sheet from its headers."""
     best: tuple[float, int, int] | None = None
-    for r, row in enumerate(sheet.rows[:_HEADER_SCAN_ROWS]):
-        heads = {cells.norm_header(v) for v in _filled(row)}
+    for r in range(min(len(sheet.rows), _HEADER_SCAN_ROWS)):
+        heads = set(_row_headers(sheet, r))
         if len(heads) < 2:
             continue
         for kind, spec in SHEETS.items():
@@ -499,23 +511,28 @@ class _Reader:
 
     def read(self, sheet: _Sheet) -> None:
         spec = SHEETS[sheet.kind]
-        header_keys = {cells.norm_header(v) for v in sheet.rows[sheet.header_row] if not cells.is_blank(v)}
+        header_keys = set(_row_headers(sheet, sheet.header_row))
         self._unknown_columns(sheet, spec)
+        handle = getattr(self, f"_{sheet.kind}")
+        columns = list(sheet.columns.items())
         for r in range(sheet.header_row + 1, len(sheet.rows)):
-            row = sheet.rows[r]
-            if r in sheet.cover_rows or _blank_row(row):
+            if r in sheet.cover_rows:
                 continue
-            texts = [cells.norm_header(v) for v in _filled(row)]
+            texts = _row_headers(sheet, r)
+            if not texts:
+                continue  # a blank row
+            row = sheet.rows[r]
             if len(texts) >= 2 and len(set(texts) & header_keys) >= 2:
                 continue  # the header repeated (a pasted second block)
             if texts and texts[0] in _TOTAL_WORDS:
                 continue
-            values = {f: (row[c] if c < len(row) else None, c) for c, f in sheet.columns.items()}
+            n = len(row)
+            values = {f: (row[c] if c < n else None, c) for c, f in columns}
             for f, (v, c) in values.items():
                 if isinstance(v, str) and len(v) > EXCEL_CELL_LIMIT:
                     self.probs.add("text_too_long", "cell_limit", sheet=sheet.name, cell=cells.a1(r, c),
                                    field="" if f.startswith("indicator:") else f, value=v, severity="warning")
-            getattr(self, f"_{sheet.kind}")(sheet, r, values)
+            handle(sheet, r, values)
 
     def _unknown_columns(self, sheet: _Sheet, spec: SheetSpec) -> None:
         if sheet.kind != "shared_records":
