@@ -259,6 +259,16 @@ def test_help_runs_without_pandas():
     assert out.split() == ["False", "False"]
 
 
+def test_the_reader_loads_openpyxl_only_when_a_problems_workbook_is_written():
+    # `ledger validate` reads with calamine; openpyxl (and pyarrow.parquet) are for writing.
+    code = _IMPORTED.format(stmt="import ledgerlib.submissions", heavy=("openpyxl", "pyarrow.parquet", "xlsxwriter"))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == []
+    from ledgerlib.templates import SHEETS
+    from ledgerlib.sheets import SHEETS as specs
+    assert SHEETS is specs  # one definition, used by the writer and the reader
+
+
 def test_package_names_load_on_first_use():
     code = ("import sys, ledgerlib\nbefore = 'pandas' in sys.modules\n"
             "from ledgerlib import read_ledger, working_day_deadline\n"
