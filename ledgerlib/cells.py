@@ -436,7 +436,8 @@ def parse_choice(value: Any, choices: dict[str, str], aliases: dict[str, str], p
     if entry is None or entry[0] is not choices or entry[1] is not aliases:
         entry = _CHOICE_MEMO[(id(choices), id(aliases))] = (choices, aliases, {})
     memo = entry[2]
-    key = (value, problem, guessed) if value.__class__ is str else None
+    # Short texts only: a sender's long distinct texts are not kept.
+    key = (value, problem, guessed) if value.__class__ is str and len(value) <= 64 else None
     if key is not None and key in memo:
         return memo[key]
     parsed = _parse_choice(value, choices, aliases, problem, guessed)
