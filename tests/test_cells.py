@@ -141,3 +141,13 @@ def test_a1_references():
 def test_from_a1_inverts_a1(ref, rowcol):
     assert cells.from_a1(ref) == rowcol
     assert cells.a1(*rowcol) == ref
+
+
+def test_a_choice_text_is_answered_per_choice_list_however_often_it_is_asked():
+    # parse_choice keeps its answers per text; the same text under another list is that list's.
+    for _ in range(2):
+        assert cells.parse_choice("完成", {"done": "完成"}, {}, "bad").value == "done"
+        assert cells.parse_choice("完成", {"ok": "完成"}, {}, "bad").value == "ok"
+        assert cells.parse_choice("完成", {"x": "未启动"}, {}, "bad") == cells.Parsed(None, "bad")
+        assert cells.parse_choice("完成", {"x": "未启动"}, {}, "other") == cells.Parsed(None, "other")
+        assert cells.parse_status("已完成（6月底）").value == "done"
