@@ -19,7 +19,8 @@ files with the same number of processes (every core):
 * and once, the straightforward way: `pandas.read_excel(engine="openpyxl", sheet_name=None)`
   file after file, timed on `--plain-files` files and scaled to the set.
 
-Peak RSS is that of the largest process of a run (os.wait4). Then, for the province set,
+Peak RSS is that of the largest process of a run, CPU the user + system seconds of the
+process and its workers (both from os.wait4): on a shared machine CPU moves less than wall. Then, for the province set,
 memory as the number of workbooks grows: ingest of 1/4, 1/2 and all cities in a fresh
 process each, the main process's peak RSS, the size of the tables it holds, and the growth
 per workbook. `--reference DIR` checks that build's tables are byte-identical to DIR's
