@@ -66,8 +66,9 @@ def _require_data_for(months: list[str], data_dir: Path | None, what: str) -> No
     if have == []:
         return  # a bureau's first day: nothing returned yet, and the report says so
     if have is not None and not set(months) & set(have):
-        span = f"{have[0]} … {have[-1]}" if have else "none"
         from .labels import CLI_MESSAGES
+
+        span = f"{have[0]} … {have[-1]}" if have else CLI_MESSAGES["none"]
 
         raise ValueError(CLI_MESSAGES["no_submissions"].format(what=what, span=span))
 
@@ -86,15 +87,20 @@ def _cmd_workbook(args: argparse.Namespace) -> int:
 
     _require_files([args.source, args.judgements])
     if args.out.suffix.lower() != ".xlsx":
-        raise ValueError(f"--out must be an .xlsx file, got {args.out.name!r}")
+        from .labels import CLI_MESSAGES
+
+        raise ValueError(CLI_MESSAGES["out_not_xlsx"].format(name=args.out.name))
     report: list[dict] = []
     out = make_ledger_workbook(args.source, args.judgements, args.out, load_roster(args.raw),
                                year=args.year, report=report)
     # Every uncertain choice, so a person can settle it with a judgements row (task_id,field,value,reason).
+    from .labels import CLI_MESSAGES
+
     for w in report:
-        alt = f"; alternatives: {w['candidates']}" if w["candidates"] else ""
-        print(f"uncertain {w['task_id']} ({w['source']}) {w['field']}: chose {w['chosen'] or '(empty)'}{alt}"
-              f" — {w['reason']}", file=sys.stderr)
+        alt = CLI_MESSAGES["uncertain_alternatives"].format(candidates=w["candidates"]) if w["candidates"] else ""
+        print(CLI_MESSAGES["uncertain"].format(task_id=w["task_id"], source=w["source"], field=w["field"],
+                                               chosen=w["chosen"] or CLI_MESSAGES["uncertain_empty"], alt=alt,
+                                               reason=w["reason"]), file=sys.stderr)
     print(out)
     return 0
 

@@ -343,7 +343,40 @@ CLI_MESSAGES: dict[str, str] = {
     "build_rows": "行 / rows",
     "build_warning": "注意 / warning: {text}",
     "unknown_kind": "未知的报告类型 {kind!r}，可选：{kinds} / unknown report kind {kind!r}: choose from {kinds}",
+    "none": "无 / none",
+    "out_not_xlsx": "--out 应为 .xlsx 文件，收到 {name!r} / --out must be an .xlsx file, got {name!r}",
+    "uncertain": "待定 / uncertain {task_id} ({source}) {field}: 已取 / chose {chosen}{alt} — {reason}",
+    "uncertain_empty": "（空）/ (empty)",
+    "uncertain_alternatives": "；备选 / alternatives: {candidates}",
+    # `ledger calendar` (workdays.describe_year, describe_calendar, check_holidays_file)
+    "calendar_official": "{year} 年：正式安排（{source}） / {year}: official ({source})",
+    "calendar_provisional": "{year} 年：临时安排，只计周末和《全国年节及纪念日放假办法》（2024 年修订）的法定节假日，"
+                            "不含调休；把国务院 {year} 年放假安排录入 data/raw/{file}（并加一行 '{year},complete,<通知>'）"
+                            "即为正式安排 / {year}: provisional: weekends and the statutory holidays of "
+                            "《全国年节及纪念日放假办法》 (2024 revision), no 调休; type the State Council's {year} "
+                            "arrangement into data/raw/{file} (with a '{year},complete,<notice>' row) to make it official",
+    "calendar_holiday": "放假 holiday",
+    "calendar_workday": "调休上班 workday",
+    "calendar_basis_official": "正式 official",
+    "calendar_basis_provisional": "临时 provisional",
+    "calendar_counts": "共 {holidays} 天放假、{workdays} 天调休上班 / {holidays} holidays, {workdays} 调休 working days",
+    "calendar_official_years": "正式安排 / official: {spans}（{source}）",
+    "calendar_provisional_years": "{first}-{last} 年间的其余年份为临时安排（周末 + 法定节假日，不含调休） / "
+                                  "provisional: every other year from {first} to {last} "
+                                  "(weekends + statutory holidays, no 调休)",
+    "calendar_year_basis": "{year} 年：{zh} / {year}: {basis}",
+    "calendar_no_file": "raw 文件夹中没有 {file}：{last} 年以后为临时安排 / "
+                        "no {file} in the raw folder: years after {last} are provisional",
+    "calendar_problem": "{zh} / {severity}: {file}{where}: {problem}（收到 {value!r}，应为：{expected}）",
+    "calendar_file_counts": "{file}：读取 {rows} 行，错误 {errors} 项，提示 {warnings} 项 / "
+                            "{file}: {rows} rows read, {errors} errors, {warnings} warnings",
+    "calendar_stays_provisional": "{file}：{year} 年仍为临时安排：{zh} / {file}: {year} stays provisional: {en}",
+    "calendar_outside": "工作日日历覆盖 {first}-{last} 年，{year} 年不在其中（日期输错了？） / "
+                        "the working-day calendar covers {first}-{last}; year {year} is outside it (a mistyped date?)",
 }
+
+#: Severity words of a printed problem line.
+SEVERITY_LABELS: dict[str, str] = {"error": "错误", "warning": "注意"}
 
 #: The explore notebook's sentences (summaries.pick_department, summaries.month_note).
 DESK_TEXT: dict[str, str] = {
