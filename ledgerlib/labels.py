@@ -373,8 +373,12 @@ CLI_MESSAGES: dict[str, str] = {
     "calendar_stays_provisional": "{file}：{year} 年仍为临时安排：{zh} / {file}: {year} stays provisional: {en}",
     "calendar_outside": "工作日日历覆盖 {first}-{last} 年，{year} 年不在其中（日期输错了？） / "
                         "the working-day calendar covers {first}-{last}; year {year} is outside it (a mistyped date?)",
-}
 
+    # safepath: a name or path a command refuses (e.g. `ledger receive --city ../x`)
+    "not_a_plain_name": "{text!r} 不能用作文件或文件夹名（应为单个名称，不含 / \\ : 等字符，不以 . 开头） / "
+                        "not a plain {what}: {text!r}",
+    "outside_folder": "{path} 不在 {folder} 之内 / {path} is outside {folder}",
+}
 #: Severity words of a printed problem line.
 SEVERITY_LABELS: dict[str, str] = {"error": "错误", "warning": "注意"}
 
