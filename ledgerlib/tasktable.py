@@ -44,18 +44,30 @@ class LedgerParseWarning(UserWarning):
 
 def warning(task_id: str, field: str, chosen: object, candidates: object = "", reason: str = "",
             scores: str = "") -> dict:
-    """One uncertain judgement: which row, which field, what was chosen, the alternatives."""
+    """One uncertain judgement: which row, which field, what was chosen, the alternatives.
+
+    >>> warning("T01", "deadline_text", "6月底前", reason="two deadlines")
+    {'task_id': 'T01', 'field': 'deadline_text', 'chosen': '6月底前', 'candidates': '', 'scores': '', 'reason': 'two deadlines'}
+    """
     return {"task_id": task_id, "field": field, "chosen": "" if chosen is None else str(chosen),
             "candidates": "" if candidates is None else str(candidates), "scores": scores, "reason": reason}
 
 
 def parse_warnings(ledger: pd.DataFrame) -> pd.DataFrame:
-    """A reader's uncertain judgements as a table (empty for the workbook of record)."""
+    """A reader's uncertain judgements as a table (empty for the workbook of record).
+
+    >>> parse_warnings(data["ledger"]).empty
+    True
+    """
     return pd.DataFrame(ledger.attrs.get("warnings", []), columns=WARNING_COLUMNS)
 
 
 def split_sentences(text: str) -> list[str]:
-    """Sentences separated by '。 ' (two tasks printed in one cell)."""
+    """Sentences separated by '。 ' (two tasks printed in one cell).
+
+    >>> split_sentences("建立信用承诺制度。 开展信用评价。")
+    ['建立信用承诺制度。', '开展信用评价。']
+    """
     import re
 
     parts = [p.strip() for p in re.split(r"(?<=。)\s+", text) if p.strip()]
@@ -93,6 +105,9 @@ def department_text(lead: str = "", responsible: str = "", cooperating: str = ""
     """Separate lead / responsible / helper cells as one labelled text the grammar reads back.
 
     `words`: the plan's own header word for each role (牵头部门 …), so the text stays as written.
+
+    >>> department_text(lead="运管科", cooperating="法规科")
+    '牵头单位：运管科；配合单位：法规科'
     """
     from .labels import PLAN_FIELD_WORDS
 

@@ -120,6 +120,10 @@ def read_holidays_file(source: Path | str | pd.DataFrame) -> tuple[pd.DataFrame,
     Council notice: one row per day off (`holiday`), one per 调休 working day (`workday`,
     always a Saturday or Sunday), and one row `YYYY,complete,<the notice>` per finished year.
     Never raises on bad content: a row that cannot be trusted is left out and reported.
+
+    >>> rows, problems = read_holidays_file(pd.DataFrame({"date": ["2027-10-09"], "kind": ["workday"], "name": ["国庆节"]}))
+    >>> len(rows), problems
+    (1, [])
     """
     if isinstance(source, pd.DataFrame):
         raw = source.astype(str).fillna("")
@@ -215,19 +219,36 @@ class WorkCalendar:
 
     @property
     def years(self) -> range:
-        """Every year the calendar answers for (official or provisional)."""
+        """Every year the calendar answers for (official or provisional).
+
+        >>> load_calendar().years
+        range(1950, 2101)
+        """
         return range(FIRST_YEAR, LAST_YEAR + 1)
 
     def problem_rows(self) -> pd.DataFrame:
-        """The problems of holidays.csv as rows of the processed `problems` table."""
+        """The problems of holidays.csv as rows of the processed `problems` table.
+
+        >>> load_calendar().problem_rows().empty
+        True
+        """
         return pd.DataFrame(self.problems, columns=PROBLEM_COLUMNS).astype("str")
 
     def basis(self, year: int) -> str:
-        """'official' or 'provisional' for one year."""
+        """'official' or 'provisional' for one year.
+
+        >>> load_calendar().basis(2021), load_calendar().basis(2099)
+        ('official', 'provisional')
+        """
         return OFFICIAL if year in self.official_years else PROVISIONAL
 
     def is_workday(self, day: Any) -> bool:
-        """True when `day` is a working day (ValueError outside FIRST_YEAR..LAST_YEAR)."""
+        """True when `day` is a working day (ValueError outside FIRST_YEAR..LAST_YEAR).
+
+        >>> cal = load_calendar()
+        >>> cal.is_workday("2021-10-09"), cal.is_workday("2021-10-01")
+        (True, False)
+        """
         i = _offset(pd.Timestamp(day), self)
         return bool(self.cum[i] - (self.cum[i - 1] if i else 0))
 
@@ -339,6 +360,9 @@ def default_calendar(raw_dir: Path | str | None = None) -> WorkCalendar:
     """The package's calendar plus `<raw_dir>/holidays.csv` when it exists (cached).
 
     raw_dir defaults to data/raw (config.raw_dir()).
+
+    >>> 2021 in default_calendar().official_years
+    True
     """
     path = Path(raw_dir if raw_dir is not None else config.raw_dir()) / HOLIDAYS_FILE
     if path.is_file():
@@ -351,6 +375,9 @@ def calendar_days(year: int, calendar: WorkCalendar | None = None) -> pd.DataFra
     """The holidays and 调休 working days of one year with their basis (for `ledger calendar`).
 
     Columns: date, weekday (0 = Monday), kind (holiday | workday), name, basis, source.
+
+    >>> calendar_days(2021, load_calendar()).loc[0, ["date", "kind", "name", "basis"]].tolist()
+    [Timestamp('2021-01-01 00:00:00'), 'holiday', '元旦', 'official']
     """
     cal = calendar if calendar is not None else default_calendar()
     sp = cal.special_days
@@ -517,7 +544,11 @@ def _year_source(year: int, cal: WorkCalendar) -> str:
 
 
 def describe_year(year: int, calendar: WorkCalendar | None = None) -> str:
-    """`ledger calendar YEAR`: the year's basis, then its holidays and 调休 days, one a line."""
+    """`ledger calendar YEAR`: the year's basis, then its holidays and 调休 days, one a line.
+
+    >>> print(describe_year(2021, load_calendar()).splitlines()[0])
+    2021 年：正式安排（chinese_calendar 1.11.0） / 2021: official (chinese_calendar 1.11.0)
+    """
     cal = calendar if calendar is not None else default_calendar()
     if not FIRST_YEAR <= year <= LAST_YEAR:
         raise _outside_error(year)
@@ -536,7 +567,11 @@ def describe_year(year: int, calendar: WorkCalendar | None = None) -> str:
 
 
 def describe_calendar(calendar: WorkCalendar | None = None) -> str:
-    """`ledger calendar`: which years are official, from where; the rest is provisional."""
+    """`ledger calendar`: which years are official, from where; the rest is provisional.
+
+    >>> print(describe_calendar(load_calendar()).splitlines()[0])
+    正式安排 / official: 2004-2026（chinese_calendar 1.11.0）
+    """
     cal = calendar if calendar is not None else default_calendar()
     years = sorted(cal.official_years)
     spans, start = [], years[0]
