@@ -152,7 +152,11 @@ def department_lights(lights: pd.DataFrame) -> pd.DataFrame:
 
 
 def light_counts(lights: pd.DataFrame) -> dict[str, int]:
-    """{red, amber, green: number of items} (assignments and KPI items)."""
+    """{red, amber, green: number of items} (assignments and KPI items).
+
+    >>> light_counts(pd.DataFrame({"light": ["red", "green", "green"]}))
+    {'red': 1, 'amber': 0, 'green': 2}
+    """
     return {k: int(lights["light"].eq(k).sum()) for k in LIGHT_ORDER}
 
 

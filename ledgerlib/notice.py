@@ -34,7 +34,14 @@ TEXT_SUFFIXES = (".txt", ".text", "")
 
 
 def read_text(path: Path) -> str:
-    """A text file as UTF-8 (BOM or not), GB18030 or UTF-16 with BOM, the encodings plans arrive in."""
+    """A text file as UTF-8 (BOM or not), GB18030 or UTF-16 with BOM, the encodings plans arrive in.
+
+    >>> import tempfile
+    >>> p = Path(tempfile.mkdtemp()) / "plan.txt"
+    >>> _ = p.write_bytes("工作要点".encode("gb18030"))
+    >>> read_text(p)
+    '工作要点'
+    """
     raw = Path(path).read_bytes()
     if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):  # Notepad's and Word's "Unicode" text
         try:

@@ -35,10 +35,20 @@ def register(reader: LedgerReader) -> None:
 
 
 def registered() -> list[LedgerReader]:
+    """The ledger forms tried in turn, the registered ones first.
+
+    >>> [r.name for r in registered()]
+    ['text table', 'text list', 'Word', 'spreadsheet']
+    """
     return [*_REGISTERED, *(importlib.import_module(f".{m}", __package__).READER for m in BUILTIN_FORMS)]
 
 
 def reader_for(path: Path) -> LedgerReader:
+    """The first registered form that accepts path (its suffix); ValueError when none does.
+
+    >>> reader_for(Path("ledger_2021.xlsx")).name
+    'spreadsheet'
+    """
     suffix = path.suffix.lower()
     candidates = [r for r in registered() if suffix in r.suffixes]
     if not candidates:
