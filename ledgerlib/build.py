@@ -55,7 +55,13 @@ class BuildResult:
 
 
 def ledger_problems(ledger: pd.DataFrame, assigned: pd.DataFrame) -> pd.DataFrame:
-    """Department names in the ledgers that the roster does not know, as problem rows."""
+    """Department names in the ledgers that the roster does not know, as problem rows.
+
+    >>> from ledgerlib.roster import load_roster
+    >>> from ledgerlib.ledger import assignments
+    >>> ledger_problems(data["ledger"], assignments(data["ledger"], load_roster())).empty
+    True
+    """
     rows = []
     problems = pd.DataFrame(assigned.attrs.get("problems", []),
                             columns=["plan_year", "task_id", "role", "name", "problem"])
@@ -174,7 +180,12 @@ def build(raw_dir: Path | None = None, out_dir: Path | None = None, progress: bo
 
 
 def input_checksums(raw_dir: Path) -> dict[str, str]:
-    """{file relative to raw_dir: sha256} for every file a build reads (the stamp's inputs)."""
+    """{file relative to raw_dir: sha256} for every file a build reads (the stamp's inputs).
+
+    >>> from ledgerlib import config
+    >>> "departments.csv" in input_checksums(config.raw_dir())
+    True
+    """
     raw_dir = Path(raw_dir)
     out = {}
     for d, dirs, names in os.walk(raw_dir, followlinks=True):

@@ -181,7 +181,11 @@ def _no_save(nb_man):
 
 
 def register() -> str:
-    """Register the engine with papermill (idempotent); returns its name."""
+    """Register the engine with papermill (idempotent); returns its name.
+
+    >>> register()
+    'ledger-inprocess'
+    """
     from papermill.engines import papermill_engines
 
     if ENGINE_NAME not in papermill_engines._engines:

@@ -141,7 +141,12 @@ def _merge_groups(ledger: pd.DataFrame) -> list[int]:
 # --------------------------------------------------------------------------- public entry points
 
 def read_ledger_workbook(path: Path, roster: Roster | None = None, year: int | None = None) -> pd.DataFrame:
-    """The ledger workbook of record (any spreadsheet ledger) as the task table."""
+    """The ledger workbook of record (any spreadsheet ledger) as the task table.
+
+    >>> from ledgerlib import config
+    >>> read_ledger_workbook(config.raw_dir() / "ledger_2021.xlsx").shape[0]
+    39
+    """
     return read_ledger(Path(path), year, roster or load_roster())
 
 
@@ -149,7 +154,11 @@ _LEDGER_FILE = re.compile(r"^ledger_(\d{4})\.xlsx$")
 
 
 def ledger_paths(raw_dir: Path | None = None) -> dict[int, Path]:
-    """Every ledger workbook of record in raw_dir, by plan year: {2021: ledger_2021.xlsx, …}."""
+    """Every ledger workbook of record in raw_dir, by plan year: {2021: ledger_2021.xlsx, …}.
+
+    >>> {y: p.name for y, p in ledger_paths().items()}
+    {2021: 'ledger_2021.xlsx'}
+    """
     raw_dir = Path(raw_dir) if raw_dir else config.raw_dir()
     found = {int(m.group(1)): p for p in sorted(raw_dir.glob("ledger_*.xlsx")) if (m := _LEDGER_FILE.match(p.name))}
     if not found:
@@ -158,7 +167,11 @@ def ledger_paths(raw_dir: Path | None = None) -> dict[int, Path]:
 
 
 def ledger_path(raw_dir: Path | None = None, year: int | None = None) -> Path:
-    """The ledger workbook of record in raw_dir: `ledger_<year>.xlsx`, newest year by default."""
+    """The ledger workbook of record in raw_dir: `ledger_<year>.xlsx`, newest year by default.
+
+    >>> ledger_path().name
+    'ledger_2021.xlsx'
+    """
     found = ledger_paths(raw_dir)
     if year is not None:
         if year not in found:
@@ -172,6 +185,9 @@ def load_ledgers(raw_dir: Path | None = None, roster: Roster | None = None) -> p
 
     The year in the file name is the plan year: a workbook whose own title says otherwise
     is an error, since its tasks would be scored against the wrong months.
+
+    >>> load_ledgers()["plan_year"].unique().tolist()
+    [2021]
     """
     raw_dir = Path(raw_dir) if raw_dir else config.raw_dir()
     roster = roster or load_roster(raw_dir)
@@ -189,7 +205,11 @@ def load_ledgers(raw_dir: Path | None = None, roster: Roster | None = None) -> p
 
 
 def load_ledger(raw_dir: Path | None = None, year: int | None = None) -> pd.DataFrame:
-    """One year's ledger of record from data/raw (the newest by default)."""
+    """One year's ledger of record from data/raw (the newest by default).
+
+    >>> load_ledger(year=2021).shape[0]
+    39
+    """
     raw_dir = Path(raw_dir) if raw_dir else config.raw_dir()
     return read_ledger_workbook(ledger_path(raw_dir, year), load_roster(raw_dir))
 
@@ -199,6 +219,9 @@ def plan_year_for_month(ledger: pd.DataFrame, month: str) -> int | None:
 
     A multi-year plan covers every year of its range; where two plans cover a year, the
     one that starts later (the more specific) serves it. None when no plan covers it.
+
+    >>> plan_year_for_month(data["ledger"], "2021-06"), plan_year_for_month(data["ledger"], "2030-01")
+    (2021, None)
     """
     if "plan_year" not in ledger or ledger.empty:
         return None
@@ -210,7 +233,11 @@ def plan_year_for_month(ledger: pd.DataFrame, month: str) -> int | None:
 
 
 def months_served(ledger: pd.DataFrame, months: list[str]) -> dict[int | None, list[str]]:
-    """Which plan year's ledger serves which of `months` (None: no ledger covers them)."""
+    """Which plan year's ledger serves which of `months` (None: no ledger covers them).
+
+    >>> months_served(data["ledger"], ["2021-06", "2030-01"])
+    {2021: ['2021-06'], None: ['2030-01']}
+    """
     out: dict[int | None, list[str]] = {}
     for m in sorted({str(x) for x in months if re.fullmatch(r"\d{4}-\d{2}", str(x))}):
         out.setdefault(plan_year_for_month(ledger, m), []).append(m)
@@ -224,6 +251,10 @@ def assignments(ledger: pd.DataFrame, roster: Roster) -> pd.DataFrame:
     through a collective keeps the direct naming; lead wins over responsible; a department
     the roster marks scored=no is not scored. Unknown names are in `df.attrs['problems']`,
     not silently dropped.
+
+    >>> from ledgerlib.roster import load_roster
+    >>> assignments(data["ledger"], load_roster()).columns.tolist()
+    ['plan_year', 'task_id', 'department', 'role', 'via', 'kind']
     """
     rows: dict[tuple[int, str, str], dict] = {}
     problems = []
@@ -402,7 +433,12 @@ def make_ledger_workbook(source: Path, judgements: Path, out: Path, roster: Rost
 
 
 def read_judgements(path: Path) -> pd.DataFrame:
-    """The judgements CSV (task_id,field,value,reason); a missing column is a one-line error."""
+    """The judgements CSV (task_id,field,value,reason); a missing column is a one-line error.
+
+    >>> from ledgerlib import config
+    >>> read_judgements(config.raw_dir() / "ledger_2021_judgements.csv").columns.tolist()
+    ['task_id', 'field', 'value', 'reason']
+    """
     if not Path(path).read_bytes().strip():
         return pd.DataFrame(columns=JUDGEMENT_COLUMNS)  # an empty file: nothing judged yet
     j = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
