@@ -76,7 +76,12 @@ def ledger_problems(ledger: pd.DataFrame, assigned: pd.DataFrame) -> pd.DataFram
 
 
 def tag_plan_years(progress: pd.DataFrame, ledger: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """progress.plan_year from each row's month; problems for tasks not in that year's ledger."""
+    """progress.plan_year from each row's month; problems for tasks not in that year's ledger.
+
+    >>> progress, problems = tag_plan_years(data["progress"].drop(columns="plan_year"), data["ledger"])
+    >>> progress["plan_year"].unique().tolist(), len(problems)
+    ([2021], 0)
+    """
     from .ledger import plan_year_for_month
 
     years = {m: plan_year_for_month(ledger, m) for m in progress["month"].dropna().unique()}

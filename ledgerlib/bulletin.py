@@ -311,7 +311,14 @@ def notes(rules: BureauRules) -> list[str]:
 
 def red_amber_view(items: pd.DataFrame, ledger: pd.DataFrame) -> pd.DataFrame:
     """The chase items as the bulletin lists them: a department with no return is one line
-    (its tasks lit only for that are counted in it), the others item by item, no task text."""
+    (its tasks lit only for that are counted in it), the others item by item, no task text.
+
+    >>> from ledgerlib.rules import load_rules
+    >>> from ledgerlib.chase import chase_items
+    >>> b = month_bulletin(data, "2021-06", "安阳市", load_rules())
+    >>> list(red_amber_view(chase_items(b.lights, b.compliance), data["ledger"]).columns)
+    ['department', 'item', 'task_id', 'light', 'reason', 'due_date', 'flags']
+    """
     from . import labels
     from .chase import ITEM_VIEW, item_view
 

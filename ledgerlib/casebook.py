@@ -135,7 +135,11 @@ def joint_list(joint_cases: pd.DataFrame, month: str) -> tuple[pd.DataFrame, pd.
 
 
 def headers(columns: list[str]) -> list[str]:
-    """Printed headers of a list's columns: the ledger's words for its five fields."""
+    """Printed headers of a list's columns: the ledger's words for its five fields.
+
+    >>> headers(["city", "department"])
+    ['城市', '部门']
+    """
     return [FIELD_HEADERS.get(c) or labels.COLUMN_LABELS[c] for c in columns]
 
 

@@ -153,7 +153,15 @@ def _view_kwargs() -> dict[str, Any]:
 
 def chase_html(items: pd.DataFrame, summary: pd.DataFrame, ledger: pd.DataFrame, month: str,
                city: str) -> str:
-    """The chase pack as one HTML document: a page per chased department."""
+    """The chase pack as one HTML document: a page per chased department.
+
+    >>> from ledgerlib.rules import load_rules
+    >>> from ledgerlib.bulletin import month_bulletin
+    >>> b = month_bulletin(data, "2021-06", "安阳市", load_rules())
+    >>> items = chase_items(b.lights, b.compliance)
+    >>> chase_html(items, chase_summary(items, data["submissions_log"], "2021-06"), data["ledger"], "2021-06", "安阳市")[:15]
+    '<!DOCTYPE html>'
+    """
     from importlib import resources
 
     year, mon = int(month[:4]), int(month[5:])
@@ -181,7 +189,15 @@ def chase_html(items: pd.DataFrame, summary: pd.DataFrame, ledger: pd.DataFrame,
 
 
 def chase_workbook(items: pd.DataFrame, summary: pd.DataFrame, ledger: pd.DataFrame, month: str, city: str):
-    """Sheet 催办清单 (every item) and sheet 催办汇总 (who is chased), in the house style."""
+    """Sheet 催办清单 (every item) and sheet 催办汇总 (who is chased), in the house style.
+
+    >>> from ledgerlib.rules import load_rules
+    >>> from ledgerlib.bulletin import month_bulletin
+    >>> b = month_bulletin(data, "2021-06", "安阳市", load_rules())
+    >>> items = chase_items(b.lights, b.compliance)
+    >>> chase_workbook(items, chase_summary(items, data["submissions_log"], "2021-06"), data["ledger"], "2021-06", "安阳市").sheetnames
+    ['催办清单', '催办汇总']
+    """
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
 

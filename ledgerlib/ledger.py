@@ -396,7 +396,12 @@ def apply_judgements(parsed: pd.DataFrame, judgements: pd.DataFrame,
 
 
 def uncertain_notes(ledger: pd.DataFrame, judgements: pd.DataFrame) -> pd.DataFrame:
-    """The reader's uncertain choices that no judgement row addresses, as 说明 rows."""
+    """The reader's uncertain choices that no judgement row addresses, as 说明 rows.
+
+    >>> from ledgerlib import config
+    >>> uncertain_notes(data["ledger"], read_judgements(config.raw_dir() / "ledger_2021_judgements.csv")).empty
+    True
+    """
     judged = {(t, f) for t, f in zip(judgements["task_id"], judgements["field"])}
     if (REVIEWED, REVIEWED) in judged:
         return pd.DataFrame(columns=NOTES_HEADER)  # the person checked every other choice: they stand

@@ -111,7 +111,12 @@ def _judged_tasks(wb) -> dict[str, list[str]]:
 
 
 def read_sheet_ledger(path: str | Path, year: int | None = None, roster: Roster | None = None) -> pd.DataFrame:
-    """Read a spreadsheet ledger: the first sheet whose header names the ledger's columns."""
+    """Read a spreadsheet ledger: the first sheet whose header names the ledger's columns.
+
+    >>> from ledgerlib import config
+    >>> int(read_sheet_ledger(config.raw_dir() / "ledger_2021.xlsx")["plan_year"].iloc[0])
+    2021
+    """
     from .roster import load_roster
 
     path = Path(path)

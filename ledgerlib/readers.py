@@ -66,6 +66,10 @@ def read_ledger(path: str | Path, year: int | None = None, roster: Roster | None
     year: the plan year when the plan does not say it (or to override its title; a
     disagreement is a warning). roster: the bureau's departments (default data/raw).
     Raises ValueError (one line) for a file that is no ledger, whatever is inside it.
+
+    >>> from ledgerlib import config
+    >>> len(read_ledger(config.raw_dir() / "ledger_2021.xlsx"))
+    39
     """
     if isinstance(year, Roster):  # the older call read_ledger(path, roster)
         year, roster = None, year

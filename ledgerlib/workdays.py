@@ -589,6 +589,10 @@ def check_holidays_file(raw_dir: Path | str | None = None) -> tuple[str, int]:
 
     Returns (text, exit code): 1 when the file has an error (a bad row, a year marked
     complete without every statutory day), 0 otherwise, as `ledger validate` does.
+
+    >>> import tempfile
+    >>> check_holidays_file(tempfile.mkdtemp())[1]
+    0
     """
     path = Path(raw_dir if raw_dir is not None else config.raw_dir()) / HOLIDAYS_FILE
     if not path.is_file():
