@@ -42,6 +42,16 @@ class BuildResult:
     warnings: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
+        """What `ledger build` prints: the ledgers read, the folder rebuilt, rows per table, warnings.
+
+        Example::
+
+            print(build(progress=False).summary())
+            # 台账 / ledgers:
+            #   ledger_2021.xlsx         2021-01 … 2021-12 (12 months)
+            # 已重建处理后的数据 / data/processed rebuilt in data/processed:
+            #   ledger                39 行 / rows ...
+        """
         from .labels import CLI_MESSAGES
 
         lines = [CLI_MESSAGES["build_ledgers"]]
@@ -106,6 +116,11 @@ def deadline_changes(out_dir: Path, publicity: pd.DataFrame) -> pd.DataFrame:
 
     When none moved, the previous record is kept, so the next report still lists what the
     last calendar change (a holiday arrangement added to holidays.csv) moved.
+
+    Example::
+
+        moved = deadline_changes(Path("data/processed"), publicity)   # before the new build is swapped in
+        moved.empty   # -> True when no 双公示 deadline moved since the previous build
     """
     from .metrics import moved_deadlines
 
@@ -126,7 +141,13 @@ def deadline_changes(out_dir: Path, publicity: pd.DataFrame) -> pd.DataFrame:
 
 
 def build(raw_dir: Path | None = None, out_dir: Path | None = None, progress: bool = True) -> BuildResult:
-    """Rebuild data/processed (or out_dir) from raw_dir; return row counts per table."""
+    """Rebuild data/processed (or out_dir) from raw_dir; return row counts per table.
+
+    Example::
+
+        result = build(progress=False)   # data/raw -> data/processed, as `ledger build`
+        result.rows["ledger"]            # -> 39
+    """
     raw_dir = Path(raw_dir) if raw_dir else config.raw_dir()
     out_dir = Path(out_dir) if out_dir else config.processed_dir()
     roster = load_roster(raw_dir)
@@ -216,6 +237,11 @@ def publish(out_dir: Path, write) -> Path:
     build restored by the next run if the process died between them. A folder that holds
     files a build does not write is never replaced (ValueError): --out must not be pointed
     at someone's documents.
+
+    Example::
+
+        publish(Path("data/processed"), lambda stage: df.to_parquet(stage / "ledger.parquet"))
+        # -> Path('data/processed'), replaced whole: a reader never sees half a build
     """
     out_dir = Path(out_dir)
     parent = out_dir.parent

@@ -234,6 +234,13 @@ class JointListOutput:
     month: str
 
     def summary(self) -> str:
+        """One line for the operator: rows listed, duplicates merged, rows still to complete.
+
+        Example::
+
+            write_joint_list("2021-06").summary()
+            # -> '联合奖惩成效清单 2021-06：列入 5 条（合并重复 0 条），待补充 0 条。'
+        """
         return labels.JOINT_LIST_SUMMARY.format(month=self.month, n_ready=self.n_ready,
                                                 n_merged=self.n_merged, n_incomplete=self.n_incomplete)
 
@@ -249,7 +256,13 @@ def default_path(month: str) -> Path:
 
 def write_joint_list(month: str, data_dir: Path | None = None, out: Path | None = None) -> JointListOutput:
     """Read `joint_cases` from data_dir, write the list workbook to out and the list as CSV
-    (UTF-8 with BOM, Chinese headers) beside it. Same table -> same bytes."""
+    (UTF-8 with BOM, Chinese headers) beside it. Same table -> same bytes.
+
+    Example::
+
+        out = write_joint_list("2021-06", out=Path("reports/joint_list/清单_2021-06.xlsx"))
+        out.xlsx, out.csv   # the workbook to send, and the same list as CSV beside it
+    """
     from .tables import check_build, read_table, write_csv
 
     check_month(month)

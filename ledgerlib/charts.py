@@ -158,7 +158,12 @@ def to_png(fig: Figure, dpi: int = PNG_DPI) -> bytes:
 
 
 def show(fig: Figure) -> None:
-    """Display a figure in the notebook as PNG (never SVG) and release it."""
+    """Display a figure in the notebook as PNG (never SVG) and release it.
+
+    Example::
+
+        show(rate_bars(df, "department", "rate", "完成率", threshold=0.8))   # in a notebook cell
+    """
     from IPython.display import Image, display
 
     display(Image(data=to_png(fig), format="png"))

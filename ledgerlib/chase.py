@@ -244,6 +244,12 @@ class ChaseOutput:
     month: str
 
     def summary(self) -> str:
+        """One line for the operator: how many departments and items are chased.
+
+        Example::
+
+            write_chase("2021-06", pdf=False).summary()   # -> '催办 2021-06：12 个部门，55 项。'
+        """
         return labels.CHASE_LABELS["cli_summary"].format(month=self.month, n_departments=self.n_departments,
                                                          n_items=self.n_items)
 
@@ -259,7 +265,13 @@ def chase_dir(month: str, out_dir: Path | None = None) -> Path:
 
 def write_chase(month: str, data_dir: Path | None = None, raw_dir: Path | None = None,
                 out_dir: Path | None = None, city: str | None = None, pdf: bool = True) -> ChaseOutput:
-    """`ledger chase MONTH`: the chase pack of a month (PDF, workbook, summary CSV)."""
+    """`ledger chase MONTH`: the chase pack of a month (PDF, workbook, summary CSV).
+
+    Example::
+
+        out = write_chase("2021-06", out_dir=Path("reports"), pdf=False)
+        out.xlsx   # -> reports/chase/2021-06/催办清单_2021-06.xlsx (and out.csv, out.pdf)
+    """
     from .bulletin import month_bulletin
     from .cells import check_month
     from .rules import load_rules

@@ -40,6 +40,11 @@ def write_ledger_workbook(ledger: pd.DataFrame, path: Path, notes: pd.DataFrame 
     With `roster`, a 责任部门 text that would not read back as the row's roles (the plan
     said once 列第一位的为牵头单位, or a judgement set a role) is written as labelled roles
     (牵头单位：…；责任单位：…), so the workbook of record keeps who leads.
+
+    Example::
+
+        write_ledger_workbook(load_ledger(year=2021), Path("ledger_2021.xlsx"))
+        # -> Path('ledger_2021.xlsx'): one sheet, indicators and shared cells merged, A4 landscape
     """
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, Side
@@ -312,6 +317,12 @@ def apply_judgements(parsed: pd.DataFrame, judgements: pd.DataFrame,
     cooperating directly (names ';'-separated, resolved through the roster). One without a
     value only records why the row reads as it does. An unknown task or field raises:
     a judgement must not be lost.
+
+    Example::
+
+        parsed = read_ledger(Path("plan_2022.docx"))
+        ledger, notes = apply_judgements(parsed, read_judgements(Path("ledger_2022_judgements.csv")))
+        # ledger: the task table as decided; notes: one 说明 row per judgement applied
     """
     from .grammar import parse_points
 
@@ -421,6 +432,12 @@ def make_ledger_workbook(source: Path, judgements: Path, out: Path, roster: Rost
 
     Every choice the reader was unsure of and no judgement settles is written to 说明
     (and appended to `report`, when given, for the command to print).
+
+    Example::
+
+        make_ledger_workbook(Path("plan_2022.docx"), Path("ledger_2022_judgements.csv"),
+                             Path("data/raw/ledger_2022.xlsx"))
+        # -> Path('data/raw/ledger_2022.xlsx'), as `ledger workbook` writes it
     """
     roster = roster or load_roster()
     with warnings.catch_warnings():

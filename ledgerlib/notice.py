@@ -167,6 +167,11 @@ def parse_notice(source: str | Path, roster: Roster | None = None, year: int | N
     The table may be tab-separated (as extracted from the published notice), or flattened
     one cell a line or a page a line; a header other than the notice's own five columns
     (序号/重点工作/牵头单位/配合单位 …) is read by plan_grid.
+
+    Example::
+
+        df = parse_notice(Path("data/raw/anyang_credit_ledger_2021_notice.txt"))
+        len(df), parse_warnings(df).shape[0]   # -> (39, 53): 39 tasks, 53 uncertain judgements
     """
     text = read_text(Path(source)) if _is_path(source) else str(source)
     name = Path(source).name if _is_path(source) else "notice"
@@ -315,6 +320,11 @@ def unflatten(lines: list[str], roster: Roster) -> list[str]:
     Each cell is classed by what it reads as (indicator label, deadline, departments, or
     text); a row ends where the next cell belongs to a column at or left of the current
     one. Only the notice's own layout (一级指标 … 责任部门) is regrouped this way.
+
+    Example::
+
+        unflatten(["序号", "工作任务", "完成时限", "责任单位", "1", "建立制度", "6月底前", "运管科"], roster)
+        # -> ['序号\\t工作任务\\t完成时限\\t责任单位', '1\\t建立制度\\t6月底前\\t运管科']
     """
     for i, line in enumerate(lines):
         words = [w for w in re.split(r"[\t \u3000]+", line.strip()) if w]

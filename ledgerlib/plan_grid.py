@@ -120,7 +120,13 @@ def _heading(text: str) -> tuple[str | None, str, float | None]:
 
 
 def items_from_grid(grid: Grid) -> tuple[list[dict], list[dict], bool] | None:
-    """Items, warnings and whether the first unit of a list leads; None when no header is found."""
+    """Items, warnings and whether the first unit of a list leads; None when no header is found.
+
+    Example::
+
+        grid = Grid("plan.xlsx", "Sheet1", rows, row_numbers=[1, 2, ...], spanning=[False, ...])
+        items, warns, first_leads = items_from_grid(grid)   # None when no row reads as a header
+    """
     found = find_header(grid.rows)
     if found is None:
         return None

@@ -221,7 +221,13 @@ def _chain(node: _Node) -> list[_Node]:
 
 def read_list_plan(path: str | Path, year: int | None = None, roster: Roster | None = None,
                    text: str | None = None) -> pd.DataFrame:
-    """Read a list-form plan (text, or the paragraphs of a Word file) into the task table."""
+    """Read a list-form plan (text, or the paragraphs of a Word file) into the task table.
+
+    Example::
+
+        df = read_list_plan(Path("plan_2022.txt"))   # 一、… / 1.… / 责任单位：… lines
+        df[["task_id", "deadline_text", "lead"]].head()
+    """
     from .notice import read_text
 
     path = Path(path)

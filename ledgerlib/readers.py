@@ -30,7 +30,14 @@ _REGISTERED: list[LedgerReader] = []
 
 
 def register(reader: LedgerReader) -> None:
-    """Add a form; it is tried before the built-in ones."""
+    """Add a form; it is tried before the built-in ones.
+
+    Example::
+
+        from ledgerlib.tasktable import LedgerReader
+        register(LedgerReader("bureau csv", (".csv",), lambda p: True, read_my_csv))
+        read_ledger(Path("plan.csv"))   # now read by read_my_csv(path, year, roster)
+    """
     _REGISTERED.insert(0, reader)
 
 

@@ -80,6 +80,12 @@ def split_two_deadlines(items: list[dict]) -> tuple[list[dict], list[dict]]:
     '制定并应用格式规范的信用承诺书。 将信用承诺书…公开。' with '2020年4月 持续推进' is T15a and
     T15b, sharing their departments; with a different number of sentences it stays one
     item and the choice is a warning.
+
+    Example::
+
+        items, warns = split_two_deadlines([{"task_id": "T15", "task": "制定承诺书。 公开承诺书。",
+                                             "deadline_text": "2020年4月 持续推进", ...}])
+        [i["task_id"] for i in items]   # -> ['T15a', 'T15b'], each with one deadline; warns names the split
     """
     from .grammar import split_deadlines
 
@@ -125,6 +131,13 @@ def task_table(items: list[dict], plan_year: int, roster: Roster, *, plan_end_ye
 
     Item keys: task_id, indicator_no, indicator, sub_indicator, task, deadline_text,
     departments_text, flags, source; optional points, leaders, default_role.
+
+    Example::
+
+        items = [{"task_id": "T01", "task": "建立信用承诺制度", "deadline_text": "6月底前",
+                  "departments_text": "牵头单位：运管科", "indicator_no": 1, ...}]   # as a reader cuts them
+        t = task_table(items, 2021, load_roster())
+        t.loc[0, "due_date"], t.loc[0, "lead"]   # -> (Timestamp('2021-06-30'), '运管科')
     """
     plan_end_year = plan_end_year or plan_year
     rows = []
@@ -189,7 +202,13 @@ class LedgerReader:
 def finish_table(items: list[dict], warns: list[dict], *, name: str, title_lines: list[str],
                  roster: Roster, year: int | None = None, first_leads: bool = False,
                  fallback_year: int | None = None) -> pd.DataFrame:
-    """Plan year, then the task table; the reader's and the grammar's warnings in attrs."""
+    """Plan year, then the task table; the reader's and the grammar's warnings in attrs.
+
+    Example::
+
+        df = finish_table(items, warns, name="plan.docx", title_lines=["2022年工作要点"], roster=roster)
+        df["plan_year"].iloc[0], len(parse_warnings(df))   # -> (2022, number of uncertain judgements)
+    """
     from .grammar import plan_years
 
     if not items:
