@@ -243,6 +243,11 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The `ledger` argument parser: one sub-command per job, usage errors in Chinese and English.
+
+    >>> build_parser().parse_args(["calendar", "2027"]).year
+    '2027'
+    """
     p = _Parser(prog="ledger", description="credit-ledger：工作台账分析 / 台账 analytics")
     p.add_argument("--raw", type=Path, default=None, help="原始数据文件夹 / raw data folder (default: data/raw)")
     sub = p.add_subparsers(dest="command", required=True)
@@ -330,6 +335,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one `ledger` command; its exit code (2 and one line on stderr for an expected mistake).
+
+    Example::
+
+        main(["calendar", "2027"])   # prints the year's holidays; -> 0
+        main(["calendar", "27"])     # ledger calendar: 年份应为四位数字… / the year must be four digits…; -> 2
+    """
     parser = build_parser()
     args, unknown = parser.parse_known_args(argv)
     if unknown and args.command != "lab":

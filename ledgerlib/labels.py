@@ -146,7 +146,11 @@ PASS_LABELS = {True: "达标", False: "未达标"}
 
 
 def label(key: str) -> str:
-    """Chinese label for a column or value key; the key itself when none is defined."""
+    """Chinese label for a column or value key; the key itself when none is defined.
+
+    >>> label("overdue"), label("no_such_key")
+    ('逾期未完成', 'no_such_key')
+    """
     for table in (COLUMN_LABELS, STATUS_LABELS, ACTIVITY_LABELS, ASSIGNMENT_STATUS_LABELS,
                   SUBMISSION_STATUS_LABELS, DEADLINE_KIND_LABELS, RECURRENCE_LABELS, ROLE_LABELS,
                   KPI_LABELS, CHANGE_LABELS, PUBLICITY_VERDICT_LABELS, TOTAL_LABELS):

@@ -135,6 +135,9 @@ def last_reported(progress: pd.DataFrame | None, department: str, month: str,
     status, and the first completion date it gave with 已完成. Columns: task_id, status (a
     key of labels.STATUS_LABELS), completion_date. Example: the 2021-07 template of 运管科
     starts from what 运管科 reported up to June.
+
+    >>> last_reported(data["progress"], "运管科", "2021-07").columns.tolist()
+    ['task_id', 'status', 'completion_date']
     """
     cols = ["task_id", "status", "completion_date"]
     city = city or default_city()
