@@ -27,6 +27,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import config
+from .labels import CLI_MESSAGES
 from .ledger import assignments, ledger_paths, load_ledgers, months_served
 from .roster import load_roster
 from .schemas import validate_table
@@ -282,13 +283,13 @@ def _check_replaceable(out_dir: Path) -> None:
     if not out_dir.exists():
         return
     if not out_dir.is_dir():
-        raise ValueError(f"{out_dir} is not a folder; choose another --out")
+        raise ValueError(CLI_MESSAGES["out_not_folder"].format(path=out_dir))
     strangers = [p.name for p in out_dir.iterdir()
                  if not (p.is_file() and (p.suffix in _OWN_SUFFIXES or p.name == BUILD_STAMP
                                           or p.name.startswith(".")))]
     if strangers:
-        raise ValueError(f"{out_dir} holds files a build does not write ({', '.join(sorted(strangers)[:3])}); "
-                         f"choose an empty or processed-data folder for --out")
+        raise ValueError(CLI_MESSAGES["out_has_strangers"].format(path=out_dir,
+                                                                 files=", ".join(sorted(strangers)[:3])))
 
 
 def _recover(out_dir: Path) -> None:

@@ -382,7 +382,33 @@ CLI_MESSAGES: dict[str, str] = {
     "not_a_plain_name": "{text!r} 不能用作文件或文件夹名（应为单个名称，不含 / \\ : 等字符，不以 . 开头） / "
                         "not a plain {what}: {text!r}",
     "outside_folder": "{path} 不在 {folder} 之内 / {path} is outside {folder}",
+    # build.publish: --out that a build must not replace
+    "out_not_folder": "{path} 不是文件夹，请另选 --out / {path} is not a folder; choose another --out",
+    "out_has_strangers": "{path} 中有构建不会写入的文件（{files}），--out 请选空文件夹或处理后数据的文件夹 / "
+                         "{path} holds files a build does not write ({files}); "
+                         "choose an empty or processed-data folder for --out",
 }
+#: A judgements file (`ledger workbook --judgements`) that cannot be applied: one line, exit 2.
+JUDGEMENT_MESSAGES: dict[str, str] = {
+    "unknown_task": "判断文件第 {line} 行：方案中没有任务 {task!r} / judgements line {line}: unknown task {task!r}",
+    "unknown_field": "判断文件第 {line} 行：不能判断的字段 {field!r}（可选：{fields}） / "
+                     "judgements line {line}: unknown field {field!r} (one of {fields})",
+    "indicator_not_number": "判断文件第 {line} 行：indicator_no 应为数字，收到 {value!r} / "
+                            "judgements line {line}: indicator_no must be a number, got {value!r}",
+    "no_indicator": "判断文件第 {line} 行：本方案没有第 {n} 项指标（请写 '{n}、名称'） / "
+                    "judgements line {line}: no indicator {n} in this plan (write '{n}、名称')",
+    "points_not_number": "判断文件第 {line} 行：points 应为数字，收到 {value!r} / "
+                         "judgements line {line}: points must be a number, got {value!r}",
+    "bad_deadline_kind": "判断文件第 {line} 行：deadline_kind 应为 {kinds} 之一（具体日期请判断 due_date） / "
+                         "judgements line {line}: deadline_kind is one of {kinds} (for a date, judge due_date)",
+    "bad_due_date": "判断文件第 {line} 行：due_date 应为日期，如 2022-06-30，收到 {value!r} / "
+                    "judgements line {line}: due_date must be a date such as 2022-06-30, got {value!r}",
+    "missing_columns": "{name}：判断文件需要列 {columns}（缺少 {missing}） / "
+                       "{name}: judgements need the columns {columns} (missing {missing})",
+    "year_mismatch": "{name}：标题中的计划年度为 {title_year}，文件名中为 {year} / "
+                     "{name}: its title says plan year {title_year}, its name says {year}",
+}
+
 #: Severity words of a printed problem line.
 SEVERITY_LABELS: dict[str, str] = {"error": "错误", "warning": "注意"}
 

@@ -20,7 +20,7 @@ from .grammar import (  # noqa: F401  (re-exported: the grammar used to live her
     Departments, chinese_numeral, clean_text, indicator_label, looks_like_deadline, parse_deadline,
     parse_departments, parse_recurrence, split_deadlines,
 )
-from .labels import LEDGER_HEADER
+from .labels import JUDGEMENT_MESSAGES, LEDGER_HEADER
 from .readers import read_ledger
 from .roster import Roster, load_roster
 from .tasktable import (  # noqa: F401
@@ -200,8 +200,8 @@ def load_ledgers(raw_dir: Path | None = None, roster: Roster | None = None) -> p
     for year, path in sorted(ledger_paths(raw_dir).items()):
         df = read_ledger_workbook(path, roster)
         if int(df["plan_year"].iloc[0]) != year:
-            raise ValueError(f"{path.name}: its title says plan year {int(df['plan_year'].iloc[0])}, "
-                             f"its name says {year}")
+            raise ValueError(JUDGEMENT_MESSAGES["year_mismatch"].format(
+                name=path.name, title_year=int(df["plan_year"].iloc[0]), year=year))
         frames.append(df)
     out = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     out.attrs = {"sources": {int(f["plan_year"].iloc[0]): p.name for f, p in zip(frames, sorted(
@@ -336,10 +336,10 @@ def apply_judgements(parsed: pd.DataFrame, judgements: pd.DataFrame,
         if (j.task_id, j.field) == (REVIEWED, REVIEWED):
             continue
         if j.task_id not in index:
-            raise ValueError(f"judgements line {line}: unknown task {j.task_id!r}")
+            raise ValueError(JUDGEMENT_MESSAGES["unknown_task"].format(line=line, task=j.task_id))
         if j.field not in _FIELD_LABELS:
-            raise ValueError(f"judgements line {line}: unknown field {j.field!r} "
-                             f"(one of {', '.join(sorted(_FIELD_LABELS))})")
+            raise ValueError(JUDGEMENT_MESSAGES["unknown_field"].format(
+                line=line, field=j.field, fields=", ".join(sorted(_FIELD_LABELS))))
         i = index[j.task_id]
         before = df.at[i, j.field] if j.field in df.columns else ""
         value = str(j.value).strip()
@@ -349,12 +349,12 @@ def apply_judgements(parsed: pd.DataFrame, judgements: pd.DataFrame,
         if j.field == "indicator_no":
             m = re.fullmatch(r"(\d+)\s*(?:[、.．]\s*(.+))?", value)
             if not m:
-                raise ValueError(f"judgements line {line}: indicator_no must be a number, got {value!r}")
+                raise ValueError(JUDGEMENT_MESSAGES["indicator_not_number"].format(line=line, value=value))
             n = int(m.group(1))
             if m.group(2):
                 names[n] = m.group(2)
             if n not in names:
-                raise ValueError(f"judgements line {line}: no indicator {n} in this plan (write '{n}、名称')")
+                raise ValueError(JUDGEMENT_MESSAGES["no_indicator"].format(line=line, n=n))
             df.at[i, "indicator_no"] = n
             df.at[i, "indicator"] = names[n]
             before = f"{chinese_numeral(int(before))}、{names.get(int(before), '')}" if before else ""
@@ -362,14 +362,14 @@ def apply_judgements(parsed: pd.DataFrame, judgements: pd.DataFrame,
         elif j.field == "points":
             pts = parse_points(value)
             if pts is None:
-                raise ValueError(f"judgements line {line}: points must be a number, got {value!r}")
+                raise ValueError(JUDGEMENT_MESSAGES["points_not_number"].format(line=line, value=value))
             df.at[i, "points"] = pts
         elif j.field == "deadline_kind":
             from .labels import DEADLINE_KIND_LABELS
 
             if value not in DEADLINE_KIND_LABELS or value == "date":
-                raise ValueError(f"judgements line {line}: deadline_kind is one of "
-                                 f"{', '.join(k for k in DEADLINE_KIND_LABELS if k != 'date')} (for a date, judge due_date)")
+                raise ValueError(JUDGEMENT_MESSAGES["bad_deadline_kind"].format(
+                    line=line, kinds=", ".join(k for k in DEADLINE_KIND_LABELS if k != "date")))
             df.at[i, "deadline_kind"], df.at[i, "due_date"] = value, pd.NaT
             df.at[i, "deadline_text"] = _KIND_WORDS[value]
         elif j.field == "due_date":
@@ -378,7 +378,7 @@ def apply_judgements(parsed: pd.DataFrame, judgements: pd.DataFrame,
             except ValueError:
                 due = pd.NaT
             if pd.isna(due):
-                raise ValueError(f"judgements line {line}: due_date must be a date such as 2022-06-30, got {value!r}")
+                raise ValueError(JUDGEMENT_MESSAGES["bad_due_date"].format(line=line, value=value))
             df.at[i, "deadline_kind"], df.at[i, "due_date"] = "date", due
             df.at[i, "deadline_text"] = f"{due.year}年{due.month}月{due.day}日"
         elif j.field in _DEPARTMENT_FIELDS:
@@ -466,6 +466,6 @@ def read_judgements(path: Path) -> pd.DataFrame:
     j = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     missing = [c for c in JUDGEMENT_COLUMNS if c not in j.columns]
     if missing:
-        raise ValueError(f"{Path(path).name}: judgements need the columns {','.join(JUDGEMENT_COLUMNS)} "
-                         f"(missing {', '.join(missing)})")
+        raise ValueError(JUDGEMENT_MESSAGES["missing_columns"].format(
+            name=Path(path).name, columns=",".join(JUDGEMENT_COLUMNS), missing=", ".join(missing)))
     return j[JUDGEMENT_COLUMNS]

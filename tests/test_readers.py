@@ -116,6 +116,7 @@ def test_bad_judgements_are_one_line_and_exit_2(tmp_path, capsys, row, match):
     assert main(["workbook", str(NOTICE), "--judgements", str(j), "--out", str(tmp_path / "o.xlsx")]) == 2
     err = capsys.readouterr().err.strip()
     assert match in err and "\n" not in err
+    assert "判断文件第 2 行" in err  # said in Chinese too: the first row under the CSV header is line 2
 
 
 # --------------------------------------------------------------------------- the 2021 notice in every form
