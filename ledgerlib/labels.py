@@ -409,6 +409,20 @@ JUDGEMENT_MESSAGES: dict[str, str] = {
                      "{name}: its title says plan year {title_year}, its name says {year}",
 }
 
+#: A plan `ledger workbook` cannot read (readers, notice, plan_sheet, tasktable): one line, exit 2.
+PLAN_MESSAGES: dict[str, str] = {
+    "bad_suffix": "{name}：工作方案应为 {known} 文件之一（收到 {suffix!r}） / "
+                  "{name}: a ledger is one of {known} (got {suffix!r})",
+    "unreadable": "{name}：无法按{form}格式读取（{error}） / {name}: cannot read as a {form} ledger ({error})",
+    "not_text": "{name}：不是文本文件 / {name}: not a text file",
+    "not_utf8": "{name}：不是 UTF-8 或 GB18030 编码的文本 / {name}: not UTF-8 or GB18030 text",
+    "no_header": "{name}：没有一个工作表有台账表头（一行中写有任务列，如 具体任务/工作任务，以及部门或时限列，"
+                 "如 牵头单位/责任单位/完成时限） / {name}: no sheet has a ledger header (a row naming the task "
+                 "column, such as 具体任务/工作任务, and its departments or deadline, such as 牵头单位/责任单位/完成时限)",
+    "no_tasks": "{name}：没有找到任务（应有台账表格，或标题下的编号条目） / "
+                "{name}: no tasks found (expected a ledger table, or numbered items under headings)",
+}
+
 #: Severity words of a printed problem line.
 SEVERITY_LABELS: dict[str, str] = {"error": "错误", "warning": "注意"}
 

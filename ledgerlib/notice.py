@@ -23,7 +23,7 @@ import pandas as pd
 from .grammar import (
     clean_text, is_page_number, indicator_label, looks_like_deadline, numbered, split_deadlines, title_years,
 )
-from .labels import LEDGER_HEADER, PLAN_FIELD_WORDS
+from .labels import LEDGER_HEADER, PLAN_FIELD_WORDS, PLAN_MESSAGES
 from .plan_grid import Grid, header_field, items_from_grid
 from .roster import Roster, load_roster, normalise_name
 from .tasktable import (  # noqa: F401  (parse_warnings re-exported)
@@ -49,13 +49,13 @@ def read_text(path: Path) -> str:
         except UnicodeDecodeError:
             pass
     if b"\x00" in raw[:4096]:
-        raise ValueError(f"{Path(path).name}: not a text file")
+        raise ValueError(PLAN_MESSAGES["not_text"].format(name=Path(path).name))
     for enc in ("utf-8-sig", "gb18030"):
         try:
             return raw.decode(enc)
         except UnicodeDecodeError:
             continue
-    raise ValueError(f"{Path(path).name}: not UTF-8 or GB18030 text")
+    raise ValueError(PLAN_MESSAGES["not_utf8"].format(name=Path(path).name))
 
 
 # --------------------------------------------------------------------------- the text form

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .labels import PLAN_MESSAGES
 from .roster import Roster, load_roster
 from .tasktable import LedgerReader
 
@@ -60,7 +61,8 @@ def reader_for(path: Path) -> LedgerReader:
     candidates = [r for r in registered() if suffix in r.suffixes]
     if not candidates:
         known = sorted({s for r in registered() for s in r.suffixes if s})
-        raise ValueError(f"{path.name}: a ledger is one of {', '.join(known)} (got {suffix or 'no suffix'!r})")
+        raise ValueError(PLAN_MESSAGES["bad_suffix"].format(name=path.name, known=", ".join(known),
+                                                            suffix=suffix or "no suffix"))
     for r in candidates:
         if r.accepts(path):
             return r
@@ -90,5 +92,5 @@ def read_ledger(path: str | Path, year: int | None = None, roster: Roster | None
     except (ValueError, OSError):
         raise
     except Exception as exc:  # a broken zip, a corrupt workbook, a reader bug on odd input
-        raise ValueError(f"{path.name}: cannot read as a {reader.name} ledger "
-                         f"({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''})") from exc
+        error = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+        raise ValueError(PLAN_MESSAGES["unreadable"].format(name=path.name, form=reader.name, error=error)) from exc

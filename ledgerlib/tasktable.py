@@ -19,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from .grammar import deadline_from_task, parse_deadline, parse_departments, parse_recurrence
+from .labels import PLAN_MESSAGES
 from .roster import Roster
 
 LEDGER_COLUMNS = [
@@ -212,7 +213,7 @@ def finish_table(items: list[dict], warns: list[dict], *, name: str, title_lines
     from .grammar import plan_years
 
     if not items:
-        raise ValueError(f"{name}: no tasks found (expected a ledger table, or numbered items under headings)")
+        raise ValueError(PLAN_MESSAGES["no_tasks"].format(name=name))
     deadlines = [it["deadline_text"] for it in items]
     try:
         years = plan_years(title_lines, deadlines, year, name)
