@@ -338,7 +338,7 @@ def _write_one(job: tuple[FilePlan, str, int]) -> str:
 
 def fill_workbook(ctx: Context, plan: FilePlan, seed: int) -> Any:
     """The template of plan's department/month, filled in as its liaison would."""
-    from .templates import COVER_CELLS, FIRST_DATA_ROW, SHEETS, build_workbook
+    from .templates import COVER_CELLS, FIRST_DATA_ROW, SHEETS, build_workbook, data_cell
 
     wb = build_workbook(plan.department, plan.month, ctx.ledger, ctx.assignments, city=plan.city)
     # Content depends on (department, month) only, so a resubmission differs from the
@@ -370,7 +370,7 @@ def fill_workbook(ctx: Context, plan: FilePlan, seed: int) -> Any:
         for i, row in enumerate(values):
             for j, value in enumerate(row, start=1):
                 if value is not None and value != "":
-                    sheet.cell(row=FIRST_DATA_ROW[key] + i, column=j, value=value)
+                    data_cell(sheet, FIRST_DATA_ROW[key] + i, j).value = value  # styled as typed in Excel
     stamp = dt.datetime.combine(plan.filled_on, dt.time(9, 0))
     wb.properties.created = stamp
     wb.properties.modified = stamp
