@@ -107,7 +107,6 @@ def put(ws, row: int, column: int, value: object):
     string, silently keeps the first 32,767 characters. Other values are written as they are.
 
     >>> from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE as _ILLEGAL
     >>> put(Workbook().active, 1, 1, "=1+2").data_type
     's'
     """
