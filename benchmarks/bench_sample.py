@@ -214,7 +214,13 @@ def cell_by_cell():
     from ledgerlib import templates, xlsx
 
     saved = (templates._free_sheet, templates._progress_sheet, templates.header_row, xlsx.header_row,
-             xlsx._InMemoryWriter)
+             xlsx._InMemoryWriter, templates.build_workbook)
+    build = templates.build_workbook
+
+    def build_as_before(*args, tasks=None, **kwargs):  # department_tasks once per workbook, as before
+        return build(*args, **kwargs)
+
+    templates.build_workbook = build_as_before
     templates._free_sheet = _free_sheet_cell_by_cell
     templates._progress_sheet = _progress_sheet_cell_by_cell
     templates.header_row = xlsx.header_row = _header_row_cell_by_cell
@@ -223,7 +229,7 @@ def cell_by_cell():
         yield
     finally:
         (templates._free_sheet, templates._progress_sheet, templates.header_row, xlsx.header_row,
-         xlsx._InMemoryWriter) = saved
+         xlsx._InMemoryWriter, templates.build_workbook) = saved
 
 
 def sheet_values(folder: Path) -> dict:

@@ -344,15 +344,18 @@ def data_cell(ws, row: int, column: int):
 
 
 def build_workbook(department: str, month: str, ledger: pd.DataFrame, assignments: pd.DataFrame,
-                   city: str | None = None, previous: pd.DataFrame | None = None) -> Workbook:
+                   city: str | None = None, previous: pd.DataFrame | None = None,
+                   tasks: pd.DataFrame | None = None) -> Workbook:
     """The submission template of one department for one month (see the module docstring).
 
     `previous` (last_reported) pre-fills each task's 进展状态 and 完成日期 with what the
-    department last reported; the cells stay editable.
+    department last reported; the cells stay editable. `tasks`: department_tasks(department,
+    ledger, assignments) when the caller already has it (one per department, not per month).
     """
     year, mon = check_month(month)
     city = city or default_city()
-    tasks = department_tasks(department, ledger, assignments)
+    if tasks is None:
+        tasks = department_tasks(department, ledger, assignments)
     wb = Workbook()
     ws = wb.active
     ws.title = SHEETS["progress"].name
