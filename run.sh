@@ -2,6 +2,7 @@
 # One entry point for people and CI. It installs what is missing, then runs.
 #   ./run.sh demo    build data/processed from data/raw and write the 2021-06 monthly PDF
 #   ./run.sh test    the whole test suite (unit tests + nbval over the notebooks)
+#   ./run.sh lab     open JupyterLab on the checkout (as root or as an ordinary user)
 #   ./run.sh setup   only install (virtualenv, packages, CJK font)
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -59,6 +60,9 @@ case "$cmd" in
         setup
         "$VENV/bin/ledger" build
         "$VENV/bin/ledger" report monthly "${1:-2021-06}" ;;
+    lab)
+        setup
+        exec "$VENV/bin/ledger" lab "$@" ;;
     test)
         setup
         export MPLBACKEND=Agg
@@ -72,5 +76,5 @@ case "$cmd" in
         if [ "$rc" = 5 ]; then echo "run.sh: no tests were collected" >&2; exit 1; fi
         exit "$rc" ;;
     *)
-        echo "usage: ./run.sh [setup|demo [YYYY-MM]|test [pytest args]]" >&2; exit 2 ;;
+        echo "usage: ./run.sh [setup|demo [YYYY-MM]|lab [jupyter args]|test [pytest args]]" >&2; exit 2 ;;
 esac

@@ -30,7 +30,8 @@ from . import config
 from .ledger import assignments, ledger_paths, load_ledgers, months_served
 from .roster import load_roster
 from .schemas import validate_table
-from .tables import BUILD_STAMP, DTYPES, empty_table, read_table, sha256_file, sort_table, write_stamp, write_table
+from .tables import (BUILD_STAMP, DTYPES, empty_table, read_table, sha256_file, sort_table,
+                     write_stamp, write_table)
 from .workdays import default_calendar
 
 @dataclass
@@ -41,14 +42,16 @@ class BuildResult:
     warnings: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
-        lines = ["ledgers:"]
+        from .labels import CLI_MESSAGES
+
+        lines = [CLI_MESSAGES["build_ledgers"]]
         for name, months in self.served.items():
-            span = (f"{months[0]} … {months[-1]} ({len(months)} months)" if len(months) > 1 else months[0]) \
-                if months else "no submissions yet"
+            span = (f"{months[0]} … {months[-1]} ({len(months)} months)"
+                    if len(months) > 1 else months[0]) if months else CLI_MESSAGES["build_no_returns"]
             lines.append(f"  {name:<24} {span}")
-        lines.append(f"data/processed rebuilt in {self.out_dir}:")
-        lines += [f"  {name:<16} {n:>7} rows" for name, n in self.rows.items()]
-        return "\n".join(lines + [f"warning: {w}" for w in self.warnings])
+        lines.append(CLI_MESSAGES["build_done"].format(path=self.out_dir))
+        lines += [f"  {name:<16} {n:>7} {CLI_MESSAGES['build_rows']}" for name, n in self.rows.items()]
+        return "\n".join(lines + [CLI_MESSAGES["build_warning"].format(text=w) for w in self.warnings])
 
 
 def ledger_problems(ledger: pd.DataFrame, assigned: pd.DataFrame) -> pd.DataFrame:

@@ -45,7 +45,13 @@ _BRACKETS = re.compile(r"[(（\[【<《][^)）\]】>》]*[)）\]】>》]")
 
 
 def is_blank(value: Any) -> bool:
-    """True for None, NaN, and strings holding only (full-width) whitespace."""
+    """True for None, NaN, and strings holding only (full-width) whitespace.
+
+    Example::
+
+        >>> is_blank("\\u3000 "), is_blank(0), is_blank(float("nan"))
+        (True, False, True)
+    """
     if value is None:
         return True
     if isinstance(value, float) and value != value:
@@ -59,12 +65,24 @@ def is_blank(value: Any) -> bool:
 
 
 def nfkc(text: str) -> str:
-    """Full-width letters, digits and punctuation to their half-width forms."""
+    """Full-width letters, digits and punctuation to their half-width forms.
+
+    Example::
+
+        >>> nfkc("ＴＯ３，２０２１")
+        'TO3,2021'
+    """
     return unicodedata.normalize("NFKC", text)
 
 
 def clean_text(value: Any) -> str:
-    """A cell as text: trimmed, full-width spaces trimmed too, numbers without a stray '.0'."""
+    """A cell as text: trimmed, full-width spaces trimmed too, numbers without a stray '.0'.
+
+    Example::
+
+        >>> clean_text(" 运管科\\u3000"), clean_text(120.0), clean_text(None)
+        ('运管科', '120', '')
+    """
     if is_blank(value):
         return ""
     if isinstance(value, bool):
@@ -79,12 +97,24 @@ def clean_text(value: Any) -> str:
 
 
 def text_column(s: pd.Series) -> pd.Series:
-    """A column as text: missing values '' and outer whitespace (full-width too) removed."""
+    """A column as text: missing values '' and outer whitespace (full-width too) removed.
+
+    Example::
+
+        >>> text_column(pd.Series([" 甲 ", None, 3])).tolist()
+        ['甲', '', '3']
+    """
     return s.astype(object).where(s.notna(), "").astype(str).str.strip()
 
 
 def norm_key(value: Any) -> str:
-    """A compact comparison key: NFKC, no whitespace at all."""
+    """A compact comparison key: NFKC, no whitespace at all.
+
+    Example::
+
+        >>> norm_key(" 运 管 科 ")
+        '运管科'
+    """
     return _WS.sub("", nfkc(clean_text(value)))
 
 
@@ -94,6 +124,11 @@ def norm_header(value: Any) -> str:
     Full-width forms, spaces and line breaks, '*' required-markers, bracketed notes
     (完成日期（格式：2021-07-05）) and trailing colons are removed, then aliases from
     `labels.HEADER_ALIASES` are applied.
+
+    Example::
+
+        >>> norm_header("进展\\n状态（必填）")
+        '进展状态'
     """
     # Called on every cell of a sheet's first rows and of every row (header and cover
     # detection): ~1,000 a workbook, mostly the same few dozen texts.
@@ -113,7 +148,13 @@ _norm_header_cached = functools.lru_cache(maxsize=65536, typed=True)(_norm_heade
 
 
 def column_number(letters: str) -> int:
-    """'A' -> 1, 'Z' -> 26, 'AA' -> 27; '' -> 0."""
+    """'A' -> 1, 'Z' -> 26, 'AA' -> 27; '' -> 0.
+
+    Example::
+
+        >>> column_number("A"), column_number("AA")
+        (1, 27)
+    """
     n = 0
     for ch in letters.upper():
         n = n * 26 + ord(ch) - 64
@@ -121,7 +162,13 @@ def column_number(letters: str) -> int:
 
 
 def from_a1(ref: str) -> tuple[int, int]:
-    """0-based (row, col) of an A1 reference: the inverse of `a1`."""
+    """0-based (row, col) of an A1 reference: the inverse of `a1`.
+
+    Example::
+
+        >>> from_a1("B12")
+        (11, 1)
+    """
     m = re.fullmatch(r"([A-Za-z]+)(\d+)", ref)
     if not m:
         raise ValueError(f"not an A1 reference: {ref!r}")
@@ -129,7 +176,13 @@ def from_a1(ref: str) -> tuple[int, int]:
 
 
 def a1(row: int, col: int) -> str:
-    """A1 reference of a 0-based (row, col)."""
+    """A1 reference of a 0-based (row, col).
+
+    Example::
+
+        >>> a1(12, 2)
+        'C13'
+    """
     letters = ""
     n = col + 1
     while n:
@@ -153,10 +206,16 @@ MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
 
 def check_month(month: object, what: str = "month") -> tuple[int, int]:
-    """(year, month) of a 'YYYY-MM' string; a ValueError naming `what` otherwise."""
+    """(year, month) of a 'YYYY-MM' string; a ValueError naming `what` otherwise.
+
+    Example::
+
+        >>> check_month("2021-06")
+        (2021, 6)
+    """
     m = MONTH_RE.match(str(month))
     if not m:
-        raise ValueError(f"{what} must be YYYY-MM (e.g. 2021-06), got {month!r}")
+        raise ValueError(labels.CLI_MESSAGES["bad_month"].format(what=what, value=month))
     return int(m.group(1)), int(m.group(2))
 
 
@@ -186,6 +245,11 @@ def parse_date(value: Any, month: str | None = None) -> Parsed:
     2021年6月3日, 20210603, 6/3/2021). Text without a year (6/3, 6月3日) takes the year of
     `month` (the submission month, YYYY-MM) with a warning; a date that would then fall
     well after that month is taken from the year before (December dates in a January report).
+
+    Example::
+
+        >>> parse_date("2021.6.3").value, parse_date("6/3", "2021-06").value, parse_date("下周").problem
+        (Timestamp('2021-06-03 00:00:00'), Timestamp('2021-06-03 00:00:00'), 'bad_date')
     """
     if is_blank(value):
         return EMPTY
@@ -220,7 +284,13 @@ def parse_date(value: Any, month: str | None = None) -> Parsed:
 
 
 def date_in_month(ts: pd.Timestamp, month: str | None) -> bool | None:
-    """Whether a date falls in month (YYYY-MM); None when month is unknown."""
+    """Whether a date falls in month (YYYY-MM); None when month is unknown.
+
+    Example::
+
+        >>> date_in_month(pd.Timestamp("2021-06-30"), "2021-06"), date_in_month(pd.Timestamp("2021-07-01"), "2021-06")
+        (True, False)
+    """
     bounds = _month_bounds(month)
     if bounds is None or ts is None:
         return None
@@ -228,6 +298,13 @@ def date_in_month(ts: pd.Timestamp, month: str | None) -> bool | None:
 
 
 def date_after_month(ts: pd.Timestamp, month: str | None) -> bool:
+    """True when a date falls after the month (a completion date reported in advance).
+
+    Example::
+
+        >>> date_after_month(pd.Timestamp("2021-07-01"), "2021-06"), date_after_month(pd.Timestamp("2021-06-30"), "2021-06")
+        (True, False)
+    """
     bounds = _month_bounds(month)
     return bool(bounds and ts is not None and ts.date() > bounds[1])
 
@@ -241,7 +318,13 @@ _YM_ANYWHERE = re.compile(r"(20\d{2})\s*[-._/年]?\s*(\d{1,2})(?!\d)\s*(?:月份
 
 
 def parse_month(value: Any, year: int | None = None) -> Parsed:
-    """A month 'YYYY-MM' from a date cell or text (2021-07, 2021年7月, 2021.7, 202107, 7月 + year)."""
+    """A month 'YYYY-MM' from a date cell or text (2021-07, 2021年7月, 2021.7, 202107, 7月 + year).
+
+    Example::
+
+        >>> parse_month("2021年6月").value, parse_month("6月", 2021).value
+        ('2021-06', '2021-06')
+    """
     if is_blank(value):
         return EMPTY
     if isinstance(value, (datetime, date)):
@@ -264,7 +347,13 @@ def parse_month(value: Any, year: int | None = None) -> Parsed:
 
 
 def month_in_text(text: str) -> str | None:
-    """The first YYYY-MM written anywhere in text (a folder or file name), else None."""
+    """The first YYYY-MM written anywhere in text (a folder or file name), else None.
+
+    Example::
+
+        >>> month_in_text("运管科2021年6月工作台账")
+        '2021-06'
+    """
     m = _YM_ANYWHERE.search(nfkc(text))
     if m and 1 <= int(m.group(2)) <= 12:
         return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}"
@@ -278,7 +367,13 @@ _INT_TEXT = re.compile(rf"([+-]?\d+(?:\.\d+)?)[{_UNITS}]?")
 
 
 def parse_int(value: Any) -> Parsed:
-    """A non-negative whole number from a number cell or text ('12', '１２', '1,234', '12家')."""
+    """A non-negative whole number from a number cell or text ('12', '１２', '1,234', '12家').
+
+    Example::
+
+        >>> parse_int("120家").value, parse_int("约百家").problem
+        (120, 'bad_number')
+    """
     if is_blank(value):
         return EMPTY
     if isinstance(value, bool):
@@ -309,6 +404,11 @@ def parse_choice(value: Any, choices: dict[str, str], aliases: dict[str, str], p
     Bracketed notes and trailing punctuation are ignored (已完成（6月底） is 已完成); failing an
     exact match, the longest label or alias the text starts with is taken, with a warning
     `guessed` (完成80% is read as 已完成, 推进种 as 推进中: the liaison is told which).
+
+    Example::
+
+        >>> parse_choice("完成", {"已完成": "done"}, {"完成": "done"}, "status_unknown").value
+        'done'
     """
     if is_blank(value):
         return EMPTY
@@ -335,15 +435,35 @@ def _choice_lookup(choices: tuple[tuple[str, str], ...],
 
 
 def parse_status(value: Any) -> Parsed:
-    """A `labels.STATUS_LABELS` key from 已完成/完成/推进中/进行中/未启动/不适用 and similar."""
+    """A `labels.STATUS_LABELS` key from 已完成/完成/推进中/进行中/未启动/不适用 and similar.
+
+    Example::
+
+        >>> parse_status("已完成").value, parse_status("完成").value
+        ('done', 'done')
+    """
     return parse_choice(value, labels.STATUS_LABELS, labels.STATUS_ALIASES, "bad_status", "status_guessed")
 
 
 def parse_activity(value: Any) -> Parsed:
+    """An 活动类型 as its key (labels.ACTIVITY_LABELS), aliases accepted.
+
+    Example::
+
+        >>> parse_activity("培训").value
+        'training'
+    """
     return parse_choice(value, labels.ACTIVITY_LABELS, labels.ACTIVITY_ALIASES, "bad_activity")
 
 
 def parse_category(value: Any) -> Parsed:
+    """A 双公示 类别 as its key (license / penalty), short forms accepted.
+
+    Example::
+
+        >>> parse_category("处罚").value
+        'penalty'
+    """
     return parse_choice(value, labels.PUBLICITY_CATEGORY_LABELS, labels.PUBLICITY_CATEGORY_ALIASES, "bad_category")
 
 
@@ -351,7 +471,13 @@ _TASK_ID = re.compile(r"([A-Za-z]+)[-_ ]?0*(\d+)([A-Za-z]?)")
 
 
 def normalise_task_id(value: Any) -> str:
-    """'t1', 'T01', 'Ｔ０１', 'T15A' -> 'T01', 'T15a'; other text is returned trimmed."""
+    """'t1', 'T01', 'Ｔ０１', 'T15A' -> 'T01', 'T15a'; other text is returned trimmed.
+
+    Example::
+
+        >>> normalise_task_id("ｔ３"), normalise_task_id("T15A")
+        ('T03', 'T15a')
+    """
     text = norm_key(value)
     m = _TASK_ID.fullmatch(text)
     if not m:

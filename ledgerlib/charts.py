@@ -110,7 +110,8 @@ def find_cjk_font() -> CJKFont:
         for f in font_manager.fontManager.ttflist:
             if f.fname == path:
                 return CJKFont(f.name, path)
-    raise CJKFontMissingError(f"no Chinese font found, charts and PDF would show empty boxes: {FONT_FIX}")
+    raise CJKFontMissingError("未找到中文字体，图表和 PDF 会显示方框 / no Chinese font found, charts and "
+                              f"PDF would show empty boxes: {FONT_FIX}")
 
 
 def setup_fonts() -> CJKFont:

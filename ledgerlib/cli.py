@@ -18,7 +18,9 @@ def _require_files(files: list) -> None:
     """Stop on a mistyped path before any work: a file that is not there is not a problem row."""
     missing = [str(f) for f in files if not Path(f).exists()]
     if missing:
-        raise FileNotFoundError(f"no such file: {', '.join(missing)}")
+        from .labels import CLI_MESSAGES
+
+        raise FileNotFoundError(CLI_MESSAGES["no_such_file"].format(files=", ".join(missing)))
 
 
 def _require_month(month: str | None, option: str = "--month") -> None:
@@ -44,6 +46,20 @@ def _months_with_data(data_dir: Path | None) -> list[str] | None:
     return sorted(set(pd.read_parquet(path, columns=["month"])["month"].dropna()))
 
 
+def _require_city(city: str, data_dir: Path | None) -> None:
+    """A city the processed data does not hold is a typo: say which cities it holds."""
+    from .labels import CLI_MESSAGES
+
+    path = Path(data_dir or config.processed_dir()) / "submissions_log.parquet"
+    if not path.exists():
+        return  # the report itself says to run `ledger build`
+    import pandas as pd
+
+    known = sorted(set(pd.read_parquet(path, columns=["city"])["city"].dropna().astype(str)))
+    if city not in known:
+        raise ValueError(CLI_MESSAGES["unknown_city"].format(city=city, known="、".join(known) or "—"))
+
+
 def _require_data_for(months: list[str], data_dir: Path | None, what: str) -> None:
     """A period nobody submitted for is a typo or a missing build, not an empty report."""
     have = _months_with_data(data_dir)
@@ -51,8 +67,9 @@ def _require_data_for(months: list[str], data_dir: Path | None, what: str) -> No
         return  # a bureau's first day: nothing returned yet, and the report says so
     if have is not None and not set(months) & set(have):
         span = f"{have[0]} … {have[-1]}" if have else "none"
-        raise ValueError(f"no submissions for {what} in the processed data (months with data: "
-                         f"{span}); run `ledger build` after they arrive")
+        from .labels import CLI_MESSAGES
+
+        raise ValueError(CLI_MESSAGES["no_submissions"].format(what=what, span=span))
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
@@ -100,13 +117,14 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_sample(args: argparse.Namespace) -> int:
+    from .labels import CLI_MESSAGES
     from .sample import write_sample
 
     if args.cities < 1:
-        raise ValueError(f"--cities must be at least 1, got {args.cities}")
+        raise ValueError(CLI_MESSAGES["at_least"].format(option="--cities", minimum=1, value=args.cities))
     # The sample plans missing and late files among departments other than the collecting one.
     if args.departments is not None and args.departments < 2:
-        raise ValueError(f"--departments must be at least 2, got {args.departments}")
+        raise ValueError(CLI_MESSAGES["at_least"].format(option="--departments", minimum=2, value=args.departments))
     out = write_sample(out_dir=args.out, seed=args.seed, raw_dir=args.raw,
                        cities=args.cities, departments_per_city=args.departments)
     print(out)
@@ -126,8 +144,9 @@ def _cmd_receive(args: argparse.Namespace) -> int:
         except ValueError:
             ok = False
         if not ok:
-            raise ValueError(f"--received-at must be an ISO time such as 2021-08-04T10:00, "
-                             f"got {args.received_at!r}")
+            from .labels import CLI_MESSAGES
+
+            raise ValueError(CLI_MESSAGES["received_at"].format(value=args.received_at))
     for f in args.files:
         receipt = receive(Path(f), month=args.month, received_at=args.received_at, raw_dir=args.raw,
                           city=args.city, department=args.department)
@@ -136,21 +155,24 @@ def _cmd_receive(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
+    from .labels import CLI_MESSAGES
     from .reports import ReportError, normalise_period, run_report
+
+    if args.city is not None:
+        if args.kind == "province":
+            raise ValueError(CLI_MESSAGES["city_province"])
+        _require_city(args.city, args.data)
 
     try:
         period = normalise_period(args.kind, args.period)
     except ReportError:
         period = None  # run_report says what a period looks like
     if period is not None:
-        if args.kind == "quarterly":
-            year, q = period.split("Q")
-            months = [f"{year}-{3 * (int(q) - 1) + i:02d}" for i in (1, 2, 3)]
-        else:
-            months = [period]
-        _require_data_for(months, args.data, period)
+        from .periods import period_months
+
+        _require_data_for(period_months(period), args.data, period)
     return run_report(kind=args.kind, period=args.period, data_dir=args.data,
-                      out_dir=args.out, pdf=not args.no_pdf, raw_dir=args.raw)
+                      out_dir=args.out, pdf=not args.no_pdf, city=args.city, raw_dir=args.raw)
 
 
 def _cmd_joint_list(args: argparse.Namespace) -> int:
@@ -179,6 +201,12 @@ def _cmd_chase(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_lab(args: argparse.Namespace) -> int:
+    from .lab import run_lab
+
+    return run_lab(args.jupyter_args, dry_run=args.print_command)
+
+
 def _cmd_calendar(args: argparse.Namespace) -> int:
     from .workdays import check_holidays_file, default_calendar, describe_calendar, describe_year
 
@@ -191,22 +219,34 @@ def _cmd_calendar(args: argparse.Namespace) -> int:
         print(describe_calendar(cal))
         return 0
     if not args.year.isdigit() or len(args.year) != 4:
-        raise ValueError(f"the year must be four digits such as 2027, got {args.year!r}")
+        from .labels import CLI_MESSAGES
+
+        raise ValueError(CLI_MESSAGES["bad_year"].format(value=args.year))
     print(describe_year(int(args.year), cal))
     return 0
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with its usage errors said in Chinese too (sub-commands share the class)."""
+
+    def error(self, message: str):  # type: ignore[override]
+        from .labels import CLI_MESSAGES
+
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: {CLI_MESSAGES['usage_error']} / error: {message}\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="ledger", description="credit-ledger: 台账 analytics")
-    p.add_argument("--raw", type=Path, default=None, help="raw data folder (default: data/raw)")
+    p = _Parser(prog="ledger", description="credit-ledger：工作台账分析 / 台账 analytics")
+    p.add_argument("--raw", type=Path, default=None, help="原始数据文件夹 / raw data folder (default: data/raw)")
     sub = p.add_subparsers(dest="command", required=True)
 
-    b = sub.add_parser("build", help="rebuild data/processed from data/raw")
-    b.add_argument("--out", type=Path, default=None, help="output folder (default: data/processed)")
-    b.add_argument("--quiet", action="store_true", help="no progress bar")
+    b = sub.add_parser("build", help="由 data/raw 重建处理后的数据 / rebuild data/processed from data/raw")
+    b.add_argument("--out", type=Path, default=None, help="输出文件夹 / output folder (default: data/processed)")
+    b.add_argument("--quiet", action="store_true", help="不显示进度条 / no progress bar")
     b.set_defaults(func=_cmd_build)
 
-    w = sub.add_parser("workbook", help="build the ledger workbook of record from a plan (any form) and a judgements file")
+    w = sub.add_parser("workbook", help="由工作方案和判断文件生成台账工作簿 / build the ledger workbook of record from a plan (any form) and a judgements file")
     w.add_argument("source", type=Path, help="the plan: notice text (.txt), Word (.docx) or a spreadsheet "
                                               "(.xlsx, .xls, .ods, .csv)")
     w.add_argument("--year", type=int, default=None, help="the plan year, when the plan does not say it")
@@ -214,18 +254,18 @@ def build_parser() -> argparse.ArgumentParser:
     w.add_argument("--out", type=Path, required=True, help="ledger_<year>.xlsx to write")
     w.set_defaults(func=_cmd_workbook)
 
-    t = sub.add_parser("template", help="write monthly submission templates")
+    t = sub.add_parser("template", help="生成各部门月度报送模板 / write monthly submission templates")
     t.add_argument("--month", required=True, help="YYYY-MM")
-    t.add_argument("--department", action="append", help="only this department (repeatable)")
+    t.add_argument("--department", action="append", help="只生成该部门（可重复，可用别名）/ only this department (repeatable, aliases accepted)")
     t.add_argument("--out", type=Path, default=Path("templates"))
     t.set_defaults(func=_cmd_template)
 
-    v = sub.add_parser("validate", help="check returned workbooks and list their problems")
+    v = sub.add_parser("validate", help="检查报回的报表并列出问题清单 / check returned workbooks and list their problems")
     v.add_argument("files", nargs="+", type=Path)
-    v.add_argument("--out", type=Path, default=None, help="problems workbook to write")
+    v.add_argument("--out", type=Path, default=None, help="问题清单工作簿 / problems workbook to write")
     v.set_defaults(func=_cmd_validate)
 
-    s = sub.add_parser("sample", help="write a deterministic year of sample submissions")
+    s = sub.add_parser("sample", help="生成一年的示例报表 / write a deterministic year of sample submissions")
     s.add_argument("--seed", type=int, default=2021)
     s.add_argument("--out", type=Path, default=None, help="default: data/raw/submissions")
     s.add_argument("--cities", type=int, default=1, help="number of cities (province scale)")
@@ -233,7 +273,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="departments per city (default: every scored department)")
     s.set_defaults(func=_cmd_sample)
 
-    r = sub.add_parser("receive", help="file a returned workbook into data/raw/submissions and record when")
+    r = sub.add_parser("receive", help="登记收到的报表（记录收到时间）/ file a returned workbook into data/raw/submissions and record when")
     r.add_argument("files", nargs="+")
     r.add_argument("--month", default=None, help="YYYY-MM (default: from the cover block)")
     r.add_argument("--received-at", default=None, help="ISO time received (default: now)")
@@ -243,16 +283,19 @@ def build_parser() -> argparse.ArgumentParser:
                    help="the department (roster name or alias), for a file whose cover cannot be read")
     r.set_defaults(func=_cmd_receive)
 
-    rep = sub.add_parser("report", help="run a report notebook with papermill and write its PDF")
+    rep = sub.add_parser("report", help="生成报告（PDF、Word 和笔记本）/ run a report notebook and write its PDF and .docx")
     rep.add_argument("kind", choices=["monthly", "quarterly", "province"],
                      help="province: every city compared for a month")
     rep.add_argument("period", help="YYYY-MM for monthly and province, YYYYQn for quarterly")
     rep.add_argument("--data", type=Path, default=None, help="processed data folder")
     rep.add_argument("--out", type=Path, default=None, help="default: reports/")
-    rep.add_argument("--no-pdf", action="store_true")
+    rep.add_argument("--no-pdf", action="store_true", help="只写执行后的笔记本 / executed notebook only (no PDF, no .docx)")
+    rep.add_argument("--city", default=None,
+                     help="报告哪个城市（月报、季报）/ the city of a monthly or quarterly report "
+                          "(default: the only or default city in the data)")
     rep.set_defaults(func=_cmd_report)
 
-    j = sub.add_parser("joint-list", help="write the monthly joint reward/punishment result list (联合奖惩成效清单)")
+    j = sub.add_parser("joint-list", help="汇总本月联合奖惩成效清单 / write the monthly joint reward/punishment result list")
     j.add_argument("--month", required=True, help="YYYY-MM")
     j.add_argument("--data", type=Path, default=None, help="processed data folder (default: data/processed)")
     j.add_argument("--out", type=Path, default=None,
@@ -271,11 +314,22 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("year", nargs="?", default=None, help="YYYY (default: which years are official)")
     c.add_argument("--check", action="store_true", help="validate data/raw/holidays.csv (exit 1 on errors)")
     c.set_defaults(func=_cmd_calendar)
+    lab = sub.add_parser("lab", help="打开 JupyterLab（root 用户也可） / open JupyterLab on the checkout (as root too)")
+    lab.add_argument("--print-command", action="store_true",
+                     help="只显示启动命令 / print the command instead of running it")
+    lab.add_argument("jupyter_args", nargs=argparse.REMAINDER,
+                     help="传给 JupyterLab 的参数 / arguments for JupyterLab, e.g. --no-browser --port 8890")
+    lab.set_defaults(func=_cmd_lab)
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, unknown = parser.parse_known_args(argv)
+    if unknown and args.command != "lab":
+        parser.parse_args(argv)  # the usual one-line usage error, exit 2
+    if args.command == "lab":  # JupyterLab's own options (--port 8890 ...) pass through
+        args.jupyter_args = [*unknown, *args.jupyter_args]
     previous_raw = os.environ.get(config.RAW_DIR_ENV)
     if args.raw is None:
         args.raw = config.raw_dir()
@@ -301,7 +355,12 @@ def main(argv: list[str] | None = None) -> int:
 
 def _message(exc: Exception) -> str:
     if isinstance(exc, OSError) and exc.filename is not None:
-        return f"{exc.strerror}: {exc.filename}"  # not "[Errno 2] ..."
+        import errno
+
+        from .labels import CLI_MESSAGES, OS_ERROR_LABELS
+
+        zh = OS_ERROR_LABELS.get(errno.errorcode.get(exc.errno or 0, ""), "文件操作失败")
+        return CLI_MESSAGES["os_error"].format(zh=zh, en=exc.strerror, path=exc.filename)  # not "[Errno 2] ..."
     return " ".join(str(exc).split("\n")[:1]) or type(exc).__name__
 
 

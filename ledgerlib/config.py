@@ -40,6 +40,9 @@ SCORE_STATUS_CREDIT: dict[str, float] = {
 }
 #: Share of the returns component each month's return earns.
 SCORE_RETURN_CREDIT: dict[str, float] = {"on_time": 1.0, "late": 0.5, "unknown": 0.5, "missing": 0.0}
+#: Fonts named in Word files: every Chinese-language office has 宋体 and 黑体 (LibreOffice
+#: substitutes an installed CJK font); Latin letters and digits in Times New Roman.
+DOCX_FONTS: dict[str, str] = {"east_asia": "宋体", "heading_east_asia": "黑体", "latin": "Times New Roman"}
 
 
 def project_root() -> Path:
@@ -47,6 +50,11 @@ def project_root() -> Path:
 
     Found from the working directory upwards, so the CLI and notebooks work from any
     sub-folder; falls back to the package's parent for an editable install.
+
+    Example::
+
+        >>> (project_root() / "ledgerlib").is_dir()
+        True
     """
     here = Path.cwd().resolve()
     for cand in (here, *here.parents):
@@ -61,14 +69,34 @@ RAW_DIR_ENV = "LEDGER_RAW_DIR"
 
 
 def raw_dir() -> Path:
-    """data/raw of the checkout, or the folder `ledger --raw DIR` named."""
+    """data/raw of the checkout, or the folder `ledger --raw DIR` named.
+
+    Example::
+
+        >>> raw_dir().relative_to(project_root()).as_posix()  # without `ledger --raw DIR`
+        'data/raw'
+    """
     override = os.environ.get(RAW_DIR_ENV)
     return Path(override) if override else project_root() / "data" / "raw"
 
 
 def processed_dir() -> Path:
+    """data/processed of the checkout: what `ledger build` writes.
+
+    Example::
+
+        >>> processed_dir().relative_to(project_root()).as_posix()
+        'data/processed'
+    """
     return project_root() / "data" / "processed"
 
 
 def reports_dir() -> Path:
+    """reports/ of the checkout: where report runs and lists go.
+
+    Example::
+
+        >>> reports_dir().name
+        'reports'
+    """
     return project_root() / "reports"

@@ -136,7 +136,14 @@ class _Html:
 
 
 def title(text: str, subtitle: str = "") -> None:
-    """The report's title block."""
+    """The report's title block.
+
+    Example::
+
+        >>> title("安阳市交通运输局信用体系建设工作月报", "2021年6月")
+        安阳市交通运输局信用体系建设工作月报
+        2021年6月
+    """
     from IPython.display import display
 
     sub = f'<p class="report-meta">{html.escape(subtitle)}</p>' if subtitle else ""
@@ -144,14 +151,26 @@ def title(text: str, subtitle: str = "") -> None:
 
 
 def heading(text: str, level: int = 2) -> None:
-    """A section heading in the PDF (markdown cells are analyst notes and stay out of it)."""
+    """A section heading in the PDF (markdown cells are analyst notes and stay out of it).
+
+    Example::
+
+        >>> heading("一、总体情况")
+        一、总体情况
+    """
     from IPython.display import display
 
     display(_Html(f"<h{level}>{html.escape(text)}</h{level}>", text))
 
 
 def paragraph(text: str, note: bool = False) -> None:
-    """A paragraph of report text; `note=True` for small grey explanatory text."""
+    """A paragraph of report text; `note=True` for small grey explanatory text.
+
+    Example::
+
+        >>> paragraph("本月无逾期任务。", note=True)
+        本月无逾期任务。
+    """
     from IPython.display import display
 
     cls = ' class="report-note"' if note else ""
@@ -173,7 +192,14 @@ def footnote(text: str) -> None:
 
 
 def show_table(df, columns: dict[str, str] | None = None, **kwargs: Any) -> None:
-    """Display a DataFrame as a report table (see ReportTable for the options)."""
+    """Display a DataFrame as a report table (see ReportTable for the options).
+
+    Example::
+
+        >>> show_table(pd.DataFrame({"department": ["运管科"], "rate": [0.8]}), labels.COLUMN_LABELS, percent=("rate",))
+         部门    比率
+        运管科 80.0%
+    """
     from IPython.display import display
 
     display(ReportTable(df, columns, **kwargs))
@@ -181,7 +207,13 @@ def show_table(df, columns: dict[str, str] | None = None, **kwargs: Any) -> None
 
 def key_figures(row: Any, columns: list[str], percent: tuple[str, ...] = (),
                 pass_fail: tuple[str, ...] = ()) -> pd.DataFrame:
-    """One row of figures as a two-column table: item (Chinese label), value (as text)."""
+    """One row of figures as a two-column table: item (Chinese label), value (as text).
+
+    Example::
+
+        >>> key_figures({"n_done": 42, "done_rate": 0.151}, ["n_done", "done_rate"], percent=("done_rate",)).values.tolist()
+        [['已完成数', '42'], ['完成率', '15.1%']]
+    """
 
     items, vals = [], []
     for col in columns:
@@ -202,6 +234,13 @@ def write_csv(df: pd.DataFrame, path: Path, columns: dict[str, str] | None = Non
     """A report list as CSV for Excel (UTF-8 with BOM): the same labels and values as shown.
 
     Takes show_table's arguments, so the file says what the PDF says.
+
+    Example::
+
+        >>> import tempfile
+        >>> path = write_csv(pd.DataFrame({"rate": [0.8]}), Path(tempfile.mkdtemp()) / "a.csv", percent=("rate",))
+        >>> path.read_text(encoding="utf-8-sig").splitlines()
+        ['rate', '80.0%']
     """
     from .tables import write_csv as write_inert_csv  # the one CSV writer: fields stay inert
 
@@ -215,6 +254,11 @@ def project_path(path: str | Path | None) -> Path | None:
 
     run_report passes paths relative to the checkout, so an executed notebook re-run from
     another folder (reports/...) still finds its data.
+
+    Example::
+
+        >>> project_path("data/processed") == config.project_root() / "data" / "processed", project_path(None)
+        (True, None)
     """
     if path is None or str(path) == "":
         return None
@@ -224,7 +268,12 @@ def project_path(path: str | Path | None) -> Path | None:
 
 def show_calendar_basis(note: str, moved: pd.DataFrame) -> None:
     """The calendar note and the deadlines that moved (summaries.calendar_basis); nothing when
-    both are empty, so a report on official deadlines only is unchanged."""
+    both are empty, so a report on official deadlines only is unchanged.
+
+    Example::
+
+        >>> show_calendar_basis("", pd.DataFrame())  # all official, nothing moved: shows nothing
+    """
     if note:
         paragraph(note, note=True)
     if not moved.empty:

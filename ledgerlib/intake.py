@@ -633,14 +633,13 @@ def receive(path: Path, month: str | None = None, received_at: str | None = None
     sub_dir = raw_dir / "submissions"
     suffix = path.suffix.lower()
     if suffix not in SUBMISSION_SUFFIXES:
-        raise ValueError(f"{path}: not a workbook the build reads (expected "
-                         f"{', '.join(SUBMISSION_SUFFIXES)}); nothing filed")
+        raise ValueError(labels.CLI_MESSAGES["not_a_workbook"].format(
+            path=path, suffixes=", ".join(SUBMISSION_SUFFIXES)))
     if city is not None:
         check_name(city, "city name")
     roster = _load_roster_quietly(raw_dir)
     if roster is None:
-        raise ValueError(f"no roster in {raw_dir / 'departments.csv'}: a return is filed under its "
-                         f"department's roster name; nothing filed")
+        raise ValueError(labels.CLI_MESSAGES["no_roster"].format(path=raw_dir / "departments.csv"))
     if received_at is None:
         when = dt.datetime.now().replace(microsecond=0)
     else:
@@ -652,12 +651,11 @@ def receive(path: Path, month: str | None = None, received_at: str | None = None
     canonical = roster.resolve(department) if department else None
     if canonical is None or (given is None and canonical != department) or roster.is_collective(canonical):
         where = "--department" if given is not None else "cover 填报单位 or file name; or pass --department"
-        raise ValueError(f"{path}: department {department or '(none)'!r} is not in departments.csv "
-                         f"({where}); nothing filed")
+        raise ValueError(labels.CLI_MESSAGES["department_not_in_roster"].format(
+            path=path, department=department or "(none)", where=where))
     month = month or _text(sub.month)
     if not month or not MONTH_RE.match(month):
-        raise ValueError(f"{path}: cannot tell the month from its cover block ({month!r}); "
-                         f"pass --month YYYY-MM")
+        raise ValueError(labels.CLI_MESSAGES["month_unknown"].format(path=path, month=month))
     target_dir = inside(sub_dir, city, month) if city else inside(sub_dir, month)
     digest = sha256_file(path)
     earlier: list[Path] = []

@@ -300,6 +300,77 @@ EXPECTED_LABELS: dict[str, str] = {
 VALIDATE_SUMMARY = "共检查 {n_files} 个文件：错误 {n_errors} 项，提示 {n_warnings} 项。"
 VALIDATE_NO_PROBLEMS = "未发现问题。"
 PROBLEMS_SHEET = "问题清单"
+#: What the `ledger` command and the analyst's loaders say: Chinese first, then English.
+CLI_MESSAGES: dict[str, str] = {
+    "no_processed": "没有处理后的数据：{path} 不存在，请先运行 `ledger build` / "
+                    "no processed data: {path} does not exist; run `ledger build` first",
+    "no_stamp": "{path} 中没有完整的构建（缺少 {stamp}），请运行 `ledger build` / "
+                "{path} holds no complete build (no {stamp}): run `ledger build` to rebuild it",
+    "stamp_damaged": "{path} 已损坏，请运行 `ledger build` / {path} is damaged: run `ledger build` to rebuild it",
+    "table_changed": "{path} 缺失或已被改动，请运行 `ledger build` / "
+                     "{path} is missing or not the one the build wrote: run `ledger build` to rebuild it",
+    "table_missing": "缺少数据表 {path}，请先运行 `ledger build` / {path} is missing: run `ledger build` first",
+    "unknown_city": "处理后的数据中没有城市 {city!r}（已有：{known}） / "
+                    "no city {city!r} in the processed data (cities: {known})",
+    "city_province": "省级报告比较所有城市，不接受 --city / the province report compares every city; "
+                     "--city is for monthly and quarterly reports",
+    "no_such_file": "文件不存在 / no such file: {files}",
+    "os_error": "{zh} / {en}: {path}",
+    "no_submissions": "处理后的数据中没有 {what} 的报送（有数据的月份：{span}）；报表到齐后运行 `ledger build` / "
+                      "no submissions for {what} in the processed data (months with data: {span}); "
+                      "run `ledger build` after they arrive",
+    "at_least": "{option} 至少为 {minimum}，收到 {value} / {option} must be at least {minimum}, got {value}",
+    "received_at": "--received-at 应为 ISO 时间，如 2021-08-04T10:00，收到 {value!r} / "
+                   "--received-at must be an ISO time such as 2021-08-04T10:00, got {value!r}",
+    "bad_month": "{what} 应为 YYYY-MM（如 2021-06），收到 {value!r} / {what} must be YYYY-MM (e.g. 2021-06), got {value!r}",
+    "not_scored": "{name!r} 不是计分部门；计分部门：{known} / {name!r} is not a scored department; known: {known}",
+    "month_unknown": "{path}：无法从封面读出月份（{month!r}），请加 --month YYYY-MM / "
+                     "{path}: cannot tell the month from its cover block ({month!r}); pass --month YYYY-MM",
+    "not_a_workbook": "{path}：不是可读取的报表（应为 {suffixes}），未登记 / "
+                      "{path}: not a workbook the build reads (expected {suffixes}); nothing filed",
+    "no_roster": "{path} 中没有部门名册，报表按名册中的部门名登记，未登记 / "
+                 "no roster in {path}: a return is filed under its department's roster name; nothing filed",
+    "department_not_in_roster": "{path}：部门 {department!r} 不在 departments.csv 中（{where}），未登记 / "
+                                "{path}: department {department!r} is not in departments.csv ({where}); nothing filed",
+    "bad_year": "年份应为四位数字，如 2027，收到 {value!r} / the year must be four digits such as 2027, got {value!r}",
+    "usage_error": "命令参数有误（ledger COMMAND --help 查看用法）",
+    "rendering": "正在生成 {name} / rendering {name} ...",
+    "report_failed": "{kind} {period} 生成失败（{notebook}）/ failed in {notebook}, {error}\n"
+                     "已保留执行到出错处的笔记本 / the partly executed notebook is kept at {kept}",
+    "build_done": "已重建处理后的数据 / data/processed rebuilt in {path}:",
+    "build_ledgers": "台账 / ledgers:",
+    "build_no_returns": "no submissions yet / 尚无报送",
+    "build_rows": "行 / rows",
+    "build_warning": "注意 / warning: {text}",
+    "unknown_kind": "未知的报告类型 {kind!r}，可选：{kinds} / unknown report kind {kind!r}: choose from {kinds}",
+}
+
+#: The explore notebook's sentences (summaries.pick_department, summaries.month_note).
+DESK_TEXT: dict[str, str] = {
+    "unknown_department": "{name!r} 不是计分部门（可用别名，见 departments.csv）；计分部门：{known}",
+    "month_data": "{month}：{n} 个部门报送了本月报表。",
+    "no_data_month": "{month} 没有任何部门报送：以下进展均按未报送计。已有数据的月份：{first} 至 {last}。",
+    "no_data_at_all": "处理后的数据中没有任何报送（{month} 的进展均按未报送计）：报表放入 data/raw/submissions 后运行 `ledger build`。",
+}
+
+#: Period arguments (ledgerlib.periods): Chinese for the bureau, English for the analyst's traceback.
+PERIOD_MESSAGES: dict[str, str] = {
+    "not_a_period": "无法识别的期间 {value!r}：应为月份 YYYY-MM（如 2021-06）或季度 YYYYQn（如 2021Q2） / "
+                    "not a period: {value!r}; expected a month YYYY-MM (e.g. 2021-06) or a quarter YYYYQn (e.g. 2021Q2)",
+    "month_not_quarter": "此处需要月份 YYYY-MM（如 2021-06），收到的是季度 {value!r} / "
+                         "expected a month YYYY-MM (e.g. 2021-06), got the quarter {value!r} (its last month is {last})",
+    "quarter_not_month": "此处需要季度 YYYYQn（如 2021Q2），收到的是月份 {value!r} / "
+                         "expected a quarter YYYYQn (e.g. 2021Q2), got the month {value!r} (its quarter is {quarter})",
+}
+
+#: Chinese for the commonest operating-system errors a command meets (errno name -> words).
+OS_ERROR_LABELS: dict[str, str] = {"ENOENT": "文件或文件夹不存在", "EACCES": "没有访问权限",
+                                   "EISDIR": "这是文件夹，不是文件", "ENOTDIR": "路径中有一项不是文件夹",
+                                   "ENOSPC": "磁盘空间不足"}
+
+#: Top of every printed page of a problems workbook.
+PROBLEMS_HEADER = {"file": "问题清单：{}", "department": "填报单位：{}", "month": "报送月份：{}",
+                   "unknown": "未识别"}
 
 
 # --- Intake of returned workbooks (intake.py) -------------------------------------------

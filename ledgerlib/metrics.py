@@ -1,7 +1,8 @@
 """The ledger's own rules as metrics: pure functions from processed tables to tidy tables.
 
 Every metric is defined once, with the ledger words it comes from, in docs/metrics.md;
-each function's docstring names its section there. Inputs are the tables of
+each function's docstring names its section there and shows an example on the demo data
+(`data = ledgerlib.load_processed()`), run as a test (tests/test_examples.py). Inputs are the tables of
 docs/data-contract.md; every per-department figure is keyed by (city, department, ...)
 so a province can compare cities. Nothing here reads or writes files.
 """
@@ -16,6 +17,9 @@ import pandas as pd
 from . import config
 from .cells import text_column
 from .ledger import plan_year_for_month
+# Months and quarters are read by ledgerlib.periods; these names stay importable from here.
+from .periods import (PeriodError, as_of_month, month_end, month_str, months_through,  # noqa: F401
+                      period_months, quarter_months, quarter_str)
 from .tables import DTYPES, empty_table, sort_table
 from .workdays import PROVISIONAL, WorkCalendar, deadline_with_basis
 from .bureau import default_city
@@ -39,40 +43,6 @@ OBLIGATION_RULES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("result_list_submitted", "monthly", ("成效清单",)),
     ("dishonest_list_submitted", "monthly", ("失信",)),
 )
-
-# --------------------------------------------------------------------------- periods
-
-def month_str(month: object) -> str:
-    """'YYYY-MM' for a month given as text, Period or date."""
-    return str(pd.Period(str(month) if not isinstance(month, pd.Period) else month, "M"))
-
-
-def month_end(month: object) -> pd.Timestamp:
-    """The last day of a month (00:00), the as-of day of a monthly report."""
-    return pd.Period(month_str(month), "M").end_time.normalize()
-
-
-def months_through(month: object, start: object | None = None) -> list[str]:
-    """Months from `start` (default: January of the same year) to `month`, inclusive."""
-    end = pd.Period(month_str(month), "M")
-    first = pd.Period(month_str(start), "M") if start is not None else pd.Period(f"{end.year}-01", "M")
-    return [str(p) for p in pd.period_range(first, end, freq="M")]
-
-
-def quarter_str(quarter: object) -> str:
-    """'YYYYQn' for a quarter given as '2021Q2', '2021-Q2', a Period or a month in it."""
-    text = str(quarter).replace("-Q", "Q").replace("-q", "Q").upper()
-    try:
-        return str(pd.Period(text, "Q"))
-    except ValueError:
-        return str(pd.Period(month_str(quarter), "M").asfreq("Q"))
-
-
-def quarter_months(quarter: object) -> list[str]:
-    """The three 'YYYY-MM' months of a quarter."""
-    q = pd.Period(quarter_str(quarter), "Q")
-    return [str(p) for p in pd.period_range(q.asfreq("M", "start"), q.asfreq("M", "end"), freq="M")]
-
 
 # --------------------------------------------------------------------------- helpers
 
@@ -134,6 +104,12 @@ def plan_of_month(ledger: pd.DataFrame, assignments: pd.DataFrame, month: object
     Each plan year keeps its own ledger and task ids are unique only within a year, so a
     month is scored against its own year's tasks alone. Tables without a plan_year column
     (a single plan) pass through unchanged.
+
+    Example, on the demo data (`data = ledgerlib.load_processed()`)::
+
+        >>> ledger, assignments = plan_of_month(data["ledger"], data["assignments"], "2021-06")
+        >>> len(ledger), len(assignments), len(plan_of_month(data["ledger"], data["assignments"], "2022-03")[0])
+        (39, 299, 0)
     """
     if "plan_year" not in ledger:
         return (ledger, assignments, *others)
@@ -148,6 +124,11 @@ def plan_data(data: dict, month: object) -> dict:
 
     For code that looks tasks up by task_id (scores, chase, report views): task ids repeat
     from one plan year to the next.
+
+    Example, on the demo data (`data = ledgerlib.load_processed()`)::
+
+        >>> sorted(set(plan_data(data, "2021-06")["ledger"]["plan_year"]))
+        [2021]
     """
     ledger, assignments = plan_of_month(data["ledger"], data["assignments"], month)
     return {**data, "ledger": ledger.reset_index(drop=True), "assignments": assignments.reset_index(drop=True)}
@@ -175,9 +156,13 @@ def assignment_status(ledger: pd.DataFrame, assignments: pd.DataFrame,
     approved_on) lists the 不适用 the regulations section approved; any other 不适用 is a
     claim and the assignment stays in the figures. Rules: docs/metrics.md "Assignment status".
 
-    >>> assignment_status(ledger, assignments, progress, "2021-06")["status"].value_counts()
+    Example, on the demo data (`data = ledgerlib.load_processed()`)::
+
+        >>> status = assignment_status(data["ledger"], data["assignments"], data["progress"], "2021-06")
+        >>> status.loc[status["task_id"] == "T04", ["department", "status"]].head(3).values.tolist()
+        [['法规科', 'done_on_time'], ['办公室', 'done_late'], ['规划科', 'done_on_time']]
     """
-    m = month_str(month)
+    m = as_of_month(month)
     end = month_end(m)
     progress = _table(progress, "progress")
     ledger, assignments, progress = plan_of_month(ledger, assignments, m, progress)
@@ -300,6 +285,12 @@ def completion_rates(status: pd.DataFrame, by: str | Sequence[str] | None = None
     Columns: the group keys, n_assignments, n_not_applicable, n_done, done_rate, n_due,
     n_done_on_time, on_time_rate, n_overdue, n_ongoing, n_on_track, on_track_rate.
     Rates are in [0, 1], NaN when their denominator is 0. docs/metrics.md "Completion rates".
+
+    Example, on the demo data (`data = ledgerlib.load_processed()`)::
+
+        >>> status = assignment_status(data["ledger"], data["assignments"], data["progress"], "2021Q2")
+        >>> completion_rates(status)[["n_assignments", "n_done", "n_overdue"]].values.tolist()
+        [[299, 42, 3]]
     """
     keys = _group_keys(by)
     s = status.copy()
@@ -330,6 +321,12 @@ def overdue(status: pd.DataFrame) -> pd.DataFrame:
 
     Columns: city, department, task_id, indicator, due_date, days_overdue, reported_status,
     reported_month. docs/metrics.md "Overdue list".
+
+    Example, on the demo data (`data = ledgerlib.load_processed()`)::
+
+        >>> status = assignment_status(data["ledger"], data["assignments"], data["progress"], "2021-06")
+        >>> overdue(status)[["department", "task_id", "days_overdue"]].tail(2).values.tolist()
+        [['财审科', 'T04', 61], ['运管科', 'T15a', 426]]
     """
     o = status[status["status"] == "overdue"].copy()
     ends = o["month"].map(month_end)
@@ -347,6 +344,12 @@ def on_track(status: pd.DataFrame) -> pd.DataFrame:
 
     Columns: city, department, task_id, indicator, on_track, reported_this_month,
     reported_status. docs/metrics.md "Ongoing tasks on track".
+
+    Example, on the demo data (`data = ledgerlib.load_processed()`)::
+
+        >>> status = assignment_status(data["ledger"], data["assignments"], data["progress"], "2021-06")
+        >>> int(on_track(status)["on_track"].sum()), len(on_track(status))
+        (148, 179)
     """
     o = status[status["on_track"].notna()]
     cols = ["city", "department", "task_id", "indicator", "on_track", "reported_this_month",
@@ -360,6 +363,13 @@ def changes_since(prev_status: pd.DataFrame, cur_status: pd.DataFrame) -> pd.Dat
     Columns: city, task_id, department, indicator, status_before, status_after, change
     (a key of labels.CHANGE_LABELS). Unchanged assignments are left out.
     docs/metrics.md "Changes since last month".
+
+    Example, on the demo data (`data = ledgerlib.load_processed()`)::
+
+        >>> may = assignment_status(data["ledger"], data["assignments"], data["progress"], "2021-05")
+        >>> june = assignment_status(data["ledger"], data["assignments"], data["progress"], "2021-06")
+        >>> changes_since(may, june)["change"].value_counts().to_dict()
+        {'status_changed': 76, 'newly_done': 8}
     """
     keys = ["city", "task_id", "department"]
     if "plan_year" in prev_status and "plan_year" in cur_status:
@@ -388,7 +398,13 @@ def changes_since(prev_status: pd.DataFrame, cur_status: pd.DataFrame) -> pd.Dat
 # --------------------------------------------------------------------------- submissions
 
 def submission_due(month: object, due_day: int = config.SUBMISSION_DUE_DAY) -> pd.Timestamp:
-    """The day by which month's return is on time: `due_day` of the next month (whole day)."""
+    """The day by which month's return is on time: `due_day` of the next month (whole day).
+
+    Example::
+
+        >>> submission_due("2021-12")
+        Timestamp('2022-01-05 00:00:00')
+    """
     nxt = pd.Period(month_str(month), "M") + 1
     return nxt.start_time.normalize() + pd.Timedelta(days=due_day - 1)
 
@@ -404,8 +420,14 @@ def submission_compliance(assignments: pd.DataFrame, submissions_log: pd.DataFra
     due day has not ended by then and has no file is `pending`, not missing. Columns: city,
     department, month, due_date, received_at, current_file, n_files, status (a key of
     labels.SUBMISSION_STATUS_LABELS), days_late. docs/metrics.md "Submission compliance".
+
+    Example, on the demo data (`data = ledgerlib.load_processed()`)::
+
+        >>> comp = submission_compliance(data["assignments"], data["submissions_log"], "2021Q2")
+        >>> comp.groupby("month")["status"].apply(lambda s: (s == "on_time").sum()).to_dict()
+        {'2021-04': 14, '2021-05': 13, '2021-06': 12}
     """
-    month_list = [month_str(months)] if isinstance(months, (str, pd.Period)) else \
+    month_list = period_months(months) if isinstance(months, (str, pd.Period)) else \
         [month_str(x) for x in months]
     log = _table(submissions_log, "submissions_log").copy()
     log["month"] = log["month"].astype(str)
@@ -453,6 +475,12 @@ def compliance_summary(compliance: pd.DataFrame,
 
     on_time_rate = on_time / (on_time + late + missing + unknown): pending months are not
     yet due. docs/metrics.md "Submission compliance".
+
+    Example, on the demo data (`data = ledgerlib.load_processed()`)::
+
+        >>> comp = submission_compliance(data["assignments"], data["submissions_log"], "2021-06")
+        >>> compliance_summary(comp, by=["city"])[["n_on_time", "n_late", "n_missing"]].values.tolist()
+        [[12, 2, 2]]
     """
     keys = list(by)
     kinds = ["on_time", "late", "missing", "unknown", "pending"]
@@ -473,6 +501,12 @@ def obligations(ledger: pd.DataFrame, assignments: pd.DataFrame) -> pd.DataFrame
     task's assignments; `accountable` marks its leads (its responsible departments when it
     has no lead). Columns: task_id, activity_type, frequency, required, department, role,
     accountable. docs/metrics.md "Quarterly obligations".
+
+    Example, on the demo data (`data = ledgerlib.load_processed()`)::
+
+        >>> obl = obligations(data["ledger"], data["assignments"])
+        >>> sorted(set(obl["activity_type"]))
+        ['case_published', 'dishonest_list_submitted', 'result_list_submitted', 'special_meeting', 'study_session']
     """
     rows = []
     for rec in ledger.itertuples(index=False):
@@ -515,6 +549,12 @@ def quarterly_obligations(ledger: pd.DataFrame, assignments: pd.DataFrame,
     Columns: city, quarter, task_id, activity_type, frequency, period, required, count, met,
     accountable (`;`-joined), reported_by (`;`-joined departments that reported it).
     docs/metrics.md "Quarterly obligations".
+
+    Example, on the demo data (`data = ledgerlib.load_processed()`)::
+
+        >>> q = quarterly_obligations(data["ledger"], data["assignments"], data["activities"], "2021Q2")
+        >>> q[["task_id", "activity_type", "period", "count", "met"]].head(2).values.tolist()
+        [['T01', 'study_session', '2021Q2', 1, True], ['T02', 'special_meeting', '2021Q2', 1, True]]
     """
     q = quarter_str(quarter)
     months = quarter_months(q)
@@ -561,6 +601,12 @@ def obligation_matrix(quarterly: pd.DataFrame) -> pd.DataFrame:
 
     Columns: city, department, task_id, activity_type, n_periods, n_met, met. Pivot on
     activity_type for the report's matrix. docs/metrics.md "Quarterly obligations".
+
+    Example, on the demo data (`data = ledgerlib.load_processed()`)::
+
+        >>> q = quarterly_obligations(data["ledger"], data["assignments"], data["activities"], "2021Q2")
+        >>> obligation_matrix(q)["met"].value_counts().to_dict()
+        {False: 3, True: 2}
     """
     q = quarterly.assign(department=quarterly["accountable"].str.split(";")).explode("department")
     q = q[q["department"].fillna("") != ""]
@@ -582,6 +628,12 @@ def progress_report_obligation(ledger: pd.DataFrame, assignments: pd.DataFrame,
     department it assigns; a month is met when that month's return arrived on time
     (submission_compliance status on_time). Same columns as obligation_matrix, with
     activity_type `progress_report`. docs/metrics.md "Quarterly obligations".
+
+    Example, on the demo data (`data = ledgerlib.load_processed()`)::
+
+        >>> p = progress_report_obligation(data["ledger"], data["assignments"], data["submissions_log"], "2021Q2")
+        >>> p.loc[~p["met"], ["department", "n_met", "n_periods"]].head(2).values.tolist()
+        [['交通运输综合行政执法支队', 2, 3], ['公路事业发展中心', 2, 3]]
     """
     cols = ["city", "department", "task_id", "activity_type", "n_periods", "n_met", "met"]
     ledger, assignments = plan_of_month(ledger, assignments, quarter_months(quarter)[-1])
@@ -607,14 +659,21 @@ def progress_report_obligation(ledger: pd.DataFrame, assignments: pd.DataFrame,
 def collection_coverage(collection: pd.DataFrame | None, month: object,
                         by: str = "department",
                         threshold: float = config.COLLECTION_THRESHOLD) -> pd.DataFrame:
-    """Credit-information collection coverage from each field's latest figures up to `month`.
+    """Credit-information collection coverage from each field's latest figures up to `month`
+    (a month, or a quarter: up to its last month).
 
     by="department" (city, department) or "field" (city, department, field). Columns: keys,
     as_of_month (the latest month whose figures are used), total_entities, collected_entities,
     carried_forward (as_of_month, its latest figures' month, is before `month`: it sent none this month),
     rate, passed (rate >= threshold, inclusive, exact). docs/metrics.md "Collection coverage".
+
+    Example, on the demo data (`data = ledgerlib.load_processed()`)::
+
+        >>> cov = collection_coverage(data["collection"], "2021-06")
+        >>> cov.loc[cov["department"] == "运管科", ["collected_entities", "total_entities", "passed"]].values.tolist()
+        [[2585, 3175, True]]
     """
-    m = month_str(month)
+    m = as_of_month(month)
     c = _table(collection, "collection").copy()
     c["month"] = c["month"].astype(str)
     c["total_entities"] = pd.to_numeric(c["total_entities"], errors="coerce")
@@ -648,6 +707,12 @@ def shared_record_quality(shared_records: pd.DataFrame | None, month: object,
     Records of `month` (or, cumulative, the latest report of each record up to `month`).
     Columns: city, department, n_records, n_qualified, rate. docs/metrics.md "Shared-record
     qualification".
+
+    Example, on the demo data (`data = ledgerlib.load_processed()`)::
+
+        >>> q = shared_record_quality(data["shared_records"], "2021-06")
+        >>> int(q["n_records"].sum()), int(q["n_qualified"].sum())
+        (61, 48)
     """
     r = _qualified_records(shared_records, month, cumulative, threshold)
     g = r.groupby(["city", "department"], sort=True).agg(
@@ -659,11 +724,12 @@ def shared_record_quality(shared_records: pd.DataFrame | None, month: object,
 
 def _month_rows(df: pd.DataFrame | None, name: str, month: object, cumulative: bool,
                 key: str) -> pd.DataFrame:
-    """Rows reported in `month`, or up to it with each (city, department, key) at its latest report."""
-    m = month_str(month)
+    """Rows reported in `month` (every month of a quarter), or up to its end with each
+    (city, department, key) at its latest report."""
+    months = period_months(month)
     r = _table(df, name).copy()
     r["month"] = r["month"].astype(str)
-    r = r[r["month"] <= m] if cumulative else r[r["month"] == m]
+    r = r[r["month"] <= months[-1]] if cumulative else r[r["month"].isin(months)]
     if cumulative:
         r = r.sort_values("month", kind="mergesort").drop_duplicates(["city", "department", key], keep="last")
     return r
@@ -688,6 +754,12 @@ def publicity_deadlines(publicity: pd.DataFrame | None,
     deadline_basis is `official` or `provisional` (some day counted lies in a year whose
     holiday arrangement is not published yet), empty where there is no deadline. `ledger
     build` stores both columns. docs/metrics.md "双公示 timeliness".
+
+    Example, on the demo data (`data = ledgerlib.load_processed()`)::
+
+        >>> d = publicity_deadlines(data["publicity"].head(1))
+        >>> d[["decision_date", "deadline", "deadline_basis"]].astype(str).values.tolist()
+        [['2021-01-01', '2021-01-12', 'official']]
     """
     p = _table(publicity, "publicity").copy()
     d = deadline_with_basis(_dates(p["decision_date"]), n_days, calendar=calendar)
@@ -717,8 +789,14 @@ def publicity_timeliness_detail(publicity: pd.DataFrame | None, month: object,
     deadline_basis: official | provisional (see `publicity_deadlines`). The deadlines stored
     by `ledger build` are used unless another calendar or n_days is asked for.
     docs/metrics.md "双公示 timeliness".
+
+    Example, on the demo data (`data = ledgerlib.load_processed()`)::
+
+        >>> d = publicity_timeliness_detail(data["publicity"], "2021-06")
+        >>> d["verdict"].value_counts().to_dict()
+        {'on_time': 48, 'late': 4}
     """
-    m = month_str(month)
+    m = as_of_month(month)
     p = _with_deadlines(_month_rows(publicity, "publicity", month, cumulative, "decision_no"),
                         n_days, calendar)
     published = _dates(p["publish_date"])
@@ -742,6 +820,12 @@ def publicity_timeliness(publicity: pd.DataFrame | None, month: object, cumulati
     (no late decision: 无…迟报现象), n_provisional
     (decisions whose deadline rests on the provisional calendar).
     docs/metrics.md "双公示 timeliness".
+
+    Example, on the demo data (`data = ledgerlib.load_processed()`)::
+
+        >>> t = publicity_timeliness(data["publicity"], "2021Q2")
+        >>> int(t["n_on_time"].sum()), int(t["n_late"].sum())
+        (157, 12)
     """
     d = publicity_timeliness_detail(publicity, month, cumulative, n_days, calendar)
     kinds = ["on_time", "late", "pending", "invalid", "unreadable"]
@@ -763,6 +847,11 @@ def provisional_deadlines(publicity: pd.DataFrame | None, month: object, *,
 
     Columns: city, department, decision_no, decision_date, deadline, verdict. Empty when
     every deadline is official. docs/metrics.md "双公示 timeliness".
+
+    Example, on the demo data (`data = ledgerlib.load_processed()`)::
+
+        >>> len(provisional_deadlines(data["publicity"], "2021-06"))  # 2021 is official
+        0
     """
     d = publicity_timeliness_detail(publicity, month)
     d = d[d["deadline_basis"].eq(PROVISIONAL) & (d["city"].eq(city) if city is not None else True)]
@@ -777,6 +866,11 @@ def moved_deadlines(before: pd.DataFrame | None, after: pd.DataFrame) -> pd.Data
     deadline columns). A decision is matched on (city, department, month, decision_no,
     decision_date); it is listed when its deadline or its basis changed. Columns: those of
     tables.DTYPES["deadline_changes"]. docs/metrics.md "Deadlines that moved".
+
+    Example, on the demo data (`data = ledgerlib.load_processed()`)::
+
+        >>> moved_deadlines(data["publicity"], data["publicity"]).empty  # same calendar, nothing moved
+        True
     """
     cols = list(DTYPES["deadline_changes"])
     if before is None or not {"deadline", "deadline_basis"} <= set(before.columns) or before.empty:
@@ -799,10 +893,17 @@ def kpis(collection: pd.DataFrame | None, shared_records: pd.DataFrame | None,
 
     Long table: city, department, kpi (a key of labels.KPI_LABELS), numerator, denominator,
     rate, threshold, passed, as_of_month, carried_forward (a figure from an earlier month: the
-    department sent none this month; the city total leaves it out). docs/metrics.md "KPIs".
+    department sent none this month; the city total leaves it out). A quarter is as of its
+    last month, over its three months' records. docs/metrics.md "KPIs".
+
+    Example, on the demo data (`data = ledgerlib.load_processed()`)::
+
+        >>> k = kpis(data["collection"], data["shared_records"], data["publicity"], "2021-06")
+        >>> k.loc[k["department"] == ALL_DEPARTMENTS, ["kpi", "numerator", "denominator"]].values.tolist()
+        [['collection_coverage', 10932, 13460], ['shared_record_quality', 48, 61], ['publicity_timeliness', 48, 52]]
     """
     parts = []
-    m = month_str(month)
+    m = as_of_month(month)
     cov = collection_coverage(collection, month)
     # The city's figure is made of this month's figures only: a carried-forward figure is
     # shown (marked) for its department, not pooled. Neither keeping a stale figure nor
@@ -874,6 +975,12 @@ def monthly_summary(tables: dict[str, pd.DataFrame], month: object,
     on_track_rate, n_departments, n_submitted_on_time, n_submitted_late, n_missing,
     n_submitted_unknown, collection_rate, collection_passed, shared_record_rate, publicity_rate.
     docs/metrics.md "Monthly summary".
+
+    Example, on the demo data (`data = ledgerlib.load_processed()`)::
+
+        >>> s = monthly_summary(data, "2021-06").iloc[0]
+        >>> [int(s[k]) for k in ("n_assignments", "n_done", "n_overdue", "n_missing")]
+        [299, 42, 3, 2]
     """
     m = month_str(month)
     ledger, assignments = tables["ledger"], tables["assignments"]

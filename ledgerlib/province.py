@@ -43,6 +43,11 @@ def city_comparison(tables: dict[str, pd.DataFrame], month: object,
     target, so its verdict is NA), n_kpis_judged, n_kpis_passed, kpi_pass_rate
     (passed ÷ judged). score = mean of the available SCORE_COLUMNS; rank 1 is the best,
     ties share the better rank, a city with no rate at all comes last without a rank.
+
+    Example, on the demo data (`data = ledgerlib.load_processed()`)::
+
+        >>> city_comparison(data, "2021-06")[["city", "done_rate", "rank"]].round(3).values.tolist()
+        [['安阳市', 0.14, 1]]
     """
     from .ranking import department_ranking
 
@@ -71,7 +76,13 @@ def city_comparison(tables: dict[str, pd.DataFrame], month: object,
 
 
 def kpi_matrix(comparison: pd.DataFrame) -> pd.DataFrame:
-    """city × KPI verdicts (True/False/NA) from city_comparison, cities in its (rank) order."""
+    """city × KPI verdicts (True/False/NA) from city_comparison, cities in its (rank) order.
+
+    Example, on the demo data (`data = ledgerlib.load_processed()`)::
+
+        >>> kpi_matrix(city_comparison(data, "2021-06")).iloc[0].tolist()
+        [True, <NA>, False]
+    """
     cols = {f"{kpi}_passed": kpi for kpi in KPI_RATE_COLUMNS}
     out = comparison.set_index("city")[list(cols)].rename(columns=cols).astype("boolean")
     out.columns.name = "kpi"
@@ -87,6 +98,11 @@ def overdue_by_city(tables: dict[str, pd.DataFrame], month: object,
     max_days_overdue, tasks_overdue (the `top_tasks` tasks overdue in most departments,
     `、`-joined, ledger order on ties). Sorted by n_overdue, then max_days_overdue (both
     descending), then city; cities with nothing overdue are left out; `top` keeps the first.
+
+    Example, on the demo data (`data = ledgerlib.load_processed()`)::
+
+        >>> overdue_by_city(data, "2021-06")[["city", "n_overdue"]].values.tolist()
+        [['安阳市', 3]]
     """
     m = metrics.month_str(month)
     city_list = list(dict.fromkeys(cities)) if cities is not None else (_cities(tables) or None)

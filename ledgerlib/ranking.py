@@ -20,6 +20,14 @@ def quarterly_ranking(data: dict[str, pd.DataFrame], quarter: str, city: str, ma
     done_rate: completion at the quarter's end; submission_rate: share of the quarter's
     months returned on time; obligation_rate: share of obligation periods met (matrix);
     kpi_pass_rate: share of the department's KPIs passed at the quarter's end.
+
+    Example, on the demo data (`data = ledgerlib.load_processed()`)::
+
+        >>> from ledgerlib import summaries
+        >>> matrix = summaries.quarterly_matrix(data, "2021Q2", "安阳市")
+        >>> kpis = metrics.kpis(data["collection"], data["shared_records"], data["publicity"], "2021Q2")
+        >>> quarterly_ranking(data, "2021Q2", "安阳市", matrix, kpis)[["rank", "department", "score"]].round(3).head(2).values.tolist()
+        [[1, '监管科', 0.766], [2, '办公室', 0.708]]
     """
     months = metrics.quarter_months(quarter)
     status = metrics.assignment_status(data["ledger"], data["assignments"], data.get("progress"), months[-1],
@@ -43,6 +51,12 @@ def department_ranking(parts: pd.DataFrame, rate_columns: list[str],
 
     A missing rate is skipped. Adds `score` and `rank` (1 = best, ties share the better
     rank); rows with no rate at all come last without a rank. Sorted by rank, then `key`.
+
+    Example::
+
+        >>> parts = pd.DataFrame({"department": ["甲", "乙", "丙"], "a": [0.5, 1.0, 0.5], "b": [1.0, None, 0.5]})
+        >>> department_ranking(parts, ["a", "b"])[["department", "score", "rank"]].values.tolist()
+        [['乙', 1.0, 1], ['甲', 0.75, 2], ['丙', 0.5, 3]]
     """
     out = parts.copy()
     out["score"] = out[rate_columns].astype("float64").mean(axis=1, skipna=True)

@@ -3,12 +3,13 @@
 The route (measured in PLATFORM_NOTES): papermill executes the notebook in-process (its tqdm
 bar is the progress shown), nbconvert's HTMLExporter turns the executed notebook into HTML
 with every input, prompt, markdown note and stderr stream left out, and WeasyPrint lays the
-HTML out as an A4 PDF with a CJK font. What the notebooks call to show things lives in
+HTML out as an A4 PDF with a CJK font. The same outputs, read back as blocks (`blocks`),
+become an editable Word file beside the PDF (`wordfile`). What the notebooks call to show things lives in
 `ledgerlib.display`; the tables they show are computed in `summaries`, `ranking` and `metrics`.
 
-`ledger report monthly 2021-06` -> reports/monthly/2021-06/monthly_report_2021-06.{ipynb,pdf}
-`ledger report quarterly 2021Q2` -> reports/quarterly/2021Q2/quarterly_report_2021Q2.{ipynb,pdf}
-`ledger report province 2021-06` -> reports/province/2021-06/province_report_2021-06.{ipynb,pdf}
+`ledger report monthly 2021-06` -> reports/monthly/2021-06/monthly_report_2021-06.{ipynb,pdf,docx}
+`ledger report quarterly 2021Q2` -> reports/quarterly/2021Q2/quarterly_report_2021Q2.{ipynb,pdf,docx}
+`ledger report province 2021-06` -> reports/province/2021-06/province_report_2021-06.{ipynb,pdf,docx}
 """
 from __future__ import annotations
 
@@ -24,17 +25,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 
-from . import config
-from .cells import MONTH_RE
+from . import config, labels
+from .blocks import HIDDEN_TAGS
 
 if TYPE_CHECKING:  # nbformat takes ~1.7 s to import: only the runner needs it, not the kernel
     import nbformat
 
-#: Tags that keep a cell out of the PDF (papermill's parameter cells, and a tag for analysts).
-HIDDEN_TAGS = frozenset({"parameters", "injected-parameters", "hide-in-report"})
 KERNEL_NAME = "python3"
-
-QUARTER_RE = re.compile(r"^(\d{4})[Qq]([1-4])$")
 
 
 @dataclass(frozen=True)
@@ -61,6 +58,7 @@ class RunResult:
     """What one notebook run produced; `error` is set when a cell failed."""
     notebook: Path
     pdf: Path | None = None
+    docx: Path | None = None
     error: str | None = None
     failed_cell: int | None = None
     timings: dict[str, float] = field(default_factory=dict)
@@ -73,28 +71,45 @@ class RunResult:
 
 
 def normalise_period(kind: str, period: str) -> str:
-    """`2021-06` for monthly and province, `2021Q2` for quarterly; ReportError otherwise."""
-    period = str(period).strip()
-    if kind in ("monthly", "province"):
-        if not MONTH_RE.match(period):
-            raise ReportError(f"{kind} period must be YYYY-MM (e.g. 2021-06), got {period!r}")
-        return period
-    if kind == "quarterly":
-        m = QUARTER_RE.match(period)
-        if not m:
-            raise ReportError(f"quarterly period must be YYYYQn (e.g. 2021Q2), got {period!r}")
-        return f"{m.group(1)}Q{m.group(2)}"
-    raise ReportError(f"unknown report kind {kind!r}: choose from {', '.join(REPORT_KINDS)}")
+    """`2021-06` for monthly and province, `2021Q2` for quarterly; ReportError otherwise.
+
+    Example::
+
+        >>> normalise_period("quarterly", "2021q2")
+        '2021Q2'
+        >>> normalise_period("monthly", "2021Q2")
+        Traceback (most recent call last):
+        ...
+        ledgerlib.reports.ReportError: 此处需要月份 YYYY-MM（如 2021-06），收到的是季度 '2021Q2' / expected a month YYYY-MM (e.g. 2021-06), got the quarter '2021Q2' (its last month is 2021-06)
+    """
+    from .periods import PeriodError, month_str, quarter_str
+
+    if kind not in REPORT_KINDS:
+        raise ReportError(labels.CLI_MESSAGES["unknown_kind"].format(kind=kind, kinds=", ".join(REPORT_KINDS)))
+    try:
+        return quarter_str(period) if kind == "quarterly" else month_str(period)
+    except PeriodError as exc:
+        raise ReportError(str(exc)) from None
 
 
 def notebooks_dir() -> Path:
     return config.project_root() / "notebooks"
 
 
-def report_paths(kind: str, period: str, out_dir: Path | None = None) -> tuple[Path, Path]:
-    """(executed notebook, PDF) paths of a report: <out>/<kind>/<period>/<kind>_report_<period>.*"""
+def report_paths(kind: str, period: str, out_dir: Path | None = None,
+                 city: str | None = None) -> tuple[Path, Path]:
+    """(executed notebook, PDF) paths of a report: <out>/<kind>/<period>/<kind>_report_<period>[_<city>].*
+
+    The Word file is the PDF's path with `.docx`. A city's name joins the file name only
+    when it was asked for (`--city`), so the default report keeps its documented name.
+
+    Example::
+
+        >>> [p.as_posix() for p in report_paths("monthly", "2021-06", Path("reports"), "鹤壁市")]
+        ['reports/monthly/2021-06/monthly_report_2021-06_鹤壁市.ipynb', 'reports/monthly/2021-06/monthly_report_2021-06_鹤壁市.pdf']
+    """
     folder = Path(out_dir or config.reports_dir()) / kind / period
-    stem = f"{kind}_report_{period}"
+    stem = f"{kind}_report_{period}" + (f"_{city}" if city else "")
     return folder / f"{stem}.ipynb", folder / f"{stem}.pdf"
 
 
@@ -265,18 +280,34 @@ def notebook_to_pdf(notebook: Path | nbformat.NotebookNode, pdf_path: Path, titl
     return html_to_pdf(notebook_to_html(nb, title=title), pdf_path, font_path=find_cjk_font().path)
 
 
+def notebook_to_docx(notebook: Path | nbformat.NotebookNode, docx_path: Path, title: str = "") -> Path:
+    """An executed notebook as an editable Word file: the PDF's headings, text, tables and charts."""
+    import nbformat
+
+    from .blocks import notebook_blocks
+    from .wordfile import write_docx
+
+    nb = notebook if isinstance(notebook, nbformat.NotebookNode) else nbformat.read(notebook, as_version=4)
+    return write_docx(notebook_blocks(nb), docx_path, title=title)
+
+
 def run_notebook(input_path: Path, output_path: Path, parameters: dict[str, Any] | None = None,
                  pdf_path: Path | None = None, cwd: Path | None = None,
-                 progress: bool = True, engine: str = "inprocess") -> RunResult:
-    """Execute a notebook, then (if it ran cleanly and pdf_path is given) write its PDF."""
+                 progress: bool = True, docx_path: Path | None = None,
+                 engine: str = "inprocess") -> RunResult:
+    """Execute a notebook, then (if it ran cleanly) write its PDF and Word file where asked."""
     result = execute_notebook(input_path, output_path, parameters, cwd=cwd, progress=progress, engine=engine)
     if result.ok and pdf_path is not None:
         if progress:
-            print(f"rendering {Path(pdf_path).name} ...", file=sys.stderr)
+            print(labels.CLI_MESSAGES["rendering"].format(name=Path(pdf_path).name), file=sys.stderr)
         t0 = time.perf_counter()
         notebook_to_pdf(result.executed or result.notebook, pdf_path, title=Path(pdf_path).stem)
         result.pdf = Path(pdf_path)
         result.timings["pdf"] = time.perf_counter() - t0
+    if result.ok and docx_path is not None:
+        t0 = time.perf_counter()
+        result.docx = notebook_to_docx(result.notebook, docx_path, title=Path(docx_path).stem)
+        result.timings["docx"] = time.perf_counter() - t0
     return result
 
 
@@ -289,8 +320,10 @@ def _param_path(path: Path, root: Path) -> str:
 
 def run_report(kind: str, period: str, data_dir: Path | None = None, out_dir: Path | None = None,
                pdf: bool = True, progress: bool = True, notebook: Path | None = None,
-               raw_dir: Path | None = None, engine: str = "inprocess") -> int:
-    """`ledger report KIND PERIOD`: run the report notebook, write it and its PDF; exit code.
+               city: str | None = None, raw_dir: Path | None = None, engine: str = "inprocess") -> int:
+    """`ledger report KIND PERIOD [--city NAME]`: run the report notebook, write it, its PDF and
+    its Word file; exit code. `city` picks the city of a monthly or quarterly report (default:
+    the only or default city in the data); the province report compares every city.
 
     `raw_dir` (`ledger --raw DIR report …`): where the bulletin's rule files are read
     (lights.toml, scoring.toml, not_applicable_approvals.csv); passed only when it is not
@@ -321,24 +354,28 @@ def run_report(kind: str, period: str, data_dir: Path | None = None, out_dir: Pa
         return 2
     spec = REPORT_KINDS[kind]
     nb_in = Path(notebook) if notebook else notebooks_dir() / spec.notebook
-    nb_out, pdf_out = report_paths(kind, period, out_dir)
+    nb_out, pdf_out = report_paths(kind, period, out_dir, city)
     nb_out = nb_out.resolve()
     # The kernel runs in the checkout root and gets paths relative to it where it can, so
     # the executed notebook holds no machine-specific path and is the same on every checkout.
     root = config.project_root().resolve()
     params = {spec.period_param: period, "data_dir": _param_path(data_dir, root),
               "out_dir": _param_path(nb_out.parent, root)}
+    if city:
+        params["city"] = city
     if raw_dir is not None and Path(raw_dir).resolve() != config.raw_dir().resolve() and kind != "province":
         params["raw_dir"] = _param_path(Path(raw_dir).resolve(), root)
     result = run_notebook(nb_in, nb_out, params, pdf_path=pdf_out.resolve() if pdf else None,
-                          cwd=root, progress=progress, engine=engine)
+                          cwd=root, progress=progress, engine=engine,
+                          docx_path=pdf_out.with_suffix(".docx").resolve() if pdf else None)
     if not result.ok:
-        print(f"ledger report: {kind} {period} failed in {nb_in.name}, {result.error}\n"
-              f"the partly executed notebook is kept at {nb_out}", file=sys.stderr)
+        print("ledger report: " + labels.CLI_MESSAGES["report_failed"].format(
+            kind=kind, period=period, notebook=nb_in.name, error=result.error, kept=nb_out), file=sys.stderr)
         return 1
     print(nb_out)
-    if result.pdf:
-        print(result.pdf)
+    for document in (result.pdf, result.docx):
+        if document:
+            print(document)
     return 0
 
 

@@ -28,7 +28,13 @@ _SPACE = re.compile(r"[\s\u3000]+")
 
 
 def normalise_name(name: str) -> str:
-    """Strip all (incl. full-width) whitespace and surrounding punctuation."""
+    """Strip all (incl. full-width) whitespace and surrounding punctuation.
+
+    Example::
+
+        >>> normalise_name("（运管科）\\u3000")
+        '运管科'
+    """
     return _SPACE.sub("", str(name)).strip("，,、；;。.：:()（）")
 
 
@@ -110,7 +116,14 @@ def _split(value: object) -> list[str]:
 
 
 def load_roster(path: Path | None = None) -> Roster:
-    """Read `departments.csv`; `path` may be the CSV or the raw-data folder holding it."""
+    """Read `departments.csv`; `path` may be the CSV or the raw-data folder holding it.
+
+    Example::
+
+        >>> roster = load_roster()
+        >>> roster.resolve("执法支队"), len(roster.departments)
+        ('交通运输综合行政执法支队', 16)
+    """
     path = Path(path) if path else config.raw_dir()
     if path.is_dir():
         path = path / "departments.csv"

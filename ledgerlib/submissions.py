@@ -910,31 +910,63 @@ def format_table(df: pd.DataFrame, limit: int = 36) -> str:
     return "\n".join(lines)
 
 
-def write_problems_workbook(problems: pd.DataFrame, out: Path) -> Path:
-    """The problems as a workbook a liaison can act on: one row per problem, errors in red."""
+#: Problems workbook column widths (characters): 139 in all, so it prints one A4 landscape
+#: page wide at ~10 pt (xlsx.printed_type_size) with every column a liaison acts on.
+_PROBLEM_WIDTHS = (18, 10, 7, 12, 22, 34, 30, 6)
+
+
+def file_name(label: str) -> str:
+    """A file label without its folder (a liaison has no use for the server's path).
+
+    >>> file_name("2021-06/运管科.xlsx"), file_name(r"D:\\收件\\运管科.xlsx")
+    ('运管科.xlsx', '运管科.xlsx')
+    """
+    return re.split(r"[\\/]", str(label))[-1]
+
+
+def problems_page_header(problems: pd.DataFrame, files: pd.DataFrame | None = None) -> tuple[str, str, str]:
+    """What a printed problems list says at the top: file name(s), department(s) and month(s)."""
+    facts = files if files is not None and len(files) else problems
+    names = list(dict.fromkeys(file_name(f) for f in facts["file"].dropna() if str(f)))
+    depts = list(dict.fromkeys(str(d) for d in facts.get("department", pd.Series(dtype=str)).dropna() if str(d)))
+    months = list(dict.fromkeys(str(m) for m in facts.get("month", pd.Series(dtype=str)).dropna() if str(m)))
+    h = labels.PROBLEMS_HEADER
+    unknown = h["unknown"]
+    return (h["file"].format("、".join(names) or unknown),
+            h["department"].format("、".join(depts) or unknown),
+            h["month"].format("、".join(months) or unknown))
+
+
+def write_problems_workbook(problems: pd.DataFrame, out: Path, files: pd.DataFrame | None = None) -> Path:
+    """The problems as a workbook a liaison can act on: one row per problem, errors in red.
+
+    Printed: A4 landscape, one page wide, header row repeated, the file name (no folder),
+    department and month at the top of every page; long text wraps in its cell.
+    `files` (read_submissions().files) names the department and month of files without problems.
+    """
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, PatternFill
 
-    from .xlsx import header_row, put, save_workbook
+    from .xlsx import header_row, page_setup, put, save_workbook
 
-    df = problems_for_display(problems)
+    df = problems_for_display(problems.assign(file=problems["file"].map(file_name)))
     wb = Workbook()
     ws = wb.active
     ws.title = labels.PROBLEMS_SHEET
-    header_row(ws, 1, list(df.columns), (40, 14, 8, 14, 28, 40, 36, 6))
+    header_row(ws, 1, list(df.columns), _PROBLEM_WIDTHS)
     fills = {labels.SEVERITY_LABELS["error"]: PatternFill("solid", fgColor="FFC7CE"),
              labels.SEVERITY_LABELS["warning"]: PatternFill("solid", fgColor="FFEB9C")}
     sev_col = len(df.columns)
+    wrap = Alignment(wrap_text=True, vertical="top")
     for i, row in enumerate(df.itertuples(index=False), start=2):
         for j, value in enumerate(row, start=1):
-            put(ws, i, j, value)  # a cell's text from a sender stays text
+            put(ws, i, j, value).alignment = wrap  # a cell's text from a sender stays text
         c = ws.cell(row=i, column=sev_col)
         if c.value in fills:
             c.fill = fills[c.value]
-    for row in ws.iter_rows(min_row=2):
-        for c in row:
-            c.alignment = Alignment(wrap_text=True, vertical="top")
     ws.auto_filter.ref = f"A1:{chr(64 + sev_col)}{max(ws.max_row, 1)}"
+    page_setup(ws, title_rows="1:1", header=problems_page_header(problems, files))
+    wb.properties.title = " ".join(problems_page_header(problems, files))
     return save_workbook(wb, out)
 
 
@@ -961,7 +993,8 @@ def validate_files(files: Iterable[Path], out: Path | None = None, raw_dir: Path
         print(f"(ledger not loaded: {exc})", file=sys.stderr)
     # A liaison checks a file before sending it: no date in it can be later than today.
     now = datetime.now()
-    problems = read_submissions(files, ledger, roster, received_at={str(f): now for f in files}).tables["problems"]
+    batch = read_submissions(files, ledger, roster, received_at={str(f): now for f in files})
+    problems = batch.tables["problems"]
     n_err = int((problems["severity"] == "error").sum())
     n_warn = int((problems["severity"] == "warning").sum())
     if len(problems):
@@ -975,5 +1008,5 @@ def validate_files(files: Iterable[Path], out: Path | None = None, raw_dir: Path
         stem = f"_{files[0].stem}" if len(files) == 1 else ""
         out = inside(config.reports_dir() / "problems", plain_name(f"{labels.PROBLEMS_SHEET}{stem}.xlsx"))
     out = Path(out)
-    print(write_problems_workbook(problems, out))
+    print(write_problems_workbook(problems, out, batch.files))
     return 1 if n_err else 0

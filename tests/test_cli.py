@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -15,7 +16,7 @@ from paths import NOTICE, RAW
 from ledgerlib import cli, tables
 
 SUBCOMMANDS = ("build", "workbook", "template", "validate", "sample", "receive", "report", "joint-list",
-               "calendar")
+               "calendar", "lab")
 
 
 def _one_line_error(capsys, command: str) -> str:
@@ -305,3 +306,25 @@ def test_calendar_check_reports_bad_rows_and_exits_1(tmp_path, capsys):
 def test_calendar_with_a_bad_year(year, tmp_path, capsys):
     assert cli.main(["--raw", str(tmp_path), "calendar", year]) == 2
     _one_line_error(capsys, "calendar")
+
+
+@pytest.mark.parametrize("argv", [
+    ["template", "--month", "2021-13"],
+    ["validate", "没有这个文件.xlsx"],
+    ["sample", "--cities", "0"],
+    ["report", "quarterly", "2021-06"],
+    ["receive", "没有这个文件.xlsx"],
+])
+def test_mistakes_are_told_in_chinese_and_english(argv, capsys):
+    assert cli.main(argv) == 2
+    line = _one_line_error(capsys, argv[0])
+    zh, _, en = line.partition(" / ")
+    assert re.search(r"[\u4e00-\u9fff]", zh), line  # Chinese first, as in the reports
+    assert re.search(r"[a-z]{3,}", en), line          # then English for the analyst
+
+
+def test_build_summary_is_in_chinese_too(tmp_path, capsys):
+    from ledgerlib.build import BuildResult
+
+    text = BuildResult(tmp_path, rows={"ledger": 39}, warnings=["x"]).summary()
+    assert "已重建" in text and "39 行" in text and "注意" in text and text.startswith("台账")

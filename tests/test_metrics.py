@@ -506,6 +506,35 @@ def test_kpis_long_table_with_city_totals() -> None:
     assert M.kpis(None, None, None, "2021-04").empty
 
 
+def test_kpis_of_a_quarter_count_its_three_months_not_its_first() -> None:
+    # Publicity: every decision is from September. Q3 holds them (P1, P6 on time; P2, P5 late:
+    # 2 of 4 judged); July, the month "2021Q3" used to be read as, holds none.
+    q3 = M.kpis(None, None, publicity_small(), "2021Q3")
+    tot = q3[q3["department"] == M.ALL_DEPARTMENTS].iloc[0]
+    assert (tot["numerator"], tot["denominator"]) == (2, 4)
+    # Shared records: Q1 holds only r7 (March, 1 of 5 filled: not qualified); Q2 the April ones.
+    q1 = M.kpis(None, shared_small(), None, "2021Q1").set_index("department")
+    assert (q1.loc[M.ALL_DEPARTMENTS, "numerator"], q1.loc[M.ALL_DEPARTMENTS, "denominator"]) == (0, 1)
+    q2 = M.kpis(None, shared_small(), None, "2021Q2").set_index("department")
+    assert (q2.loc[M.ALL_DEPARTMENTS, "numerator"], q2.loc[M.ALL_DEPARTMENTS, "denominator"]) == (3, 5)
+
+
+def test_status_as_of_a_quarter_is_as_of_its_last_month() -> None:
+    by_quarter = M.assignment_status(ledger_small(), assignments_small(), progress_small(), "2021Q2")
+    by_month = M.assignment_status(ledger_small(), assignments_small(), progress_small(), "2021-06")
+    pd.testing.assert_frame_equal(by_quarter, by_month)
+    comp = M.submission_compliance(assignments_small(), log_small(), "2021Q2")
+    assert sorted(set(comp["month"])) == ["2021-04", "2021-05", "2021-06"]
+
+
+def test_a_monthly_figure_refuses_a_quarter() -> None:
+    tables = {"ledger": ledger_small(), "assignments": assignments_small()}
+    with pytest.raises(M.PeriodError, match="2021Q2"):
+        M.monthly_summary(tables, "2021Q2")
+    with pytest.raises(M.PeriodError, match="2021-06"):
+        M.quarterly_obligations(ledger_small(), assignments_small(), None, "2021-06")
+
+
 def test_monthly_summary() -> None:
     tables = {"ledger": ledger_small(), "assignments": assignments_small(),
               "progress": progress_small(), "submissions_log": log_small(),
@@ -532,7 +561,8 @@ def test_outputs_are_deterministic() -> None:
 def test_periods() -> None:
     assert M.months_through("2021-03") == ["2021-01", "2021-02", "2021-03"]
     assert M.quarter_months("2021Q4") == ["2021-10", "2021-11", "2021-12"]
-    assert M.quarter_str("2021-05") == "2021Q2"
+    with pytest.raises(M.PeriodError, match="2021Q2"):  # a month is not taken for its quarter
+        M.quarter_str("2021-05")
     assert M.submission_due("2021-12") == pd.Timestamp("2022-01-05")
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
+import subprocess
 import zipfile
 from datetime import date, datetime
 from pathlib import Path
@@ -82,7 +84,7 @@ def set_cached_values(path: Path, part: str, values: dict[str, str]) -> None:
         for info, data in items:
             if info.filename == part:
                 for ref, v in values.items():
-                    data, n = re.subn(rf'(<c r="{ref}"[^>]*><f>[^<]*</f>)<v\s*/>'.encode(),
+                    data, n = re.subn(rf'(<c r="{ref}"[^>]*><f>[^<]*</f>)(?:<v\s*/>|<v></v>)'.encode(),
                                       rb"\g<1><v>" + v.encode() + rb"</v>", data)
                     assert n == 1, ref
             zout.writestr(info, data)
@@ -462,6 +464,70 @@ def test_a_resubmission_copy_suffix_is_not_part_of_the_department(tmp_path):
         sub = read_submission(_save(folder / name, wb), LEDGER, ROSTER)
         assert (sub.department, sub.month) == ("运管科", "2021-07")
         assert "department_unknown" not in problem_codes(sub)
+
+
+def _bad_return(folder):
+    """A real template returned with a wrong status and date on every task row."""
+    wb = excel_template()
+    ws = wb[labels.SHEET_PROGRESS]
+    for i in range(3):
+        ws[progress_cell(i, "status")] = "差不多完成了吧"
+        ws[progress_cell(i, "completion_date")] = "2021年13月"
+    folder.mkdir(parents=True, exist_ok=True)
+    return _save(folder / "运管科.xlsx", wb)
+
+
+def test_problems_workbook_prints_landscape_named_by_file_department_and_month(tmp_path, capsys):
+    from ledgerlib.xlsx import PRINT_MIN_PT, printed_type_size
+
+    path = _bad_return(tmp_path / "srv" / "收件" / "2021-07")
+    out = tmp_path / "p.xlsx"
+    assert validate_files([path], out=out, raw_dir=tmp_path) == 1
+    ws = openpyxl.load_workbook(out)[labels.PROBLEMS_SHEET]
+    assert ws.page_setup.orientation == "landscape"
+    assert int(ws.page_setup.fitToWidth) == 1 and int(ws.page_setup.fitToHeight) == 0
+    assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.print_title_rows == "$1:$1"
+    assert printed_type_size(ws) >= PRINT_MIN_PT
+    # The top of every page: the file's name (no folder), the department, the month.
+    assert ws.oddHeader.left.text == "问题清单：运管科.xlsx"
+    assert "运管科" in ws.oddHeader.center.text and "2021-07" in ws.oddHeader.right.text
+    files = {ws.cell(row=r, column=1).value for r in range(2, ws.max_row + 1)}
+    assert files == {"运管科.xlsx"}
+    assert "srv" not in "".join(str(c.value) for row in ws.iter_rows() for c in row)
+    assert all(c.alignment.wrap_text for row in ws.iter_rows(min_row=2) for c in row)
+
+
+def test_a_value_that_looks_like_a_formula_stays_text_in_the_problems_workbook(tmp_path, capsys):
+    wb = excel_template()
+    cell = wb[labels.SHEET_PROGRESS][progress_cell(0, "status")]
+    cell.value = "=HYPERLINK(\"http://x\")"
+    cell.data_type = "s"  # typed as text (a leading apostrophe in Excel): not a formula
+    path = _save(tmp_path / "运管科.xlsx", wb)
+    out = tmp_path / "p.xlsx"
+    validate_files([path], out=out, raw_dir=tmp_path)
+    ws = openpyxl.load_workbook(out)[labels.PROBLEMS_SHEET]
+    values = [c for row in ws.iter_rows(min_row=2) for c in row if str(c.value).startswith("=HYPERLINK")]
+    assert values and all(c.data_type == "s" for c in values)
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None,
+                    reason="LibreOffice (soffice) is not installed: apt-get install libreoffice-calc")
+def test_libreoffice_prints_the_problems_on_one_landscape_page(tmp_path, capsys):
+    from pypdf import PdfReader
+
+    path = _bad_return(tmp_path / "in" / "2021-07")
+    out = tmp_path / "问题清单.xlsx"
+    validate_files([path], out=out, raw_dir=tmp_path)
+    subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo",
+                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(out)],
+                   check=True, capture_output=True, timeout=180)
+    reader = PdfReader(tmp_path / "问题清单.pdf")
+    assert len(reader.pages) == 1
+    box = reader.pages[0].mediabox
+    assert box.width > box.height  # landscape
+    text = reader.pages[0].extract_text()
+    for word in ("问题清单：运管科.xlsx", "填报单位：运管科", "2021-07", labels.COLUMN_LABELS["expected"]):
+        assert word in text
 
 
 # --- every format `receive` accepts, saved by office software; encrypted files ----------

