@@ -23,7 +23,7 @@ from . import config
 
 BUREAU_FILE = "bureau.toml"
 #: Neutral words for a raw folder without bureau.toml.
-DEFAULTS: dict[str, str] = {"city": "本市", "bureau": "{city}", "programme": "重点工作",
+DEFAULTS: dict[str, str] = {"city": "本市", "bureau": "{city}", "programme": "",
                             "office": "{bureau}"}
 
 

@@ -155,6 +155,9 @@ _DATE_PATTERNS: list[tuple[str, re.Pattern]] = [
 _QUARTERS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 _EVENT_WORDS = re.compile(r"根据|适时|部署|安排|按要求|视情|按上级|按照上级")
 _ONGOING_WORDS = re.compile(r"持续|长期|常态|长效|坚持")
+#: Timing written in a task's own words when the plan gives it no deadline: 根据省市部署适时开展….
+#: Narrower than _EVENT_WORDS, which would take any 贯彻落实…工作部署 for an event.
+_TASK_EVENT_WORDS = re.compile(r"根据[^。；;，,]{0,20}?(?:部署|安排|要求|统一)|适时|视情")
 _RECURRING_WORDS = re.compile(r"每月|每季|每半年|每年|按月|按季|定期")
 
 
@@ -528,3 +531,16 @@ def plan_years(title_lines: list[str], deadline_texts: list[str], year: int | No
             warns.append(f"标题年度 {got.start} 与完成时限中最常见的年份 {top} 不一致")
     got.warnings = warns
     return got
+
+
+def deadline_from_task(task: str) -> Deadline | None:
+    """An event-driven deadline said in the task's words, for a task with no deadline written.
+
+    >>> deadline_from_task("根据省市部署适时开展诚信宣传周活动。").kind
+    'event'
+    >>> deadline_from_task("贯彻落实省市工作部署。") is None
+    True
+    """
+    if _TASK_EVENT_WORDS.search(task or ""):
+        return Deadline("event", None, ["deadline_from_task"])
+    return None

@@ -694,6 +694,8 @@ FLAG_LABELS: dict[str, str] = {
     "deadline_before_plan_year": "完成时限早于计划年度（疑为笔误）",
     "split_deadline": "一格两个时限，已拆分",
     "text_spilled": "任务文字串入时限列，已合并",
+    "deadline_missing": "未写完成时限",
+    "deadline_from_task": "未写完成时限：按任务文字（根据…部署/适时）视为按部署实施",
 }
 SCORE_COMPONENT_LABELS: dict[str, str] = {
     "tasks": "任务推进", "returns": "按时报送", "kpis": "指标达标", "obligations": "周期义务",

@@ -32,11 +32,14 @@ from .tasktable import (  # noqa: F401
 # --------------------------------------------------------------------------- the workbook form
 
 def write_ledger_workbook(ledger: pd.DataFrame, path: Path, notes: pd.DataFrame | None = None,
-                          title: str | None = None) -> Path:
+                          title: str | None = None, roster: Roster | None = None) -> Path:
     """Write the ledger as the official table looks: indicators and shared cells merged.
 
     Consecutive rows with the same indicator, the same sub-indicator (within it) or the
     same 责任部门 text share one merged cell. `notes` (columns NOTES_HEADER) goes to 说明.
+    With `roster`, a 责任部门 text that would not read back as the row's roles (the plan
+    said once 列第一位的为牵头单位, or a judgement set a role) is written as labelled roles
+    (牵头单位：…；责任单位：…), so the workbook of record keeps who leads.
     """
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, Side
@@ -52,7 +55,11 @@ def write_ledger_workbook(ledger: pd.DataFrame, path: Path, notes: pd.DataFrame 
     headers = [TASK_ID_HEADER, *LEDGER_HEADER, FLAGS_HEADER, *(h for h, _ in extra)]
     ncol = len(headers)
     span = f"{year}—{end}" if end != year else f"{year}"
-    ws.cell(1, 1, title or f"信用体系建设{span}年工作要点及台账").font = Font(bold=True, size=14)
+    if title is None:
+        from .bureau import title_words
+
+        title = f"{title_words()['programme']}{span}年工作要点及台账"
+    ws.cell(1, 1, title).font = Font(bold=True, size=14)
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=ncol)
     ws.cell(1, 1).alignment = Alignment(horizontal="center")
     for j, h in enumerate(headers, start=1):
@@ -63,8 +70,9 @@ def write_ledger_workbook(ledger: pd.DataFrame, path: Path, notes: pd.DataFrame 
     ind_text = [f"{chinese_numeral(int(n))}、{t}" for n, t in zip(ledger["indicator_no"], ledger["indicator"])]
     extra_values = [["" if pd.isna(v) else (f"{v:g}" if isinstance(v, float) else v) for v in ledger[c]]
                     for _, c in extra]
+    dept_text = [_roles_text(row, roster) for row in ledger.itertuples(index=False)]
     values = list(zip(ledger["task_id"], ind_text, ledger["sub_indicator"], ledger["task"],
-                      ledger["deadline_text"], ledger["departments_text"], ledger["flags"], *extra_values))
+                      ledger["deadline_text"], dept_text, ledger["flags"], *extra_values))
     for i, row in enumerate(values):
         for j, v in enumerate(row, start=1):
             c = ws.cell(first + i, j, v)
@@ -83,7 +91,7 @@ def write_ledger_workbook(ledger: pd.DataFrame, path: Path, notes: pd.DataFrame 
 
     merge_runs(2, ind_text)
     merge_runs(3, list(zip(ind_text, ledger["sub_indicator"])))
-    merge_runs(6, list(zip(ledger["departments_text"], _merge_groups(ledger))))
+    merge_runs(6, list(zip(dept_text, _merge_groups(ledger))))
     for letter, width in list(zip("ABCDEFGHI", (8, 22, 20, 60, 14, 40, 24, 8, 16)))[:ncol]:
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A3"
@@ -103,6 +111,18 @@ def write_ledger_workbook(ledger: pd.DataFrame, path: Path, notes: pd.DataFrame 
     from .xlsx import save_workbook
     wb.properties.created = wb.properties.modified = datetime(year, 1, 1)
     return save_workbook(wb, Path(path))
+
+
+def _roles_text(row, roster: Roster | None) -> str:
+    """The 责任部门 text to write: as the plan wrote it, unless that would read back as other roles."""
+    text = "" if pd.isna(row.departments_text) else str(row.departments_text)
+    if roster is None:
+        return text
+    roles = {r: ";".join(x for x in str(getattr(row, r) or "").split(";") if x) for r in _DEPARTMENT_FIELDS}
+    back = parse_departments(text, roster)
+    if all(";".join(getattr(back, r)) == roles[r] for r in _DEPARTMENT_FIELDS):
+        return text
+    return department_text(*(roles[r].replace(";", "、") for r in _DEPARTMENT_FIELDS))
 
 
 def _merge_groups(ledger: pd.DataFrame) -> list[int]:
@@ -378,7 +398,7 @@ def make_ledger_workbook(source: Path, judgements: Path, out: Path, roster: Rost
         report.extend({**w, "source": where.get(w["task_id"], "")} for w in parse_warnings(parsed).to_dict("records"))
     if len(open_notes):
         notes = pd.concat([notes, open_notes], ignore_index=True)
-    return write_ledger_workbook(ledger, out, notes)
+    return write_ledger_workbook(ledger, out, notes, roster=roster)
 
 
 def read_judgements(path: Path) -> pd.DataFrame:

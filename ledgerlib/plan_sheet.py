@@ -22,7 +22,7 @@ from .tasktable import NOTES_SHEET, LedgerReader, finish_table
 SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
 _DERIVED_FLAGS = {"deadline_before_plan_year", "deadline_after_plan_year", "unknown_department",
                   "no_department", "deadline_missing", "deadline_unrecognised", "several_deadlines",
-                  "deadline_year_assumed"}
+                  "deadline_year_assumed", "deadline_from_task"}
 
 
 def _spanning(ranges: list[tuple[int, int, int, int]], n_rows: int, width: int) -> list[bool]:

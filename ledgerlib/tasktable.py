@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .grammar import parse_deadline, parse_departments, parse_recurrence
+from .grammar import deadline_from_task, parse_deadline, parse_departments, parse_recurrence
 from .roster import Roster
 
 LEDGER_COLUMNS = [
@@ -118,6 +118,8 @@ def task_table(items: list[dict], plan_year: int, roster: Roster, *, plan_end_ye
     for it in items:
         flags = list(it.get("flags", []))
         dl = parse_deadline(it["deadline_text"], plan_year, plan_end_year)
+        if dl.kind == "unspecified" and not str(it["deadline_text"]).strip():
+            dl = deadline_from_task(it["task"]) or dl  # 根据…部署/适时 in the task's own words
         flags += dl.flags
         if len(dl.candidates) > 1:
             warns.append(warning(it["task_id"], "deadline_text", dl.due.date(),

@@ -197,3 +197,17 @@ def test_page_numbers_are_recognised():
 
     assert all(is_page_number(x) for x in ["— 3 —", "-12-", "第3页 共8页", " －2－ "])
     assert not any(is_page_number(x) for x in ["3", "1.建立制度", "2022年"])
+
+
+@pytest.mark.parametrize("task, kind", [
+    ("根据省市部署适时开展诚信宣传周活动。", "event"),
+    ("视情组织开展信用修复培训。", "event"),
+    ("根据上级统一安排推进信用评价。", "event"),
+    ("贯彻落实省、市工作部署，制定年度工作要点。", None),  # 部署 alone is not a timing
+    ("按要求报送信用信息。", None),
+])
+def test_an_event_timing_in_the_task_words_only_when_it_says_when(task, kind):
+    from ledgerlib.grammar import deadline_from_task
+
+    got = deadline_from_task(task)
+    assert (got.kind if got else None) == kind

@@ -210,3 +210,40 @@ def test_workbook_title_year_must_match_its_file_name(tmp_path, roster):
     (raw / "departments.csv").write_bytes((WORKBOOK.parent / "departments.csv").read_bytes())
     with pytest.raises(ValueError, match="title says plan year 2021"):
         load_ledgers(raw, roster)
+
+
+FIRST_LISTED_LEADS_PLAN = """某县2023年社会信用体系建设工作要点
+
+各项任务中，列第一位的为牵头单位。
+
+一、夯实信用基础
+1.制定县级公共信用信息目录。
+责任单位：县发改委、县市场监管局
+完成时限：2023年6月底前
+2.根据省市部署适时开展诚信宣传周活动。
+责任单位：县委宣传部
+"""
+
+
+def test_the_workbook_of_record_keeps_a_lead_the_plan_gave_by_position(tmp_path):
+    """列第一位的为牵头单位 is said once in the plan: the workbook must still say who leads."""
+    from ledgerlib.ledger import make_ledger_workbook
+    from ledgerlib.roster import load_roster
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "departments.csv").write_text(
+        "department,aliases,kind,collectives\n县发改委,,unit,\n县市场监管局,,unit,\n县委宣传部,,unit,\n",
+        encoding="utf-8")
+    plan = tmp_path / "first_listed_leads.txt"
+    plan.write_text(FIRST_LISTED_LEADS_PLAN, encoding="utf-8")
+    judgements = tmp_path / "j.csv"
+    judgements.write_text("task_id,field,value,reason\n", encoding="utf-8")
+    roster = load_roster(raw)
+    out = make_ledger_workbook(plan, judgements, tmp_path / "ledger_2023.xlsx", roster)
+    back = read_ledger(out, roster=roster)
+    first = back.iloc[0]
+    assert (first["lead"], first["responsible"]) == ("县发改委", "县市场监管局")
+    # No deadline written, but the task says 根据省市部署适时: event-driven, flagged for a person.
+    second = back.iloc[1]
+    assert second["deadline_kind"] == "event" and "deadline_from_task" in second["flags"]
