@@ -27,6 +27,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import config
+from .labels import CLI_MESSAGES
 from .ledger import assignments, ledger_paths, load_ledgers, months_served
 from .roster import load_roster
 from .schemas import validate_table
@@ -42,6 +43,16 @@ class BuildResult:
     warnings: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
+        """What `ledger build` prints: the ledgers read, the folder rebuilt, rows per table, warnings.
+
+        Example::
+
+            print(build(progress=False).summary())
+            # 台账 / ledgers:
+            #   ledger_2021.xlsx         2021-01 … 2021-12 (12 months)
+            # 已重建处理后的数据 / data/processed rebuilt in data/processed:
+            #   ledger                39 行 / rows ...
+        """
         from .labels import CLI_MESSAGES
 
         lines = [CLI_MESSAGES["build_ledgers"]]
@@ -55,7 +66,13 @@ class BuildResult:
 
 
 def ledger_problems(ledger: pd.DataFrame, assigned: pd.DataFrame) -> pd.DataFrame:
-    """Department names in the ledgers that the roster does not know, as problem rows."""
+    """Department names in the ledgers that the roster does not know, as problem rows.
+
+    >>> from ledgerlib.roster import load_roster
+    >>> from ledgerlib.ledger import assignments
+    >>> ledger_problems(data["ledger"], assignments(data["ledger"], load_roster())).empty
+    True
+    """
     rows = []
     problems = pd.DataFrame(assigned.attrs.get("problems", []),
                             columns=["plan_year", "task_id", "role", "name", "problem"])
@@ -70,7 +87,12 @@ def ledger_problems(ledger: pd.DataFrame, assigned: pd.DataFrame) -> pd.DataFram
 
 
 def tag_plan_years(progress: pd.DataFrame, ledger: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """progress.plan_year from each row's month; problems for tasks not in that year's ledger."""
+    """progress.plan_year from each row's month; problems for tasks not in that year's ledger.
+
+    >>> progress, problems = tag_plan_years(data["progress"].drop(columns="plan_year"), data["ledger"])
+    >>> progress["plan_year"].unique().tolist(), len(problems)
+    ([2021], 0)
+    """
     from .ledger import plan_year_for_month
 
     years = {m: plan_year_for_month(ledger, m) for m in progress["month"].dropna().unique()}
@@ -95,6 +117,11 @@ def deadline_changes(out_dir: Path, publicity: pd.DataFrame) -> pd.DataFrame:
 
     When none moved, the previous record is kept, so the next report still lists what the
     last calendar change (a holiday arrangement added to holidays.csv) moved.
+
+    Example::
+
+        moved = deadline_changes(Path("data/processed"), publicity)   # before the new build is swapped in
+        moved.empty   # -> True when no 双公示 deadline moved since the previous build
     """
     from .metrics import moved_deadlines
 
@@ -115,7 +142,13 @@ def deadline_changes(out_dir: Path, publicity: pd.DataFrame) -> pd.DataFrame:
 
 
 def build(raw_dir: Path | None = None, out_dir: Path | None = None, progress: bool = True) -> BuildResult:
-    """Rebuild data/processed (or out_dir) from raw_dir; return row counts per table."""
+    """Rebuild data/processed (or out_dir) from raw_dir; return row counts per table.
+
+    Example::
+
+        result = build(progress=False)   # data/raw -> data/processed, as `ledger build`
+        result.rows["ledger"]            # -> 39
+    """
     raw_dir = Path(raw_dir) if raw_dir else config.raw_dir()
     out_dir = Path(out_dir) if out_dir else config.processed_dir()
     roster = load_roster(raw_dir)
@@ -174,7 +207,12 @@ def build(raw_dir: Path | None = None, out_dir: Path | None = None, progress: bo
 
 
 def input_checksums(raw_dir: Path) -> dict[str, str]:
-    """{file relative to raw_dir: sha256} for every file a build reads (the stamp's inputs)."""
+    """{file relative to raw_dir: sha256} for every file a build reads (the stamp's inputs).
+
+    >>> from ledgerlib import config
+    >>> "departments.csv" in input_checksums(config.raw_dir())
+    True
+    """
     raw_dir = Path(raw_dir)
     out = {}
     for d, dirs, names in os.walk(raw_dir, followlinks=True):
@@ -200,6 +238,11 @@ def publish(out_dir: Path, write) -> Path:
     build restored by the next run if the process died between them. A folder that holds
     files a build does not write is never replaced (ValueError): --out must not be pointed
     at someone's documents.
+
+    Example::
+
+        publish(Path("data/processed"), lambda stage: df.to_parquet(stage / "ledger.parquet"))
+        # -> Path('data/processed'), replaced whole: a reader never sees half a build
     """
     out_dir = Path(out_dir)
     parent = out_dir.parent
@@ -240,13 +283,13 @@ def _check_replaceable(out_dir: Path) -> None:
     if not out_dir.exists():
         return
     if not out_dir.is_dir():
-        raise ValueError(f"{out_dir} is not a folder; choose another --out")
+        raise ValueError(CLI_MESSAGES["out_not_folder"].format(path=out_dir))
     strangers = [p.name for p in out_dir.iterdir()
                  if not (p.is_file() and (p.suffix in _OWN_SUFFIXES or p.name == BUILD_STAMP
                                           or p.name.startswith(".")))]
     if strangers:
-        raise ValueError(f"{out_dir} holds files a build does not write ({', '.join(sorted(strangers)[:3])}); "
-                         f"choose an empty or processed-data folder for --out")
+        raise ValueError(CLI_MESSAGES["out_has_strangers"].format(path=out_dir,
+                                                                 files=", ".join(sorted(strangers)[:3])))
 
 
 def _recover(out_dir: Path) -> None:

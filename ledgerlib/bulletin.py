@@ -42,7 +42,13 @@ class Bulletin:
 
 def month_lights(data: dict[str, Any], month: str, city: str, rules: BureauRules
                  ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """(status, compliance, kpis, lights) of one city and month."""
+    """(status, compliance, kpis, lights) of one city and month.
+
+    >>> from ledgerlib.rules import load_rules
+    >>> status, compliance, kpis, lights = month_lights(data, "2021-06", "安阳市", load_rules())
+    >>> sorted(lights["light"].unique())
+    ['amber', 'green', 'red']
+    """
     m = metrics.month_str(month)
     data = metrics.plan_data(data, m)  # the month's own plan year (task ids repeat across years)
     status = metrics.assignment_status(data["ledger"], data["assignments"], data.get("progress"), m,
@@ -54,7 +60,13 @@ def month_lights(data: dict[str, Any], month: str, city: str, rules: BureauRules
 
 
 def month_bulletin(data: dict[str, Any], month: str, city: str, rules: BureauRules) -> Bulletin:
-    """Every figure of the month's bulletin for one city (see the module docstring)."""
+    """Every figure of the month's bulletin for one city (see the module docstring).
+
+    >>> from ledgerlib.rules import load_rules
+    >>> b = month_bulletin(data, "2021-06", "安阳市", load_rules())
+    >>> b.month, b.city, len(b.scores)
+    ('2021-06', '安阳市', 16)
+    """
     m = metrics.month_str(month)
     status, comp, kpis, lit = month_lights(data, m, city, rules)
     prev_m = str(pd.Period(m, "M") - 1)
@@ -75,7 +87,13 @@ def month_bulletin(data: dict[str, Any], month: str, city: str, rules: BureauRul
 
 def status_counts(status: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
     """How many assignments have each of the nine statuses: one row (by=None) or one per
-    indicator / department, a column per status in metrics.STATUSES order plus `n_total`."""
+    indicator / department, a column per status in metrics.STATUSES order plus `n_total`.
+
+    >>> from ledgerlib.rules import load_rules
+    >>> b = month_bulletin(data, "2021-06", "安阳市", load_rules())
+    >>> status_counts(b.status)[["done_on_time", "overdue", "n_total"]].iloc[0].tolist()
+    [33, 3, 299]
+    """
     keys = {None: [], "indicator": ["indicator_no", "indicator"], "department": ["department"]}[by]
     s = status.assign(_one=1)
     if keys:
@@ -91,14 +109,27 @@ def status_counts(status: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
 
 
 def carried_forward(kpis: pd.DataFrame) -> pd.DataFrame:
-    """KPI figures carried forward from an earlier month: department, kpi, as_of_month, rate, passed."""
+    """KPI figures carried forward from an earlier month: department, kpi, as_of_month, rate, passed.
+
+    >>> from ledgerlib.rules import load_rules
+    >>> b = month_bulletin(data, "2021-06", "安阳市", load_rules())
+    >>> list(carried_forward(b.kpis).columns)
+    ['department', 'kpi', 'as_of_month', 'rate', 'passed']
+    """
     k = kpis[kpis["carried_forward"].astype(bool)]
     return k[["department", "kpi", "as_of_month", "rate", "passed"]].reset_index(drop=True)
 
 
 def collection_with_carried(kpis: pd.DataFrame) -> dict[str, Any] | None:
     """The city's collection rate with the carried-forward figures pooled in, when that would
-    change the verdict of the city total (which is made of this month's figures only)."""
+    change the verdict of the city total (which is made of this month's figures only).
+
+    >>> from ledgerlib.rules import load_rules
+    >>> b = month_bulletin(data, "2021-06", "安阳市", load_rules())
+    >>> c = collection_with_carried(b.kpis)
+    >>> round(c["rate"], 3), c["passed"], c["months"]
+    (0.816, True, '2021-05、2021-05')
+    """
     k = kpis[kpis["kpi"] == "collection_coverage"]
     tot = k[k["department"] == metrics.ALL_DEPARTMENTS]
     carried = k[k["carried_forward"].astype(bool)]
@@ -121,7 +152,13 @@ def collection_with_carried(kpis: pd.DataFrame) -> dict[str, Any] | None:
 # --------------------------------------------------------------------------- report views
 
 def headline(b: Bulletin) -> pd.DataFrame:
-    """Page 1's counts: each status, then each light (item, count)."""
+    """Page 1's counts: each status, then each light (item, count).
+
+    >>> from ledgerlib.rules import load_rules
+    >>> b = month_bulletin(data, "2021-06", "安阳市", load_rules())
+    >>> headline(b).head(3).values.tolist()
+    [['按期完成', 33], ['逾期完成', 9], ['按计划推进', 148]]
+    """
     from . import labels
     from .lights import light_counts
 
@@ -142,7 +179,13 @@ def _with_task(df: pd.DataFrame, ledger: pd.DataFrame) -> pd.DataFrame:
 
 
 def overdue_view(b: Bulletin, ledger: pd.DataFrame) -> pd.DataFrame:
-    """The overdue list with the task text and the ledger's flags (e.g. a 2020 deadline)."""
+    """The overdue list with the task text and the ledger's flags (e.g. a 2020 deadline).
+
+    >>> from ledgerlib.rules import load_rules
+    >>> b = month_bulletin(data, "2021-06", "安阳市", load_rules())
+    >>> list(overdue_view(b, data["ledger"]).columns)[:4]
+    ['department', 'task_id', 'task', 'due_date']
+    """
     o = metrics.overdue(b.status).merge(b.status[["city", "task_id", "department", "flags"]],
                                         on=["city", "task_id", "department"], how="left")
     o = _with_task(o, ledger)
@@ -150,13 +193,25 @@ def overdue_view(b: Bulletin, ledger: pd.DataFrame) -> pd.DataFrame:
 
 
 def due_next_view(b: Bulletin, ledger: pd.DataFrame) -> pd.DataFrame:
-    """临近提醒 with the task text and flags."""
+    """临近提醒 with the task text and flags.
+
+    >>> from ledgerlib.rules import load_rules
+    >>> b = month_bulletin(data, "2021-06", "安阳市", load_rules())
+    >>> list(due_next_view(b, data["ledger"]).columns)[:4]
+    ['department', 'task_id', 'task', 'due_date']
+    """
     d = _with_task(b.due_next, ledger)
     return d[["department", "task_id", "task", "due_date", "days_left", "status", "flags"]]
 
 
 def lights_list(b: Bulletin) -> pd.DataFrame:
-    """lights_<M>.csv: every item's light (department, task_id, kpi, light, reason, flags)."""
+    """lights_<M>.csv: every item's light (department, task_id, kpi, light, reason, flags).
+
+    >>> from ledgerlib.rules import load_rules
+    >>> b = month_bulletin(data, "2021-06", "安阳市", load_rules())
+    >>> list(lights_list(b).columns)
+    ['department', 'task_id', 'kpi', 'light', 'reason', 'flags']
+    """
     from .chase import flag_text
 
     out = b.lights[["department", "task_id", "kpi", "light", "reason", "flags"]].copy()
@@ -165,7 +220,13 @@ def lights_list(b: Bulletin) -> pd.DataFrame:
 
 
 def claimed_list(status: pd.DataFrame) -> pd.DataFrame:
-    """不适用 reported but not approved, one row per department: department, n_tasks, task_ids."""
+    """不适用 reported but not approved, one row per department: department, n_tasks, task_ids.
+
+    >>> from ledgerlib.rules import load_rules
+    >>> b = month_bulletin(data, "2021-06", "安阳市", load_rules())
+    >>> list(claimed_list(b.status).columns)
+    ['department', 'n_tasks', 'task_ids']
+    """
     c = status[status["claimed_not_applicable"].astype(bool)]
     if c.empty:
         return pd.DataFrame(columns=["department", "n_tasks", "task_ids"])
@@ -175,7 +236,13 @@ def claimed_list(status: pd.DataFrame) -> pd.DataFrame:
 
 def kpi_view(kpis: pd.DataFrame) -> pd.DataFrame:
     """summaries.kpi_table with a carried-forward figure kept but not judged (grey, no verdict),
-    and a `carried` column naming the month it comes from."""
+    and a `carried` column naming the month it comes from.
+
+    >>> from ledgerlib.rules import load_rules
+    >>> b = month_bulletin(data, "2021-06", "安阳市", load_rules())
+    >>> list(kpi_view(b.kpis).columns)[:3]
+    ['department', 'collection_coverage', 'collection_coverage_passed']
+    """
     from . import labels
     from .summaries import kpi_table
 
@@ -193,7 +260,13 @@ def kpi_view(kpis: pd.DataFrame) -> pd.DataFrame:
 
 
 def score_view(scores_: pd.DataFrame) -> pd.DataFrame:
-    """Scores as shown: rank, department, component shares, score (1 decimal, cut), change."""
+    """Scores as shown: rank, department, component shares, score (1 decimal, cut), change.
+
+    >>> from ledgerlib.rules import load_rules
+    >>> b = month_bulletin(data, "2021-06", "安阳市", load_rules())
+    >>> score_view(b.scores).iloc[0, [1, 5]].tolist()
+    ['执法监督科', '94.4']
+    """
     out = scores_[["rank", "department", "tasks", "returns", "kpis", "obligations", "score",
                    "prev_rank", "rank_change"]].copy()
     out = out.drop(columns=[c for c in ("tasks", "returns", "kpis", "obligations") if out[c].isna().all()])
@@ -205,7 +278,12 @@ def score_view(scores_: pd.DataFrame) -> pd.DataFrame:
 
 
 def score_note(scoring, period: str = "month") -> str:
-    """The scoring rule in one sentence, from the rule actually used (period: month or quarter)."""
+    """The scoring rule in one sentence, from the rule actually used (period: month or quarter).
+
+    >>> from ledgerlib.rules import load_rules
+    >>> score_note(load_rules().scoring)[:12]
+    '考核得分 = 100 ×'
+    """
     from . import labels
 
     w = "、".join(f"{labels.SCORE_COMPONENT_LABELS[k]}{v:g}" for k, v in scoring.weights.items())
@@ -215,7 +293,12 @@ def score_note(scoring, period: str = "month") -> str:
 
 
 def notes(rules: BureauRules) -> list[str]:
-    """The definitions printed at the end of the bulletin, and any problem in the rule files."""
+    """The definitions printed at the end of the bulletin, and any problem in the rule files.
+
+    >>> from ledgerlib.rules import load_rules
+    >>> len(notes(load_rules())) > 0
+    True
+    """
     from . import labels
 
     out = list(labels.RATE_NOTES)
@@ -228,7 +311,14 @@ def notes(rules: BureauRules) -> list[str]:
 
 def red_amber_view(items: pd.DataFrame, ledger: pd.DataFrame) -> pd.DataFrame:
     """The chase items as the bulletin lists them: a department with no return is one line
-    (its tasks lit only for that are counted in it), the others item by item, no task text."""
+    (its tasks lit only for that are counted in it), the others item by item, no task text.
+
+    >>> from ledgerlib.rules import load_rules
+    >>> from ledgerlib.chase import chase_items
+    >>> b = month_bulletin(data, "2021-06", "安阳市", load_rules())
+    >>> list(red_amber_view(chase_items(b.lights, b.compliance), data["ledger"]).columns)
+    ['department', 'item', 'task_id', 'light', 'reason', 'due_date', 'flags']
+    """
     from . import labels
     from .chase import ITEM_VIEW, item_view
 
@@ -249,7 +339,13 @@ def red_amber_view(items: pd.DataFrame, ledger: pd.DataFrame) -> pd.DataFrame:
 
 def changes(b: Bulletin) -> tuple[pd.DataFrame, int] | None:
     """The changes since last month that matter, grouped, and the number folded; None in a
-    plan year's first month (last month belongs to another ledger)."""
+    plan year's first month (last month belongs to another ledger).
+
+    >>> from ledgerlib.rules import load_rules
+    >>> grouped, folded = changes(month_bulletin(data, "2021-06", "安阳市", load_rules()))
+    >>> list(grouped.columns), folded
+    (['city', 'department', 'change', 'light_before', 'light_after', 'n_tasks', 'task_ids'], 19)
+    """
     if b.month[5:] == "01":
         return None
     kept, folded = L.changes_that_matter(b.prev_status, b.status, b.prev_lights, b.lights)

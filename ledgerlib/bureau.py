@@ -84,17 +84,29 @@ def _cached(path: Path, mtime: float) -> Bureau:
 
 
 def load_bureau(raw_dir: Path | str | None = None) -> Bureau:
-    """The bureau of a raw folder (default data/raw), read once per file version."""
+    """The bureau of a raw folder (default data/raw), read once per file version.
+
+    >>> load_bureau().city
+    '安阳市'
+    """
     path = Path(raw_dir or config.raw_dir()) / BUREAU_FILE
     return _cached(path.resolve(), path.stat().st_mtime if path.is_file() else 0.0)
 
 
 def default_city(raw_dir: Path | str | None = None) -> str:
-    """The city of a single-city data set (the `city` column), from bureau.toml."""
+    """The city of a single-city data set (the `city` column), from bureau.toml.
+
+    >>> default_city()
+    '安阳市'
+    """
     return load_bureau(raw_dir).city
 
 
 def title_words(city: str | None = None, raw_dir: Path | str | None = None) -> dict[str, str]:
     """`{city}`, `{bureau}`, `{programme}`, `{office}` for a title, e.g.
-    `labels.REPORT_LABELS["bulletin_title"].format(**title_words(city))`."""
+    `labels.REPORT_LABELS["bulletin_title"].format(**title_words(city))`.
+
+    >>> sorted(title_words())
+    ['bureau', 'city', 'office', 'programme']
+    """
     return load_bureau(raw_dir).words(city)

@@ -71,7 +71,11 @@ def _month_rows(joint_cases: pd.DataFrame, month: str) -> pd.DataFrame:
 
 
 def month_cities(joint_cases: pd.DataFrame, month: str) -> list[str]:
-    """Cities present in the month's rows, in province order (empty when there are none)."""
+    """Cities present in the month's rows, in province order (empty when there are none).
+
+    >>> month_cities(data["joint_cases"], "2021-06")
+    ['安阳市']
+    """
     return sorted(set(_month_rows(joint_cases, month)["city"]), key=_city_order)
 
 
@@ -90,6 +94,10 @@ def joint_list(joint_cases: pd.DataFrame, month: str) -> tuple[pd.DataFrame, pd.
     (ready, incomplete): ready has READY_COLUMNS, incomplete has INCOMPLETE_COLUMNS, each
     with `city` appended / prepended when the month holds more than one city. Dates are
     datetime64 at day precision. See the module docstring for the rules.
+
+    >>> ready, incomplete = joint_list(data["joint_cases"], "2021-06")
+    >>> len(ready) + len(incomplete) == int((data["joint_cases"]["month"] == "2021-06").sum())
+    True
     """
     df = _month_rows(joint_cases, month)
     missing = pd.DataFrame({f: (df[f].isna() if f == "executed_on" else df[f].eq("")) for f in FIELDS},
@@ -127,7 +135,11 @@ def joint_list(joint_cases: pd.DataFrame, month: str) -> tuple[pd.DataFrame, pd.
 
 
 def headers(columns: list[str]) -> list[str]:
-    """Printed headers of a list's columns: the ledger's words for its five fields."""
+    """Printed headers of a list's columns: the ledger's words for its five fields.
+
+    >>> headers(["city", "department"])
+    ['城市', '部门']
+    """
     return [FIELD_HEADERS.get(c) or labels.COLUMN_LABELS[c] for c in columns]
 
 
@@ -187,7 +199,12 @@ def _write_sheet(ws, title: str, frame: pd.DataFrame, empty_note: str) -> None:
 
 def build_joint_workbook(ready: pd.DataFrame, incomplete: pd.DataFrame, month: str,
                          cities: list[str]) -> Workbook:
-    """The list workbook: sheet 联合奖惩成效清单 (ready) and sheet 待补充 (incomplete)."""
+    """The list workbook: sheet 联合奖惩成效清单 (ready) and sheet 待补充 (incomplete).
+
+    >>> ready, incomplete = joint_list(data["joint_cases"], "2021-06")
+    >>> build_joint_workbook(ready, incomplete, "2021-06", ["安阳市"]).sheetnames
+    ['联合奖惩成效清单', '待补充']
+    """
     year, mon = check_month(month)
     if len(cities) > 1:
         title = labels.JOINT_LIST_TITLE.format(**title_words(labels.ALL_CITIES), year=year, mon=mon)
@@ -217,18 +234,35 @@ class JointListOutput:
     month: str
 
     def summary(self) -> str:
+        """One line for the operator: rows listed, duplicates merged, rows still to complete.
+
+        Example::
+
+            write_joint_list("2021-06").summary()
+            # -> '联合奖惩成效清单 2021-06：列入 5 条（合并重复 0 条），待补充 0 条。'
+        """
         return labels.JOINT_LIST_SUMMARY.format(month=self.month, n_ready=self.n_ready,
                                                 n_merged=self.n_merged, n_incomplete=self.n_incomplete)
 
 
 def default_path(month: str) -> Path:
-    """reports/joint_list/联合奖惩成效清单_<month>.xlsx"""
+    """reports/joint_list/联合奖惩成效清单_<month>.xlsx
+
+    >>> default_path("2021-06").name
+    '联合奖惩成效清单_2021-06.xlsx'
+    """
     return config.reports_dir() / "joint_list" / f"{labels.JOINT_LIST_FILE.format(month=month)}.xlsx"
 
 
 def write_joint_list(month: str, data_dir: Path | None = None, out: Path | None = None) -> JointListOutput:
     """Read `joint_cases` from data_dir, write the list workbook to out and the list as CSV
-    (UTF-8 with BOM, Chinese headers) beside it. Same table -> same bytes."""
+    (UTF-8 with BOM, Chinese headers) beside it. Same table -> same bytes.
+
+    Example::
+
+        out = write_joint_list("2021-06", out=Path("reports/joint_list/清单_2021-06.xlsx"))
+        out.xlsx, out.csv   # the workbook to send, and the same list as CSV beside it
+    """
     from .tables import check_build, read_table, write_csv
 
     check_month(month)

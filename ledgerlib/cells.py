@@ -35,6 +35,11 @@ class Parsed:
 
     @property
     def ok(self) -> bool:
+        """True when the cell parsed without a problem.
+
+        >>> Parsed(3).ok, Parsed(None, "bad_date").ok
+        (True, False)
+        """
         return self.problem is None
 
 

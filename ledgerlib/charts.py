@@ -91,6 +91,9 @@ def find_cjk_font() -> CJKFont:
     matplotlib caches its font list, so a font installed after the cache was written is
     invisible to it until registered with `fontManager.addfont`; we register the files
     fontconfig reports and the well-known paths. Raises CJKFontMissingError naming the fix.
+
+    >>> bool(find_cjk_font().family)
+    True
     """
     found = _installed(CJK_FAMILIES)
     if found:
@@ -115,7 +118,11 @@ def find_cjk_font() -> CJKFont:
 
 
 def setup_fonts() -> CJKFont:
-    """Make matplotlib draw Chinese: pick a CJK font as the sans-serif default."""
+    """Make matplotlib draw Chinese: pick a CJK font as the sans-serif default.
+
+    >>> setup_fonts().family == matplotlib.rcParams["font.sans-serif"][0]
+    True
+    """
     font = find_cjk_font()
     matplotlib.rcParams["font.family"] = "sans-serif"
     rest = [f for f in matplotlib.rcParams["font.sans-serif"] if f != font.family]
@@ -128,21 +135,35 @@ def setup_fonts() -> CJKFont:
 
 
 def new_figure(width: float = 7.0, height: float = 3.6) -> Figure:
-    """A Figure with an Agg canvas, independent of pyplot and the active backend."""
+    """A Figure with an Agg canvas, independent of pyplot and the active backend.
+
+    >>> fig = new_figure()
+    >>> fig.get_size_inches().tolist()
+    [7.0, 3.6]
+    """
     fig = Figure(figsize=(width, height), dpi=100, layout="constrained")
     FigureCanvasAgg(fig)
     return fig
 
 
 def to_png(fig: Figure, dpi: int = PNG_DPI) -> bytes:
-    """PNG bytes of a figure, with no Software/date metadata."""
+    """PNG bytes of a figure, with no Software/date metadata.
+
+    >>> to_png(new_figure(2, 1))[:4]
+    b'\x89PNG'
+    """
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
     return buf.getvalue()
 
 
 def show(fig: Figure) -> None:
-    """Display a figure in the notebook as PNG (never SVG) and release it."""
+    """Display a figure in the notebook as PNG (never SVG) and release it.
+
+    Example::
+
+        show(rate_bars(df, "department", "rate", "完成率", threshold=0.8))   # in a notebook cell
+    """
     from IPython.display import Image, display
 
     display(Image(data=to_png(fig), format="png"))
@@ -160,6 +181,10 @@ def rate_bars(df: pd.DataFrame, category: str, rate: str, title: str,
 
     Bars below `threshold` are drawn in the fail colour; a dashed line marks the threshold.
     Categories keep the order of `df` (first at the top).
+
+    >>> fig = rate_bars(pd.DataFrame({"dept": ["运管科", "法规科"], "rate": [0.9, 0.5]}), "dept", "rate", "完成率", threshold=0.8)
+    >>> len(fig.axes)
+    1
     """
     data = df[[category, rate]].copy()
     data[rate] = pd.to_numeric(data[rate], errors="coerce").fillna(0.0)
@@ -185,7 +210,12 @@ def rate_bars(df: pd.DataFrame, category: str, rate: str, title: str,
 
 def trend_lines(df: pd.DataFrame, x: str, series: dict[str, str], title: str,
                 percent: bool = True) -> Figure:
-    """Lines of several measures across months: `series` maps a column to its legend label."""
+    """Lines of several measures across months: `series` maps a column to its legend label.
+
+    >>> df = pd.DataFrame({"month": ["2021-05", "2021-06"], "done": [0.4, 0.6]})
+    >>> len(trend_lines(df, "month", {"done": "完成率"}, "趋势").axes[0].lines)
+    1
+    """
     fig = new_figure(7.0, 3.2)
     ax = fig.add_subplot()
     xs = df[x].astype(str).tolist()
@@ -205,7 +235,12 @@ def trend_lines(df: pd.DataFrame, x: str, series: dict[str, str], title: str,
 
 def pass_fail_matrix(matrix: pd.DataFrame, title: str, pass_text: str, fail_text: str,
                      na_text: str = "") -> Figure:
-    """A rows × columns grid coloured green (True), red (False) or grey (missing)."""
+    """A rows × columns grid coloured green (True), red (False) or grey (missing).
+
+    >>> m = pd.DataFrame({"2021-05": [True, False]}, index=["运管科", "法规科"])
+    >>> len(pass_fail_matrix(m, "按时报送", "达标", "未达标").axes)
+    1
+    """
     n_rows, n_cols = matrix.shape
     # object first: mapping an all-NA "boolean" column keeps that dtype, which refuses 1.
     codes = matrix.astype(object).apply(lambda c: c.map({True: 2, False: 0})).fillna(1).astype(int).to_numpy()
@@ -230,6 +265,10 @@ def grouped_rate_bars(df: pd.DataFrame, category: str, rates: dict[str, str], ti
 
     `rates` maps a column to its legend label; categories keep the order of `df` (first at
     the top); a missing rate draws no bar and no percentage.
+
+    >>> df = pd.DataFrame({"city": ["安阳市", "鹤壁市"], "a": [0.9, 0.7], "b": [0.5, 0.6]})
+    >>> len(grouped_rate_bars(df, "city", {"a": "完成率", "b": "报送率"}, "各市").axes)
+    1
     """
     cats = df[category].astype(str).tolist()[::-1]
     n, k = len(cats), max(1, len(rates))
@@ -270,7 +309,12 @@ def stacked_counts(df: pd.DataFrame, category: str, parts: dict[str, str], title
     """Horizontal stacked bars of counts per category (status composition by indicator or
     department): `parts` maps a count column to its legend label, in stacking order.
     Categories keep the order of `df` (first at the top); a part with no count anywhere is
-    left out of the legend."""
+    left out of the legend.
+
+    >>> df = pd.DataFrame({"ind": ["一", "二"], "done": [3, 1], "late": [1, 2]})
+    >>> len(stacked_counts(df, "ind", {"done": "完成", "late": "逾期"}, "构成", {"done": "green", "late": "red"}).axes)
+    1
+    """
     cats = df[category].astype(str).tolist()[::-1]
     shown = {c: lab for c, lab in parts.items() if c in df and pd.to_numeric(df[c]).sum() > 0}
     fig = new_figure(width, max(1.8, 0.3 * len(cats) + 1.4))

@@ -43,6 +43,12 @@ def chase_items(lights: pd.DataFrame, compliance: pd.DataFrame,
 
     Columns: ITEM_COLUMNS; `item` is `return`, `task` or `kpi`. Sorted by department (red
     departments first), then return, tasks, KPIs.
+
+    >>> from ledgerlib.rules import load_rules
+    >>> from ledgerlib.bulletin import month_bulletin
+    >>> b = month_bulletin(data, "2021-06", "安阳市", load_rules())
+    >>> sorted(chase_items(b.lights, b.compliance)["light"].unique())
+    ['amber', 'red']
     """
     lit = lights[lights["light"].isin(["red", "amber"])].copy()
     lit["item"] = lit["kpi"].fillna("").ne("").map({True: "kpi", False: "task"})
@@ -67,7 +73,11 @@ def chase_items(lights: pd.DataFrame, compliance: pd.DataFrame,
 
 
 def last_returns(submissions_log: pd.DataFrame | None, month: str) -> pd.DataFrame:
-    """Per (city, department): the latest month ≤ `month` with a current return, and its 填报人."""
+    """Per (city, department): the latest month ≤ `month` with a current return, and its 填报人.
+
+    >>> list(last_returns(data["submissions_log"], "2021-06").columns)
+    ['city', 'department', 'last_return_month', 'filled_by']
+    """
     log = submissions_log if submissions_log is not None else pd.DataFrame(
         columns=["city", "department", "month", "superseded", "received_at", "file", "filled_by"])
     log = log[(log["month"].astype(str) <= month) & ~log["superseded"].astype(bool)].copy()
@@ -80,7 +90,14 @@ def last_returns(submissions_log: pd.DataFrame | None, month: str) -> pd.DataFra
 
 
 def chase_summary(items: pd.DataFrame, submissions_log: pd.DataFrame | None, month: str) -> pd.DataFrame:
-    """Who is chased: one row per department with an item. Columns: SUMMARY_COLUMNS."""
+    """Who is chased: one row per department with an item. Columns: SUMMARY_COLUMNS.
+
+    >>> from ledgerlib.rules import load_rules
+    >>> from ledgerlib.bulletin import month_bulletin
+    >>> b = month_bulletin(data, "2021-06", "安阳市", load_rules())
+    >>> chase_summary(chase_items(b.lights, b.compliance), data["submissions_log"], "2021-06").columns.tolist() == SUMMARY_COLUMNS
+    True
+    """
     if items.empty:
         return pd.DataFrame(columns=SUMMARY_COLUMNS)
     g = items.assign(n_red=items["light"].eq("red").astype(int), n_amber=items["light"].eq("amber").astype(int),
@@ -101,7 +118,14 @@ ITEM_VIEW = ["department", "item", "task_id", "task", "light", "reason", "due_da
 
 
 def item_view(items: pd.DataFrame, ledger: pd.DataFrame) -> pd.DataFrame:
-    """Chase items with the task text and readable flags, in ITEM_VIEW order."""
+    """Chase items with the task text and readable flags, in ITEM_VIEW order.
+
+    >>> from ledgerlib.rules import load_rules
+    >>> from ledgerlib.bulletin import month_bulletin
+    >>> b = month_bulletin(data, "2021-06", "安阳市", load_rules())
+    >>> item_view(chase_items(b.lights, b.compliance), data["ledger"]).columns.tolist() == ITEM_VIEW
+    True
+    """
     tasks = ledger.set_index("task_id")["task"].astype(str)
     out = items.copy()
     out["task"] = out["task_id"].map(tasks).fillna("")
@@ -111,7 +135,11 @@ def item_view(items: pd.DataFrame, ledger: pd.DataFrame) -> pd.DataFrame:
 
 
 def flag_text(flags: str) -> str:
-    """Ledger flag keys (;-joined) as the words a reader needs; flags without a label are omitted."""
+    """Ledger flag keys (;-joined) as the words a reader needs; flags without a label are omitted.
+
+    >>> flag_text("")
+    ''
+    """
     return "；".join(labels.FLAG_LABELS[f] for f in str(flags).split(";") if f in labels.FLAG_LABELS)
 
 
@@ -125,7 +153,15 @@ def _view_kwargs() -> dict[str, Any]:
 
 def chase_html(items: pd.DataFrame, summary: pd.DataFrame, ledger: pd.DataFrame, month: str,
                city: str) -> str:
-    """The chase pack as one HTML document: a page per chased department."""
+    """The chase pack as one HTML document: a page per chased department.
+
+    >>> from ledgerlib.rules import load_rules
+    >>> from ledgerlib.bulletin import month_bulletin
+    >>> b = month_bulletin(data, "2021-06", "安阳市", load_rules())
+    >>> items = chase_items(b.lights, b.compliance)
+    >>> chase_html(items, chase_summary(items, data["submissions_log"], "2021-06"), data["ledger"], "2021-06", "安阳市")[:15]
+    '<!DOCTYPE html>'
+    """
     from importlib import resources
 
     year, mon = int(month[:4]), int(month[5:])
@@ -153,7 +189,15 @@ def chase_html(items: pd.DataFrame, summary: pd.DataFrame, ledger: pd.DataFrame,
 
 
 def chase_workbook(items: pd.DataFrame, summary: pd.DataFrame, ledger: pd.DataFrame, month: str, city: str):
-    """Sheet 催办清单 (every item) and sheet 催办汇总 (who is chased), in the house style."""
+    """Sheet 催办清单 (every item) and sheet 催办汇总 (who is chased), in the house style.
+
+    >>> from ledgerlib.rules import load_rules
+    >>> from ledgerlib.bulletin import month_bulletin
+    >>> b = month_bulletin(data, "2021-06", "安阳市", load_rules())
+    >>> items = chase_items(b.lights, b.compliance)
+    >>> chase_workbook(items, chase_summary(items, data["submissions_log"], "2021-06"), data["ledger"], "2021-06", "安阳市").sheetnames
+    ['催办清单', '催办汇总']
+    """
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
 
@@ -200,18 +244,34 @@ class ChaseOutput:
     month: str
 
     def summary(self) -> str:
+        """One line for the operator: how many departments and items are chased.
+
+        Example::
+
+            write_chase("2021-06", pdf=False).summary()   # -> '催办 2021-06：12 个部门，55 项。'
+        """
         return labels.CHASE_LABELS["cli_summary"].format(month=self.month, n_departments=self.n_departments,
                                                          n_items=self.n_items)
 
 
 def chase_dir(month: str, out_dir: Path | None = None) -> Path:
-    """reports/chase/<month>/ (out_dir replaces reports/)."""
+    """reports/chase/<month>/ (out_dir replaces reports/).
+
+    >>> chase_dir("2021-06", Path("out")).as_posix()
+    'out/chase/2021-06'
+    """
     return Path(out_dir or config.reports_dir()) / "chase" / month
 
 
 def write_chase(month: str, data_dir: Path | None = None, raw_dir: Path | None = None,
                 out_dir: Path | None = None, city: str | None = None, pdf: bool = True) -> ChaseOutput:
-    """`ledger chase MONTH`: the chase pack of a month (PDF, workbook, summary CSV)."""
+    """`ledger chase MONTH`: the chase pack of a month (PDF, workbook, summary CSV).
+
+    Example::
+
+        out = write_chase("2021-06", out_dir=Path("reports"), pdf=False)
+        out.xlsx   # -> reports/chase/2021-06/催办清单_2021-06.xlsx (and out.csv, out.pdf)
+    """
     from .bulletin import month_bulletin
     from .cells import check_month
     from .rules import load_rules

@@ -66,8 +66,9 @@ def _require_data_for(months: list[str], data_dir: Path | None, what: str) -> No
     if have == []:
         return  # a bureau's first day: nothing returned yet, and the report says so
     if have is not None and not set(months) & set(have):
-        span = f"{have[0]} … {have[-1]}" if have else "none"
         from .labels import CLI_MESSAGES
+
+        span = f"{have[0]} … {have[-1]}" if have else CLI_MESSAGES["none"]
 
         raise ValueError(CLI_MESSAGES["no_submissions"].format(what=what, span=span))
 
@@ -86,15 +87,20 @@ def _cmd_workbook(args: argparse.Namespace) -> int:
 
     _require_files([args.source, args.judgements])
     if args.out.suffix.lower() != ".xlsx":
-        raise ValueError(f"--out must be an .xlsx file, got {args.out.name!r}")
+        from .labels import CLI_MESSAGES
+
+        raise ValueError(CLI_MESSAGES["out_not_xlsx"].format(name=args.out.name))
     report: list[dict] = []
     out = make_ledger_workbook(args.source, args.judgements, args.out, load_roster(args.raw),
                                year=args.year, report=report)
     # Every uncertain choice, so a person can settle it with a judgements row (task_id,field,value,reason).
+    from .labels import CLI_MESSAGES
+
     for w in report:
-        alt = f"; alternatives: {w['candidates']}" if w["candidates"] else ""
-        print(f"uncertain {w['task_id']} ({w['source']}) {w['field']}: chose {w['chosen'] or '(empty)'}{alt}"
-              f" — {w['reason']}", file=sys.stderr)
+        alt = CLI_MESSAGES["uncertain_alternatives"].format(candidates=w["candidates"]) if w["candidates"] else ""
+        print(CLI_MESSAGES["uncertain"].format(task_id=w["task_id"], source=w["source"], field=w["field"],
+                                               chosen=w["chosen"] or CLI_MESSAGES["uncertain_empty"], alt=alt,
+                                               reason=w["reason"]), file=sys.stderr)
     print(out)
     return 0
 
@@ -237,6 +243,11 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The `ledger` argument parser: one sub-command per job, usage errors in Chinese and English.
+
+    >>> build_parser().parse_args(["calendar", "2027"]).year
+    '2027'
+    """
     p = _Parser(prog="ledger", description="credit-ledger：工作台账分析 / 台账 analytics")
     p.add_argument("--raw", type=Path, default=None, help="原始数据文件夹 / raw data folder (default: data/raw)")
     sub = p.add_subparsers(dest="command", required=True)
@@ -324,6 +335,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one `ledger` command; its exit code (2 and one line on stderr for an expected mistake).
+
+    Example::
+
+        main(["calendar", "2027"])   # prints the year's holidays; -> 0
+        main(["calendar", "27"])     # ledger calendar: 年份应为四位数字… / the year must be four digits…; -> 2
+    """
     parser = build_parser()
     args, unknown = parser.parse_known_args(argv)
     if unknown and args.command != "lab":

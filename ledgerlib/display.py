@@ -178,14 +178,24 @@ def paragraph(text: str, note: bool = False) -> None:
 
 
 def narrative(text: str) -> None:
-    """The 通报's opening paragraph (indented, larger type)."""
+    """The 通报's opening paragraph (indented, larger type).
+
+    Example::
+
+        narrative(opening(b))   # in a report cell: the paragraph, escaped, in the report's style
+    """
     from IPython.display import display
 
     display(_Html(f'<p class="narrative">{html.escape(text)}</p>', text))
 
 
 def footnote(text: str) -> None:
-    """A definition under the report (small type): every rate shown carries one."""
+    """A definition under the report (small type): every rate shown carries one.
+
+    Example::
+
+        footnote("完成率 = 已完成任务数 ÷ 应完成任务数")   # small type under the table it defines
+    """
     from IPython.display import display
 
     display(_Html(f'<p class="footnote">{html.escape(text)}</p>', text))

@@ -34,6 +34,11 @@ def skip_slow_format_checks() -> None:
     (pulled in by jupyterlab's dependencies) and builds 38 grammars at import. nbformat
     never checks formats, so the runner marks the module absent; jsonschema then skips it.
     Does nothing once jsonschema is loaded, and never touches other processes.
+
+    Example::
+
+        skip_slow_format_checks()   # before the first `import nbformat`
+        import nbformat
     """
     if "jsonschema" not in sys.modules:
         sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
@@ -85,7 +90,14 @@ class InProcessKernel:
             found.append(msg)
 
     def run(self, code: str) -> tuple[list, int | None, dict | None]:
-        """Execute code; (outputs, execution_count, error content or None)."""
+        """Execute code; (outputs, execution_count, error content or None).
+
+        Example::
+
+            kernel = InProcessKernel()
+            outputs, count, error = kernel.run("1 + 1")   # -> ([{'output_type': 'execute_result', ...}], 1, None)
+            kernel.shutdown()
+        """
         from nbformat.v4 import output_from_msg
 
         msg_id = self.kc.execute(code, store_history=True)
@@ -114,6 +126,14 @@ class InProcessKernel:
         return outputs, count, error
 
     def shutdown(self) -> None:
+        """Stop the kernel and its client threads (after the last cell).
+
+        Example::
+
+            kernel = InProcessKernel()
+            kernel.run("x = 1")
+            kernel.shutdown()
+        """
         kernel = self.km.kernel
         # The iopub thread's clean-up task is left pending when its loop stops; asyncio would
         # print "Task was destroyed but it is pending!" at exit. It holds nothing.
@@ -181,7 +201,11 @@ def _no_save(nb_man):
 
 
 def register() -> str:
-    """Register the engine with papermill (idempotent); returns its name."""
+    """Register the engine with papermill (idempotent); returns its name.
+
+    >>> register()
+    'ledger-inprocess'
+    """
     from papermill.engines import papermill_engines
 
     if ENGINE_NAME not in papermill_engines._engines:

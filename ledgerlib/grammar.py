@@ -29,7 +29,11 @@ _WS = re.compile(r"[ \t\u3000\xa0]+")
 
 
 def clean_text(value: object) -> tuple[str, bool]:
-    """Strip HTML tags/entities and normalise whitespace; also say whether HTML was there."""
+    """Strip HTML tags/entities and normalise whitespace; also say whether HTML was there.
+
+    >>> clean_text("<p>市&nbsp;交通局</p>")
+    ('市 交通局', True)
+    """
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return "", False
     s = str(value)
@@ -43,7 +47,11 @@ _PAGE_NUMBER = re.compile(r"^\s*(?:[—－\-–~]+\s*\d{1,3}\s*[—－\-–~]+|�
 
 
 def is_page_number(line: str) -> bool:
-    """'— 3 —', '-12-', '第3页 共8页': a page number printed into extracted text."""
+    """'— 3 —', '-12-', '第3页 共8页': a page number printed into extracted text.
+
+    >>> is_page_number("— 3 —"), is_page_number("三、创新监管")
+    (True, False)
+    """
     return bool(_PAGE_NUMBER.match(line or ""))
 
 
@@ -55,7 +63,11 @@ _CN = "一二三四五六七八九十〇零两"
 
 
 def cn_number(text: str) -> int | None:
-    """'三' -> 3, '十二' -> 12, '二十一' -> 21, '12' -> 12; None for anything else."""
+    """'三' -> 3, '十二' -> 12, '二十一' -> 21, '12' -> 12; None for anything else.
+
+    >>> cn_number("二十一"), cn_number("12"), cn_number("若干")
+    (21, 12, None)
+    """
     t = text.strip()
     if t.isdigit():
         return int(t)
@@ -68,7 +80,11 @@ def cn_number(text: str) -> int | None:
 
 
 def chinese_numeral(n: int) -> str:
-    """3 -> 三, 12 -> 十二, 21 -> 二十一: how plans number their first-level indicators."""
+    """3 -> 三, 12 -> 十二, 21 -> 二十一: how plans number their first-level indicators.
+
+    >>> chinese_numeral(21)
+    '二十一'
+    """
     inv = {v: k for k, v in _CN_DIGITS.items() if k not in "〇零两"}
     if n <= 10:
         return "十" if n == 10 else inv[n]
@@ -89,7 +105,11 @@ HEADING_STYLES: list[tuple[str, re.Pattern]] = [
 
 
 def numbered(text: str) -> tuple[str, int, str] | None:
-    """'（一）加强组织领导' -> ('cn_paren', 1, '加强组织领导'); None for an unnumbered line."""
+    """'（一）加强组织领导' -> ('cn_paren', 1, '加强组织领导'); None for an unnumbered line.
+
+    >>> numbered("（一）加强组织领导")
+    ('cn_paren', 1, '加强组织领导')
+    """
     t = (text or "").strip()
     for style, pat in HEADING_STYLES:
         m = pat.match(t)
@@ -101,7 +121,11 @@ def numbered(text: str) -> tuple[str, int, str] | None:
 
 
 def indicator_label(text: str) -> tuple[int, str] | None:
-    """'三、创新事前信用承诺' or '（三）…' or '第三部分 …' -> (3, title); None for anything else."""
+    """'三、创新事前信用承诺' or '（三）…' or '第三部分 …' -> (3, title); None for anything else.
+
+    >>> indicator_label("三、创新事前信用承诺")
+    (3, '创新事前信用承诺')
+    """
     got = numbered(text)
     if got is None or got[0] in ("num", "num_paren", "circled") or not got[2]:
         return None
@@ -112,7 +136,11 @@ _POINTS = re.compile(r"[（(]\s*(\d+(?:\.\d+)?)\s*分\s*[）)]\s*$")
 
 
 def split_points(text: str) -> tuple[str, float | None]:
-    """'工作组织推进力度（20分）' -> ('工作组织推进力度', 20.0): points a plan writes after a title."""
+    """'工作组织推进力度（20分）' -> ('工作组织推进力度', 20.0): points a plan writes after a title.
+
+    >>> split_points("工作组织推进力度（20分）")
+    ('工作组织推进力度', 20.0)
+    """
     m = _POINTS.search(text or "")
     if not m:
         return text, None
@@ -120,7 +148,11 @@ def split_points(text: str) -> tuple[str, float | None]:
 
 
 def parse_points(value: object) -> float | None:
-    """A 分值 cell: 20, '20', '20分', '（20分）' -> 20.0; None when it holds no number."""
+    """A 分值 cell: 20, '20', '20分', '（20分）' -> 20.0; None when it holds no number.
+
+    >>> parse_points("（20分）"), parse_points("—")
+    (20.0, None)
+    """
     s, _ = clean_text(value)
     m = re.search(r"\d+(?:\.\d+)?", s)
     return float(m.group(0)) if m else None
@@ -217,6 +249,10 @@ def parse_deadline(text: str, plan_year: int, plan_end_year: int | None = None) 
     the plan year; a month alone its last day. Several dates: the last is when the task is
     due (the others are in `candidates`). 长期坚持/持续推进 are ongoing, 每季度 a recurrence,
     根据…部署/适时 event-driven; nothing written is `unspecified` and flagged.
+
+    >>> d = parse_deadline("2021年9月底前", 2021)
+    >>> d.kind, d.due
+    ('date', Timestamp('2021-09-30 00:00:00'))
     """
     plan_end_year = plan_end_year or plan_year
     t = (text or "").strip()
@@ -246,7 +282,11 @@ def parse_deadline(text: str, plan_year: int, plan_end_year: int | None = None) 
 
 
 def looks_like_deadline(text: str) -> bool:
-    """A short cell that reads as a deadline (a date, 持续推进, 根据…部署, 每月…)."""
+    """A short cell that reads as a deadline (a date, 持续推进, 根据…部署, 每月…).
+
+    >>> looks_like_deadline("持续推进"), looks_like_deadline("市发改委")
+    (True, False)
+    """
     t = (text or "").strip()
     if not t:
         return False
@@ -256,7 +296,11 @@ def looks_like_deadline(text: str) -> bool:
 
 
 def split_deadlines(text: str) -> list[str]:
-    """A deadline cell may hold several deadlines separated by spaces: '2020年4月 持续推进'."""
+    """A deadline cell may hold several deadlines separated by spaces: '2020年4月 持续推进'.
+
+    >>> split_deadlines("2020年4月 持续推进")
+    ['2020年4月', '持续推进']
+    """
     parts = [p for p in re.split(r"\s+", text.strip()) if p]
     if len(parts) > 1 and all(looks_like_deadline(p) for p in parts):
         return parts
@@ -269,7 +313,11 @@ _QUARTERLY = re.compile(r"每季度|按季度|每个季度")
 
 
 def parse_recurrence(text: str) -> tuple[str, str]:
-    """Recurrence written in a task's own words: ('monthly;quarterly', '1;2') etc."""
+    """Recurrence written in a task's own words: ('monthly;quarterly', '1;2') etc.
+
+    >>> parse_recurrence("每季度第一个月10日前报送")
+    ('quarterly', '1')
+    """
     kinds: list[str] = []
     mins: list[str] = []
     if _MONTHLY.search(text):
@@ -308,12 +356,20 @@ _FIRST_LEADS = re.compile(r"(?:列|排|位)?(?:在)?(?:第一位|首位|第一�
 
 
 def first_unit_leads(text: str) -> bool:
-    """True when a plan says once that the first unit of each list leads (列第一位的为牵头单位)."""
+    """True when a plan says once that the first unit of each list leads (列第一位的为牵头单位).
+
+    >>> first_unit_leads("（列第一位的为牵头单位）")
+    True
+    """
     return bool(_FIRST_LEADS.search(text or ""))
 
 
 def split_outside_brackets(text: str, seps: str) -> list[str]:
-    """Split on any of `seps`, but not inside （…） or (…): '各县（市、区）、市发改委'."""
+    """Split on any of `seps`, but not inside （…） or (…): '各县（市、区）、市发改委'.
+
+    >>> split_outside_brackets("各县（市、区）、市发改委", "、")
+    ['各县（市、区）', '市发改委']
+    """
     out, depth, cur = [], 0, []
     for ch in text:
         if ch in "（(":
@@ -335,7 +391,11 @@ PEOPLE_LABEL = re.compile(r"^(?:分管|牵头|责任|主要|包联|联系)?[^：
 
 
 def label_field(label: str) -> str | None:
-    """The field a line label names ('牵头单位' -> 'lead'); labels naming people -> 'leaders'."""
+    """The field a line label names ('牵头单位' -> 'lead'); labels naming people -> 'leaders'.
+
+    >>> label_field("牵头单位"), label_field("责任领导")
+    ('lead', 'leaders')
+    """
     from .labels import PLAN_FIELD_WORDS
 
     key = normalise_name(label)
@@ -368,6 +428,10 @@ def parse_departments(text: str, roster: Roster, default_role: str = "responsibl
     anything else (负责, 落实, 分别负责, or a bare list) the departments that carry it out.
     With `first_leads` (the plan says 列第一位的为牵头单位) the first of a bare list leads.
     People (分管领导：…) go to `leaders`, never to departments.
+
+    >>> from ledgerlib.roster import load_roster
+    >>> parse_departments("牵头单位：运管科", load_roster()).lead
+    ['运管科']
     """
     out = Departments([], [], [], [])
     explicit_lead = False
@@ -475,6 +539,9 @@ def title_years(lines: list[str]) -> tuple[int, int] | None:
     """The plan year (or range) printed in a title line: '…2021年工作要点…', '2015—2020年…'.
 
     Short lines (titles) are tried before long ones (a preamble citing another plan).
+
+    >>> title_years(["交通运输局2021年社会信用体系建设工作要点"])
+    (2021, 2021)
     """
     texts = [_arabic_years(re.sub(r"〔\d{4}〕|\[\d{4}\]|\s+", "", line)) for line in lines]  # 〔2020〕33号: a document number
     for s in sorted((t for t in texts if t), key=lambda t: len(t) > 60):
@@ -490,7 +557,11 @@ def title_years(lines: list[str]) -> tuple[int, int] | None:
 
 
 def deadline_years(deadline_texts: list[str]) -> Counter:
-    """How often each year is written in the deadlines."""
+    """How often each year is written in the deadlines.
+
+    >>> deadline_years(["2021年6月底前", "2021年底前", "2022年3月"])
+    Counter({2021: 2, 2022: 1})
+    """
     c: Counter = Counter()
     for t in deadline_texts:
         for y in re.findall(r"(\d{4})\s*年", _arabic_years(t or "")):
@@ -506,6 +577,10 @@ def plan_years(title_lines: list[str], deadline_texts: list[str], year: int | No
     A title year that disagrees with the deadlines' years is a warning, never a refusal;
     a multi-year title (2015—2020年) keeps its range. Raises ValueError only when no year
     is written anywhere and none was given.
+
+    >>> years = plan_years(["2021年工作要点"], ["6月底前"])
+    >>> years.start, years.end, years.source
+    (2021, 2021, 'title')
     """
     title = title_years(title_lines)
     counts = deadline_years(deadline_texts)

@@ -72,6 +72,11 @@ def discover_files(submissions_dir: Path) -> list[SubmissionFile]:
     Layouts: `<YYYY-MM>/<部门>.xlsx` (one city) and `<city>/<YYYY-MM>/<部门>.xlsx`. Anything
     else is still returned (marked `in_layout=False`) so that it is read and reported, never
     silently skipped.
+
+    Example::
+
+        files = discover_files(Path("data/raw/submissions"))
+        files[0].manifest_key, files[0].city, files[0].month   # -> ('2021-01/交通运输综合行政执法支队.xlsx', '安阳市', '2021-01')
     """
     root = Path(submissions_dir)
     if not root.is_dir():
@@ -101,6 +106,11 @@ def read_manifest(submissions_dir: Path) -> tuple[dict[str, pd.Timestamp], list[
     """{file relative to submissions/: received_at} from manifest.csv, and its problems.
 
     A file listed twice keeps its last row (a re-run of `ledger receive` appends).
+
+    Example::
+
+        received, problems = read_manifest(Path("data/raw/submissions"))
+        received["2021-06/运管科.xlsx"]   # -> the Timestamp `ledger receive` recorded for that file
     """
     path = Path(submissions_dir) / MANIFEST_NAME
     times: dict[str, pd.Timestamp] = {}
@@ -364,6 +374,11 @@ def ingest_submissions(submissions_dir: Path, ledger: pd.DataFrame | None, roste
 
     workers: processes to read with (default os.cpu_count(); 1 = in this process). Sets
     smaller than PARALLEL_MIN_FILES are read in this process whatever `workers` says.
+
+    Example::
+
+        tables = ingest_submissions(Path("data/raw/submissions"), load_ledger(), load_roster(), progress=False)
+        tables["progress"], tables["problems"]   # every file's rows stacked; one problem row per issue
     """
     submissions_dir = Path(submissions_dir)
     base_dir = submissions_dir.parent.absolute()
@@ -432,6 +447,10 @@ def supersede(log: pd.DataFrame, usable: pd.Series | None = None) -> pd.Series:
     named `运管科(更正).xlsx` beats the original it corrects. Files whose department or month
     could not be determined are never superseded (they stand alone). usable: a boolean per
     row of log (default: every file usable).
+
+    Example::
+
+        log["superseded"] = supersede(log)   # a later return for the same (city, department, month) wins
     """
     if log.empty:
         return pd.Series([], dtype=bool, index=log.index)
@@ -586,7 +605,13 @@ class Receipt:
     already_filed: bool = False  #: the same bytes were filed before: nothing written
 
     def summary(self, sub_dir: Path) -> str:
-        """One line for the operator, in the liaison's language."""
+        """One line for the operator, in the liaison's language.
+
+        Example::
+
+            receive(Path("inbox/运管科.xlsx"), received_at="2021-07-06T09:00").summary(sub_dir)
+            # -> '已收文：运管科 2021-06 → submissions/2021-06/运管科.xlsx；逾期 1 天；错误 0 项，提示 0 项'
+        """
         rel = self.path.relative_to(sub_dir).as_posix()
         if self.already_filed:
             return labels.RECEIVE_ALREADY.format(file=rel)
@@ -604,7 +629,11 @@ class Receipt:
 
 
 def due_date(month: str) -> dt.date:
-    """The day a month's return is due: config.SUBMISSION_DUE_DAY of the next month."""
+    """The day a month's return is due: config.SUBMISSION_DUE_DAY of the next month.
+
+    >>> due_date("2021-06")
+    datetime.date(2021, 7, 5)
+    """
     year, mon = (int(x) for x in month.split("-"))
     year, mon = (year + 1, 1) if mon == 12 else (year, mon + 1)
     return dt.date(year, mon, config.SUBMISSION_DUE_DAY)
@@ -727,6 +756,11 @@ def write_manifest(sub_dir: Path, rows: Iterable[tuple[str, str]]) -> Path:
 
     Rows already there for other files are kept: a receipt time recorded by `ledger
     receive` is the only record of when that file arrived and must not be lost.
+
+    Example::
+
+        write_manifest(Path("submissions"), [("2021-06/运管科.xlsx", "2021-07-03T09:30:00")])
+        # -> Path('submissions/manifest.csv')
     """
     path = Path(sub_dir) / MANIFEST_NAME
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -146,7 +146,11 @@ PASS_LABELS = {True: "达标", False: "未达标"}
 
 
 def label(key: str) -> str:
-    """Chinese label for a column or value key; the key itself when none is defined."""
+    """Chinese label for a column or value key; the key itself when none is defined.
+
+    >>> label("overdue"), label("no_such_key")
+    ('逾期未完成', 'no_such_key')
+    """
     for table in (COLUMN_LABELS, STATUS_LABELS, ACTIVITY_LABELS, ASSIGNMENT_STATUS_LABELS,
                   SUBMISSION_STATUS_LABELS, DEADLINE_KIND_LABELS, RECURRENCE_LABELS, ROLE_LABELS,
                   KPI_LABELS, CHANGE_LABELS, PUBLICITY_VERDICT_LABELS, TOTAL_LABELS):
@@ -343,7 +347,84 @@ CLI_MESSAGES: dict[str, str] = {
     "build_rows": "行 / rows",
     "build_warning": "注意 / warning: {text}",
     "unknown_kind": "未知的报告类型 {kind!r}，可选：{kinds} / unknown report kind {kind!r}: choose from {kinds}",
+    "none": "无 / none",
+    "out_not_xlsx": "--out 应为 .xlsx 文件，收到 {name!r} / --out must be an .xlsx file, got {name!r}",
+    "uncertain": "待定 / uncertain {task_id} ({source}) {field}: 已取 / chose {chosen}{alt} — {reason}",
+    "uncertain_empty": "（空）/ (empty)",
+    "uncertain_alternatives": "；备选 / alternatives: {candidates}",
+    # `ledger calendar` (workdays.describe_year, describe_calendar, check_holidays_file)
+    "calendar_official": "{year} 年：正式安排（{source}） / {year}: official ({source})",
+    "calendar_provisional": "{year} 年：临时安排，只计周末和《全国年节及纪念日放假办法》（2024 年修订）的法定节假日，"
+                            "不含调休；把国务院 {year} 年放假安排录入 data/raw/{file}（并加一行 '{year},complete,<通知>'）"
+                            "即为正式安排 / {year}: provisional: weekends and the statutory holidays of "
+                            "《全国年节及纪念日放假办法》 (2024 revision), no 调休; type the State Council's {year} "
+                            "arrangement into data/raw/{file} (with a '{year},complete,<notice>' row) to make it official",
+    "calendar_holiday": "放假 holiday",
+    "calendar_workday": "调休上班 workday",
+    "calendar_basis_official": "正式 official",
+    "calendar_basis_provisional": "临时 provisional",
+    "calendar_counts": "共 {holidays} 天放假、{workdays} 天调休上班 / {holidays} holidays, {workdays} 调休 working days",
+    "calendar_official_years": "正式安排 / official: {spans}（{source}）",
+    "calendar_provisional_years": "{first}-{last} 年间的其余年份为临时安排（周末 + 法定节假日，不含调休） / "
+                                  "provisional: every other year from {first} to {last} "
+                                  "(weekends + statutory holidays, no 调休)",
+    "calendar_year_basis": "{year} 年：{zh} / {year}: {basis}",
+    "calendar_no_file": "raw 文件夹中没有 {file}：{last} 年以后为临时安排 / "
+                        "no {file} in the raw folder: years after {last} are provisional",
+    "calendar_problem": "{zh} / {severity}: {file}{where}: {problem}（收到 {value!r}，应为：{expected}）",
+    "calendar_file_counts": "{file}：读取 {rows} 行，错误 {errors} 项，提示 {warnings} 项 / "
+                            "{file}: {rows} rows read, {errors} errors, {warnings} warnings",
+    "calendar_stays_provisional": "{file}：{year} 年仍为临时安排：{zh} / {file}: {year} stays provisional: {en}",
+    "calendar_outside": "工作日日历覆盖 {first}-{last} 年，{year} 年不在其中（日期输错了？） / "
+                        "the working-day calendar covers {first}-{last}; year {year} is outside it (a mistyped date?)",
+
+    # safepath: a name or path a command refuses (e.g. `ledger receive --city ../x`)
+    "not_a_plain_name": "{text!r} 不能用作文件或文件夹名（应为单个名称，不含 / \\ : 等字符，不以 . 开头） / "
+                        "not a plain {what}: {text!r}",
+    "outside_folder": "{path} 不在 {folder} 之内 / {path} is outside {folder}",
+    # build.publish: --out that a build must not replace
+    "out_not_folder": "{path} 不是文件夹，请另选 --out / {path} is not a folder; choose another --out",
+    "out_has_strangers": "{path} 中有构建不会写入的文件（{files}），--out 请选空文件夹或处理后数据的文件夹 / "
+                         "{path} holds files a build does not write ({files}); "
+                         "choose an empty or processed-data folder for --out",
 }
+#: A judgements file (`ledger workbook --judgements`) that cannot be applied: one line, exit 2.
+JUDGEMENT_MESSAGES: dict[str, str] = {
+    "unknown_task": "判断文件第 {line} 行：方案中没有任务 {task!r} / judgements line {line}: unknown task {task!r}",
+    "unknown_field": "判断文件第 {line} 行：不能判断的字段 {field!r}（可选：{fields}） / "
+                     "judgements line {line}: unknown field {field!r} (one of {fields})",
+    "indicator_not_number": "判断文件第 {line} 行：indicator_no 应为数字，收到 {value!r} / "
+                            "judgements line {line}: indicator_no must be a number, got {value!r}",
+    "no_indicator": "判断文件第 {line} 行：本方案没有第 {n} 项指标（请写 '{n}、名称'） / "
+                    "judgements line {line}: no indicator {n} in this plan (write '{n}、名称')",
+    "points_not_number": "判断文件第 {line} 行：points 应为数字，收到 {value!r} / "
+                         "judgements line {line}: points must be a number, got {value!r}",
+    "bad_deadline_kind": "判断文件第 {line} 行：deadline_kind 应为 {kinds} 之一（具体日期请判断 due_date） / "
+                         "judgements line {line}: deadline_kind is one of {kinds} (for a date, judge due_date)",
+    "bad_due_date": "判断文件第 {line} 行：due_date 应为日期，如 2022-06-30，收到 {value!r} / "
+                    "judgements line {line}: due_date must be a date such as 2022-06-30, got {value!r}",
+    "missing_columns": "{name}：判断文件需要列 {columns}（缺少 {missing}） / "
+                       "{name}: judgements need the columns {columns} (missing {missing})",
+    "year_mismatch": "{name}：标题中的计划年度为 {title_year}，文件名中为 {year} / "
+                     "{name}: its title says plan year {title_year}, its name says {year}",
+}
+
+#: A plan `ledger workbook` cannot read (readers, notice, plan_sheet, tasktable): one line, exit 2.
+PLAN_MESSAGES: dict[str, str] = {
+    "bad_suffix": "{name}：工作方案应为 {known} 文件之一（收到 {suffix!r}） / "
+                  "{name}: a ledger is one of {known} (got {suffix!r})",
+    "unreadable": "{name}：无法按{form}格式读取（{error}） / {name}: cannot read as a {form} ledger ({error})",
+    "not_text": "{name}：不是文本文件 / {name}: not a text file",
+    "not_utf8": "{name}：不是 UTF-8 或 GB18030 编码的文本 / {name}: not UTF-8 or GB18030 text",
+    "no_header": "{name}：没有一个工作表有台账表头（一行中写有任务列，如 具体任务/工作任务，以及部门或时限列，"
+                 "如 牵头单位/责任单位/完成时限） / {name}: no sheet has a ledger header (a row naming the task "
+                 "column, such as 具体任务/工作任务, and its departments or deadline, such as 牵头单位/责任单位/完成时限)",
+    "no_tasks": "{name}：没有找到任务（应有台账表格，或标题下的编号条目） / "
+                "{name}: no tasks found (expected a ledger table, or numbered items under headings)",
+}
+
+#: Severity words of a printed problem line.
+SEVERITY_LABELS: dict[str, str] = {"error": "错误", "warning": "注意"}
 
 #: The explore notebook's sentences (summaries.pick_department, summaries.month_note).
 DESK_TEXT: dict[str, str] = {

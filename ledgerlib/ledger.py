@@ -20,7 +20,7 @@ from .grammar import (  # noqa: F401  (re-exported: the grammar used to live her
     Departments, chinese_numeral, clean_text, indicator_label, looks_like_deadline, parse_deadline,
     parse_departments, parse_recurrence, split_deadlines,
 )
-from .labels import LEDGER_HEADER
+from .labels import JUDGEMENT_MESSAGES, LEDGER_HEADER
 from .readers import read_ledger
 from .roster import Roster, load_roster
 from .tasktable import (  # noqa: F401
@@ -40,6 +40,11 @@ def write_ledger_workbook(ledger: pd.DataFrame, path: Path, notes: pd.DataFrame 
     With `roster`, a 责任部门 text that would not read back as the row's roles (the plan
     said once 列第一位的为牵头单位, or a judgement set a role) is written as labelled roles
     (牵头单位：…；责任单位：…), so the workbook of record keeps who leads.
+
+    Example::
+
+        write_ledger_workbook(load_ledger(year=2021), Path("ledger_2021.xlsx"))
+        # -> Path('ledger_2021.xlsx'): one sheet, indicators and shared cells merged, A4 landscape
     """
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, Side
@@ -141,7 +146,12 @@ def _merge_groups(ledger: pd.DataFrame) -> list[int]:
 # --------------------------------------------------------------------------- public entry points
 
 def read_ledger_workbook(path: Path, roster: Roster | None = None, year: int | None = None) -> pd.DataFrame:
-    """The ledger workbook of record (any spreadsheet ledger) as the task table."""
+    """The ledger workbook of record (any spreadsheet ledger) as the task table.
+
+    >>> from ledgerlib import config
+    >>> read_ledger_workbook(config.raw_dir() / "ledger_2021.xlsx").shape[0]
+    39
+    """
     return read_ledger(Path(path), year, roster or load_roster())
 
 
@@ -149,7 +159,11 @@ _LEDGER_FILE = re.compile(r"^ledger_(\d{4})\.xlsx$")
 
 
 def ledger_paths(raw_dir: Path | None = None) -> dict[int, Path]:
-    """Every ledger workbook of record in raw_dir, by plan year: {2021: ledger_2021.xlsx, …}."""
+    """Every ledger workbook of record in raw_dir, by plan year: {2021: ledger_2021.xlsx, …}.
+
+    >>> {y: p.name for y, p in ledger_paths().items()}
+    {2021: 'ledger_2021.xlsx'}
+    """
     raw_dir = Path(raw_dir) if raw_dir else config.raw_dir()
     found = {int(m.group(1)): p for p in sorted(raw_dir.glob("ledger_*.xlsx")) if (m := _LEDGER_FILE.match(p.name))}
     if not found:
@@ -158,7 +172,11 @@ def ledger_paths(raw_dir: Path | None = None) -> dict[int, Path]:
 
 
 def ledger_path(raw_dir: Path | None = None, year: int | None = None) -> Path:
-    """The ledger workbook of record in raw_dir: `ledger_<year>.xlsx`, newest year by default."""
+    """The ledger workbook of record in raw_dir: `ledger_<year>.xlsx`, newest year by default.
+
+    >>> ledger_path().name
+    'ledger_2021.xlsx'
+    """
     found = ledger_paths(raw_dir)
     if year is not None:
         if year not in found:
@@ -172,6 +190,9 @@ def load_ledgers(raw_dir: Path | None = None, roster: Roster | None = None) -> p
 
     The year in the file name is the plan year: a workbook whose own title says otherwise
     is an error, since its tasks would be scored against the wrong months.
+
+    >>> load_ledgers()["plan_year"].unique().tolist()
+    [2021]
     """
     raw_dir = Path(raw_dir) if raw_dir else config.raw_dir()
     roster = roster or load_roster(raw_dir)
@@ -179,8 +200,8 @@ def load_ledgers(raw_dir: Path | None = None, roster: Roster | None = None) -> p
     for year, path in sorted(ledger_paths(raw_dir).items()):
         df = read_ledger_workbook(path, roster)
         if int(df["plan_year"].iloc[0]) != year:
-            raise ValueError(f"{path.name}: its title says plan year {int(df['plan_year'].iloc[0])}, "
-                             f"its name says {year}")
+            raise ValueError(JUDGEMENT_MESSAGES["year_mismatch"].format(
+                name=path.name, title_year=int(df["plan_year"].iloc[0]), year=year))
         frames.append(df)
     out = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     out.attrs = {"sources": {int(f["plan_year"].iloc[0]): p.name for f, p in zip(frames, sorted(
@@ -189,7 +210,11 @@ def load_ledgers(raw_dir: Path | None = None, roster: Roster | None = None) -> p
 
 
 def load_ledger(raw_dir: Path | None = None, year: int | None = None) -> pd.DataFrame:
-    """One year's ledger of record from data/raw (the newest by default)."""
+    """One year's ledger of record from data/raw (the newest by default).
+
+    >>> load_ledger(year=2021).shape[0]
+    39
+    """
     raw_dir = Path(raw_dir) if raw_dir else config.raw_dir()
     return read_ledger_workbook(ledger_path(raw_dir, year), load_roster(raw_dir))
 
@@ -199,6 +224,9 @@ def plan_year_for_month(ledger: pd.DataFrame, month: str) -> int | None:
 
     A multi-year plan covers every year of its range; where two plans cover a year, the
     one that starts later (the more specific) serves it. None when no plan covers it.
+
+    >>> plan_year_for_month(data["ledger"], "2021-06"), plan_year_for_month(data["ledger"], "2030-01")
+    (2021, None)
     """
     if "plan_year" not in ledger or ledger.empty:
         return None
@@ -210,7 +238,11 @@ def plan_year_for_month(ledger: pd.DataFrame, month: str) -> int | None:
 
 
 def months_served(ledger: pd.DataFrame, months: list[str]) -> dict[int | None, list[str]]:
-    """Which plan year's ledger serves which of `months` (None: no ledger covers them)."""
+    """Which plan year's ledger serves which of `months` (None: no ledger covers them).
+
+    >>> months_served(data["ledger"], ["2021-06", "2030-01"])
+    {2021: ['2021-06'], None: ['2030-01']}
+    """
     out: dict[int | None, list[str]] = {}
     for m in sorted({str(x) for x in months if re.fullmatch(r"\d{4}-\d{2}", str(x))}):
         out.setdefault(plan_year_for_month(ledger, m), []).append(m)
@@ -224,6 +256,10 @@ def assignments(ledger: pd.DataFrame, roster: Roster) -> pd.DataFrame:
     through a collective keeps the direct naming; lead wins over responsible; a department
     the roster marks scored=no is not scored. Unknown names are in `df.attrs['problems']`,
     not silently dropped.
+
+    >>> from ledgerlib.roster import load_roster
+    >>> assignments(data["ledger"], load_roster()).columns.tolist()
+    ['plan_year', 'task_id', 'department', 'role', 'via', 'kind']
     """
     rows: dict[tuple[int, str, str], dict] = {}
     problems = []
@@ -281,6 +317,12 @@ def apply_judgements(parsed: pd.DataFrame, judgements: pd.DataFrame,
     cooperating directly (names ';'-separated, resolved through the roster). One without a
     value only records why the row reads as it does. An unknown task or field raises:
     a judgement must not be lost.
+
+    Example::
+
+        parsed = read_ledger(Path("plan_2022.docx"))
+        ledger, notes = apply_judgements(parsed, read_judgements(Path("ledger_2022_judgements.csv")))
+        # ledger: the task table as decided; notes: one 说明 row per judgement applied
     """
     from .grammar import parse_points
 
@@ -294,10 +336,10 @@ def apply_judgements(parsed: pd.DataFrame, judgements: pd.DataFrame,
         if (j.task_id, j.field) == (REVIEWED, REVIEWED):
             continue
         if j.task_id not in index:
-            raise ValueError(f"judgements line {line}: unknown task {j.task_id!r}")
+            raise ValueError(JUDGEMENT_MESSAGES["unknown_task"].format(line=line, task=j.task_id))
         if j.field not in _FIELD_LABELS:
-            raise ValueError(f"judgements line {line}: unknown field {j.field!r} "
-                             f"(one of {', '.join(sorted(_FIELD_LABELS))})")
+            raise ValueError(JUDGEMENT_MESSAGES["unknown_field"].format(
+                line=line, field=j.field, fields=", ".join(sorted(_FIELD_LABELS))))
         i = index[j.task_id]
         before = df.at[i, j.field] if j.field in df.columns else ""
         value = str(j.value).strip()
@@ -307,12 +349,12 @@ def apply_judgements(parsed: pd.DataFrame, judgements: pd.DataFrame,
         if j.field == "indicator_no":
             m = re.fullmatch(r"(\d+)\s*(?:[、.．]\s*(.+))?", value)
             if not m:
-                raise ValueError(f"judgements line {line}: indicator_no must be a number, got {value!r}")
+                raise ValueError(JUDGEMENT_MESSAGES["indicator_not_number"].format(line=line, value=value))
             n = int(m.group(1))
             if m.group(2):
                 names[n] = m.group(2)
             if n not in names:
-                raise ValueError(f"judgements line {line}: no indicator {n} in this plan (write '{n}、名称')")
+                raise ValueError(JUDGEMENT_MESSAGES["no_indicator"].format(line=line, n=n))
             df.at[i, "indicator_no"] = n
             df.at[i, "indicator"] = names[n]
             before = f"{chinese_numeral(int(before))}、{names.get(int(before), '')}" if before else ""
@@ -320,14 +362,14 @@ def apply_judgements(parsed: pd.DataFrame, judgements: pd.DataFrame,
         elif j.field == "points":
             pts = parse_points(value)
             if pts is None:
-                raise ValueError(f"judgements line {line}: points must be a number, got {value!r}")
+                raise ValueError(JUDGEMENT_MESSAGES["points_not_number"].format(line=line, value=value))
             df.at[i, "points"] = pts
         elif j.field == "deadline_kind":
             from .labels import DEADLINE_KIND_LABELS
 
             if value not in DEADLINE_KIND_LABELS or value == "date":
-                raise ValueError(f"judgements line {line}: deadline_kind is one of "
-                                 f"{', '.join(k for k in DEADLINE_KIND_LABELS if k != 'date')} (for a date, judge due_date)")
+                raise ValueError(JUDGEMENT_MESSAGES["bad_deadline_kind"].format(
+                    line=line, kinds=", ".join(k for k in DEADLINE_KIND_LABELS if k != "date")))
             df.at[i, "deadline_kind"], df.at[i, "due_date"] = value, pd.NaT
             df.at[i, "deadline_text"] = _KIND_WORDS[value]
         elif j.field == "due_date":
@@ -336,7 +378,7 @@ def apply_judgements(parsed: pd.DataFrame, judgements: pd.DataFrame,
             except ValueError:
                 due = pd.NaT
             if pd.isna(due):
-                raise ValueError(f"judgements line {line}: due_date must be a date such as 2022-06-30, got {value!r}")
+                raise ValueError(JUDGEMENT_MESSAGES["bad_due_date"].format(line=line, value=value))
             df.at[i, "deadline_kind"], df.at[i, "due_date"] = "date", due
             df.at[i, "deadline_text"] = f"{due.year}年{due.month}月{due.day}日"
         elif j.field in _DEPARTMENT_FIELDS:
@@ -365,7 +407,12 @@ def apply_judgements(parsed: pd.DataFrame, judgements: pd.DataFrame,
 
 
 def uncertain_notes(ledger: pd.DataFrame, judgements: pd.DataFrame) -> pd.DataFrame:
-    """The reader's uncertain choices that no judgement row addresses, as 说明 rows."""
+    """The reader's uncertain choices that no judgement row addresses, as 说明 rows.
+
+    >>> from ledgerlib import config
+    >>> uncertain_notes(data["ledger"], read_judgements(config.raw_dir() / "ledger_2021_judgements.csv")).empty
+    True
+    """
     judged = {(t, f) for t, f in zip(judgements["task_id"], judgements["field"])}
     if (REVIEWED, REVIEWED) in judged:
         return pd.DataFrame(columns=NOTES_HEADER)  # the person checked every other choice: they stand
@@ -385,6 +432,12 @@ def make_ledger_workbook(source: Path, judgements: Path, out: Path, roster: Rost
 
     Every choice the reader was unsure of and no judgement settles is written to 说明
     (and appended to `report`, when given, for the command to print).
+
+    Example::
+
+        make_ledger_workbook(Path("plan_2022.docx"), Path("ledger_2022_judgements.csv"),
+                             Path("data/raw/ledger_2022.xlsx"))
+        # -> Path('data/raw/ledger_2022.xlsx'), as `ledger workbook` writes it
     """
     roster = roster or load_roster()
     with warnings.catch_warnings():
@@ -402,12 +455,17 @@ def make_ledger_workbook(source: Path, judgements: Path, out: Path, roster: Rost
 
 
 def read_judgements(path: Path) -> pd.DataFrame:
-    """The judgements CSV (task_id,field,value,reason); a missing column is a one-line error."""
+    """The judgements CSV (task_id,field,value,reason); a missing column is a one-line error.
+
+    >>> from ledgerlib import config
+    >>> read_judgements(config.raw_dir() / "ledger_2021_judgements.csv").columns.tolist()
+    ['task_id', 'field', 'value', 'reason']
+    """
     if not Path(path).read_bytes().strip():
         return pd.DataFrame(columns=JUDGEMENT_COLUMNS)  # an empty file: nothing judged yet
     j = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     missing = [c for c in JUDGEMENT_COLUMNS if c not in j.columns]
     if missing:
-        raise ValueError(f"{Path(path).name}: judgements need the columns {','.join(JUDGEMENT_COLUMNS)} "
-                         f"(missing {', '.join(missing)})")
+        raise ValueError(JUDGEMENT_MESSAGES["missing_columns"].format(
+            name=Path(path).name, columns=",".join(JUDGEMENT_COLUMNS), missing=", ".join(missing)))
     return j[JUDGEMENT_COLUMNS]

@@ -53,6 +53,12 @@ def assignment_lights(status: pd.DataFrame, compliance: pd.DataFrame | None, kpi
     metrics.submission_compliance for the same month; `kpis`: metrics.kpis. Columns:
     LIGHT_COLUMNS; `reasons` holds condition keys (`;`-joined), `reason` the words a
     report prints (labels.LIGHT_REASON_LABELS with the figures). Sorted red, amber, green.
+
+    >>> from ledgerlib.rules import load_rules
+    >>> from ledgerlib.bulletin import month_lights
+    >>> status, compliance, kpis, lights = month_lights(data, "2021-06", "安阳市", load_rules())
+    >>> bool(assignment_lights(status, compliance, kpis)["light"].isin(["red", "amber", "green"]).all())
+    True
     """
     rules = rules or LightRules()
     s = status.copy()
@@ -140,6 +146,12 @@ def department_lights(lights: pd.DataFrame) -> pd.DataFrame:
     """Per department: its light (the worst of its items) and the count of items of each light.
 
     Columns: city, department, light, n_red, n_amber, n_green. Sorted red first, then by name.
+
+    >>> from ledgerlib.rules import load_rules
+    >>> from ledgerlib.bulletin import month_lights
+    >>> lights = month_lights(data, "2021-06", "安阳市", load_rules())[3]
+    >>> sorted(department_lights(lights)["light"].unique())
+    ['amber', 'green', 'red']
     """
     g = lights.assign(**{f"n_{k}": lights["light"].eq(k).astype(int) for k in LIGHT_ORDER})
     out = g.groupby(["city", "department"], sort=False).agg(
@@ -152,7 +164,11 @@ def department_lights(lights: pd.DataFrame) -> pd.DataFrame:
 
 
 def light_counts(lights: pd.DataFrame) -> dict[str, int]:
-    """{red, amber, green: number of items} (assignments and KPI items)."""
+    """{red, amber, green: number of items} (assignments and KPI items).
+
+    >>> light_counts(pd.DataFrame({"light": ["red", "green", "green"]}))
+    {'red': 1, 'amber': 0, 'green': 2}
+    """
     return {k: int(lights["light"].eq(k).sum()) for k in LIGHT_ORDER}
 
 
@@ -162,6 +178,12 @@ def due_next(status: pd.DataFrame, days: int) -> pd.DataFrame:
 
     Columns: city, department, task_id, indicator, due_date, days_left, status, flags.
     Sorted by due date, then department. docs/metrics.md "Due next".
+
+    >>> from ledgerlib.rules import load_rules
+    >>> from ledgerlib.bulletin import month_lights
+    >>> status = month_lights(data, "2021-06", "安阳市", load_rules())[0]
+    >>> bool((due_next(status, 30)["due_date"] > "2021-06-30").all())
+    True
     """
     s = status
     end = pd.to_datetime(s["month"].map(metrics.month_end))
@@ -185,6 +207,13 @@ def changes_that_matter(prev_status: pd.DataFrame, cur_status: pd.DataFrame,
     of status (e.g. 不适用 <-> 推进中 back and forth) is only counted. Columns: city,
     department, task_id, indicator, change (labels.CHANGE_LABELS), status_before,
     status_after, light_before, light_after. docs/metrics.md "Changes since last month".
+
+    >>> from ledgerlib.rules import load_rules
+    >>> from ledgerlib.bulletin import month_bulletin
+    >>> b = month_bulletin(data, "2021-06", "安阳市", load_rules())
+    >>> changes, folded = changes_that_matter(b.prev_status, b.status, b.prev_lights, b.lights)
+    >>> folded
+    19
     """
     keys = ["city", "task_id", "department"]
     ch = metrics.changes_since(prev_status, cur_status)
@@ -217,6 +246,12 @@ def group_changes(changes: pd.DataFrame) -> pd.DataFrame:
     tasks listed: a department whose return went missing is one row, not twenty.
 
     Columns: city, department, change, light_before, light_after, n_tasks, task_ids (、-joined).
+
+    >>> from ledgerlib.rules import load_rules
+    >>> from ledgerlib.bulletin import month_bulletin
+    >>> b = month_bulletin(data, "2021-06", "安阳市", load_rules())
+    >>> len(group_changes(changes_that_matter(b.prev_status, b.status, b.prev_lights, b.lights)[0])) > 0
+    True
     """
     keys = ["city", "department", "change", "light_before", "light_after"]
     if changes.empty:

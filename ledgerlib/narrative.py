@@ -29,7 +29,13 @@ def _names(values) -> str:
 
 
 def opening(b: Bulletin) -> str:
-    """The 通报 paragraph: status counts, lights, red departments, KPIs, missing returns."""
+    """The 通报 paragraph: status counts, lights, red departments, KPIs, missing returns.
+
+    >>> from ledgerlib.rules import load_rules
+    >>> from ledgerlib.bulletin import month_bulletin
+    >>> opening(month_bulletin(data, "2021-06", "安阳市", load_rules()))[:30]
+    '截至2021年6月底，全局16个部门共承担台账任务299项（'
+    """
     year, mon = int(b.month[:4]), int(b.month[5:])
     counts = b.status["status"].value_counts()
     n = {k: int(counts.get(k, 0)) for k in metrics.STATUSES}
@@ -94,7 +100,15 @@ def _kpi_sentence(b: Bulletin) -> str:
 
 def next_steps(b: Bulletin, items: pd.DataFrame) -> list[str]:
     """下一步工作要求: one numbered line per chased department (what its items ask), then the
-    tasks falling due next, then the standing request."""
+    tasks falling due next, then the standing request.
+
+    >>> from ledgerlib.rules import load_rules
+    >>> from ledgerlib.bulletin import month_bulletin
+    >>> from ledgerlib.chase import chase_items
+    >>> b = month_bulletin(data, "2021-06", "安阳市", load_rules())
+    >>> next_steps(b, chase_items(b.lights, b.compliance))[0][:2]
+    '（一'
+    """
     lines = []
     mon = int(b.month[5:])
     for dept, g in items.groupby("department", sort=False):

@@ -23,7 +23,7 @@ import pandas as pd
 from .grammar import (
     clean_text, is_page_number, indicator_label, looks_like_deadline, numbered, split_deadlines, title_years,
 )
-from .labels import LEDGER_HEADER, PLAN_FIELD_WORDS
+from .labels import LEDGER_HEADER, PLAN_FIELD_WORDS, PLAN_MESSAGES
 from .plan_grid import Grid, header_field, items_from_grid
 from .roster import Roster, load_roster, normalise_name
 from .tasktable import (  # noqa: F401  (parse_warnings re-exported)
@@ -34,7 +34,14 @@ TEXT_SUFFIXES = (".txt", ".text", "")
 
 
 def read_text(path: Path) -> str:
-    """A text file as UTF-8 (BOM or not), GB18030 or UTF-16 with BOM, the encodings plans arrive in."""
+    """A text file as UTF-8 (BOM or not), GB18030 or UTF-16 with BOM, the encodings plans arrive in.
+
+    >>> import tempfile
+    >>> p = Path(tempfile.mkdtemp()) / "plan.txt"
+    >>> _ = p.write_bytes("工作要点".encode("gb18030"))
+    >>> read_text(p)
+    '工作要点'
+    """
     raw = Path(path).read_bytes()
     if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):  # Notepad's and Word's "Unicode" text
         try:
@@ -42,13 +49,13 @@ def read_text(path: Path) -> str:
         except UnicodeDecodeError:
             pass
     if b"\x00" in raw[:4096]:
-        raise ValueError(f"{Path(path).name}: not a text file")
+        raise ValueError(PLAN_MESSAGES["not_text"].format(name=Path(path).name))
     for enc in ("utf-8-sig", "gb18030"):
         try:
             return raw.decode(enc)
         except UnicodeDecodeError:
             continue
-    raise ValueError(f"{Path(path).name}: not UTF-8 or GB18030 text")
+    raise ValueError(PLAN_MESSAGES["not_utf8"].format(name=Path(path).name))
 
 
 # --------------------------------------------------------------------------- the text form
@@ -160,6 +167,11 @@ def parse_notice(source: str | Path, roster: Roster | None = None, year: int | N
     The table may be tab-separated (as extracted from the published notice), or flattened
     one cell a line or a page a line; a header other than the notice's own five columns
     (序号/重点工作/牵头单位/配合单位 …) is read by plan_grid.
+
+    Example::
+
+        df = parse_notice(Path("data/raw/anyang_credit_ledger_2021_notice.txt"))
+        len(df), parse_warnings(df).shape[0]   # -> (39, 53): 39 tasks, 53 uncertain judgements
     """
     text = read_text(Path(source)) if _is_path(source) else str(source)
     name = Path(source).name if _is_path(source) else "notice"
@@ -308,6 +320,11 @@ def unflatten(lines: list[str], roster: Roster) -> list[str]:
     Each cell is classed by what it reads as (indicator label, deadline, departments, or
     text); a row ends where the next cell belongs to a column at or left of the current
     one. Only the notice's own layout (一级指标 … 责任部门) is regrouped this way.
+
+    Example::
+
+        unflatten(["序号", "工作任务", "完成时限", "责任单位", "1", "建立制度", "6月底前", "运管科"], roster)
+        # -> ['序号\\t工作任务\\t完成时限\\t责任单位', '1\\t建立制度\\t6月底前\\t运管科']
     """
     for i, line in enumerate(lines):
         words = [w for w in re.split(r"[\t \u3000]+", line.strip()) if w]

@@ -30,7 +30,13 @@ def _table_grid(table, name: str, index: int, above: list[str]) -> Grid:
 
 
 def read_docx_ledger(path: str | Path, year: int | None = None, roster: Roster | None = None) -> pd.DataFrame:
-    """Read a Word plan: its ledger table(s), else its paragraphs as a list-form plan."""
+    """Read a Word plan: its ledger table(s), else its paragraphs as a list-form plan.
+
+    Example::
+
+        df = read_docx_ledger(Path("plan_2022.docx"))   # a ledger table, or list-form paragraphs
+        df[["task_id", "task", "due_date"]].head()
+    """
     import docx
 
     path = Path(path)

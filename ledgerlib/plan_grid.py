@@ -34,6 +34,11 @@ class Grid:
 
 
 def column_letter(n: int) -> str:
+    """The spreadsheet column letter of a 1-based column number.
+
+    >>> column_letter(1), column_letter(27)
+    ('A', 'AA')
+    """
     s = ""
     while n:
         n, r = divmod(n - 1, 26)
@@ -42,7 +47,11 @@ def column_letter(n: int) -> str:
 
 
 def header_field(cell: str) -> str | None:
-    """The task-table field a header cell names: '牵头单位（部门）' -> 'lead'."""
+    """The task-table field a header cell names: '牵头单位（部门）' -> 'lead'.
+
+    >>> header_field("牵头单位（部门）"), header_field("备注")
+    ('lead', None)
+    """
     key = re.sub(r"[（(][^）)]*[）)]", "", normalise_name(cell).replace("\n", ""))
     key = re.sub(r"\s+", "", key)
     if key in PLAN_FIELD_WORDS:
@@ -73,6 +82,9 @@ def find_header(rows: list[list[str]]) -> tuple[int, dict[str, int]] | None:
     """(row index, {field: column index}) of the first row that reads as a ledger header.
 
     A two-row header (责任单位 over 牵头单位 | 配合单位) is read as one: its index is the second row.
+
+    >>> find_header([["附件"], ["序号", "工作任务", "完成时限", "责任单位"]])
+    (1, {'task': 1, 'task_id': 0, 'deadline': 2, 'responsible': 3})
     """
     for i, row in enumerate(rows[:HEADER_SCAN_ROWS]):
         two = _two_row_header(rows, i) if any(row) and all(header_field(c) for c in row if c) else None
@@ -108,7 +120,13 @@ def _heading(text: str) -> tuple[str | None, str, float | None]:
 
 
 def items_from_grid(grid: Grid) -> tuple[list[dict], list[dict], bool] | None:
-    """Items, warnings and whether the first unit of a list leads; None when no header is found."""
+    """Items, warnings and whether the first unit of a list leads; None when no header is found.
+
+    Example::
+
+        grid = Grid("plan.xlsx", "Sheet1", rows, row_numbers=[1, 2, ...], spanning=[False, ...])
+        items, warns, first_leads = items_from_grid(grid)   # None when no row reads as a header
+    """
     found = find_header(grid.rows)
     if found is None:
         return None
@@ -248,7 +266,11 @@ def items_from_grid(grid: Grid) -> tuple[list[dict], list[dict], bool] | None:
 
 
 def clean_rows(rows: list[list[object]]) -> list[list[str]]:
-    """Cell values as clean text (HTML stripped, whitespace normalised), trailing blanks cut."""
+    """Cell values as clean text (HTML stripped, whitespace normalised), trailing blanks cut.
+
+    >>> clean_rows([["<b>序号</b>", " 任务 ", None, ""]])
+    [['序号', '任务']]
+    """
     out = []
     for r in rows:
         cells = [clean_text(v)[0] for v in r]

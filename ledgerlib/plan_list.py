@@ -95,7 +95,11 @@ def _cut_outside_brackets(pattern: re.Pattern, text: str) -> list[str]:
 
 
 def cut_lines(text: str) -> list[tuple[int, str]]:
-    """(line number, segment): each line cut before heading/item numbers and field labels."""
+    """(line number, segment): each line cut before heading/item numbers and field labels.
+
+    >>> cut_lines("一、加强组织领导\\n1.建立制度 责任单位：运管科")
+    [(1, '一、加强组织领导'), (2, '1.建立制度'), (2, '责任单位：运管科')]
+    """
     out = []
     for no, line in enumerate(text.splitlines(), start=1):
         line = clean_text(line)[0] if "<" in line else line.strip().replace("\u3000", " ")
@@ -217,7 +221,13 @@ def _chain(node: _Node) -> list[_Node]:
 
 def read_list_plan(path: str | Path, year: int | None = None, roster: Roster | None = None,
                    text: str | None = None) -> pd.DataFrame:
-    """Read a list-form plan (text, or the paragraphs of a Word file) into the task table."""
+    """Read a list-form plan (text, or the paragraphs of a Word file) into the task table.
+
+    Example::
+
+        df = read_list_plan(Path("plan_2022.txt"))   # 一、… / 1.… / 责任单位：… lines
+        df[["task_id", "deadline_text", "lead"]].head()
+    """
     from .notice import read_text
 
     path = Path(path)

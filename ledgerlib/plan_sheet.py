@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from .plan_grid import Grid, clean_rows, items_from_grid
+from .labels import PLAN_MESSAGES
 from .roster import Roster
 from .tasktable import NOTES_SHEET, LedgerReader, finish_table
 
@@ -89,7 +90,7 @@ def _grids_csv(path: Path) -> list[Grid]:
         except UnicodeDecodeError:
             continue
     else:
-        raise ValueError(f"{path.name}: not UTF-8 or GB18030 text")
+        raise ValueError(PLAN_MESSAGES["not_utf8"].format(name=path.name))
     rows = clean_rows(list(csv.reader(io.StringIO(text))))
     width = max((len(r) for r in rows), default=0)
     # A CSV cannot merge: a heading row is a row with only its first cell written.
@@ -111,7 +112,12 @@ def _judged_tasks(wb) -> dict[str, list[str]]:
 
 
 def read_sheet_ledger(path: str | Path, year: int | None = None, roster: Roster | None = None) -> pd.DataFrame:
-    """Read a spreadsheet ledger: the first sheet whose header names the ledger's columns."""
+    """Read a spreadsheet ledger: the first sheet whose header names the ledger's columns.
+
+    >>> from ledgerlib import config
+    >>> int(read_sheet_ledger(config.raw_dir() / "ledger_2021.xlsx")["plan_year"].iloc[0])
+    2021
+    """
     from .roster import load_roster
 
     path = Path(path)
@@ -146,8 +152,7 @@ def read_sheet_ledger(path: str | Path, year: int | None = None, roster: Roster 
         first_leads |= fl
         title = title or [" ".join(c for c in r if c) for r in grid.rows[:5]]
     if not items:
-        raise ValueError(f"{path.name}: no sheet has a ledger header (a row naming the task column, such as "
-                         f"具体任务/工作任务, and its departments or deadline, such as 牵头单位/责任单位/完成时限)")
+        raise ValueError(PLAN_MESSAGES["no_header"].format(name=path.name))
     ids = [it["task_id"] for it in items]
     if len(set(ids)) != len(ids):  # each sheet numbered from 1: one numbering over the workbook
         for n, it in enumerate(items, start=1):

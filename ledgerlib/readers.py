@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .labels import PLAN_MESSAGES
 from .roster import Roster, load_roster
 from .tasktable import LedgerReader
 
@@ -30,20 +31,38 @@ _REGISTERED: list[LedgerReader] = []
 
 
 def register(reader: LedgerReader) -> None:
-    """Add a form; it is tried before the built-in ones."""
+    """Add a form; it is tried before the built-in ones.
+
+    Example::
+
+        from ledgerlib.tasktable import LedgerReader
+        register(LedgerReader("bureau csv", (".csv",), lambda p: True, read_my_csv))
+        read_ledger(Path("plan.csv"))   # now read by read_my_csv(path, year, roster)
+    """
     _REGISTERED.insert(0, reader)
 
 
 def registered() -> list[LedgerReader]:
+    """The ledger forms tried in turn, the registered ones first.
+
+    >>> [r.name for r in registered()]
+    ['text table', 'text list', 'Word', 'spreadsheet']
+    """
     return [*_REGISTERED, *(importlib.import_module(f".{m}", __package__).READER for m in BUILTIN_FORMS)]
 
 
 def reader_for(path: Path) -> LedgerReader:
+    """The first registered form that accepts path (its suffix); ValueError when none does.
+
+    >>> reader_for(Path("ledger_2021.xlsx")).name
+    'spreadsheet'
+    """
     suffix = path.suffix.lower()
     candidates = [r for r in registered() if suffix in r.suffixes]
     if not candidates:
         known = sorted({s for r in registered() for s in r.suffixes if s})
-        raise ValueError(f"{path.name}: a ledger is one of {', '.join(known)} (got {suffix or 'no suffix'!r})")
+        raise ValueError(PLAN_MESSAGES["bad_suffix"].format(name=path.name, known=", ".join(known),
+                                                            suffix=suffix or "no suffix"))
     for r in candidates:
         if r.accepts(path):
             return r
@@ -56,6 +75,10 @@ def read_ledger(path: str | Path, year: int | None = None, roster: Roster | None
     year: the plan year when the plan does not say it (or to override its title; a
     disagreement is a warning). roster: the bureau's departments (default data/raw).
     Raises ValueError (one line) for a file that is no ledger, whatever is inside it.
+
+    >>> from ledgerlib import config
+    >>> len(read_ledger(config.raw_dir() / "ledger_2021.xlsx"))
+    39
     """
     if isinstance(year, Roster):  # the older call read_ledger(path, roster)
         year, roster = None, year
@@ -69,5 +92,5 @@ def read_ledger(path: str | Path, year: int | None = None, roster: Roster | None
     except (ValueError, OSError):
         raise
     except Exception as exc:  # a broken zip, a corrupt workbook, a reader bug on odd input
-        raise ValueError(f"{path.name}: cannot read as a {reader.name} ledger "
-                         f"({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''})") from exc
+        error = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+        raise ValueError(PLAN_MESSAGES["unreadable"].format(name=path.name, form=reader.name, error=error)) from exc

@@ -67,6 +67,11 @@ class RunResult:
 
     @property
     def ok(self) -> bool:
+        """True when every cell ran (no error recorded).
+
+        >>> RunResult(Path("monthly.ipynb")).ok, RunResult(Path("monthly.ipynb"), error="boom").ok
+        (True, False)
+        """
         return self.error is None
 
 
@@ -93,6 +98,11 @@ def normalise_period(kind: str, period: str) -> str:
 
 
 def notebooks_dir() -> Path:
+    """The project's notebooks/ folder (the report notebooks `ledger report` runs).
+
+    >>> notebooks_dir().name
+    'notebooks'
+    """
     return config.project_root() / "notebooks"
 
 
@@ -119,6 +129,11 @@ def scrub_notebook(nb: nbformat.NotebookNode, root: Path | None = None) -> nbfor
     """Drop what changes from run to run (times, durations, environment, absolute paths).
 
     Same notebook and data -> same bytes; papermill's own paths become relative to the checkout.
+
+    Example::
+
+        nb = scrub_notebook(nbformat.read("out/monthly_2021-06.ipynb", as_version=4))
+        # no execution times, durations, kernel versions or absolute paths: byte-identical reruns
     """
     root = Path(root or config.project_root()).resolve()
     pm = nb.metadata.get("papermill")
@@ -171,6 +186,12 @@ def execute_notebook(input_path: Path, output_path: Path, parameters: dict[str, 
     Parameters go through papermill's Python API so that '03' stays a string. On a failing
     cell the partly executed notebook is still written and the result names the cell.
     `engine`: see ENGINES; both give the same outputs.
+
+    Example::
+
+        result = execute_notebook(Path("notebooks/monthly_report.ipynb"), Path("out/monthly_2021-06.ipynb"),
+                                  {"month": "2021-06"})
+        result.ok   # -> True; result.error and result.failed_cell say where a cell failed
     """
     from . import engine as inprocess
 
@@ -218,6 +239,10 @@ def notebook_to_html(nb: nbformat.NotebookNode, title: str = "") -> str:
 
     Markdown cells are analyst notes and stay out; so do stderr streams (warnings, progress
     bars) and cells tagged in HIDDEN_TAGS. Report headings come from outputs (`heading`).
+
+    Example::
+
+        page = notebook_to_html(result.executed, title="2021年6月通报")   # '<!DOCTYPE html>...'
     """
     from nbconvert import HTMLExporter
     from nbconvert.preprocessors import TagRemovePreprocessor
@@ -243,7 +268,12 @@ def notebook_to_html(nb: nbformat.NotebookNode, title: str = "") -> str:
 
 
 def html_to_pdf(page: str, pdf_path: Path, font_path: str | None = None) -> Path:
-    """Lay out HTML as PDF with WeasyPrint; `font_path` pins the CJK font file to embed."""
+    """Lay out HTML as PDF with WeasyPrint; `font_path` pins the CJK font file to embed.
+
+    Example::
+
+        html_to_pdf(page, Path("out/monthly_2021-06.pdf"))   # -> that Path, CJK font embedded
+    """
     import logging
 
     from weasyprint import CSS, HTML
@@ -271,7 +301,12 @@ def html_to_pdf(page: str, pdf_path: Path, font_path: str | None = None) -> Path
 
 
 def notebook_to_pdf(notebook: Path | nbformat.NotebookNode, pdf_path: Path, title: str = "") -> Path:
-    """An executed notebook as a PDF holding its outputs only."""
+    """An executed notebook as a PDF holding its outputs only.
+
+    Example::
+
+        notebook_to_pdf(Path("out/monthly_2021-06.ipynb"), Path("out/monthly_2021-06.pdf"))
+    """
     import nbformat
 
     from .charts import find_cjk_font
@@ -281,7 +316,12 @@ def notebook_to_pdf(notebook: Path | nbformat.NotebookNode, pdf_path: Path, titl
 
 
 def notebook_to_docx(notebook: Path | nbformat.NotebookNode, docx_path: Path, title: str = "") -> Path:
-    """An executed notebook as an editable Word file: the PDF's headings, text, tables and charts."""
+    """An executed notebook as an editable Word file: the PDF's headings, text, tables and charts.
+
+    Example::
+
+        notebook_to_docx(Path("out/monthly_2021-06.ipynb"), Path("out/monthly_2021-06.docx"))
+    """
     import nbformat
 
     from .blocks import notebook_blocks
@@ -295,7 +335,14 @@ def run_notebook(input_path: Path, output_path: Path, parameters: dict[str, Any]
                  pdf_path: Path | None = None, cwd: Path | None = None,
                  progress: bool = True, docx_path: Path | None = None,
                  engine: str = "inprocess") -> RunResult:
-    """Execute a notebook, then (if it ran cleanly) write its PDF and Word file where asked."""
+    """Execute a notebook, then (if it ran cleanly) write its PDF and Word file where asked.
+
+    Example::
+
+        r = run_notebook(Path("notebooks/monthly_report.ipynb"), Path("out/monthly_2021-06.ipynb"),
+                         {"month": "2021-06"}, pdf_path=Path("out/monthly_2021-06.pdf"))
+        r.ok, r.pdf, r.docx
+    """
     result = execute_notebook(input_path, output_path, parameters, cwd=cwd, progress=progress, engine=engine)
     if result.ok and pdf_path is not None:
         if progress:
@@ -331,6 +378,11 @@ def run_report(kind: str, period: str, data_dir: Path | None = None, out_dir: Pa
 
     0 done; 1 a cell failed (the partly executed notebook is kept and the cell named);
     2 bad arguments or no processed data; 3 no CJK font (checked before anything runs).
+
+    Example::
+
+        run_report("monthly", "2021-06")      # as `ledger report monthly 2021-06`; -> 0
+        run_report("quarterly", "2021Q2", pdf=False)
     """
     from .charts import CJKFontMissingError, find_cjk_font
 
@@ -386,6 +438,10 @@ def refresh_notebooks(paths: list[Path] | None = None) -> list[Path]:
 
     Run from the checkout after `ledger build` on the sample data. Uses nbclient directly so
     no papermill metadata or timings land in the committed files.
+
+    Example::
+
+        refresh_notebooks()   # -> [Path('notebooks/monthly_report.ipynb'), ...], re-executed in place
     """
     import nbformat
 
@@ -402,7 +458,12 @@ def refresh_notebooks(paths: list[Path] | None = None) -> list[Path]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`python -m ledgerlib.reports refresh-notebooks [NOTEBOOK ...]`."""
+    """`python -m ledgerlib.reports refresh-notebooks [NOTEBOOK ...]`.
+
+    Example::
+
+        main(["refresh-notebooks", "notebooks/monthly_report.ipynb"])   # -> 0
+    """
     argv = sys.argv[1:] if argv is None else argv
     if not argv or argv[0] != "refresh-notebooks":
         print("usage: python -m ledgerlib.reports refresh-notebooks [NOTEBOOK ...]", file=sys.stderr)

@@ -72,15 +72,28 @@ class Roster:
 
     @property
     def departments(self) -> list[str]:
-        """Departments in roster order (collective rows are not departments)."""
+        """Departments in roster order (collective rows are not departments).
+
+        >>> load_roster().departments[:3]
+        ['法规科', '办公室', '规划科']
+        """
         return [d for d, k in zip(self.table["department"], self.table["kind"]) if k != COLLECTIVE]
 
     @property
     def collectives(self) -> list[str]:
+        """Collective names (e.g. 各县（市、区）), each standing for its member departments.
+
+        >>> len(load_roster().collectives) > 0
+        True
+        """
         return sorted(self._members)
 
     def resolve(self, name: str) -> str | None:
-        """Canonical department or collective name for any alias; None if unknown."""
+        """Canonical department or collective name for any alias; None if unknown.
+
+        >>> load_roster().resolve("运管科"), load_roster().resolve("不存在的部门")
+        ('运管科', None)
+        """
         n = normalise_name(name)
         if not n:
             return None
@@ -93,19 +106,38 @@ class Roster:
         return None
 
     def is_collective(self, name: str) -> bool:
+        """True when name is a collective row of the roster, not a department.
+
+        >>> r = load_roster()
+        >>> r.is_collective(r.collectives[0]), r.is_collective("运管科")
+        (True, False)
+        """
         return name in self._members
 
     def expand(self, name: str) -> list[str]:
-        """The departments a canonical name stands for (itself, or a collective's members)."""
+        """The departments a canonical name stands for (itself, or a collective's members).
+
+        >>> load_roster().expand("运管科")
+        ['运管科']
+        """
         if self.is_collective(name):
             return list(self._members[name])
         return [name] if name in self._kinds else []
 
     def kind(self, department: str) -> str:
+        """The roster's kind of a department (its `kind` column).
+
+        >>> load_roster().kind("运管科")
+        'section'
+        """
         return str(self._kinds.get(department, ""))
 
     def is_scored(self, department: str) -> bool:
-        """False for a department the roster marks `scored=no` (listed in plans, not scored)."""
+        """False for a department the roster marks `scored=no` (listed in plans, not scored).
+
+        >>> load_roster().is_scored("运管科")
+        True
+        """
         return department not in self._unscored
 
 

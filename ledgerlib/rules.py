@@ -99,7 +99,12 @@ def _read_table(section: str, given: Any, into: dict, allowed: tuple[str, ...] |
 
 
 def read_lights(path: Path | None) -> tuple[LightRules, pd.DataFrame]:
-    """lights.toml -> LightRules (defaults where absent or wrong) and its problems."""
+    """lights.toml -> LightRules (defaults where absent or wrong) and its problems.
+
+    >>> lights, problems = read_lights(None)
+    >>> lights.due_soon_days, problems.empty
+    (30, True)
+    """
     probs = _Problems(Path(path).name if path else LIGHTS_FILE)
     data = _toml(path, probs)
     rules = LightRules()
@@ -121,7 +126,12 @@ def read_lights(path: Path | None) -> tuple[LightRules, pd.DataFrame]:
 
 
 def read_scoring(path: Path | None) -> tuple[ScoringRules, pd.DataFrame]:
-    """scoring.toml -> ScoringRules (defaults where absent or wrong) and its problems."""
+    """scoring.toml -> ScoringRules (defaults where absent or wrong) and its problems.
+
+    >>> scoring, problems = read_scoring(None)
+    >>> scoring.weights["tasks"], problems.empty
+    (50.0, True)
+    """
     probs = _Problems(Path(path).name if path else SCORING_FILE)
     data = _toml(path, probs)
     rules = ScoringRules()
@@ -149,6 +159,10 @@ def read_approvals(path: Path | None, roster=None, task_ids: set[str] | None = N
     Columns city (empty: every city), task_id, department (aliases resolved through the
     roster), approved_on (date; empty: from the start), approved_by, reason. A row naming an
     unknown task or department, or with an unreadable date, is left out and reported.
+
+    >>> approvals, problems = read_approvals(None)
+    >>> approvals.empty, problems.empty
+    (True, True)
     """
     name = Path(path).name if path else APPROVALS_FILE
     probs = _Problems(name)
@@ -215,7 +229,11 @@ class BureauRules:
 
 
 def load_rules(raw_dir: Path | None = None, ledger: pd.DataFrame | None = None) -> BureauRules:
-    """Read the three rule files from raw_dir (default data/raw), with their problems."""
+    """Read the three rule files from raw_dir (default data/raw), with their problems.
+
+    >>> load_rules().problems.empty
+    True
+    """
     from .roster import load_roster
 
     raw = Path(raw_dir) if raw_dir else config.raw_dir()

@@ -11,13 +11,15 @@ operator set up, such as a city folder linked elsewhere, are trusted; text is no
 >>> inside(Path("out"), "../x.xlsx")
 Traceback (most recent call last):
 ...
-ledgerlib.safepath.UnsafePathError: not a plain file name: '../x.xlsx'
+ledgerlib.safepath.UnsafePathError: '../x.xlsx' 不能用作文件或文件夹名... / not a plain file name: '../x.xlsx'
 """
 from __future__ import annotations
 
 import os
 import re
 from pathlib import Path
+
+from .labels import CLI_MESSAGES
 
 #: Separators of every platform the files travel through, NUL and control characters, and the
 #: characters Windows forbids in a name (a return filed here is opened on Windows desktops).
@@ -37,7 +39,7 @@ def check_name(name: str, what: str = "file name") -> str:
     text = str(name)
     if (not text.strip() or text.strip(". ") == "" or text.startswith(".") or text != text.strip()
             or _FORBIDDEN.search(text)):
-        raise UnsafePathError(f"not a plain {what}: {text!r}")
+        raise UnsafePathError(CLI_MESSAGES["not_a_plain_name"].format(what=what, text=text))
     return text
 
 
@@ -55,19 +57,35 @@ def plain_name(text: str) -> str:
 
 
 def inside(folder: Path, *names: str) -> Path:
-    """folder / names..., each name checked by `check_name`, the result checked to stay in folder."""
+    """folder / names..., each name checked by `check_name`, the result checked to stay in folder.
+
+    >>> inside(Path("submissions"), "2021-06", "运管科.xlsx").as_posix()
+    'submissions/2021-06/运管科.xlsx'
+    >>> inside(Path("submissions"), "..")
+    Traceback (most recent call last):
+    ...
+    ledgerlib.safepath.UnsafePathError: '..' 不能用作文件或文件夹名...
+    """
     folder = Path(folder)
     path = folder.joinpath(*(check_name(n) for n in names))
     base = os.path.abspath(folder)
     if os.path.commonpath([base, os.path.abspath(path)]) != base:
-        raise UnsafePathError(f"{path} is outside {folder}")
+        raise UnsafePathError(CLI_MESSAGES["outside_folder"].format(path=path, folder=folder))
     return path
 
 
 def within(folder: Path, path: Path) -> Path:
-    """path, after checking that it lies inside folder (lexically); UnsafePathError otherwise."""
+    """path, after checking that it lies inside folder (lexically); UnsafePathError otherwise.
+
+    >>> within(Path("reports"), Path("reports/chase/a.pdf")).as_posix()
+    'reports/chase/a.pdf'
+    >>> within(Path("reports"), Path("reports/../etc"))
+    Traceback (most recent call last):
+    ...
+    ledgerlib.safepath.UnsafePathError: reports/../etc 不在 reports 之内 / reports/../etc is outside reports
+    """
     base = os.path.abspath(folder)
     full = os.path.abspath(path)
     if full == base or os.path.commonpath([base, full]) != base:
-        raise UnsafePathError(f"{path} is outside {folder}")
+        raise UnsafePathError(CLI_MESSAGES["outside_folder"].format(path=path, folder=folder))
     return Path(path)

@@ -74,7 +74,11 @@ def _next_month(year: int, month: int) -> tuple[int, int]:
 
 
 def hand_typed(day: dt.date, style: int) -> str:
-    """A date the way people type it into a text cell: `2021.6.3` or `2021年6月3日`."""
+    """A date the way people type it into a text cell: `2021.6.3` or `2021年6月3日`.
+
+    >>> hand_typed(dt.date(2021, 6, 3), 0), hand_typed(dt.date(2021, 6, 3), 1)
+    ('2021.6.3', '2021年6月3日')
+    """
     if style % 2 == 0:
         return f"{day.year}.{day.month}.{day.day}"
     return _TEXT["date_cn"].format(y=day.year, m=day.month, d=day.day)
@@ -117,7 +121,13 @@ def _departments_of(assignments: pd.DataFrame, task_ids: list[str], role: str | 
 
 
 def build_context(ledger: pd.DataFrame, assignments: pd.DataFrame, roster: Any) -> Context:
-    """Which department fills which sheet, read from the ledger itself (not hard-coded)."""
+    """Which department fills which sheet, read from the ledger itself (not hard-coded).
+
+    Example::
+
+        ctx = build_context(load_ledger(), assignments(load_ledger(), roster), roster)
+        # who fills which sheet (progress, activities, publicity ...), read from the ledger
+    """
     from .workdays import default_calendar, working_day_deadline
 
     year = int(ledger["plan_year"].iloc[0]) if "plan_year" in ledger.columns else 2021
@@ -194,18 +204,34 @@ class FilePlan:
 
 
 def scored_departments(assignments: pd.DataFrame, roster: Any) -> list[str]:
-    """Scored departments in roster order (the order of departments.csv)."""
+    """Scored departments in roster order (the order of departments.csv).
+
+    >>> from ledgerlib.roster import load_roster
+    >>> scored_departments(data["assignments"], load_roster())[:2]
+    ['法规科', '办公室']
+    """
     scored = set(assignments["department"])
     order = list(roster.departments) if roster is not None else sorted(scored)
     return [d for d in order if d in scored] + sorted(scored - set(order))
 
 
 def synthetic_units(n: int) -> list[str]:
+    """Names of n made-up scored units (a province-scale sample has more than the roster).
+
+    >>> synthetic_units(2)
+    ['测试单位01', '测试单位02']
+    """
     return [_TEXT["synthetic_unit"].format(n=i) for i in range(1, n + 1)]
 
 
 def province_assignments(assignments: pd.DataFrame, departments: list[str], n: int) -> tuple[list[str], pd.DataFrame]:
-    """The first n departments; past the real ones, synthetic units copying their tasks."""
+    """The first n departments; past the real ones, synthetic units copying their tasks.
+
+    Example::
+
+        departments, assigned = province_assignments(data["assignments"], scored, 20)
+        departments[-1]   # a synthetic unit when 20 exceeds the roster's scored departments
+    """
     if n <= len(departments):
         return departments[:n], assignments
     extra = synthetic_units(n - len(departments))
@@ -221,7 +247,12 @@ def province_assignments(assignments: pd.DataFrame, departments: list[str], n: i
 
 
 def province_roster(roster: Any, n_departments: int, assignments: pd.DataFrame | None = None) -> Any:
-    """The roster plus the synthetic units a `departments_per_city=n` sample adds."""
+    """The roster plus the synthetic units a `departments_per_city=n` sample adds.
+
+    Example::
+
+        roster20 = province_roster(load_roster(), 20, data["assignments"])   # + the synthetic units
+    """
     from .roster import Roster
 
     scored = scored_departments(assignments, roster) if assignments is not None else list(roster.departments)
@@ -233,6 +264,11 @@ def province_roster(roster: Any, n_departments: int, assignments: pd.DataFrame |
 
 
 def city_names(cities: int) -> list[str]:
+    """The sample's cities: the data set's own city first, then others of the province.
+
+    >>> city_names(1)
+    ['安阳市']
+    """
     if cities <= 1:
         return [default_city()]
     names = [default_city()] + [c for c in labels.PROVINCE_CITIES if c != default_city()]
@@ -255,7 +291,13 @@ def _received(rng: random.Random, year: int, month: int, late: bool, early: bool
 
 
 def plan_city(ctx: Context, city: str, departments: list[str], seed: int, multi_city: bool) -> list[FilePlan]:
-    """Every file one city returns in the year, with its slips and its arrival time."""
+    """Every file one city returns in the year, with its slips and its arrival time.
+
+    Example::
+
+        plans = plan_city(ctx, "安阳市", departments, seed=2021, multi_city=False)
+        plans[0]   # FilePlan: department, month, slips to make, arrival time
+    """
     rng = _rng(seed, city, "plan")
     months = _months(ctx.year)
     cells = [(d, m) for d in departments for m in months]
@@ -341,7 +383,12 @@ def _write_one(job: tuple[FilePlan, str, int]) -> str:
 
 
 def fill_workbook(ctx: Context, plan: FilePlan, seed: int) -> Any:
-    """The template of plan's department/month, filled in as its liaison would."""
+    """The template of plan's department/month, filled in as its liaison would.
+
+    Example::
+
+        wb = fill_workbook(ctx, plans[0], seed=2021)   # an openpyxl Workbook, filled as a liaison would
+    """
     from .templates import COVER_CELLS, FIRST_DATA_ROW, SHEETS, build_workbook, data_cell, department_tasks
 
     # A department's tasks are the same every month: looked up once per sample and process
@@ -645,7 +692,12 @@ def _joint_cases(ctx: Context, plan: FilePlan, rng: random.Random) -> list[list[
 
 def plan_sample(ctx: Context, roster: Any, seed: int, cities: int,
                 departments_per_city: int | None) -> tuple[list[FilePlan], Context]:
-    """Every file of the sample, and the context (with synthetic units when asked for)."""
+    """Every file of the sample, and the context (with synthetic units when asked for).
+
+    Example::
+
+        plans, ctx = plan_sample(ctx, roster, seed=2021, cities=3, departments_per_city=None)
+    """
     depts = scored_departments(ctx.assignments, roster)
     if departments_per_city is not None:
         depts, asg = province_assignments(ctx.assignments, depts, departments_per_city)
@@ -702,6 +754,11 @@ def write_sample(out_dir: Path | None = None, seed: int = 2021, raw_dir: Path | 
     synthetic units (see `province_roster`). months/departments restrict the output to a
     subset (tests) without changing any file in it: every choice is keyed by its own
     (city, department, month). Also writes `<out>/manifest.csv`. Same arguments, same bytes.
+
+    Example::
+
+        write_sample(out_dir=Path("sample"), cities=1)   # as `ledger sample`
+        # -> Path('sample'): <YYYY-MM>/<部门>.xlsx for the year, and manifest.csv
     """
     from tqdm.auto import tqdm
 

@@ -33,7 +33,11 @@ SCORE_COLUMNS = ["city", "period", "rank", "department", *COMPONENTS, "score", "
 
 
 def task_points(ledger: pd.DataFrame) -> pd.Series:
-    """Points of each task (index task_id): the plan's 分值 where given (> 0), else 1."""
+    """Points of each task (index task_id): the plan's 分值 where given (> 0), else 1.
+
+    >>> task_points(data["ledger"]).head(2).tolist()
+    [1.0, 1.0]
+    """
     pts = pd.to_numeric(ledger["points"], errors="coerce") if "points" in ledger else \
         pd.Series(np.nan, index=ledger.index)
     pts = pts.where(pts > 0, 1.0)
@@ -41,7 +45,14 @@ def task_points(ledger: pd.DataFrame) -> pd.Series:
 
 
 def task_share(status: pd.DataFrame, ledger: pd.DataFrame, rules: ScoringRules) -> pd.DataFrame:
-    """Per (city, department): the tasks component (points-weighted credit of each status)."""
+    """Per (city, department): the tasks component (points-weighted credit of each status).
+
+    >>> from ledgerlib.rules import load_rules
+    >>> from ledgerlib.bulletin import month_bulletin
+    >>> b = month_bulletin(data, "2021-06", "安阳市", load_rules())
+    >>> list(task_share(b.status, data["ledger"], b.rules.scoring).columns)
+    ['city', 'department', 'tasks']
+    """
     s = status[status["status"] != "na_approved"]
     pts = s["task_id"].astype(str).map(task_points(ledger)).fillna(1.0)
     credit = s["status"].map(rules.status_credit).astype("float64").fillna(0.0)
@@ -52,14 +63,27 @@ def task_share(status: pd.DataFrame, ledger: pd.DataFrame, rules: ScoringRules) 
 
 
 def return_share(compliance: pd.DataFrame, rules: ScoringRules) -> pd.DataFrame:
-    """Per (city, department): mean credit of its months' returns (pending months left out)."""
+    """Per (city, department): mean credit of its months' returns (pending months left out).
+
+    >>> from ledgerlib.rules import load_rules
+    >>> from ledgerlib.bulletin import month_bulletin
+    >>> b = month_bulletin(data, "2021-06", "安阳市", load_rules())
+    >>> list(return_share(b.compliance, b.rules.scoring).columns)
+    ['city', 'department', 'returns']
+    """
     c = compliance[compliance["status"] != "pending"]
     c = c.assign(_c=c["status"].map(rules.return_credit).astype("float64").fillna(0.0))
     return c.groupby(["city", "department"], sort=False)["_c"].mean().rename("returns").reset_index()
 
 
 def kpi_share(kpis: pd.DataFrame) -> pd.DataFrame:
-    """Per (city, department): share of its KPIs judged on its own figures that passed."""
+    """Per (city, department): share of its KPIs judged on its own figures that passed.
+
+    >>> from ledgerlib.rules import load_rules
+    >>> from ledgerlib.bulletin import month_bulletin
+    >>> list(kpi_share(month_bulletin(data, "2021-06", "安阳市", load_rules()).kpis).columns)
+    ['city', 'department', 'kpis']
+    """
     k = kpis[(kpis["department"] != metrics.ALL_DEPARTMENTS) & kpis["passed"].notna()]
     if "carried_forward" in k:
         k = k[~k["carried_forward"].astype(bool)]
@@ -68,7 +92,11 @@ def kpi_share(kpis: pd.DataFrame) -> pd.DataFrame:
 
 
 def obligation_share(matrix: pd.DataFrame | None) -> pd.DataFrame:
-    """Per (city, department): obligation periods met ÷ periods (metrics.obligation_matrix rows)."""
+    """Per (city, department): obligation periods met ÷ periods (metrics.obligation_matrix rows).
+
+    >>> list(obligation_share(None).columns)
+    ['city', 'department', 'obligations']
+    """
     if matrix is None or matrix.empty:
         return pd.DataFrame(columns=["city", "department", "obligations"])
     g = matrix.groupby(["city", "department"], sort=False)[["n_met", "n_periods"]].sum()
@@ -77,7 +105,15 @@ def obligation_share(matrix: pd.DataFrame | None) -> pd.DataFrame:
 
 
 def score_table(parts: list[pd.DataFrame], rules: ScoringRules, period: str) -> pd.DataFrame:
-    """Join the component shares, weigh them, score and rank (one city at a time or several)."""
+    """Join the component shares, weigh them, score and rank (one city at a time or several).
+
+    >>> from ledgerlib.rules import load_rules
+    >>> from ledgerlib.bulletin import month_bulletin
+    >>> b = month_bulletin(data, "2021-06", "安阳市", load_rules())
+    >>> t = score_table(parts_of(b.status, b.compliance, b.kpis, data["ledger"], b.rules.scoring), b.rules.scoring, "2021-06")
+    >>> t.iloc[0]["department"], int(t.iloc[0]["rank"])
+    ('执法监督科', 1)
+    """
     out = parts[0]
     for p in parts[1:]:
         out = out.merge(p, on=["city", "department"], how="outer")
@@ -102,7 +138,13 @@ def score_table(parts: list[pd.DataFrame], rules: ScoringRules, period: str) -> 
 
 
 def with_rank_change(current: pd.DataFrame, previous: pd.DataFrame | None) -> pd.DataFrame:
-    """Add prev_rank and rank_change (previous rank − rank: positive means moved up)."""
+    """Add prev_rank and rank_change (previous rank − rank: positive means moved up).
+
+    >>> cur = monthly_scores(data, "2021-06", "安阳市").drop(columns=["prev_rank", "rank_change"])
+    >>> r = with_rank_change(cur, monthly_scores(data, "2021-05", "安阳市")).iloc[0]
+    >>> int(r["prev_rank"]), int(r["rank"]), int(r["rank_change"])
+    (11, 1, 10)
+    """
     out = current.copy()
     if previous is None or previous.empty:
         out["prev_rank"] = pd.array([pd.NA] * len(out), dtype="Int64")
@@ -118,7 +160,14 @@ def with_rank_change(current: pd.DataFrame, previous: pd.DataFrame | None) -> pd
 
 def parts_of(status: pd.DataFrame, compliance: pd.DataFrame, kpis: pd.DataFrame, ledger: pd.DataFrame,
              rules: ScoringRules) -> list[pd.DataFrame]:
-    """The tasks, returns and KPI components from figures already computed for a period."""
+    """The tasks, returns and KPI components from figures already computed for a period.
+
+    >>> from ledgerlib.rules import load_rules
+    >>> from ledgerlib.bulletin import month_bulletin
+    >>> b = month_bulletin(data, "2021-06", "安阳市", load_rules())
+    >>> len(parts_of(b.status, b.compliance, b.kpis, data["ledger"], b.rules.scoring))
+    3
+    """
     return [task_share(status, ledger, rules), return_share(compliance, rules), kpi_share(kpis)]
 
 
@@ -137,7 +186,12 @@ def _month_parts(data: dict[str, Any], months: list[str], city: str, rules: Scor
 def monthly_scores(data: dict[str, Any], month: str, city: str, rules: ScoringRules | None = None,
                    approvals: pd.DataFrame | None = None) -> pd.DataFrame:
     """Every department's score and rank for a month, with the change since last month
-    (none for January: the previous month belongs to another plan year). Columns: SCORE_COLUMNS."""
+    (none for January: the previous month belongs to another plan year). Columns: SCORE_COLUMNS.
+
+    >>> s = monthly_scores(data, "2021-06", "安阳市")
+    >>> s.iloc[0]["department"], int(s.iloc[0]["rank"])
+    ('执法监督科', 1)
+    """
     rules = rules or ScoringRules()
     m = metrics.month_str(month)
 
@@ -154,7 +208,12 @@ def quarterly_scores(data: dict[str, Any], quarter: str, city: str, rules: Scori
                      prev_matrix: pd.DataFrame | None = None) -> pd.DataFrame:
     """Every department's score and rank for a quarter (tasks as of its last month, the three
     months' returns, KPIs at its end, obligations from `matrix`), with the change since the
-    previous quarter of the same year. Columns: SCORE_COLUMNS."""
+    previous quarter of the same year. Columns: SCORE_COLUMNS.
+
+    >>> s = quarterly_scores(data, "2021Q2", "安阳市")
+    >>> s.iloc[0]["department"], int(s.iloc[0]["rank"])
+    ('执法监督科', 1)
+    """
     rules = rules or ScoringRules()
     q = metrics.quarter_str(quarter)
 

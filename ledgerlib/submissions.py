@@ -102,18 +102,41 @@ class Submission:
 
     @property
     def n_errors(self) -> int:
+        """Number of error rows among the file's problems.
+
+        Example::
+
+            read_submission(Path("2021-06/运管科.xlsx"), ledger, roster).n_errors   # -> 0 for a clean return
+        """
         return int((self.problems["severity"] == "error").sum())
 
     @property
     def n_warnings(self) -> int:
+        """Number of warning rows among the file's problems.
+
+        Example::
+
+            sub.n_warnings   # -> 2 when, say, two statuses were typed loosely and read as the nearest word
+        """
         return int((self.problems["severity"] == "warning").sum())
 
     @property
     def readable(self) -> bool:
-        """False when the file itself could not be opened (one problem, no tables)."""
+        """False when the file itself could not be opened (one problem, no tables).
+
+        Example::
+
+            read_submission(Path("encrypted.xlsx"), ledger, roster).readable   # -> False
+        """
         return not self.cover.get("unreadable", False)
 
     def tables(self) -> dict[str, pd.DataFrame]:
+        """The file's tables by name (progress, activities, publicity, ...), as the build stacks them.
+
+        Example::
+
+            list(sub.tables)   # -> ['progress', 'activities', 'publicity', 'collection', 'shared_records', 'joint_cases']
+        """
         return {k: getattr(self, k) for k in TABLE_KEYS}
 
 
@@ -753,6 +776,9 @@ def project_roster() -> Any:
 
     Found from the working directory like every other default path (`config.raw_dir`), so
     `read_submission(path)` in a JupyterLab notebook resolves aliases as the build does.
+
+    >>> project_roster().departments[:2]
+    ['法规科', '办公室']
     """
     from .roster import load_roster
 
@@ -812,6 +838,11 @@ def read_submissions(paths: Iterable[Path | str], ledger: pd.DataFrame | None = 
     """`read_submission` over many files, building each table once (the fast path for a build).
 
     received_at: {str(path): when it arrived} for the files whose receipt is known.
+
+    Example::
+
+        batch = read_submissions(sorted(Path("data/raw/submissions/2021-06").glob("*.xlsx")), ledger, roster)
+        batch.problems   # every problem row of every file
     """
     ids = _ledger_ids(ledger)
     roster = _roster(roster)
@@ -891,7 +922,11 @@ def _clip(text: str, limit: int) -> str:
 
 
 def problems_for_display(problems: pd.DataFrame) -> pd.DataFrame:
-    """Problems with Chinese column names, Chinese field names and severities."""
+    """Problems with Chinese column names, Chinese field names and severities.
+
+    >>> problems_for_display(data["problems"]).columns[:3].tolist()
+    ['文件', '工作表', '单元格']
+    """
     df = problems[_DISPLAY_COLUMNS].copy()
     df["field"] = df["field"].map(lambda f: FIELD_LABELS.get(f, f))
     df["severity"] = df["severity"].map(lambda s: labels.SEVERITY_LABELS.get(s, s))
@@ -899,7 +934,13 @@ def problems_for_display(problems: pd.DataFrame) -> pd.DataFrame:
 
 
 def format_table(df: pd.DataFrame, limit: int = 36) -> str:
-    """A plain-text table that lines up with Chinese characters (double-width) in a terminal."""
+    """A plain-text table that lines up with Chinese characters (double-width) in a terminal.
+
+    >>> print(format_table(pd.DataFrame({"部门": ["运管科"], "n": [3]})))
+    部门    n
+    ------  -
+    运管科  3
+    """
     rows = [list(df.columns)] + [[_clip(str(v), limit) for v in r] for r in df.itertuples(index=False)]
     widths = [max(text_width(r[j]) for r in rows) for j in range(len(df.columns))]
     lines = []
@@ -925,7 +966,11 @@ def file_name(label: str) -> str:
 
 
 def problems_page_header(problems: pd.DataFrame, files: pd.DataFrame | None = None) -> tuple[str, str, str]:
-    """What a printed problems list says at the top: file name(s), department(s) and month(s)."""
+    """What a printed problems list says at the top: file name(s), department(s) and month(s).
+
+    >>> problems_page_header(data["problems"].iloc[:0])
+    ('问题清单：未识别', '填报单位：未识别', '报送月份：未识别')
+    """
     facts = files if files is not None and len(files) else problems
     names = list(dict.fromkeys(file_name(f) for f in facts["file"].dropna() if str(f)))
     depts = list(dict.fromkeys(str(d) for d in facts.get("department", pd.Series(dtype=str)).dropna() if str(d)))
@@ -943,6 +988,10 @@ def write_problems_workbook(problems: pd.DataFrame, out: Path, files: pd.DataFra
     Printed: A4 landscape, one page wide, header row repeated, the file name (no folder),
     department and month at the top of every page; long text wraps in its cell.
     `files` (read_submissions().files) names the department and month of files without problems.
+
+    Example::
+
+        write_problems_workbook(batch.problems, Path("问题清单.xlsx"))   # -> Path('问题清单.xlsx')
     """
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, PatternFill
@@ -975,6 +1024,11 @@ def validate_files(files: Iterable[Path], out: Path | None = None, raw_dir: Path
 
     The ledger and roster are loaded from raw_dir when they can be, so task ids and
     department names are checked too; without them the files are still checked.
+
+    Example::
+
+        validate_files([Path("inbox/运管科.xlsx")], out=Path("问题清单.xlsx"))   # as `ledger validate`
+        # prints each problem; returns 1 when any is an error, else 0
     """
     files = [Path(f) for f in files]
     ledger = roster = None

@@ -19,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from .grammar import deadline_from_task, parse_deadline, parse_departments, parse_recurrence
+from .labels import PLAN_MESSAGES
 from .roster import Roster
 
 LEDGER_COLUMNS = [
@@ -44,18 +45,30 @@ class LedgerParseWarning(UserWarning):
 
 def warning(task_id: str, field: str, chosen: object, candidates: object = "", reason: str = "",
             scores: str = "") -> dict:
-    """One uncertain judgement: which row, which field, what was chosen, the alternatives."""
+    """One uncertain judgement: which row, which field, what was chosen, the alternatives.
+
+    >>> warning("T01", "deadline_text", "6月底前", reason="two deadlines")
+    {'task_id': 'T01', 'field': 'deadline_text', 'chosen': '6月底前', 'candidates': '', 'scores': '', 'reason': 'two deadlines'}
+    """
     return {"task_id": task_id, "field": field, "chosen": "" if chosen is None else str(chosen),
             "candidates": "" if candidates is None else str(candidates), "scores": scores, "reason": reason}
 
 
 def parse_warnings(ledger: pd.DataFrame) -> pd.DataFrame:
-    """A reader's uncertain judgements as a table (empty for the workbook of record)."""
+    """A reader's uncertain judgements as a table (empty for the workbook of record).
+
+    >>> parse_warnings(data["ledger"]).empty
+    True
+    """
     return pd.DataFrame(ledger.attrs.get("warnings", []), columns=WARNING_COLUMNS)
 
 
 def split_sentences(text: str) -> list[str]:
-    """Sentences separated by '。 ' (two tasks printed in one cell)."""
+    """Sentences separated by '。 ' (two tasks printed in one cell).
+
+    >>> split_sentences("建立信用承诺制度。 开展信用评价。")
+    ['建立信用承诺制度。', '开展信用评价。']
+    """
     import re
 
     parts = [p.strip() for p in re.split(r"(?<=。)\s+", text) if p.strip()]
@@ -68,6 +81,12 @@ def split_two_deadlines(items: list[dict]) -> tuple[list[dict], list[dict]]:
     '制定并应用格式规范的信用承诺书。 将信用承诺书…公开。' with '2020年4月 持续推进' is T15a and
     T15b, sharing their departments; with a different number of sentences it stays one
     item and the choice is a warning.
+
+    Example::
+
+        items, warns = split_two_deadlines([{"task_id": "T15", "task": "制定承诺书。 公开承诺书。",
+                                             "deadline_text": "2020年4月 持续推进", ...}])
+        [i["task_id"] for i in items]   # -> ['T15a', 'T15b'], each with one deadline; warns names the split
     """
     from .grammar import split_deadlines
 
@@ -93,6 +112,9 @@ def department_text(lead: str = "", responsible: str = "", cooperating: str = ""
     """Separate lead / responsible / helper cells as one labelled text the grammar reads back.
 
     `words`: the plan's own header word for each role (牵头部门 …), so the text stays as written.
+
+    >>> department_text(lead="运管科", cooperating="法规科")
+    '牵头单位：运管科；配合单位：法规科'
     """
     from .labels import PLAN_FIELD_WORDS
 
@@ -110,6 +132,13 @@ def task_table(items: list[dict], plan_year: int, roster: Roster, *, plan_end_ye
 
     Item keys: task_id, indicator_no, indicator, sub_indicator, task, deadline_text,
     departments_text, flags, source; optional points, leaders, default_role.
+
+    Example::
+
+        items = [{"task_id": "T01", "task": "建立信用承诺制度", "deadline_text": "6月底前",
+                  "departments_text": "牵头单位：运管科", "indicator_no": 1, ...}]   # as a reader cuts them
+        t = task_table(items, 2021, load_roster())
+        t.loc[0, "due_date"], t.loc[0, "lead"]   # -> (Timestamp('2021-06-30'), '运管科')
     """
     plan_end_year = plan_end_year or plan_year
     rows = []
@@ -174,11 +203,17 @@ class LedgerReader:
 def finish_table(items: list[dict], warns: list[dict], *, name: str, title_lines: list[str],
                  roster: Roster, year: int | None = None, first_leads: bool = False,
                  fallback_year: int | None = None) -> pd.DataFrame:
-    """Plan year, then the task table; the reader's and the grammar's warnings in attrs."""
+    """Plan year, then the task table; the reader's and the grammar's warnings in attrs.
+
+    Example::
+
+        df = finish_table(items, warns, name="plan.docx", title_lines=["2022年工作要点"], roster=roster)
+        df["plan_year"].iloc[0], len(parse_warnings(df))   # -> (2022, number of uncertain judgements)
+    """
     from .grammar import plan_years
 
     if not items:
-        raise ValueError(f"{name}: no tasks found (expected a ledger table, or numbered items under headings)")
+        raise ValueError(PLAN_MESSAGES["no_tasks"].format(name=name))
     deadlines = [it["deadline_text"] for it in items]
     try:
         years = plan_years(title_lines, deadlines, year, name)

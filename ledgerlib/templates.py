@@ -101,7 +101,11 @@ _UNLOCKED = Protection(locked=False)
 
 
 def column_letter(sheet_key: str, field: str) -> str:
-    """Excel column letter of a field in a template sheet (e.g. progress/status -> 'E')."""
+    """Excel column letter of a field in a template sheet (e.g. progress/status -> 'E').
+
+    >>> column_letter("progress", "status")
+    'E'
+    """
     return get_column_letter(SHEETS[sheet_key].fields.index(field) + 1)
 
 
@@ -111,7 +115,11 @@ def _task_sort_key(task_id: str) -> tuple:
 
 
 def department_tasks(department: str, ledger: pd.DataFrame, assignments: pd.DataFrame) -> pd.DataFrame:
-    """The department's scored tasks (task_id, indicator, task, deadline_text), ordered by task_id."""
+    """The department's scored tasks (task_id, indicator, task, deadline_text), ordered by task_id.
+
+    >>> department_tasks("运管科", data["ledger"], data["assignments"]).columns.tolist()
+    ['task_id', 'indicator', 'task', 'deadline_text']
+    """
     ids = assignments.loc[assignments["department"] == department, "task_id"].drop_duplicates()
     cols = ["task_id", "indicator", "task", "deadline_text"]
     tasks = ledger.loc[ledger["task_id"].isin(set(ids)), cols].drop_duplicates("task_id")
@@ -127,6 +135,9 @@ def last_reported(progress: pd.DataFrame | None, department: str, month: str,
     status, and the first completion date it gave with 已完成. Columns: task_id, status (a
     key of labels.STATUS_LABELS), completion_date. Example: the 2021-07 template of 运管科
     starts from what 运管科 reported up to June.
+
+    >>> last_reported(data["progress"], "运管科", "2021-07").columns.tolist()
+    ['task_id', 'status', 'completion_date']
     """
     cols = ["task_id", "status", "completion_date"]
     city = city or default_city()
@@ -353,6 +364,11 @@ def build_workbook(department: str, month: str, ledger: pd.DataFrame, assignment
     `previous` (last_reported) pre-fills each task's 进展状态 and 完成日期 with what the
     department last reported; the cells stay editable. `tasks`: department_tasks(department,
     ledger, assignments) when the caller already has it (one per department, not per month).
+
+    Example::
+
+        wb = build_workbook("运管科", "2021-06", ledger, assignments)
+        wb.sheetnames   # -> ['任务进展', '活动台账', '双公示', '信用归集', '共享记录', '联合奖惩成效']
     """
     year, mon = check_month(month)
     city = city or default_city()
@@ -380,6 +396,11 @@ def write_templates(month: str, departments: list[str] | None = None, out_dir: P
     roster, and a name that resolves to no scored department raises ValueError. When the
     processed data (data_dir, default data/processed) holds returns of earlier months, each
     task is pre-filled with its last reported status and completion date.
+
+    Example::
+
+        write_templates("2021-07", departments=["运管科"], out_dir=Path("templates"))
+        # -> [Path('templates/2021-07/运管科.xlsx')]
     """
     from .ledger import assignments as make_assignments, load_ledgers, plan_year_for_month
     from .roster import load_roster

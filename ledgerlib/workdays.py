@@ -30,7 +30,8 @@ import numpy as np
 import pandas as pd
 
 from . import config
-from .labels import FESTIVAL_LABELS, CALENDAR_EXPECTED_LABELS, CALENDAR_PROBLEM_LABELS
+from .labels import (CALENDAR_EXPECTED_LABELS, CALENDAR_PROBLEM_LABELS, CLI_MESSAGES, FESTIVAL_LABELS,
+                     SEVERITY_LABELS)
 
 #: Name of the calendar file under data/raw/.
 HOLIDAYS_FILE = "holidays.csv"
@@ -119,6 +120,10 @@ def read_holidays_file(source: Path | str | pd.DataFrame) -> tuple[pd.DataFrame,
     Council notice: one row per day off (`holiday`), one per 调休 working day (`workday`,
     always a Saturday or Sunday), and one row `YYYY,complete,<the notice>` per finished year.
     Never raises on bad content: a row that cannot be trusted is left out and reported.
+
+    >>> rows, problems = read_holidays_file(pd.DataFrame({"date": ["2027-10-09"], "kind": ["workday"], "name": ["国庆节"]}))
+    >>> len(rows), problems
+    (1, [])
     """
     if isinstance(source, pd.DataFrame):
         raw = source.astype(str).fillna("")
@@ -214,19 +219,36 @@ class WorkCalendar:
 
     @property
     def years(self) -> range:
-        """Every year the calendar answers for (official or provisional)."""
+        """Every year the calendar answers for (official or provisional).
+
+        >>> load_calendar().years
+        range(1950, 2101)
+        """
         return range(FIRST_YEAR, LAST_YEAR + 1)
 
     def problem_rows(self) -> pd.DataFrame:
-        """The problems of holidays.csv as rows of the processed `problems` table."""
+        """The problems of holidays.csv as rows of the processed `problems` table.
+
+        >>> load_calendar().problem_rows().empty
+        True
+        """
         return pd.DataFrame(self.problems, columns=PROBLEM_COLUMNS).astype("str")
 
     def basis(self, year: int) -> str:
-        """'official' or 'provisional' for one year."""
+        """'official' or 'provisional' for one year.
+
+        >>> load_calendar().basis(2021), load_calendar().basis(2099)
+        ('official', 'provisional')
+        """
         return OFFICIAL if year in self.official_years else PROVISIONAL
 
     def is_workday(self, day: Any) -> bool:
-        """True when `day` is a working day (ValueError outside FIRST_YEAR..LAST_YEAR)."""
+        """True when `day` is a working day (ValueError outside FIRST_YEAR..LAST_YEAR).
+
+        >>> cal = load_calendar()
+        >>> cal.is_workday("2021-10-09"), cal.is_workday("2021-10-01")
+        (True, False)
+        """
         i = _offset(pd.Timestamp(day), self)
         return bool(self.cum[i] - (self.cum[i - 1] if i else 0))
 
@@ -302,7 +324,8 @@ def load_calendar(extra: Path | str | pd.DataFrame | None = None) -> WorkCalenda
                 (complete and year in bad_years, "rows with errors", "有错误行"),
                 (bool(missing), f"no holiday rows for {names}", f"缺少{names}的放假行"),
                 (no_workday, "no 调休 workday rows", "没有调休上班行")) if cond]
-            warnings.append(f"{HOLIDAYS_FILE}: {year} stays provisional: " + "; ".join(e for e, _ in what))
+            warnings.append(CLI_MESSAGES["calendar_stays_provisional"].format(
+                file=HOLIDAYS_FILE, year=year, zh="；".join(z for _, z in what), en="; ".join(e for e, _ in what)))
             key = "complete_missing_festival" if complete and missing else "incomplete_year"
             problems.append(_problem(int(grp["row"].min()), "A", "date", f"{year}：" + "；".join(z for _, z in what),
                                      key, "complete_year", year=int(year),
@@ -337,6 +360,9 @@ def default_calendar(raw_dir: Path | str | None = None) -> WorkCalendar:
     """The package's calendar plus `<raw_dir>/holidays.csv` when it exists (cached).
 
     raw_dir defaults to data/raw (config.raw_dir()).
+
+    >>> 2021 in default_calendar().official_years
+    True
     """
     path = Path(raw_dir if raw_dir is not None else config.raw_dir()) / HOLIDAYS_FILE
     if path.is_file():
@@ -349,6 +375,9 @@ def calendar_days(year: int, calendar: WorkCalendar | None = None) -> pd.DataFra
     """The holidays and 调休 working days of one year with their basis (for `ledger calendar`).
 
     Columns: date, weekday (0 = Monday), kind (holiday | workday), name, basis, source.
+
+    >>> calendar_days(2021, load_calendar()).loc[0, ["date", "kind", "name", "basis"]].tolist()
+    [Timestamp('2021-01-01 00:00:00'), 'holiday', '元旦', 'official']
     """
     cal = calendar if calendar is not None else default_calendar()
     sp = cal.special_days
@@ -366,8 +395,7 @@ def _offset(day: pd.Timestamp, cal: WorkCalendar) -> int:
 
 
 def _outside_error(year: int) -> ValueError:
-    return ValueError(f"the working-day calendar covers {FIRST_YEAR}-{LAST_YEAR}; "
-                      f"year {year} is outside it (a mistyped date?)")
+    return ValueError(CLI_MESSAGES["calendar_outside"].format(first=FIRST_YEAR, last=LAST_YEAR, year=year))
 
 
 def _as_series(dates: Any) -> tuple[pd.Series, bool]:
@@ -508,32 +536,42 @@ _WEEKDAYS = "一二三四五六日"
 
 def _year_source(year: int, cal: WorkCalendar) -> str:
     if year not in cal.official_years:
-        return ("provisional: weekends and the statutory holidays of 《全国年节及纪念日放假办法》 "
-                f"(2024 revision), no 调休; type the State Council's {year} arrangement into "
-                f"data/raw/{HOLIDAYS_FILE} (with a '{year},complete,<notice>' row) to make it official")
+        return CLI_MESSAGES["calendar_provisional"].format(year=year, file=HOLIDAYS_FILE)
     days = calendar_days(year, cal)
     from_file = (days["source"] == HOLIDAYS_FILE).any()
-    return f"official ({HOLIDAYS_FILE if from_file else cal.source.split(' + ')[0]})"
+    return CLI_MESSAGES["calendar_official"].format(
+        year=year, source=HOLIDAYS_FILE if from_file else cal.source.split(" + ")[0])
 
 
 def describe_year(year: int, calendar: WorkCalendar | None = None) -> str:
-    """`ledger calendar YEAR`: the year's basis, then its holidays and 调休 days, one a line."""
+    """`ledger calendar YEAR`: the year's basis, then its holidays and 调休 days, one a line.
+
+    >>> print(describe_year(2021, load_calendar()).splitlines()[0])
+    2021 年：正式安排（chinese_calendar 1.11.0） / 2021: official (chinese_calendar 1.11.0)
+    """
     cal = calendar if calendar is not None else default_calendar()
     if not FIRST_YEAR <= year <= LAST_YEAR:
         raise _outside_error(year)
     days = calendar_days(year, cal)
-    lines = [f"{year}: {_year_source(year, cal)}"]
+    lines = [_year_source(year, cal)]
     for r in days.itertuples(index=False):
-        kind = "holiday" if r.kind == "holiday" else "workday (调休)"
-        lines.append(f"  {r.date:%Y-%m-%d} 周{_WEEKDAYS[r.weekday]}  {kind:<14} {r.name or '-':<8} {r.basis}")
+        kind = CLI_MESSAGES["calendar_holiday" if r.kind == "holiday" else "calendar_workday"]
+        basis = CLI_MESSAGES[f"calendar_basis_{r.basis}"]
+        kind += " " * (17 - len(kind) - sum(ord(c) > 0x2E80 for c in kind))  # pad to display width
+        lines.append(f"  {r.date:%Y-%m-%d} 周{_WEEKDAYS[r.weekday]}  {kind}{r.name or '-':<8} {basis}")
     n_hol, n_work = int((days["kind"] == "holiday").sum()), int((days["kind"] == "workday").sum())
-    lines.append(f"  {n_hol} holidays, {n_work} 调休 working days")
-    lines += [f"warning: {w}" for w in cal.warnings if w.split(": ")[1].startswith(str(year))]
+    lines.append("  " + CLI_MESSAGES["calendar_counts"].format(holidays=n_hol, workdays=n_work))
+    lines += [CLI_MESSAGES["build_warning"].format(text=w) for w in cal.warnings
+              if f"{HOLIDAYS_FILE}：{year} " in w]
     return "\n".join(lines)
 
 
 def describe_calendar(calendar: WorkCalendar | None = None) -> str:
-    """`ledger calendar`: which years are official, from where; the rest is provisional."""
+    """`ledger calendar`: which years are official, from where; the rest is provisional.
+
+    >>> print(describe_calendar(load_calendar()).splitlines()[0])
+    正式安排 / official: 2004-2026（chinese_calendar 1.11.0）
+    """
     cal = calendar if calendar is not None else default_calendar()
     years = sorted(cal.official_years)
     spans, start = [], years[0]
@@ -541,10 +579,9 @@ def describe_calendar(calendar: WorkCalendar | None = None) -> str:
         if b != a + 1:
             spans.append(f"{start}-{a}" if a != start else f"{a}")
             start = b
-    lines = [f"official: {', '.join(spans)} ({cal.source})",
-             f"provisional: every other year from {FIRST_YEAR} to {LAST_YEAR} "
-             "(weekends + statutory holidays, no 调休)"]
-    return "\n".join(lines + [f"warning: {w}" for w in cal.warnings])
+    lines = [CLI_MESSAGES["calendar_official_years"].format(spans=", ".join(spans), source=cal.source),
+             CLI_MESSAGES["calendar_provisional_years"].format(first=FIRST_YEAR, last=LAST_YEAR)]
+    return "\n".join(lines + [CLI_MESSAGES["build_warning"].format(text=w) for w in cal.warnings])
 
 
 def check_holidays_file(raw_dir: Path | str | None = None) -> tuple[str, int]:
@@ -552,21 +589,28 @@ def check_holidays_file(raw_dir: Path | str | None = None) -> tuple[str, int]:
 
     Returns (text, exit code): 1 when the file has an error (a bad row, a year marked
     complete without every statutory day), 0 otherwise, as `ledger validate` does.
+
+    >>> import tempfile
+    >>> check_holidays_file(tempfile.mkdtemp())[1]
+    0
     """
     path = Path(raw_dir if raw_dir is not None else config.raw_dir()) / HOLIDAYS_FILE
     if not path.is_file():
         last = max(load_calendar().official_years)
-        return (f"no {HOLIDAYS_FILE} in the raw folder: years after {last} are provisional", 0)
+        return CLI_MESSAGES["calendar_no_file"].format(file=HOLIDAYS_FILE, last=last), 0
     cal = load_calendar(path)
     rows, _ = read_holidays_file(path)
     lines = []
     for p in cal.problems:
         where = f" {p['cell']}" if p["cell"] else ""
-        lines.append(f"{p['severity']}: {HOLIDAYS_FILE}{where}: {p['problem']} "
-                     f"({p['value']!r}; expected {p['expected']})")
+        lines.append(CLI_MESSAGES["calendar_problem"].format(
+            zh=SEVERITY_LABELS[p["severity"]], severity=p["severity"], file=HOLIDAYS_FILE, where=where,
+            problem=p["problem"], value=p["value"], expected=p["expected"]))
     for year in sorted(set(rows["year"])):
-        lines.append(f"{year}: {cal.basis(int(year))}")
+        basis = cal.basis(int(year))
+        zh = CLI_MESSAGES[f"calendar_basis_{basis}"].split()[0]
+        lines.append(CLI_MESSAGES["calendar_year_basis"].format(year=year, zh=zh, basis=basis))
     errors = sum(p["severity"] == "error" for p in cal.problems)
-    lines.append(f"{HOLIDAYS_FILE}: {len(rows)} rows read, {errors} errors, "
-                 f"{len(cal.problems) - errors} warnings")
+    lines.append(CLI_MESSAGES["calendar_file_counts"].format(file=HOLIDAYS_FILE, rows=len(rows), errors=errors,
+                                                             warnings=len(cal.problems) - errors))
     return "\n".join(lines), 1 if errors else 0

@@ -276,7 +276,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 def test_calendar_year_without_an_arrangement_is_listed_as_provisional(tmp_path, capsys):
     assert cli.main(["--raw", str(tmp_path), "calendar", "2027"]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[0].startswith("2027: provisional") and "holidays.csv" in out[0]
+    assert out[0].startswith("2027 年：临时安排") and "2027: provisional" in out[0] and "holidays.csv" in out[0]
     days = [line.split()[0] for line in out[1:] if line.startswith("  2027-")]
     # 元旦 1, 春节 4 from 除夕 (2027-02-05), 清明 1, 劳动 2, 端午 1, 中秋 1, 国庆 3.
     assert len(days) == 13 and "2027-02-05" in days and "2027-10-03" in days
@@ -287,8 +287,9 @@ def test_calendar_year_from_a_complete_file_is_official(tmp_path, capsys):
     (tmp_path / "holidays.csv").write_bytes((FIXTURES / "holidays_2027_complete_made_up.csv").read_bytes())
     assert cli.main(["--raw", str(tmp_path), "calendar", "2027"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("2027: official (holidays.csv)")
-    assert "2027-10-09 周六  workday (调休)" in out and "28 holidays, 5 调休 working days" in out  # 3+8+3+5+1+1+7
+    assert out.startswith("2027 年：正式安排（holidays.csv） / 2027: official (holidays.csv)")
+    assert "2027-10-09 周六  调休上班 workday" in out and "28 holidays, 5 调休 working days" in out
+    assert "共 28 天放假、5 天调休上班" in out  # 3+8+3+5+1+1+7
     assert cli.main(["--raw", str(tmp_path), "calendar", "--check"]) == 0
     assert "2027: official" in capsys.readouterr().out
 
@@ -298,7 +299,8 @@ def test_calendar_check_reports_bad_rows_and_exits_1(tmp_path, capsys):
                                            encoding="utf-8")
     assert cli.main(["--raw", str(tmp_path), "calendar", "--check"]) == 1
     out = capsys.readouterr().out
-    assert "error: holidays.csv A3:" in out and "warning: holidays.csv A2:" in out
+    assert "错误 / error: holidays.csv A3:" in out and "注意 / warning: holidays.csv A2:" in out
+    assert "2027 年：临时 / 2027: provisional" in out
     assert "2027: provisional" in out
 
 

@@ -41,3 +41,25 @@ def test_the_analysts_functions_all_show_an_example():
         for node in tree.body:
             if isinstance(node, ast.FunctionDef) and not node.name.startswith("_"):
                 assert ">>>" in (ast.get_docstring(node) or ""), f"{name}.{node.name} has no example"
+
+
+def test_every_public_function_shows_an_example():
+    """Issue 12: a docstring example (a `>>>` line, or an `Example::` block for a call that
+    writes files or needs a plan) on every public function and public method of the package."""
+    import ast
+    from pathlib import Path
+
+    def has_example(node) -> bool:
+        doc = ast.get_docstring(node) or ""
+        return ">>>" in doc or "Example::" in doc
+
+    missing = []
+    for path in sorted(Path(ledgerlib.__path__[0]).glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in tree.body:
+            members = [(node.name, node)] if isinstance(node, ast.FunctionDef) else []
+            if isinstance(node, ast.ClassDef) and not node.name.startswith("_"):
+                members = [(f"{node.name}.{n.name}", n) for n in node.body if isinstance(n, ast.FunctionDef)]
+            missing += [f"{path.stem}.{name}" for name, n in members
+                        if not n.name.startswith("_") and not has_example(n)]
+    assert missing == [], f"public functions without an example: {missing}"

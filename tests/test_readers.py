@@ -71,7 +71,7 @@ def test_workbook_from_word_prints_and_notes_every_uncertain_choice(tmp_path, ca
     assert main(["--raw", str(FIXTURES.parent.parent / "data" / "raw"), "workbook", str(src), "--judgements", str(j),
                  "--out", str(out)]) == 0
     err = capsys.readouterr().err
-    assert "uncertain T01 (list_form_with_parenthesis_leads.txt:L6) deadline_text: chose 2022年6月15日前实现" in err
+    assert "待定 / uncertain T01 (list_form_with_parenthesis_leads.txt:L6) deadline_text: 已取 / chose 2022年6月15日前实现" in err
     notes = pd.DataFrame(load_workbook(out)["说明"].values)
     assert ("T01" == notes[0]).any() and notes[3].astype(str).str.startswith("待确认").any()
     df = read_ledger(out)
@@ -116,6 +116,7 @@ def test_bad_judgements_are_one_line_and_exit_2(tmp_path, capsys, row, match):
     assert main(["workbook", str(NOTICE), "--judgements", str(j), "--out", str(tmp_path / "o.xlsx")]) == 2
     err = capsys.readouterr().err.strip()
     assert match in err and "\n" not in err
+    assert "判断文件第 2 行" in err  # said in Chinese too: the first row under the CSV header is line 2
 
 
 # --------------------------------------------------------------------------- the 2021 notice in every form
