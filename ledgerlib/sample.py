@@ -364,7 +364,11 @@ def plan_city(ctx: Context, city: str, departments: list[str], seed: int, multi_
 _CTX: dict[str, Context] = {}
 
 
+_TASKS: dict[tuple, tuple] = {}
+
+
 def _init_worker(ctx: Context) -> None:
+    _TASKS.clear()
     _CTX["ctx"] = ctx
 
 
@@ -385,9 +389,16 @@ def fill_workbook(ctx: Context, plan: FilePlan, seed: int) -> Any:
 
         wb = fill_workbook(ctx, plans[0], seed=2021)   # an openpyxl Workbook, filled as a liaison would
     """
-    from .templates import COVER_CELLS, FIRST_DATA_ROW, SHEETS, build_workbook
+    from .templates import COVER_CELLS, FIRST_DATA_ROW, SHEETS, build_workbook, data_cell, department_tasks
 
-    wb = build_workbook(plan.department, plan.month, ctx.ledger, ctx.assignments, city=plan.city)
+    # A department's tasks are the same every month: looked up once per sample and process
+    # (the entry holds the tables it came from, so their ids cannot be reused while cached).
+    hit = _TASKS.get((id(ctx.ledger), id(ctx.assignments), plan.department))
+    if hit is None or hit[0] is not ctx.ledger or hit[1] is not ctx.assignments:
+        hit = (ctx.ledger, ctx.assignments, department_tasks(plan.department, ctx.ledger, ctx.assignments))
+        _TASKS[(id(ctx.ledger), id(ctx.assignments), plan.department)] = hit
+    tasks = hit[2]
+    wb = build_workbook(plan.department, plan.month, ctx.ledger, ctx.assignments, city=plan.city, tasks=tasks)
     # Content depends on (department, month) only, so a resubmission differs from the
     # original exactly where the slips were corrected.
     # Each sheet draws from its own stream, and the slips from theirs.
@@ -417,7 +428,7 @@ def fill_workbook(ctx: Context, plan: FilePlan, seed: int) -> Any:
         for i, row in enumerate(values):
             for j, value in enumerate(row, start=1):
                 if value is not None and value != "":
-                    sheet.cell(row=FIRST_DATA_ROW[key] + i, column=j, value=value)
+                    data_cell(sheet, FIRST_DATA_ROW[key] + i, j).value = value  # styled as typed in Excel
     stamp = dt.datetime.combine(plan.filled_on, dt.time(9, 0))
     wb.properties.created = stamp
     wb.properties.modified = stamp
@@ -766,6 +777,7 @@ def write_sample(out_dir: Path | None = None, seed: int = 2021, raw_dir: Path | 
     if departments is not None:
         plans = [p for p in plans if p.department in set(departments)]
     out_dir.mkdir(parents=True, exist_ok=True)
+    _TASKS.clear()
     jobs = [(p, str(out_dir), seed) for p in plans]
     bar = tqdm(total=len(jobs), desc="sample", unit="file",
                disable=not progress or not __import__("sys").stderr.isatty())

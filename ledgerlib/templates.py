@@ -122,8 +122,20 @@ def last_reported(progress: pd.DataFrame | None, department: str, month: str,
 def _title(ws, text: str, ncols: int) -> None:
     ws.cell(row=1, column=1, value=text).font = Font(bold=True, size=14)
     ws.cell(row=1, column=1).alignment = Alignment(horizontal="center", vertical="center")
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=ncols)
+    _merge_row(ws, 1, ncols)
     ws.row_dimensions[1].height = 26
+
+
+def _merge_row(ws, row: int, ncols: int) -> None:
+    """Merge columns 1..ncols of row; the covered cells take the first cell's style.
+
+    Written out (as Excel writes a merged range), they keep a free sheet's column style
+    (borders, date format: `_free_sheet`) out of the title and the instruction line.
+    """
+    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=ncols)
+    anchor = ws.cell(row=row, column=1)
+    for j in range(2, ncols + 1):
+        ws._cells[(row, j)]._style = copy(anchor._style)
 
 
 def _header(ws, spec: SheetSpec, row: int) -> None:
@@ -182,24 +194,31 @@ def _progress_sheet(ws, department: str, month: str, city: str, tasks: pd.DataFr
     _header(ws, spec, header_row)
     # The loop closes: last month's status and completion date start this month's row (editable).
     prev = {} if previous is None or previous.empty else previous.set_index("task_id").to_dict("index")
+    proto: list = []  # the first task row's cells: the rows below copy their style arrays
     for i, task in enumerate(tasks.itertuples(index=False)):
         r = first + i
         before = prev.get(task.task_id, {})
         for j, field in enumerate(spec.fields, start=1):
             c = ws.cell(row=r, column=j)
-            c.border = BORDER
-            c.alignment = _WRAP
+            if i:
+                c._style = copy(proto[j - 1]._style)
+            else:
+                proto.append(c)
+                c.border = BORDER
+                c.alignment = _WRAP
+                if field in PROGRESS_INPUT_FIELDS:
+                    c.protection = _UNLOCKED
+                    if field in spec.date_fields:
+                        c.number_format = DATE_FORMAT
+                else:
+                    c.fill = _LOCKED_FILL
             if field in PROGRESS_INPUT_FIELDS:
-                c.protection = _UNLOCKED
-                if field in spec.date_fields:
-                    c.number_format = DATE_FORMAT
                 if field == "status" and before.get("status") in labels.STATUS_LABELS:
                     c.value = labels.STATUS_LABELS[before["status"]]
                 elif field == "completion_date" and pd.notna(before.get("completion_date", pd.NaT)):
                     c.value = pd.Timestamp(before["completion_date"]).to_pydatetime()
             else:
                 c.value = getattr(task, field)
-                c.fill = _LOCKED_FILL
         ws.row_dimensions[r].height = row_height(
             [(getattr(task, f), w) for f, w in zip(spec.fields, spec.widths) if f not in PROGRESS_INPUT_FIELDS])
     last = first + max(len(tasks), 1) - 1
@@ -227,14 +246,19 @@ def _guide(ws, spec: SheetSpec, year: int, mon: int) -> None:
     note = ws.cell(row=guide, column=1, value=labels.TEMPLATE_GUIDE[spec.key])
     note.font = Font(italic=True, color="7F7F7F")
     note.alignment = Alignment(vertical="center")
-    ws.merge_cells(start_row=guide, start_column=1, end_row=guide, end_column=ncols)
+    _merge_row(ws, guide, ncols)
     example = labels.TEMPLATE_EXAMPLES[spec.key]
+    first = None
     for j, value in enumerate(example[:ncols], start=1):
         c = ws.cell(row=example_row, column=j, value=value.format(year=year, mon=mon))
-        c.font = Font(italic=True, color="7F7F7F")
-        c.fill = _LOCKED_FILL
-        c.border = BORDER
-        c.number_format = "@"  # an example is text, never a date or number to read
+        if first is None:
+            first = c
+            c.font = Font(italic=True, color="7F7F7F")
+            c.fill = _LOCKED_FILL
+            c.border = BORDER
+            c.number_format = "@"  # an example is text, never a date or number to read
+        else:
+            c._style = copy(first._style)
 
 
 def _free_sheet(ws, spec: SheetSpec, month: str, city: str) -> None:
@@ -246,15 +270,20 @@ def _free_sheet(ws, spec: SheetSpec, month: str, city: str) -> None:
     last = first + BLANK_ROWS - 1
     for j, field in enumerate(spec.fields, start=1):
         letter = get_column_letter(j)
-        proto = ws.cell(row=first, column=j)
-        proto.border = BORDER
+        # The data columns carry the style (border; date format on date columns), as when
+        # someone selects the columns in Excel and formats them: Excel, WPS and LibreOffice
+        # give it to every cell typed or pasted there, at any row, and the blank rows need
+        # no cell of their own (they were ~90% of every workbook's cells and of its time).
+        # Rows 1 to the header are written cell by cell, so they keep their own look.
+        column = ws.column_dimensions[letter]
+        column.border = BORDER
         if field in spec.date_fields:
-            proto.number_format = DATE_FORMAT
-        # Every blank row below shares the first one's style: copying its style array is what
-        # setting the border cell by cell ends in, without hashing a Border 100 times a column
-        # (that was most of `ledger sample`'s time). Same cells, same bytes.
-        for r in range(first + 1, last + 1):
-            ws.cell(row=r, column=j)._style = copy(proto._style)
+            column.number_format = DATE_FORMAT
+        # The first blank row as cells (where typing starts; what a script filling the sheet
+        # sees), and the last, which marks the used range: Excel prints a blank template
+        # with BLANK_ROWS ruled rows below the header, as before.
+        for r in (first, last):
+            ws.cell(row=r, column=j)._style = copy(column._style)
         rng = f"{letter}{first}:{letter}{last}"
         dv = None
         if field in spec.date_fields:
@@ -272,12 +301,30 @@ def _free_sheet(ws, spec: SheetSpec, month: str, city: str) -> None:
     page_setup(ws)
 
 
+def data_cell(ws, row: int, column: int):
+    """The cell at (row, column) as Excel makes it when someone types there: a new cell takes
+    its column's style (a free sheet's border and date format), an existing one keeps its own.
+
+    >>> wb = build_workbook("运管科", "2021-07", pd.DataFrame(columns=["task_id", "indicator",
+    ...     "task", "deadline_text"]), pd.DataFrame(columns=["department", "task_id"]))
+    >>> data_cell(wb[SHEETS["activities"].name], 7, 1).number_format
+    'yyyy-mm-dd'
+    """
+    cell = ws._cells.get((row, column))
+    if cell is None:
+        cell = ws.cell(row=row, column=column)
+        cell._style = copy(ws.column_dimensions[get_column_letter(column)]._style)
+    return cell
+
+
 def build_workbook(department: str, month: str, ledger: pd.DataFrame, assignments: pd.DataFrame,
-                   city: str | None = None, previous: pd.DataFrame | None = None) -> Workbook:
+                   city: str | None = None, previous: pd.DataFrame | None = None,
+                   tasks: pd.DataFrame | None = None) -> Workbook:
     """The submission template of one department for one month (see the module docstring).
 
     `previous` (last_reported) pre-fills each task's 进展状态 and 完成日期 with what the
-    department last reported; the cells stay editable.
+    department last reported; the cells stay editable. `tasks`: department_tasks(department,
+    ledger, assignments) when the caller already has it (one per department, not per month).
 
     Example::
 
@@ -286,7 +333,8 @@ def build_workbook(department: str, month: str, ledger: pd.DataFrame, assignment
     """
     year, mon = check_month(month)
     city = city or default_city()
-    tasks = department_tasks(department, ledger, assignments)
+    if tasks is None:
+        tasks = department_tasks(department, ledger, assignments)
     wb = Workbook()
     ws = wb.active
     ws.title = SHEETS["progress"].name

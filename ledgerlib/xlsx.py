@@ -247,6 +247,25 @@ def inert_cells(wb: Workbook) -> None:
                 cell.quotePrefix = True
 
 
+class _InMemoryWriter(ExcelWriter):
+    """openpyxl's writer, each worksheet's XML built in memory rather than in a temporary
+    file that is written, read back and removed (a few ms a sheet on a busy disk)."""
+
+    def write_worksheet(self, ws):
+        from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
+        from openpyxl.worksheet._writer import WorksheetWriter
+
+        ws._drawing = SpreadsheetDrawing()
+        ws._drawing.charts = ws._charts
+        ws._drawing.images = ws._images
+        out = io.BytesIO()
+        writer = WorksheetWriter(ws, out=out)
+        writer.write()
+        ws._rels = writer._rels
+        self._archive.writestr(ws.path[1:], out.getvalue())
+        self.manifest.append(ws)
+
+
 def save_workbook(wb: Workbook, path: Path) -> Path:
     """Save wb to path so that the same workbook always gives the same bytes, every cell inert.
 
@@ -274,5 +293,5 @@ def save_workbook(wb: Workbook, path: Path) -> Path:
     # openpyxl's own save deflates every part, which save_package then inflates and deflates
     # again: write the first pass stored (uncompressed). The file's bytes do not change.
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
-        ExcelWriter(wb, archive).write_data()
+        _InMemoryWriter(wb, archive).write_data()
     return save_package(buf.getvalue(), path, wb.properties.created)

@@ -91,6 +91,9 @@ def test_date_columns_are_date_formatted(saved):
         for field in spec.date_fields:
             cell = ws[f"{column_letter(key, field)}{FIRST_DATA_ROW[key]}"]
             assert cell.number_format == "yyyy-mm-dd", (key, field)
+            if key != "progress":
+                # Below the first row the column carries the format: what Excel gives a typed cell.
+                assert ws.column_dimensions[column_letter(key, field)].number_format == "yyyy-mm-dd", (key, field)
 
 
 def test_prefilled_columns_are_locked_and_inputs_unlocked(saved):
