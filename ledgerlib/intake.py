@@ -682,9 +682,13 @@ def receive(path: Path, month: str | None = None, received_at: str | None = None
     department = _text(given) or _text(sub.department) or ""
     canonical = roster.resolve(department) if department else None
     if canonical is None or (given is None and canonical != department) or roster.is_collective(canonical):
-        where = "--department" if given is not None else "cover 填报单位 or file name; or pass --department"
-        raise ValueError(labels.CLI_MESSAGES["department_not_in_roster"].format(
-            path=path, department=department or "(none)", where=where))
+        msg = labels.CLI_MESSAGES
+        option = given is not None
+        raise ValueError(msg["department_not_in_roster"].format(
+            path=path, department_zh=repr(department) if department else msg["no_department_zh"],
+            department_en=repr(department) if department else msg["no_department_en"],
+            where_zh=msg["where_department_option"] if option else msg["where_cover_zh"],
+            where_en=msg["where_department_option"] if option else msg["where_cover_en"]))
     month = month or _text(sub.month)
     if not month or not MONTH_RE.match(month):
         raise ValueError(labels.CLI_MESSAGES["month_unknown"].format(path=path, month=month))

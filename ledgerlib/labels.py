@@ -334,8 +334,18 @@ CLI_MESSAGES: dict[str, str] = {
                       "{path}: not a workbook the build reads (expected {suffixes}); nothing filed",
     "no_roster": "{path} 中没有部门名册，报表按名册中的部门名登记，未登记 / "
                  "no roster in {path}: a return is filed under its department's roster name; nothing filed",
-    "department_not_in_roster": "{path}：部门 {department!r} 不在 departments.csv 中（{where}），未登记 / "
-                                "{path}: department {department!r} is not in departments.csv ({where}); nothing filed",
+    # Where receive looked for the department: (Chinese, English) halves of department_not_in_roster.
+    "where_department_option": "--department",
+    "where_cover_zh": "封面填报单位或文件名；也可用 --department 指定",
+    "where_cover_en": "cover 填报单位 or file name; or pass --department",
+    "no_department_zh": "（未填写）",
+    "no_department_en": "(none)",
+    "no_ledger_for_year": "{year} 年没有台账（已有：{have}），请先添加 ledger_{year}.xlsx / "
+                          "no ledger for {year} (ledgers for: {have}); add ledger_{year}.xlsx first",
+    "too_many_cities": "示例数据最多 {n} 个城市（labels.PROVINCE_CITIES） / "
+                       "at most {n} cities are known (labels.PROVINCE_CITIES)",
+    "department_not_in_roster": "{path}：部门 {department_zh} 不在 departments.csv 中（{where_zh}），未登记 / "
+                                "{path}: department {department_en} is not in departments.csv ({where_en}); nothing filed",
     "bad_year": "年份应为四位数字，如 2027，收到 {value!r} / the year must be four digits such as 2027, got {value!r}",
     "usage_error": "命令参数有误（ledger COMMAND --help 查看用法）",
     "rendering": "正在生成 {name} / rendering {name} ...",

@@ -273,7 +273,7 @@ def city_names(cities: int) -> list[str]:
         return [default_city()]
     names = [default_city()] + [c for c in labels.PROVINCE_CITIES if c != default_city()]
     if cities > len(names):
-        raise ValueError(f"at most {len(names)} cities are known (labels.PROVINCE_CITIES)")
+        raise ValueError(labels.CLI_MESSAGES["too_many_cities"].format(n=len(names)))
     return names[:cities]
 
 

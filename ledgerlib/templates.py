@@ -374,7 +374,7 @@ def write_templates(month: str, departments: list[str] | None = None, out_dir: P
     year = plan_year_for_month(ledgers, month)  # a month's template lists its own plan year's tasks
     if year is None:
         have = ", ".join(str(y) for y in sorted(ledgers["plan_year"].unique()))
-        raise ValueError(f"no ledger for {month[:4]} (ledgers for: {have}); add ledger_{month[:4]}.xlsx first")
+        raise ValueError(labels.CLI_MESSAGES["no_ledger_for_year"].format(year=month[:4], have=have))
     ledger = ledgers[ledgers["plan_year"] == year].reset_index(drop=True)
     assigned = make_assignments(ledger, roster)
     scored = sorted(set(assigned["department"]))

@@ -325,6 +325,7 @@ def test_a_department_not_in_the_roster_files_nothing_anywhere(tmp_path, raw, de
     assert main(["--raw", str(raw), "receive", str(path)]) == 2
     err = capsys.readouterr().err
     assert err.startswith("ledger receive: ") and "departments.csv" in err and "nothing filed" in err
+    assert "未登记" in err and "封面填报单位或文件名" in err  # the liaison's language first, English after
     assert len(err.strip().splitlines()) == 1
     assert _tree(tmp_path) == before  # nothing written: not in submissions/, not outside it
 
