@@ -136,35 +136,17 @@ def _progress_rows_cell_by_cell(ws, spec, first, tasks, prev):
 
 def _progress_sheet_cell_by_cell(ws, department, month, city, tasks, previous=None):
     """templates._progress_sheet as it was: every task-row cell styled on its own."""
-    from openpyxl.styles import Alignment, Font
 
     from ledgerlib import labels, templates as t
     from ledgerlib.bureau import title_words
     from ledgerlib.cells import check_month
-    from ledgerlib.xlsx import BORDER, DATE_FORMAT, page_setup
 
     spec = t.SHEETS["progress"]
     year, mon = check_month(month)
     ncols = len(spec.headers)
     _title_cell_by_cell(ws, labels.TEMPLATE_TITLE.format(**title_words(city), sheet=spec.name, year=year,
                                                          mon=mon), ncols)
-    values = {"department": department, "month": month, "filled_by": None, "filled_on": None}
-    for field, (label_cell, value_cell) in t.COVER_CELLS.items():
-        lc = ws[label_cell]
-        lc.value = labels.COVER_LABELS[field]
-        lc.font = Font(bold=True)
-        lc.alignment = Alignment(horizontal="right", vertical="center")
-        vc = ws[value_cell]
-        vc.value = values[field]
-        vc.border = BORDER
-        vc.alignment = Alignment(horizontal="left", vertical="center")
-        if field in ("filled_by", "filled_on"):
-            vc.protection = t._UNLOCKED
-        else:
-            vc.fill = t._LOCKED_FILL
-    ws[t.COVER_CELLS["filled_on"][1]].number_format = DATE_FORMAT
-    ws[t.COVER_CELLS["month"][1]].number_format = "@"
-    ws.row_dimensions[2].height = 20
+    t.cover_block(ws, department, month)  # unchanged by issue 14: shared, not copied
     _guide_cell_by_cell(ws, spec, year, mon)
     header_row, first = t.HEADER_ROW["progress"], t.FIRST_DATA_ROW["progress"]
     _header_row_cell_by_cell(ws, header_row, spec.headers, spec.widths)
@@ -173,20 +155,7 @@ def _progress_sheet_cell_by_cell(ws, department, month, city, tasks, previous=No
     for i, task in enumerate(tasks.itertuples(index=False)):
         ws.row_dimensions[first + i].height = t.row_height(
             [(getattr(task, f), w) for f, w in zip(spec.fields, spec.widths) if f not in t.PROGRESS_INPUT_FIELDS])
-    last = first + max(len(tasks), 1) - 1
-    status = t._list_validation(list(labels.STATUS_LABELS.values()))
-    col = t.column_letter
-    status.add(f"{col('progress', 'status')}{first}:{col('progress', 'status')}{last}")
-    dates = t._date_validation()
-    dates.add(f"{col('progress', 'completion_date')}{first}:{col('progress', 'completion_date')}{last}")
-    dates.add(t.COVER_CELLS["filled_on"][1])
-    for dv in (status, dates):
-        ws.add_data_validation(dv)
-    ws.protection.sheet = True
-    ws.protection.formatColumns = False
-    ws.protection.formatRows = False
-    ws.print_title_rows = f"{header_row}:{header_row}"
-    page_setup(ws)
+    t.protect_progress_sheet(ws, first, first + max(len(tasks), 1) - 1, header_row)
 
 
 def _header_row_cell_by_cell(ws, row, headers, widths, fill=None):

@@ -171,23 +171,7 @@ def _progress_sheet(ws, department: str, month: str, city: str, tasks: pd.DataFr
     year, mon = check_month(month)
     ncols = len(spec.headers)
     _title(ws, labels.TEMPLATE_TITLE.format(**title_words(city), sheet=spec.name, year=year, mon=mon), ncols)
-    values = {"department": department, "month": month, "filled_by": None, "filled_on": None}
-    for field, (label_cell, value_cell) in COVER_CELLS.items():
-        lc = ws[label_cell]
-        lc.value = labels.COVER_LABELS[field]
-        lc.font = Font(bold=True)
-        lc.alignment = Alignment(horizontal="right", vertical="center")
-        vc = ws[value_cell]
-        vc.value = values[field]
-        vc.border = BORDER
-        vc.alignment = Alignment(horizontal="left", vertical="center")
-        if field in ("filled_by", "filled_on"):
-            vc.protection = _UNLOCKED
-        else:
-            vc.fill = _LOCKED_FILL
-    ws[COVER_CELLS["filled_on"][1]].number_format = DATE_FORMAT
-    ws[COVER_CELLS["month"][1]].number_format = "@"  # keep 2021-07 as text, not a date
-    ws.row_dimensions[2].height = 20
+    cover_block(ws, department, month)
     _guide(ws, spec, year, mon)
 
     header_row, first = HEADER_ROW["progress"], FIRST_DATA_ROW["progress"]
@@ -221,7 +205,42 @@ def _progress_sheet(ws, department: str, month: str, city: str, tasks: pd.DataFr
                 c.value = getattr(task, field)
         ws.row_dimensions[r].height = row_height(
             [(getattr(task, f), w) for f, w in zip(spec.fields, spec.widths) if f not in PROGRESS_INPUT_FIELDS])
-    last = first + max(len(tasks), 1) - 1
+    protect_progress_sheet(ws, first, first + max(len(tasks), 1) - 1, header_row)
+
+
+def cover_block(ws, department: str, month: str) -> None:
+    """The cover block of the progress sheet: 填报单位 and 报送月份 locked, 填报人 and 填报日期 to fill.
+
+    Example::
+
+        cover_block(wb.active, "运管科", "2021-07")   # rows 2-3 of 任务进展
+    """
+    values = {"department": department, "month": month, "filled_by": None, "filled_on": None}
+    for field, (label_cell, value_cell) in COVER_CELLS.items():
+        lc = ws[label_cell]
+        lc.value = labels.COVER_LABELS[field]
+        lc.font = Font(bold=True)
+        lc.alignment = Alignment(horizontal="right", vertical="center")
+        vc = ws[value_cell]
+        vc.value = values[field]
+        vc.border = BORDER
+        vc.alignment = Alignment(horizontal="left", vertical="center")
+        if field in ("filled_by", "filled_on"):
+            vc.protection = _UNLOCKED
+        else:
+            vc.fill = _LOCKED_FILL
+    ws[COVER_CELLS["filled_on"][1]].number_format = DATE_FORMAT
+    ws[COVER_CELLS["month"][1]].number_format = "@"  # keep 2021-07 as text, not a date
+    ws.row_dimensions[2].height = 20
+
+
+def protect_progress_sheet(ws, first: int, last: int, header_row: int) -> None:
+    """Drop-downs on the task rows first..last, sheet protection, repeated header and print setup.
+
+    Example::
+
+        protect_progress_sheet(ws, 5, 20, 4)   # tasks in rows 5-20 under a header in row 4
+    """
     status = _list_validation(list(labels.STATUS_LABELS.values()))
     status.add(f"{column_letter('progress', 'status')}{first}:{column_letter('progress', 'status')}{last}")
     dates = _date_validation()
