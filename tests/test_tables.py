@@ -181,3 +181,18 @@ def test_a_header_starting_like_a_formula_is_inert_too(tmp_path):
 
     write_csv(pd.DataFrame({"=x": [1]}), tmp_path / "h.csv")
     assert (tmp_path / "h.csv").read_text(encoding="utf-8-sig").splitlines()[0] == "'=x"
+
+
+@pytest.mark.parametrize("dtype", ["str", "object"])
+def test_a_long_column_is_made_inert_only_where_needed(tmp_path, dtype):
+    import csv
+
+    from ledgerlib.tables import write_csv
+
+    # A province column is tested whole; the few risky fields among many plain ones change.
+    texts = ["普通"] * 500 + ["=1+1", None, "-7", "a\rb", "@x"] + ["普通"] * 500
+    write_csv(pd.DataFrame({"说明": pd.array(texts, dtype=dtype)}), tmp_path / "t.csv")
+    with open(tmp_path / "t.csv", encoding="utf-8-sig", newline="") as fh:
+        rows = [r[0] for r in list(csv.reader(fh))[1:]]
+    assert rows[500:505] == ["'=1+1", "", "-7", "a\nb", "'@x"]
+    assert rows[:500] == rows[505:] == ["普通"] * 500
