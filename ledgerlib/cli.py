@@ -76,7 +76,7 @@ def _require_data_for(months: list[str], data_dir: Path | None, what: str) -> No
 def _cmd_build(args: argparse.Namespace) -> int:
     from .build import build
 
-    result = build(raw_dir=args.raw, out_dir=args.out, progress=not args.quiet)
+    result = build(raw_dir=args.raw, out_dir=args.out, progress=not args.quiet, cache=not args.no_cache)
     print(result.summary())
     return 0
 
@@ -255,6 +255,8 @@ def build_parser() -> argparse.ArgumentParser:
     b = sub.add_parser("build", help="由 data/raw 重建处理后的数据 / rebuild data/processed from data/raw")
     b.add_argument("--out", type=Path, default=None, help="输出文件夹 / output folder (default: data/processed)")
     b.add_argument("--quiet", action="store_true", help="不显示进度条 / no progress bar")
+    b.add_argument("--no-cache", action="store_true",
+                   help="重新读取全部报表，不用读取缓存 / read every workbook again, not from data/interim's reader cache")
     b.set_defaults(func=_cmd_build)
 
     w = sub.add_parser("workbook", help="由工作方案和判断文件生成台账工作簿 / build the ledger workbook of record from a plan (any form) and a judgements file")

@@ -187,17 +187,18 @@ class ChunkResult:
 
     files: list[FileResult]
     tables: dict[str, pd.DataFrame]
+    cache: tuple = ((), (), 0)  #: the reader cache's (new reads, keys used, hits) for this chunk
 
 
 _WORKER: dict[str, Any] = {}
 
 
 def _init_worker(ledger: pd.DataFrame | None, roster: Any, base_dir: Path,
-                 received: dict[str, pd.Timestamp] | None = None) -> None:
+                 received: dict[str, pd.Timestamp] | None = None, cache: Any = None) -> None:
     # Sent once per worker process, not once per file. roster False: read with no roster
     # (never the project's: a build reads the roster of the raw folder it was given).
     _WORKER.update(ledger=ledger, roster=roster if roster is not None else False, base_dir=base_dir,
-                   received=received or {})
+                   received=received or {}, cache=cache)
 
 
 def _read_one(src: SubmissionFile) -> FileResult:
@@ -249,7 +250,8 @@ def _read_chunk(chunk: list[SubmissionFile]) -> ChunkResult:
         batch = read_submissions([f.path for f in chunk], _WORKER.get("ledger"), _WORKER.get("roster"),
                                  base_dir=_WORKER.get("base_dir"), city=chunk[0].city,
                                  received_at={str(f.path): received[f.manifest_key] for f in chunk
-                                              if f.manifest_key in received})
+                                              if f.manifest_key in received},
+                                 cache=_WORKER.get("cache"))
         facts = batch.files
         if len(facts) != len(chunk):
             raise ValueError("reader returned a different number of files")
@@ -263,7 +265,7 @@ def _read_chunk(chunk: list[SubmissionFile]) -> ChunkResult:
                 sev = r.problems["severity"].astype(str)
                 r.n_errors, r.n_warnings = int((sev == "error").sum()), int((sev == "warning").sum())
             r.tables, r.problems = {}, None
-        return ChunkResult(singles, tables)
+        return ChunkResult(singles, tables, _drain_cache(keep_new=False))
     results = []
     for src, row in zip(chunk, facts.itertuples(index=False)):
         results.append(FileResult(
@@ -281,7 +283,16 @@ def _read_chunk(chunk: list[SubmissionFile]) -> ChunkResult:
         if len(df):
             df = df.assign(file=df["file"].map(relabel).fillna(df["file"]))
         tables[name] = df
-    return ChunkResult(results, tables)
+    return ChunkResult(results, tables, _drain_cache())
+
+
+def _drain_cache(keep_new: bool = True) -> tuple:
+    """The worker's reader-cache record for its last chunk (new reads dropped if the chunk fell back)."""
+    cache = _WORKER.get("cache")
+    if cache is None:
+        return ((), (), 0)
+    new, used, hits = cache.drain()
+    return (new if keep_new else [], used, hits)
 
 
 def _chunks(files: list[SubmissionFile], size: int) -> list[list[SubmissionFile]]:
@@ -326,13 +337,13 @@ def _cover_date(cover: Any) -> pd.Timestamp | None:
 
 def _iter_results(files: list[SubmissionFile], ledger: pd.DataFrame | None, roster: Any,
                   base_dir: Path, workers: int | None, progress: bool,
-                  received: dict[str, pd.Timestamp] | None = None) -> Iterator[ChunkResult]:
+                  received: dict[str, pd.Timestamp] | None = None, cache: Any = None) -> Iterator[ChunkResult]:
     """ChunkResults in file order, from a process pool when the set is large."""
     n_workers = workers if workers is not None else (os.cpu_count() or 1)
     bar = _progress_bar(len(files), progress)
     try:
         if n_workers <= 1 or len(files) < PARALLEL_MIN_FILES:
-            _init_worker(ledger, roster, base_dir, received)
+            _init_worker(ledger, roster, base_dir, received, cache)
             try:
                 for chunk in _chunks(files, CHUNK_FILES):
                     yield _read_chunk(chunk)
@@ -346,7 +357,7 @@ def _iter_results(files: list[SubmissionFile], ledger: pd.DataFrame | None, rost
         # instead of each importing it again.
         from . import submissions  # noqa: F401
         with ProcessPoolExecutor(max_workers=n_workers, initializer=_init_worker,
-                                 initargs=(ledger, roster, base_dir, received)) as pool:
+                                 initargs=(ledger, roster, base_dir, received, cache)) as pool:
             # map() yields in submission order, so output never depends on scheduling.
             for res in pool.map(_read_chunk, _chunks(files, size)):
                 yield res
@@ -366,7 +377,8 @@ def _progress_bar(total: int, progress: bool) -> Any:
 
 
 def ingest_submissions(submissions_dir: Path, ledger: pd.DataFrame | None, roster: Any, *,
-                       progress: bool = True, workers: int | None = None) -> dict[str, pd.DataFrame]:
+                       progress: bool = True, workers: int | None = None,
+                       cache: Any = None) -> dict[str, pd.DataFrame]:
     """Read every workbook under submissions_dir into the submission tables.
 
     Returns {name: DataFrame} for progress, activities, publicity, collection,
@@ -377,6 +389,8 @@ def ingest_submissions(submissions_dir: Path, ledger: pd.DataFrame | None, roste
 
     workers: processes to read with (default os.cpu_count(); 1 = in this process). Sets
     smaller than PARALLEL_MIN_FILES are read in this process whatever `workers` says.
+    cache: a `readcache.ReaderCache`: unchanged files are taken from it, the cache is saved
+    with this ingest's files only (its `hits` then says how many were not read again).
 
     Example::
 
@@ -396,7 +410,9 @@ def ingest_submissions(submissions_dir: Path, ledger: pd.DataFrame | None, roste
     parts: dict[str, list[pd.DataFrame]] = {name: [] for name in (*CONTENT_TABLES, "problems")}
     log_rows: list[dict[str, Any]] = []
     readable: dict[str, bool] = {}
-    for chunk in _iter_results(files, ledger, roster, base_dir, workers, progress, manifest):
+    for chunk in _iter_results(files, ledger, roster, base_dir, workers, progress, manifest, cache):
+        if cache is not None:
+            cache.absorb(*chunk.cache)
         for res in chunk.files:
             src = res.source
             ident = {"city": res.city, "department": res.department, "month": res.month}
@@ -418,6 +434,8 @@ def ingest_submissions(submissions_dir: Path, ledger: pd.DataFrame | None, roste
             if len(df):
                 parts[name].append(df)
 
+    if cache is not None:
+        cache.save()
     log = _conform(pd.DataFrame(log_rows, columns=[c for c in DTYPES["submissions_log"]
                                                    if c != "superseded"]), "submissions_log")
     content = {name: _concat(parts[name], name) for name in CONTENT_TABLES}

@@ -355,6 +355,7 @@ CLI_MESSAGES: dict[str, str] = {
     "build_ledgers": "台账 / ledgers:",
     "build_no_returns": "no submissions yet / 尚无报送",
     "build_rows": "行 / rows",
+    "build_cache": "读取缓存 / reader cache: {hits} / {files} 个文件未改动，未重新读取 / files unchanged, not read again",
     "build_warning": "注意 / warning: {text}",
     "unknown_kind": "未知的报告类型 {kind!r}，可选：{kinds} / unknown report kind {kind!r}: choose from {kinds}",
     "none": "无 / none",

@@ -105,6 +105,22 @@ class Roster:
                 return self._alias[n[len(prefix):]]
         return None
 
+    def fingerprint(self) -> str:
+        """sha256 of everything name resolution depends on (aliases, kinds, members, scored).
+
+        Two rosters that resolve every name alike have the same fingerprint (the reader
+        cache's key uses it: a roster edit means every file is read again).
+
+        >>> load_roster().fingerprint() == load_roster().fingerprint()
+        True
+        """
+        import hashlib
+        import json
+
+        state = [sorted(self._alias.items()), sorted(self._kinds.items()),
+                 sorted((k, list(v)) for k, v in self._members.items()), sorted(self._unscored)]
+        return hashlib.sha256(json.dumps(state, ensure_ascii=False).encode()).hexdigest()
+
     def is_collective(self, name: str) -> bool:
         """True when name is a collective row of the roster, not a department.
 

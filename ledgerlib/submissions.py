@@ -14,12 +14,13 @@ from __future__ import annotations
 import functools
 import hashlib
 import io
+import os
 import re
 import sys
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from pathlib import Path, PurePosixPath
+from pathlib import Path, PurePath, PurePosixPath
 from typing import Any, Iterable
 from xml.etree import ElementTree
 
@@ -69,18 +70,25 @@ _CHOICE_LABELS = {**labels.STATUS_LABELS, **labels.ACTIVITY_LABELS, **labels.PUB
 
 def _frame(name: str, rows: list[dict]) -> pd.DataFrame:
     """Rows (dicts) as a table with the contract's columns and dtypes."""
-    if not rows:
+    return _frame_columns(name, {col: [r.get(col) for r in rows] for col in SCHEMAS[name]})
+
+
+def _frame_columns(name: str, columns: dict[str, list]) -> pd.DataFrame:
+    """Column lists (the contract's columns, in order) as a table with the contract's dtypes."""
+    if not next(iter(columns.values()), []):
         if name not in _EMPTY:
             _EMPTY[name] = empty_table(name)
         return _EMPTY[name].copy()
     cols = {}
     for col, dtype in SCHEMAS[name].items():
-        values = [r.get(col) for r in rows]
+        values = columns[col]
         if dtype.startswith("datetime"):
-            values = [pd.NaT if v is None else v for v in values]
+            cols[col] = pd.Series([pd.NaT if v is None else v for v in values]).astype(dtype).array
         elif dtype == "str":
-            values = ["" if v is None else v for v in values]
-        cols[col] = pd.array(values, dtype=dtype) if dtype == "Int64" else pd.Series(values).astype(dtype)
+            # Straight to the Arrow-backed array: a Series first, then astype, cost twice as much.
+            cols[col] = pd.array(["" if v is None else v for v in values], dtype=dtype)
+        else:
+            cols[col] = pd.array(values, dtype=dtype)
     return pd.DataFrame(cols)
 
 
@@ -188,12 +196,19 @@ def _row_headers(sheet: _Sheet, r: int) -> list[str]:
 
 
 def _file_label(path: Path, base_dir: Path | None) -> str:
+    """path relative to base_dir (posix, symlinks resolved), else path as given."""
     if base_dir is not None:
-        try:
-            return path.resolve().relative_to(Path(base_dir).resolve()).as_posix()
-        except ValueError:
-            pass
+        real, base = os.path.realpath(path), _real_dir(os.fspath(base_dir))
+        prefix = base if base.endswith(os.sep) else base + os.sep
+        if real.startswith(prefix):
+            return PurePath(real[len(prefix):]).as_posix()
     return str(path)
+
+
+@functools.lru_cache(maxsize=64)
+def _real_dir(folder: str) -> str:
+    """A folder's real path, resolved once per process (every file of a build shares it)."""
+    return os.path.realpath(folder)
 
 
 def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
@@ -754,18 +769,23 @@ class _Raw:
     checksum: str = ""  # sha256 of the bytes read ("" when the file could not be read)
 
 
+_RAW_FIELDS = {"file", "city", "department", "month", "cover", "rows", "checksum"}
+
+
 def _read_rows(path: Path | str, ledger_ids: set[str] | None, roster, base_dir: Path | None,
-               city: str | None, received_at: datetime | None = None) -> _Raw:
+               city: str | None, received_at: datetime | None = None, *,
+               data: bytes | None = None, label: str | None = None) -> _Raw:
+    """One file read into plain rows. data/label: the file's bytes and label, when the caller has them."""
     path = Path(path)
-    label = _file_label(path, base_dir)
+    label = label if label is not None else _file_label(path, base_dir)
     probs = _Problems(label)
     path_dept, path_month, path_city = _path_identity(path)
     city = city or path_city or default_city()
-    try:
-        data = path.read_bytes()
-    except OSError:
-        data = None
-        probs.add("not_a_workbook", "xlsx")
+    if data is None:
+        try:
+            data = path.read_bytes()
+        except OSError:
+            probs.add("not_a_workbook", "xlsx")
     sheets = _open(data, probs) if data is not None else None
     cover: dict[str, Any] = {"filled_by": "", "filled_on": None, "unreadable": sheets is None}
     reader = None
@@ -880,10 +900,13 @@ class SubmissionBatch:
 
 def read_submissions(paths: Iterable[Path | str], ledger: pd.DataFrame | None = None, roster=None, *,
                      base_dir: Path | None = None, city: str | None = None,
-                     received_at: dict[str, datetime] | None = None) -> SubmissionBatch:
+                     received_at: dict[str, datetime] | None = None,
+                     cache: Any = None) -> SubmissionBatch:
     """`read_submission` over many files, building each table once (the fast path for a build).
 
     received_at: {str(path): when it arrived} for the files whose receipt is known.
+    cache: a `readcache.ReaderCache`; a file whose read it keeps (same bytes, same reader,
+    ledger and roster) is not read again, and every file read is put into it.
 
     Example::
 
@@ -893,21 +916,83 @@ def read_submissions(paths: Iterable[Path | str], ledger: pd.DataFrame | None = 
     ids = _ledger_ids(ledger)
     roster = _roster(roster)
     received_at = received_at or {}
-    rows: dict[str, list[dict]] = {k: [] for k in (*TABLE_KEYS, "problems")}
+    # Column lists per table, file after file: a cached file's columns are appended as kept.
+    columns: dict[str, dict[str, list]] = {k: {c: [] for c in SCHEMAS[k]} for k in SCHEMAS}
     facts = []
     for p in paths:
-        raw = _read_rows(p, ids, roster, base_dir, city, received_at.get(str(p)))
-        for k, v in raw.rows.items():
-            rows[k].extend(v)
-        sev = [r["severity"] for r in raw.rows["problems"]]
-        facts.append({"file": raw.file, "city": raw.city, "department": raw.department, "month": raw.month,
-                      "filled_by": raw.cover["filled_by"], "filled_on": raw.cover["filled_on"],
-                      "readable": not raw.cover["unreadable"], "n_errors": sev.count("error"),
-                      "n_warnings": sev.count("warning"), "checksum": raw.checksum})
-    files = pd.DataFrame(facts, columns=["file", "city", "department", "month", "filled_by", "filled_on",
-                                         "readable", "n_errors", "n_warnings", "checksum"])
+        when = received_at.get(str(p))
+        read = _read_cached(Path(p), ids, roster, base_dir, city, when, cache) if cache is not None else None
+        if read is None:
+            fact, cols = _fact_and_columns(_read_rows(p, ids, roster, base_dir, city, when))
+        else:
+            fact, cols = read
+        facts.append(fact)
+        for k, table in cols.items():
+            target = columns[k]
+            for c, values in table.items():
+                target[c].extend(values)
+    files = pd.DataFrame(facts, columns=_FACT_COLUMNS)
     files["filled_on"] = pd.to_datetime(files["filled_on"]).astype("datetime64[us]")
-    return SubmissionBatch(files, {k: _frame(k, v) for k, v in rows.items()})
+    return SubmissionBatch(files, {k: _frame_columns(k, v) for k, v in columns.items()})
+
+
+_FACT_COLUMNS = ["file", "city", "department", "month", "filled_by", "filled_on", "readable", "n_errors",
+                 "n_warnings", "checksum"]
+#: The datetime columns of each table: kept in the reader cache as ISO text.
+_DATE_COLUMNS = {k: [c for c, t in cols.items() if t.startswith("datetime")] for k, cols in SCHEMAS.items()}
+
+
+def _fact_and_columns(raw: _Raw) -> tuple[dict[str, Any], dict[str, dict[str, list]]]:
+    """One file's row of `SubmissionBatch.files` and its tables as column lists (contract columns)."""
+    sev = [r["severity"] for r in raw.rows["problems"]]
+    fact = {"file": raw.file, "city": raw.city, "department": raw.department, "month": raw.month,
+            "filled_by": raw.cover["filled_by"], "filled_on": raw.cover["filled_on"],
+            "readable": not raw.cover["unreadable"], "n_errors": sev.count("error"),
+            "n_warnings": sev.count("warning"), "checksum": raw.checksum}
+    cols = {k: {c: [r.get(c) for r in rows] for c in SCHEMAS[k]} for k, rows in raw.rows.items() if rows}
+    return fact, cols
+
+
+def _from_cache(kept: dict) -> tuple[dict, dict] | None:
+    """A cached (fact, columns), dates back as datetimes; None (or an exception) for an entry
+    whose shape is not what `_read_cached` stores."""
+    fact, cols = kept["fact"], kept["columns"]
+    if list(fact) != _FACT_COLUMNS or any(list(t) != list(SCHEMAS[k]) or len({len(v) for v in t.values()}) != 1
+                                          for k, t in cols.items()):
+        return None
+    for k, table in cols.items():
+        for c in _DATE_COLUMNS[k]:
+            table[c] = [None if v is None else datetime.fromisoformat(v) for v in table[c]]
+    if fact["filled_on"] is not None:
+        fact["filled_on"] = datetime.fromisoformat(fact["filled_on"])
+    return fact, cols
+
+
+def _read_cached(path: Path, ids: set[str] | None, roster, base_dir: Path | None, city: str | None,
+                 received_at: datetime | None, cache: Any) -> tuple[dict, dict] | None:
+    """A file's (fact, columns) through the reader cache; None when the file must be read.
+
+    On a miss the file is read here (its bytes are read and hashed once either way) and its
+    read put into the cache, dates as ISO text."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    label = _file_label(path, base_dir)
+    key = cache.key(hashlib.sha256(data).hexdigest(), label, city, received_at)
+    kept = cache.get(key, accept=_from_cache)
+    if kept is not None:
+        return kept
+    fact, cols = _fact_and_columns(_read_rows(path, ids, roster, base_dir, city, received_at,
+                                              data=data, label=label))
+    try:
+        iso = lambda v: None if v is None else v.isoformat()  # noqa: E731
+        cache.put(key, {"fact": {**fact, "filled_on": iso(fact["filled_on"])},
+                        "columns": {k: {c: ([iso(v) for v in vals] if c in _DATE_COLUMNS[k] else vals)
+                                        for c, vals in t.items()} for k, t in cols.items()}})
+    except (AttributeError, TypeError):
+        pass  # a value the cache cannot keep as it is: this file is read again next time
+    return fact, cols
 
 
 def _identity(found: dict, path_dept: str, path_month: str | None, roster, probs: _Problems,

@@ -186,7 +186,9 @@ def test_the_stamp_lists_the_inputs_time_version_and_every_table(small_raw, tmp_
     assert stamp["version"] == "0.1.0" and stamp["built_at"][:2] == "20"
     assert set(stamp["tables"]) >= {"ledger", "assignments", "progress", "problems", "submissions_log"}
     assert stamp["tables"]["ledger"]["rows"] == 39
-    assert [p.name for p in tmp_path.iterdir()] == ["out"]  # no stage or old build left beside it
+    # No stage or old build left beside it; the reader cache is data/interim's one file.
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["interim", "out"]
+    assert [p.name for p in (tmp_path / "interim").iterdir()] == ["reader-cache.sqlite"]
 
 
 @pytest.fixture(scope="module")
@@ -299,7 +301,7 @@ def test_kill_9_during_build_leaves_the_old_or_the_new_build_whole(small_raw, tm
     assert killed == 4  # four kills landed while a build was running
     # The next build clears what killed runs left beside the output.
     build(raw, out, progress=False)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["processed", "raw"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["interim", "processed", "raw"]
 
 
 def _raw_with_a_2027_decision(tmp_path: Path) -> Path:

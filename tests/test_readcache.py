@@ -1,0 +1,176 @@
+"""The reader cache: a build from it is byte for byte a build that reads every file."""
+from __future__ import annotations
+
+import hashlib
+import shutil
+import sqlite3
+from datetime import date, datetime, time
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from paths import RAW
+from ledgerlib.build import build
+from ledgerlib.readcache import CACHE_NAME, ReaderCache, cache_path, context_digest, decode, encode
+from ledgerlib.tables import BUILD_STAMP
+
+
+def _tables(folder: Path) -> dict[str, str]:
+    """sha256 of every table file (the stamp records the time: not compared)."""
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.iterdir()) if p.is_file() and p.name != BUILD_STAMP}
+
+
+def _copy_raw(dst: Path, months: int | None = None) -> Path:
+    """The real ledger and roster and the shipped returns (the first `months` months, or all)."""
+    dst.mkdir()
+    for name in ("ledger_2021.xlsx", "departments.csv"):
+        shutil.copy(RAW / name, dst / name)
+    subs = RAW / "submissions"
+    for month in sorted(p for p in subs.iterdir() if p.is_dir())[:months]:
+        shutil.copytree(month, dst / "submissions" / month.name)
+    manifest = pd.read_csv(subs / "manifest.csv", dtype=str, encoding="utf-8-sig")
+    kept = manifest[manifest["file"].map(lambda f: (dst / "submissions" / f).exists())]
+    kept.to_csv(dst / "submissions" / "manifest.csv", index=False, encoding="utf-8")
+    return dst
+
+
+def _n_files(raw: Path) -> int:
+    return sum(1 for p in (raw / "submissions").rglob("*.xlsx"))
+
+
+@pytest.fixture()
+def raw(tmp_path) -> Path:
+    return _copy_raw(tmp_path / "raw", months=2)
+
+
+def test_cache_lives_beside_the_processed_tables_in_interim():
+    assert cache_path(Path("data/processed")) == Path("data/interim") / CACHE_NAME
+    assert cache_path(Path("/srv/bureau/out")) == Path("/srv/bureau/interim") / CACHE_NAME
+
+
+def test_second_build_reads_nothing_again_and_writes_the_same_bytes(raw, tmp_path):
+    first = build(raw, tmp_path / "a", progress=False)
+    second = build(raw, tmp_path / "b", progress=False)
+    n = _n_files(raw)
+    assert n > 20
+    assert first.cache_hits == 0  # an empty cache: every file read
+    assert second.cache_hits == n  # nothing changed: no file read again
+    assert "reader cache: %d / %d" % (n, n) in second.summary()
+    cold = build(raw, tmp_path / "c", progress=False, cache=False)
+    assert cold.cache_hits is None
+    assert _tables(tmp_path / "a") == _tables(tmp_path / "b") == _tables(tmp_path / "c")
+
+
+def test_the_pool_path_gives_the_same_bytes_from_the_cache(tmp_path):
+    # Every shipped return (185 files): read by worker processes, as a province is.
+    raw = _copy_raw(tmp_path / "raw")
+    build(raw, tmp_path / "interim-filler", progress=False)
+    warm = build(raw, tmp_path / "warm", progress=False)
+    assert warm.cache_hits == _n_files(raw) >= 48  # above intake.PARALLEL_MIN_FILES
+    build(raw, tmp_path / "cold", progress=False, cache=False)
+    assert _tables(tmp_path / "warm") == _tables(tmp_path / "cold")
+
+
+def test_a_resubmitted_file_is_read_again_and_only_that_one(raw, tmp_path):
+    build(raw, tmp_path / "a", progress=False)
+    victim = sorted((raw / "submissions").rglob("*.xlsx"))[3]
+    wb = openpyxl.load_workbook(victim)  # a liaison corrects one cell and saves
+    ws = wb.worksheets[0]
+    ws.cell(row=ws.max_row + 1, column=1, value="补充说明：已更正")
+    wb.save(victim)
+    again = build(raw, tmp_path / "b", progress=False)
+    assert again.cache_hits == _n_files(raw) - 1
+    build(raw, tmp_path / "c", progress=False, cache=False)
+    assert _tables(tmp_path / "b") == _tables(tmp_path / "c")
+
+
+def test_a_roster_edit_means_every_file_is_read_again(raw, tmp_path):
+    build(raw, tmp_path / "a", progress=False)
+    roster = raw / "departments.csv"
+    text = roster.read_text(encoding="utf-8-sig").splitlines()
+    header = text[0].split(",")
+    # One more alias for the first department: names may now resolve differently.
+    row = text[1].split(",")
+    i = header.index("aliases")
+    row[i] = (row[i] + ";" if row[i] else "") + "新别名科"
+    roster.write_text("\n".join([text[0], ",".join(row), *text[2:]]) + "\n", encoding="utf-8")
+    again = build(raw, tmp_path / "b", progress=False)
+    assert again.cache_hits == 0
+
+
+def test_a_received_time_change_reads_that_file_again(raw, tmp_path):
+    build(raw, tmp_path / "a", progress=False)
+    manifest = raw / "submissions" / "manifest.csv"
+    df = pd.read_csv(manifest, dtype=str, encoding="utf-8-sig")
+    df.loc[0, "received_at"] = "2021-02-06T09:00:00"  # the 6th instead: lateness may change
+    df.to_csv(manifest, index=False, encoding="utf-8")
+    again = build(raw, tmp_path / "b", progress=False)
+    assert again.cache_hits == _n_files(raw) - 1
+
+
+def test_the_cache_keeps_only_the_last_builds_files(raw, tmp_path):
+    build(raw, tmp_path / "a", progress=False)
+    gone = sorted((raw / "submissions").rglob("*.xlsx"))[0]
+    gone.unlink()
+    build(raw, tmp_path / "b", progress=False)
+    with sqlite3.connect(cache_path(tmp_path / "b")) as conn:
+        (rows,) = conn.execute("SELECT count(*) FROM reads").fetchone()
+    assert rows == _n_files(raw)
+
+
+def test_a_damaged_cache_file_is_ignored_and_rebuilt(raw, tmp_path):
+    build(raw, tmp_path / "a", progress=False)
+    path = cache_path(tmp_path / "a")
+    path.write_bytes(b"this is not a SQLite database" * 100)
+    again = build(raw, tmp_path / "b", progress=False)
+    assert again.cache_hits == 0
+    assert _tables(tmp_path / "a") == _tables(tmp_path / "b")
+    # Started afresh: the next build takes every file from it.
+    assert build(raw, tmp_path / "c", progress=False).cache_hits == _n_files(raw)
+
+
+def test_a_tampered_entry_is_read_from_the_file_instead(raw, tmp_path):
+    build(raw, tmp_path / "a", progress=False)
+    with sqlite3.connect(cache_path(tmp_path / "a")) as conn:
+        keys = [k for (k,) in conn.execute("SELECT key FROM reads ORDER BY key")]
+        conn.execute("UPDATE reads SET value = ? WHERE key = ?", (b"\x78\x9c garbage", keys[0]))
+        conn.execute("UPDATE reads SET value = ? WHERE key = ?",
+                     (encode({"fact": {"file": "x"}, "columns": {}}), keys[1]))
+    again = build(raw, tmp_path / "b", progress=False)
+    assert again.cache_hits == _n_files(raw) - 2  # the two tampered entries: their files read
+    assert _tables(tmp_path / "a") == _tables(tmp_path / "b")
+
+
+def test_no_cache_writes_no_cache(raw, tmp_path):
+    build(raw, tmp_path / "out", progress=False, cache=False)
+    assert not (tmp_path / "interim").exists()
+
+
+def test_values_come_back_as_the_same_types():
+    kept = {"d": date(2021, 6, 3), "t": datetime(2021, 7, 5, 9, 30), "ts": pd.Timestamp("2021-06-03"),
+            "n": 3, "x": 0.25, "b": True, "s": "运管科", "none": None}
+    back = decode(encode(kept))
+    assert back == kept
+    assert type(back["d"]) is date and type(back["t"]) is datetime and type(back["ts"]) is pd.Timestamp
+
+
+def test_a_value_it_cannot_keep_exactly_leaves_the_file_uncached(tmp_path):
+    cache = ReaderCache(tmp_path / CACHE_NAME, "ctx")
+    cache.put("k1", {"when": time(9, 30)})  # a time of day: no exact JSON form here
+    cache.put("k2", {"when": "09:30"})
+    new, used, hits = cache.drain()
+    assert [k for k, _ in new] == ["k2"]
+
+
+def test_the_context_changes_with_the_ledger_ids_and_roster():
+    from ledgerlib.roster import load_roster
+
+    roster = load_roster(RAW)
+    base = context_digest({"T01", "T02"}, roster, "安阳市")
+    assert context_digest({"T01", "T02"}, roster, "安阳市") == base
+    assert context_digest({"T01"}, roster, "安阳市") != base
+    assert context_digest({"T01", "T02"}, None, "安阳市") != base
+    assert context_digest({"T01", "T02"}, roster, "郑州市") != base
