@@ -4,6 +4,9 @@ Each parser takes the raw value a workbook reader returns (str, int, float, bool
 datetime, date, None) and returns a `Parsed`: the clean value (or None) and, when the
 value could not be taken as it is, a problem code (a key of `labels.PROBLEM_LABELS`) and
 its severity. Parsers never raise on bad input.
+
+Plain Python only (a date is a `datetime` at midnight): `ledger validate` reads a workbook
+without importing pandas; the reader's tables turn these values into datetime64 columns.
 """
 from __future__ import annotations
 
@@ -13,11 +16,12 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from . import labels
+
+if TYPE_CHECKING:  # only for annotations: this module never imports pandas
+    import pandas as pd
 
 #: Excel's day zero (the 1900 date system, including its fictitious 1900-02-29).
 EXCEL_EPOCH = datetime(1899, 12, 30)
@@ -124,6 +128,7 @@ def text_column(s: pd.Series) -> pd.Series:
 
     Example::
 
+        >>> import pandas as pd
         >>> text_column(pd.Series([" 甲 ", None, 3])).tolist()
         ['甲', '', '3']
     """
@@ -250,16 +255,17 @@ def _month_bounds(month: str | None) -> tuple[date, date] | None:
     return date(y, mo, 1), date(y, mo, calendar.monthrange(y, mo)[1])
 
 
-def _make_date(y: int, m: int, d: int) -> pd.Timestamp | None:
+def _make_date(y: int, m: int, d: int) -> datetime | None:
+    """The day as a datetime at midnight (what a datetime64 column holds), None if no such day."""
     try:
-        return pd.Timestamp(date(y, m, d))
+        return datetime(y, m, d)
     except ValueError:
         return None
 
 
 def _from_serial(x: float) -> Parsed:
     if SERIAL_MIN <= x <= SERIAL_MAX:
-        return Parsed(pd.Timestamp((EXCEL_EPOCH + timedelta(days=int(x))).date()))
+        return Parsed(EXCEL_EPOCH + timedelta(days=int(x)))
     return Parsed(None, "bad_date")
 
 
@@ -268,20 +274,21 @@ def parse_date(value: Any, month: str | None = None) -> Parsed:
     2021年6月3日, 20210603, 6/3/2021). Text without a year (6/3, 6月3日) takes the year of
     `month` (the submission month, YYYY-MM) with a warning; a date that would then fall
     well after that month is taken from the year before (December dates in a January report).
+    The value is the day as a `datetime` at midnight (a time of day is dropped).
 
     Example::
 
         >>> parse_date("2021.6.3").value, parse_date("6/3", "2021-06").value, parse_date("下周").problem
-        (Timestamp('2021-06-03 00:00:00'), Timestamp('2021-06-03 00:00:00'), 'bad_date')
+        (datetime.datetime(2021, 6, 3, 0, 0), datetime.datetime(2021, 6, 3, 0, 0), 'bad_date')
     """
     if is_blank(value):
         return EMPTY
     if isinstance(value, bool):
         return Parsed(None, "bad_date")
-    if isinstance(value, datetime):
-        return Parsed(pd.Timestamp(value.date()))
-    if isinstance(value, date):
-        return Parsed(pd.Timestamp(value))
+    if isinstance(value, date):  # a datetime too: its day, at midnight
+        if value != value:  # pandas' NaT (a datetime that is no day) passes through as it is
+            return Parsed(value)
+        return Parsed(datetime(value.year, value.month, value.day))
     if isinstance(value, (int, float)):
         return _from_serial(float(value))
     text = _WS.sub(" ", nfkc(str(value))).strip()
@@ -306,12 +313,12 @@ def parse_date(value: Any, month: str | None = None) -> Parsed:
     return Parsed(None, "bad_date")
 
 
-def date_in_month(ts: pd.Timestamp, month: str | None) -> bool | None:
-    """Whether a date falls in month (YYYY-MM); None when month is unknown.
+def date_in_month(ts: datetime | None, month: str | None) -> bool | None:
+    """Whether a date (a datetime or pandas Timestamp) falls in month (YYYY-MM); None when month is unknown.
 
     Example::
 
-        >>> date_in_month(pd.Timestamp("2021-06-30"), "2021-06"), date_in_month(pd.Timestamp("2021-07-01"), "2021-06")
+        >>> date_in_month(datetime(2021, 6, 30), "2021-06"), date_in_month(datetime(2021, 7, 1), "2021-06")
         (True, False)
     """
     bounds = _month_bounds(month)
@@ -320,12 +327,12 @@ def date_in_month(ts: pd.Timestamp, month: str | None) -> bool | None:
     return bounds[0] <= ts.date() <= bounds[1]
 
 
-def date_after_month(ts: pd.Timestamp, month: str | None) -> bool:
+def date_after_month(ts: datetime | None, month: str | None) -> bool:
     """True when a date falls after the month (a completion date reported in advance).
 
     Example::
 
-        >>> date_after_month(pd.Timestamp("2021-07-01"), "2021-06"), date_after_month(pd.Timestamp("2021-06-30"), "2021-06")
+        >>> date_after_month(datetime(2021, 7, 1), "2021-06"), date_after_month(datetime(2021, 6, 30), "2021-06")
         (True, False)
     """
     bounds = _month_bounds(month)

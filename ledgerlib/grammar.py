@@ -17,10 +17,12 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from .roster import Roster, normalise_name
+
+if TYPE_CHECKING:  # pandas is imported where a deadline's Timestamp is made (parse_deadline)
+    import pandas as pd
 
 # --------------------------------------------------------------------------- cells
 
@@ -34,7 +36,7 @@ def clean_text(value: object) -> tuple[str, bool]:
     >>> clean_text("<p>市&nbsp;交通局</p>")
     ('市 交通局', True)
     """
-    if value is None or (isinstance(value, float) and pd.isna(value)):
+    if value is None or (isinstance(value, float) and value != value):  # NaN
         return "", False
     s = str(value)
     had_html = bool(_TAG.search(s))
@@ -260,6 +262,8 @@ def parse_deadline(text: str, plan_year: int, plan_end_year: int | None = None) 
         return Deadline("unspecified", None, ["deadline_missing"])
     dates = _dates_in(t, plan_year)
     if dates:
+        import pandas as pd
+
         due, written_year = max(dates)
         flags = []
         if due.year < plan_year:

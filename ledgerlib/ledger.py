@@ -12,8 +12,7 @@ from __future__ import annotations
 import re
 import warnings
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from . import config
 from .grammar import (  # noqa: F401  (re-exported: the grammar used to live here)
@@ -21,12 +20,15 @@ from .grammar import (  # noqa: F401  (re-exported: the grammar used to live her
     parse_departments, parse_recurrence, split_deadlines,
 )
 from .labels import JUDGEMENT_MESSAGES, LEDGER_HEADER
-from .readers import read_ledger
+from .readers import read_ledger, read_task_ids
 from .roster import Roster, load_roster
 from .tasktable import (  # noqa: F401
     FLAGS_HEADER, LEADERS_HEADER, LEDGER_COLUMNS, NOTES_HEADER, NOTES_SHEET, POINTS_HEADER, TASK_ID_HEADER,
     WORKBOOK_SHEET, LedgerParseWarning, department_text, parse_warnings, task_table,
 )
+
+if TYPE_CHECKING:  # pandas is imported by the functions that build tables: `ledger_task_ids` needs none
+    import pandas as pd
 
 
 # --------------------------------------------------------------------------- the workbook form
@@ -46,6 +48,8 @@ def write_ledger_workbook(ledger: pd.DataFrame, path: Path, notes: pd.DataFrame 
         write_ledger_workbook(load_ledger(year=2021), Path("ledger_2021.xlsx"))
         # -> Path('ledger_2021.xlsx'): one sheet, indicators and shared cells merged, A4 landscape
     """
+    import pandas as pd
+
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, Side
 
@@ -120,6 +124,8 @@ def write_ledger_workbook(ledger: pd.DataFrame, path: Path, notes: pd.DataFrame 
 
 def _roles_text(row, roster: Roster | None) -> str:
     """The 责任部门 text to write: as the plan wrote it, unless that would read back as other roles."""
+    import pandas as pd
+
     text = "" if pd.isna(row.departments_text) else str(row.departments_text)
     if roster is None:
         return text
@@ -194,6 +200,8 @@ def load_ledgers(raw_dir: Path | None = None, roster: Roster | None = None) -> p
     >>> load_ledgers()["plan_year"].unique().tolist()
     [2021]
     """
+    import pandas as pd
+
     raw_dir = Path(raw_dir) if raw_dir else config.raw_dir()
     roster = roster or load_roster(raw_dir)
     frames = []
@@ -206,6 +214,28 @@ def load_ledgers(raw_dir: Path | None = None, roster: Roster | None = None) -> p
     out = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     out.attrs = {"sources": {int(f["plan_year"].iloc[0]): p.name for f, p in zip(frames, sorted(
         ledger_paths(raw_dir).values()))}}
+    return out
+
+
+def ledger_task_ids(raw_dir: Path | None = None, roster: Roster | None = None) -> dict[int, list[str]]:
+    """Every year's task ids, {plan year: [task id, …]}, read as `load_ledgers` reads the
+    workbooks (the same files, items and year check) without building the table: no pandas.
+
+    Like `load_ledgers`, it needs the bureau's roster: raw_dir's is loaded when none is given,
+    and a missing or broken one is the same error there as here.
+
+    >>> {y: ids[:2] for y, ids in ledger_task_ids().items()}
+    {2021: ['T01', 'T02']}
+    """
+    raw_dir = Path(raw_dir) if raw_dir else config.raw_dir()
+    if roster is None:
+        load_roster(raw_dir)
+    out = {}
+    for year, path in sorted(ledger_paths(raw_dir).items()):
+        plan_year, ids = read_task_ids(path)
+        if plan_year != year:
+            raise ValueError(JUDGEMENT_MESSAGES["year_mismatch"].format(name=path.name, title_year=plan_year, year=year))
+        out[year] = ids
     return out
 
 
@@ -261,6 +291,8 @@ def assignments(ledger: pd.DataFrame, roster: Roster) -> pd.DataFrame:
     >>> assignments(data["ledger"], load_roster()).columns.tolist()
     ['plan_year', 'task_id', 'department', 'role', 'via', 'kind']
     """
+    import pandas as pd
+
     rows: dict[tuple[int, str, str], dict] = {}
     problems = []
     years = ledger["plan_year"] if "plan_year" in ledger else pd.Series(0, index=ledger.index)
@@ -324,6 +356,8 @@ def apply_judgements(parsed: pd.DataFrame, judgements: pd.DataFrame,
         ledger, notes = apply_judgements(parsed, read_judgements(Path("ledger_2022_judgements.csv")))
         # ledger: the task table as decided; notes: one 说明 row per judgement applied
     """
+    import pandas as pd
+
     from .grammar import parse_points
 
     roster = roster or load_roster()
@@ -413,6 +447,8 @@ def uncertain_notes(ledger: pd.DataFrame, judgements: pd.DataFrame) -> pd.DataFr
     >>> uncertain_notes(data["ledger"], read_judgements(config.raw_dir() / "ledger_2021_judgements.csv")).empty
     True
     """
+    import pandas as pd
+
     judged = {(t, f) for t, f in zip(judgements["task_id"], judgements["field"])}
     if (REVIEWED, REVIEWED) in judged:
         return pd.DataFrame(columns=NOTES_HEADER)  # the person checked every other choice: they stand
@@ -439,6 +475,8 @@ def make_ledger_workbook(source: Path, judgements: Path, out: Path, roster: Rost
                              Path("data/raw/ledger_2022.xlsx"))
         # -> Path('data/raw/ledger_2022.xlsx'), as `ledger workbook` writes it
     """
+    import pandas as pd
+
     roster = roster or load_roster()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", LedgerParseWarning)
@@ -461,6 +499,8 @@ def read_judgements(path: Path) -> pd.DataFrame:
     >>> read_judgements(config.raw_dir() / "ledger_2021_judgements.csv").columns.tolist()
     ['task_id', 'field', 'value', 'reason']
     """
+    import pandas as pd
+
     if not Path(path).read_bytes().strip():
         return pd.DataFrame(columns=JUDGEMENT_COLUMNS)  # an empty file: nothing judged yet
     j = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")

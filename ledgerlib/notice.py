@@ -17,8 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from .grammar import (
     clean_text, is_page_number, indicator_label, looks_like_deadline, numbered, split_deadlines, title_years,
@@ -29,6 +28,9 @@ from .roster import Roster, load_roster, normalise_name
 from .tasktable import (  # noqa: F401  (parse_warnings re-exported)
     LedgerParseWarning, LedgerReader, finish_table, parse_warnings, split_sentences,
 )
+
+if TYPE_CHECKING:  # only the annotations name pandas: reading a plan imports it where a table is built
+    import pandas as pd
 
 TEXT_SUFFIXES = (".txt", ".text", "")
 

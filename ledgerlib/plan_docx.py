@@ -10,12 +10,14 @@ is read as a list-form plan from its paragraphs (plan_list).
 from __future__ import annotations
 
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from .plan_grid import Grid, clean_rows, items_from_grid
 from .roster import Roster, load_roster
 from .tasktable import LedgerReader, finish_table
+
+if TYPE_CHECKING:  # only the annotations name pandas: reading a plan imports it where a table is built
+    import pandas as pd
 
 
 def _table_grid(table, name: str, index: int, above: list[str]) -> Grid:

@@ -14,8 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from .grammar import (
     HEADING_STYLES, clean_text, first_unit_leads, is_page_number, label_field, looks_like_deadline, numbered,
@@ -24,6 +23,9 @@ from .grammar import (
 from .labels import PLAN_FIELD_WORDS
 from .roster import Roster, load_roster, normalise_name
 from .tasktable import LedgerReader, finish_table, split_two_deadlines, warning
+
+if TYPE_CHECKING:  # only the annotations name pandas: reading a plan imports it where a table is built
+    import pandas as pd
 
 _ORDER = {style: i for i, (style, _) in enumerate(HEADING_STYLES)}
 _PARA = len(_ORDER)  # an unnumbered task paragraph: below every numbered level

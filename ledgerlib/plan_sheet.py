@@ -5,20 +5,25 @@ This covers the ledger workbook of record (`ledger_<year>.xlsx`, with its 标记
 read as merged (openpyxl for .xlsx, calamine's merged ranges for .xls/.ods), so a merged
 indicator cell fills every row it covers and nothing is guessed; a CSV has no merges, so
 an empty indicator cell there means 'same as above'. The grid itself is read by plan_grid.
+`sheet_task_ids` reads the same items without building the table (or importing pandas or
+openpyxl: calamine reads an .xlsx's merged ranges too), for `ledger validate`.
 """
 from __future__ import annotations
 
 import csv
 import io
 import re
+from dataclasses import dataclass
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from .plan_grid import Grid, clean_rows, items_from_grid
 from .labels import PLAN_MESSAGES
 from .roster import Roster
-from .tasktable import NOTES_SHEET, LedgerReader, finish_table
+from .tasktable import NOTES_SHEET, LedgerReader, finish_table, items_plan_years
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
 _DERIVED_FLAGS = {"deadline_before_plan_year", "deadline_after_plan_year", "unknown_department",
@@ -111,31 +116,24 @@ def _judged_tasks(wb) -> dict[str, list[str]]:
     return {k: list(dict.fromkeys(v)) for k, v in out.items()}
 
 
-def read_sheet_ledger(path: str | Path, year: int | None = None, roster: Roster | None = None) -> pd.DataFrame:
-    """Read a spreadsheet ledger: the first sheet whose header names the ledger's columns.
+@dataclass
+class _SheetItems:
+    """A spreadsheet ledger cut into items, before the task table is built."""
 
-    >>> from ledgerlib import config
-    >>> int(read_sheet_ledger(config.raw_dir() / "ledger_2021.xlsx")["plan_year"].iloc[0])
-    2021
-    """
-    from .roster import load_roster
+    items: list[dict]
+    warns: list[dict]
+    first_leads: bool
+    title: list[str]
+    fallback_year: int | None
 
-    path = Path(path)
-    roster = roster or load_roster()
-    suffix = path.suffix.lower()
-    wb = None
-    if suffix in (".xlsx", ".xlsm"):
-        grids, wb = _grids_openpyxl(path)
-    elif suffix == ".csv":
-        grids = _grids_csv(path)
-    else:
-        grids = _grids_calamine(path)
+
+def _sheet_items(path: Path, grids: list[Grid], judged: dict[str, list[str]]) -> _SheetItems:
+    """The items of every sheet that holds a ledger (one per indicator, or per part)."""
     items: list[dict] = []
     warns: list[dict] = []
     first_leads = False
     title: list[str] = []
-    judged = _judged_tasks(wb)
-    for grid in grids:  # every sheet that holds a ledger (one per indicator, or per part)
+    for grid in grids:
         got = items_from_grid(grid)
         if got is None or not got[0]:
             continue
@@ -158,8 +156,50 @@ def read_sheet_ledger(path: str | Path, year: int | None = None, roster: Roster 
         for n, it in enumerate(items, start=1):
             it["task_id"] = f"T{n:02d}"
     m = re.search(r"(20\d{2})", path.stem)
-    return finish_table(items, warns, name=path.name, title_lines=title, roster=roster, year=year,
-                        first_leads=first_leads, fallback_year=int(m.group(1)) if m else None)
+    return _SheetItems(items, warns, first_leads, title, int(m.group(1)) if m else None)
 
 
-READER = LedgerReader("spreadsheet", SUFFIXES, lambda p: True, read_sheet_ledger)
+def read_sheet_ledger(path: str | Path, year: int | None = None, roster: Roster | None = None) -> pd.DataFrame:
+    """Read a spreadsheet ledger: the first sheet whose header names the ledger's columns.
+
+    >>> from ledgerlib import config
+    >>> int(read_sheet_ledger(config.raw_dir() / "ledger_2021.xlsx")["plan_year"].iloc[0])
+    2021
+    """
+    from .roster import load_roster
+
+    path = Path(path)
+    roster = roster or load_roster()
+    suffix = path.suffix.lower()
+    wb = None
+    if suffix in (".xlsx", ".xlsm"):
+        grids, wb = _grids_openpyxl(path)
+    elif suffix == ".csv":
+        grids = _grids_csv(path)
+    else:
+        grids = _grids_calamine(path)
+    got = _sheet_items(path, grids, _judged_tasks(wb))
+    return finish_table(got.items, got.warns, name=path.name, title_lines=got.title, roster=roster, year=year,
+                        first_leads=got.first_leads, fallback_year=got.fallback_year)
+
+
+def sheet_task_ids(path: str | Path, year: int | None = None) -> tuple[int, list[str]]:
+    """(plan year, task ids) of a spreadsheet ledger, as `read_sheet_ledger` reads them.
+
+    The same items from the same grid (calamine reads an .xlsx's merged ranges as openpyxl
+    does), without building the table: no pandas, no openpyxl, for `ledger validate`.
+
+    >>> from ledgerlib import config
+    >>> year, ids = sheet_task_ids(config.raw_dir() / "ledger_2021.xlsx")
+    >>> year, len(ids), ids[0]
+    (2021, 39, 'T01')
+    """
+    path = Path(path)
+    grids = _grids_csv(path) if path.suffix.lower() == ".csv" else _grids_calamine(path)
+    got = _sheet_items(path, grids, {})
+    years = items_plan_years(got.items, name=path.name, title_lines=got.title, year=year,
+                             fallback_year=got.fallback_year)
+    return years.start, [it["task_id"] for it in got.items]
+
+
+READER = LedgerReader("spreadsheet", SUFFIXES, lambda p: True, read_sheet_ledger, task_ids=sheet_task_ids)

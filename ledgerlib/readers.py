@@ -18,13 +18,18 @@ Adding a form adds a module with a READER and one name below (or `register(reade
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING, TypeVar
 
 from .labels import PLAN_MESSAGES
 from .roster import Roster, load_roster
 from .tasktable import LedgerReader
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+_T = TypeVar("_T")
 
 BUILTIN_FORMS = ("notice", "plan_list", "plan_docx", "plan_sheet")
 _REGISTERED: list[LedgerReader] = []
@@ -82,13 +87,41 @@ def read_ledger(path: str | Path, year: int | None = None, roster: Roster | None
     """
     if isinstance(year, Roster):  # the older call read_ledger(path, roster)
         year, roster = None, year
+    path = _existing(path)
+    roster = roster if roster is not None else load_roster()
+    reader = reader_for(path)
+    return _reading(path, reader, lambda: reader.read(path, year, roster))
+
+
+def read_task_ids(path: str | Path, year: int | None = None) -> tuple[int, list[str]]:
+    """(plan year, task ids) of a plan in any form, as `read_ledger` reads them.
+
+    A form with a `task_ids` reader gives them without building the task table (no pandas);
+    any other form is read in full. Raises as `read_ledger` does.
+
+    >>> from ledgerlib import config
+    >>> read_task_ids(config.raw_dir() / "ledger_2021.xlsx")[1][:3]
+    ['T01', 'T02', 'T03']
+    """
+    path = _existing(path)
+    reader = reader_for(path)
+    if reader.task_ids is None:
+        df = read_ledger(path, year)
+        return int(df["plan_year"].iloc[0]), [str(t) for t in df["task_id"]]
+    return _reading(path, reader, lambda: reader.task_ids(path, year))
+
+
+def _existing(path: str | Path) -> Path:
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(2, "No such file", str(path))
-    roster = roster if roster is not None else load_roster()
-    reader = reader_for(path)
+    return path
+
+
+def _reading(path: Path, reader: LedgerReader, read: Callable[[], _T]) -> _T:
+    """read(), its unexpected failures one line: a ValueError naming the file and its form."""
     try:
-        return reader.read(path, year, roster)
+        return read()
     except (ValueError, OSError):
         raise
     except Exception as exc:  # a broken zip, a corrupt workbook, a reader bug on odd input

@@ -13,13 +13,15 @@ collective name, and an unknown name resolves to None so callers keep it and rep
 """
 from __future__ import annotations
 
+import csv
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from . import config
+
+if TYPE_CHECKING:  # the roster is read with the csv module: pandas only for `Roster.table`
+    import pandas as pd
 
 COLLECTIVE = "collective"
 _NO = {"no", "n", "false", "0", "否", "不考核"}
@@ -38,18 +40,51 @@ def normalise_name(name: str) -> str:
     return _SPACE.sub("", str(name)).strip("，,、；;。.：:()（）")
 
 
-@dataclass
 class Roster:
-    """The roster table (departments) plus fast lookups built from it and its collective rows."""
+    """The roster's rows (departments) plus fast lookups built from them and its collective rows.
 
-    table: pd.DataFrame
-    _alias: dict[str, str] = field(default_factory=dict, repr=False)
-    _members: dict[str, list[str]] = field(default_factory=dict, repr=False)
-    _kinds: dict[str, str] = field(default_factory=dict, repr=False)
-    _unscored: set[str] = field(default_factory=set, repr=False)
+    Made from a DataFrame (`Roster(table)`) or, as `load_roster` does, from plain rows
+    (`Roster.from_rows`); `table` is then built on first use, so resolving names needs no pandas.
+    """
 
-    def __post_init__(self) -> None:
-        records = self.table.to_dict("records")
+    def __init__(self, table: pd.DataFrame | None = None, *, columns: list[str] | None = None,
+                 rows: list[dict[str, Any]] | None = None) -> None:
+        self._table = table
+        if table is not None:
+            columns, rows = list(table.columns), table.to_dict("records")
+        self._columns: list[str] = list(columns or [])
+        self._rows: list[dict[str, Any]] = list(rows or [])
+        self._alias: dict[str, str] = {}
+        self._members: dict[str, list[str]] = {}
+        self._kinds: dict[str, str] = {}
+        self._unscored: set[str] = set()
+        self._index()
+
+    @classmethod
+    def from_rows(cls, columns: list[str], rows: list[dict[str, Any]]) -> Roster:
+        """A roster from rows (column -> value), as read from departments.csv.
+
+        >>> Roster.from_rows(["department", "aliases", "kind"],
+        ...                  [{"department": "运管科", "aliases": "运输管理科", "kind": "section"}]).resolve("运输管理科")
+        '运管科'
+        """
+        return cls(columns=columns, rows=rows)
+
+    @property
+    def table(self) -> pd.DataFrame:
+        """The roster as a DataFrame (one row per roster row, the CSV's columns), built on first use.
+
+        >>> load_roster().table.columns.tolist()[:3]
+        ['department', 'aliases', 'kind']
+        """
+        if self._table is None:
+            import pandas as pd
+
+            self._table = pd.DataFrame(self._rows, columns=self._columns, dtype="str")  # as read_csv(dtype=str)
+        return self._table
+
+    def _index(self) -> None:
+        records = self._rows
         groups = [r for r in records if r.get("kind") == COLLECTIVE]
         for row in (r for r in records if r.get("kind") != COLLECTIVE):
             dept = row["department"]
@@ -77,7 +112,7 @@ class Roster:
         >>> load_roster().departments[:3]
         ['法规科', '办公室', '规划科']
         """
-        return [d for d, k in zip(self.table["department"], self.table["kind"]) if k != COLLECTIVE]
+        return [r["department"] for r in self._rows if r.get("kind") != COLLECTIVE]
 
     @property
     def collectives(self) -> list[str]:
@@ -158,13 +193,36 @@ class Roster:
 
 
 def _split(value: object) -> list[str]:
-    if value is None or (isinstance(value, float) and pd.isna(value)):
+    if value is None or (isinstance(value, float) and value != value):  # a missing field (NaN)
         return []
     return [p for p in (s.strip() for s in str(value).split(";")) if p]
 
 
+def _read_csv(path: Path) -> tuple[list[str], list[dict[str, Any]]]:
+    """Columns and rows of a CSV as `pd.read_csv(dtype=str, keep_default_na=False)` reads it:
+    text as written, blank lines skipped, a field missing at the end of a row ''."""
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        lines = [r for r in csv.reader(fh) if r]
+    if not lines:
+        raise ValueError(f"{path}: No columns to parse from file")
+    columns, seen = [], {}
+    for c in lines[0]:  # a repeated header is numbered as pandas does (name, name.1, ...)
+        n = seen.get(c, 0)
+        seen[c] = n + 1
+        columns.append(c if n == 0 else f"{c}.{n}")
+    rows = []
+    for i, r in enumerate(lines[1:], start=2):
+        if len(r) > len(columns):
+            raise ValueError(f"{path}: line {i} has {len(r)} fields, the header {len(columns)}")
+        rows.append(dict(zip(columns, r + [""] * (len(columns) - len(r)))))
+    return columns, rows
+
+
 def load_roster(path: Path | None = None) -> Roster:
     """Read `departments.csv`; `path` may be the CSV or the raw-data folder holding it.
+
+    Read with the csv module (no pandas): `ledger validate` resolves names in a fraction of
+    pandas' import time; `Roster.table` builds the DataFrame when something asks for it.
 
     Example::
 
@@ -175,14 +233,17 @@ def load_roster(path: Path | None = None) -> Roster:
     path = Path(path) if path else config.raw_dir()
     if path.is_dir():
         path = path / "departments.csv"
-    table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    table.columns = [normalise_name(c).lower() for c in table.columns]
-    if "department" not in table.columns:
+    raw_columns, raw_rows = _read_csv(path)
+    columns = [normalise_name(c).lower() for c in raw_columns]
+    if "department" not in columns:
         raise ValueError(f"{path}: a roster needs a `department` column (and optionally aliases, kind, "
                          f"collectives, members, scored)")
-    for col in ("aliases", "kind", "collectives"):
-        if col not in table.columns:
-            table[col] = ""
-    table = table.map(lambda v: normalise_name(v) if isinstance(v, str) and ";" not in v else v)
-    table = table[table["department"] != ""].reset_index(drop=True)
-    return Roster(table)
+    columns += [c for c in ("aliases", "kind", "collectives") if c not in columns]
+    rows = []
+    for raw in raw_rows:
+        row = {c: raw.get(rc) for c, rc in zip(columns, raw_columns)}
+        row.update({c: "" for c in columns[len(raw_columns):]})
+        row = {c: normalise_name(v) if isinstance(v, str) and ";" not in v else v for c, v in row.items()}
+        if row["department"] != "":
+            rows.append(row)
+    return Roster.from_rows(columns, rows)

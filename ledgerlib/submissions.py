@@ -8,6 +8,8 @@ becomes one row in `problems`; the rest of the row and the file still load. It n
 raises for a bad file, never evaluates a formula, never runs a macro.
 
 `validate_files` is `ledger validate`: a table on screen, a problems workbook on disk.
+Reading a file works on plain Python values (rows as dicts, dates as `datetime`); pandas
+is imported only where DataFrames are built, so `ledger validate` starts without it.
 """
 from __future__ import annotations
 
@@ -21,16 +23,17 @@ import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path, PurePath, PurePosixPath
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 from xml.etree import ElementTree
 
-import pandas as pd
-
 from . import cells, config, labels
-from .tables import DTYPES, empty_table
+from .dtypes import DTYPES
 from .cells import EXCEL_CELL_LIMIT, text_width  # longer text: kept whole here, cut visibly in xlsx
 from .sheets import SHEETS, SheetSpec
 from .bureau import default_city
+
+if TYPE_CHECKING:  # annotations only: pandas is imported where a DataFrame is built
+    import pandas as pd
 
 # --- output schemas (docs/data-contract.md) ----------------------------------------------
 
@@ -69,14 +72,18 @@ _CHOICE_LABELS = {**labels.STATUS_LABELS, **labels.ACTIVITY_LABELS, **labels.PUB
 
 
 def _frame(name: str, rows: list[dict]) -> pd.DataFrame:
-    """Rows (dicts) as a table with the contract's columns and dtypes."""
+    """Rows (dicts) as a table with the contract's columns and dtypes (dates: datetime -> datetime64)."""
     return _frame_columns(name, {col: [r.get(col) for r in rows] for col in SCHEMAS[name]})
 
 
 def _frame_columns(name: str, columns: dict[str, list]) -> pd.DataFrame:
     """Column lists (the contract's columns, in order) as a table with the contract's dtypes."""
+    import pandas as pd
+
     if not next(iter(columns.values()), []):
         if name not in _EMPTY:
+            from .tables import empty_table
+
             _EMPTY[name] = empty_table(name)
         return _EMPTY[name].copy()
     cols = {}
@@ -612,14 +619,14 @@ class _Reader:
                            value=raw, severity=parsed.severity, fmt=fmt)
         return parsed.value
 
-    def _date(self, sheet, r, values, field) -> pd.Timestamp | None:
+    def _date(self, sheet, r, values, field) -> datetime | None:
         raw, c = values.get(field, (None, 0))
         value = self._p(cells.parse_date(raw, self.month), sheet, r, c, field, raw, "date")
         if value is not None:
             self._plausible(value, sheet, r, c, field, raw)
         return value
 
-    def _plausible(self, value: pd.Timestamp, sheet, r: int, c: int, field: str, raw: Any) -> None:
+    def _plausible(self, value: datetime, sheet, r: int, c: int, field: str, raw: Any) -> None:
         """Warn about a date far from the plan year, or later than the file was received (kept)."""
         where = {"sheet": sheet.name, "cell": cells.a1(r, c), "field": field, "value": raw, "severity": "warning"}
         if self.years and not self.years[0] <= value.year <= self.years[1]:
@@ -794,7 +801,7 @@ def _read_rows(path: Path | str, ledger_ids: set[str] | None, roster, base_dir: 
             _classify(s)
         found = _find_cover(sheets)
         department, month = _identity(found, path_dept, path_month, roster, probs, cover)
-        received = pd.Timestamp(received_at).date() if received_at is not None else None
+        received = _day(received_at)
         reader = _Reader(label, month, probs, ledger_ids, received)
         kinds_seen: dict[str, str] = {}
         for s in sheets:
@@ -831,6 +838,19 @@ def _read_rows(path: Path | str, ledger_ids: set[str] | None, roster, base_dir: 
     cover.update({"department": department, "month": month})
     return _Raw(label, city, department, month, cover, rows,
                 hashlib.sha256(data).hexdigest() if data is not None else "")
+
+
+def _day(when: Any) -> date | None:
+    """The day of a receipt time (a datetime, a pandas Timestamp, or text pandas reads as one)."""
+    if when is None:
+        return None
+    if isinstance(when, datetime):  # pandas' Timestamp too (NaT gives NaT, as it always did)
+        return when.date()
+    if isinstance(when, date):
+        return when
+    import pandas as pd
+
+    return pd.Timestamp(when).date()
 
 
 def _ledger_ids(ledger: pd.DataFrame | None) -> set[str] | None:
@@ -913,6 +933,8 @@ def read_submissions(paths: Iterable[Path | str], ledger: pd.DataFrame | None = 
         batch = read_submissions(sorted(Path("data/raw/submissions/2021-06").glob("*.xlsx")), ledger, roster)
         batch.problems   # every problem row of every file
     """
+    import pandas as pd
+
     ids = _ledger_ids(ledger)
     roster = _roster(roster)
     received_at = received_at or {}
@@ -931,24 +953,24 @@ def read_submissions(paths: Iterable[Path | str], ledger: pd.DataFrame | None = 
             target = columns[k]
             for c, values in table.items():
                 target[c].extend(values)
-    files = pd.DataFrame(facts, columns=_FACT_COLUMNS)
+    files = pd.DataFrame(facts, columns=_FILE_FACTS)
     files["filled_on"] = pd.to_datetime(files["filled_on"]).astype("datetime64[us]")
     return SubmissionBatch(files, {k: _frame_columns(k, v) for k, v in columns.items()})
 
-
-_FACT_COLUMNS = ["file", "city", "department", "month", "filled_by", "filled_on", "readable", "n_errors",
-                 "n_warnings", "checksum"]
 #: The datetime columns of each table: kept in the reader cache as ISO text.
 _DATE_COLUMNS = {k: [c for c, t in cols.items() if t.startswith("datetime")] for k, cols in SCHEMAS.items()}
 
 
-def _fact_and_columns(raw: _Raw) -> tuple[dict[str, Any], dict[str, dict[str, list]]]:
-    """One file's row of `SubmissionBatch.files` and its tables as column lists (contract columns)."""
+def _fact_and_columns(raw: _Raw, columns: bool = True) -> tuple[dict[str, Any], dict[str, dict[str, list]]]:
+    """One file's row of `SubmissionBatch.files` and its tables as column lists (contract columns;
+    {} when columns is False)."""
     sev = [r["severity"] for r in raw.rows["problems"]]
     fact = {"file": raw.file, "city": raw.city, "department": raw.department, "month": raw.month,
             "filled_by": raw.cover["filled_by"], "filled_on": raw.cover["filled_on"],
             "readable": not raw.cover["unreadable"], "n_errors": sev.count("error"),
             "n_warnings": sev.count("warning"), "checksum": raw.checksum}
+    if not columns:
+        return fact, {}
     cols = {k: {c: [r.get(c) for r in rows] for c in SCHEMAS[k]} for k, rows in raw.rows.items() if rows}
     return fact, cols
 
@@ -957,7 +979,7 @@ def _from_cache(kept: dict) -> tuple[dict, dict] | None:
     """A cached (fact, columns), dates back as datetimes; None (or an exception) for an entry
     whose shape is not what `_read_cached` stores."""
     fact, cols = kept["fact"], kept["columns"]
-    if list(fact) != _FACT_COLUMNS or any(list(t) != list(SCHEMAS[k]) or len({len(v) for v in t.values()}) != 1
+    if list(fact) != _FILE_FACTS or any(list(t) != list(SCHEMAS[k]) or len({len(v) for v in t.values()}) != 1
                                           for k, t in cols.items()):
         return None
     for k, table in cols.items():
@@ -993,6 +1015,28 @@ def _read_cached(path: Path, ids: set[str] | None, roster, base_dir: Path | None
     except (AttributeError, TypeError):
         pass  # a value the cache cannot keep as it is: this file is read again next time
     return fact, cols
+
+
+_FILE_FACTS = ["file", "city", "department", "month", "filled_by", "filled_on", "readable", "n_errors",
+               "n_warnings", "checksum"]
+
+
+def _read_batch(paths: Iterable[Path | str], ledger_ids: set[str] | None, roster=None, *,
+                base_dir: Path | None = None, city: str | None = None,
+                received_at: dict[str, datetime] | None = None) -> tuple[dict[str, list[dict]], list[dict]]:
+    """Many files read into plain rows: table name -> rows (problems included), and one dict
+    of facts per file (the columns of `SubmissionBatch.files`). No pandas: `ledger validate`
+    works from these; `read_submissions` builds its DataFrames from column lists instead."""
+    roster = _roster(roster)
+    received_at = received_at or {}
+    rows: dict[str, list[dict]] = {k: [] for k in (*TABLE_KEYS, "problems")}
+    facts = []
+    for p in paths:
+        raw = _read_rows(p, ledger_ids, roster, base_dir, city, received_at.get(str(p)))
+        for k, v in raw.rows.items():
+            rows[k].extend(v)
+        facts.append(_fact_and_columns(raw, columns=False)[0])
+    return rows, facts
 
 
 def _identity(found: dict, path_dept: str, path_month: str | None, roster, probs: _Problems,
@@ -1038,6 +1082,7 @@ def _identity(found: dict, path_dept: str, path_month: str | None, roster, probs
 
 
 # --- ledger validate ---------------------------------------------------------------------
+# Each function works on rows (dicts); the DataFrame versions notebooks use convert and call it.
 
 _DISPLAY_COLUMNS = ["file", "sheet", "cell", "field", "value", "problem", "expected", "severity"]
 
@@ -1052,39 +1097,71 @@ def _clip(text: str, limit: int) -> str:
     return out
 
 
+def _records(df: pd.DataFrame) -> list[dict]:
+    """A DataFrame's rows as dicts, a missing value (NaN, NaT, NA) as None."""
+    return df.astype(object).where(df.notna(), None).to_dict("records")
+
+
+def display_rows(problems: Iterable[dict]) -> tuple[list[str], list[list[Any]]]:
+    """Problem rows (dicts) as a liaison reads them: Chinese headers, field names and severities.
+
+    >>> display_rows([{"file": "a.xlsx", "sheet": "", "cell": "", "field": "department", "value": "",
+    ...                "problem": "…", "expected": "…", "severity": "error"}])[1][0][3:]
+    ['填报单位', '', '…', '…', '错误']
+    """
+    header = [labels.COLUMN_LABELS.get(c, c) for c in _DISPLAY_COLUMNS]
+    rows = []
+    for r in problems:
+        row = [r.get(c) for c in _DISPLAY_COLUMNS]
+        row[3] = FIELD_LABELS.get(row[3], row[3])
+        row[7] = labels.SEVERITY_LABELS.get(row[7], row[7])
+        rows.append(row)
+    return header, rows
+
+
 def problems_for_display(problems: pd.DataFrame) -> pd.DataFrame:
-    """Problems with Chinese column names, Chinese field names and severities.
+    """Problems with Chinese column names, Chinese field names and severities (`display_rows`).
 
     >>> problems_for_display(data["problems"]).columns[:3].tolist()
     ['文件', '工作表', '单元格']
     """
+    import pandas as pd
+
     df = problems[_DISPLAY_COLUMNS].copy()
-    df["field"] = df["field"].map(lambda f: FIELD_LABELS.get(f, f))
-    df["severity"] = df["severity"].map(lambda s: labels.SEVERITY_LABELS.get(s, s))
+    _, rows = display_rows(df.to_dict("records"))
+    for j in (_DISPLAY_COLUMNS.index("field"), _DISPLAY_COLUMNS.index("severity")):
+        df[_DISPLAY_COLUMNS[j]] = pd.Series([r[j] for r in rows], index=df.index, dtype=object).infer_objects()
     return df.rename(columns=labels.COLUMN_LABELS)
 
 
-def format_table(df: pd.DataFrame, limit: int = 36) -> str:
+def format_rows(header: list[str], rows: Iterable[Iterable[Any]], limit: int = 36) -> str:
     """A plain-text table that lines up with Chinese characters (double-width) in a terminal.
 
-    >>> print(format_table(pd.DataFrame({"部门": ["运管科"], "n": [3]})))
+    >>> print(format_rows(["部门", "n"], [["运管科", 3]]))
     部门    n
     ------  -
     运管科  3
     """
-    rows = [list(df.columns)] + [[_clip(str(v), limit) for v in r] for r in df.itertuples(index=False)]
-    widths = [max(text_width(r[j]) for r in rows) for j in range(len(df.columns))]
+    lines_in = [list(header)] + [[_clip(str(v), limit) for v in r] for r in rows]
+    widths = [max(text_width(r[j]) for r in lines_in) for j in range(len(header))]
     lines = []
-    for i, r in enumerate(rows):
+    for i, r in enumerate(lines_in):
         lines.append("  ".join(v + " " * (w - text_width(v)) for v, w in zip(r, widths)).rstrip())
         if i == 0:
             lines.append("  ".join("-" * w for w in widths))
     return "\n".join(lines)
 
 
-#: Problems workbook column widths (characters): 139 in all, so it prints one A4 landscape
-#: page wide at ~10 pt (xlsx.printed_type_size) with every column a liaison acts on.
-_PROBLEM_WIDTHS = (18, 10, 7, 12, 22, 34, 30, 6)
+def format_table(df: pd.DataFrame, limit: int = 36) -> str:
+    """A DataFrame as `format_rows` lays it out.
+
+    >>> import pandas as pd
+    >>> print(format_table(pd.DataFrame({"部门": ["运管科"], "n": [3]})))
+    部门    n
+    ------  -
+    运管科  3
+    """
+    return format_rows(list(df.columns), df.itertuples(index=False), limit)
 
 
 def file_name(label: str) -> str:
@@ -1096,16 +1173,21 @@ def file_name(label: str) -> str:
     return re.split(r"[\\/]", str(label))[-1]
 
 
-def problems_page_header(problems: pd.DataFrame, files: pd.DataFrame | None = None) -> tuple[str, str, str]:
-    """What a printed problems list says at the top: file name(s), department(s) and month(s).
+def page_header(problems: list[dict], files: list[dict] | None = None) -> tuple[str, str, str]:
+    """What a printed problems list says at the top: file name(s), department(s) and month(s),
+    from the files' facts when there are any, else from the problem rows (None: missing).
 
-    >>> problems_page_header(data["problems"].iloc[:0])
-    ('问题清单：未识别', '填报单位：未识别', '报送月份：未识别')
+    >>> page_header([], [{"file": "2021-06/运管科.xlsx", "department": "运管科", "month": "2021-06"}])
+    ('问题清单：运管科.xlsx', '填报单位：运管科', '报送月份：2021-06')
     """
-    facts = files if files is not None and len(files) else problems
-    names = list(dict.fromkeys(file_name(f) for f in facts["file"].dropna() if str(f)))
-    depts = list(dict.fromkeys(str(d) for d in facts.get("department", pd.Series(dtype=str)).dropna() if str(d)))
-    months = list(dict.fromkeys(str(m) for m in facts.get("month", pd.Series(dtype=str)).dropna() if str(m)))
+    facts = files if files else problems
+
+    def present(key: str) -> list[str]:
+        return [str(r[key]) for r in facts if r.get(key) is not None and str(r[key])]
+
+    names = list(dict.fromkeys(file_name(f) for f in present("file")))
+    depts = list(dict.fromkeys(present("department")))
+    months = list(dict.fromkeys(present("month")))
     h = labels.PROBLEMS_HEADER
     unknown = h["unknown"]
     return (h["file"].format("、".join(names) or unknown),
@@ -1113,48 +1195,51 @@ def problems_page_header(problems: pd.DataFrame, files: pd.DataFrame | None = No
             h["month"].format("、".join(months) or unknown))
 
 
-def write_problems_workbook(problems: pd.DataFrame, out: Path, files: pd.DataFrame | None = None) -> Path:
-    """The problems as a workbook a liaison can act on: one row per problem, errors in red.
+def problems_page_header(problems: pd.DataFrame, files: pd.DataFrame | None = None) -> tuple[str, str, str]:
+    """`page_header` of a problems table (and `read_submissions().files`).
 
-    Printed: A4 landscape, one page wide, header row repeated, the file name (no folder),
-    department and month at the top of every page; long text wraps in its cell.
+    >>> problems_page_header(data["problems"].iloc[:0])
+    ('问题清单：未识别', '填报单位：未识别', '报送月份：未识别')
+    """
+    return page_header(_records(problems), _records(files) if files is not None else None)
+
+
+def write_problem_rows(problems: list[dict], out: Path, files: list[dict] | None = None) -> Path:
+    """The problems workbook from problem rows (dicts): what `ledger validate` writes.
+
+    One row per problem, errors in red, warnings in yellow; printed A4 landscape, one page
+    wide, header row repeated, the file name (no folder), department and month at the top
+    of every page (`problems_book.write_problems_book`). `files`: the files' facts, naming
+    the department and month of files without problems.
+
+    Example::
+
+        write_problem_rows(rows, Path("问题清单.xlsx"), files=facts)   # -> Path('问题清单.xlsx')
+    """
+    from .problems_book import write_problems_book
+
+    header, rows = display_rows({**r, "file": file_name(r.get("file"))} for r in problems)
+    return write_problems_book(header, rows, Path(out), page_header(problems, files))
+
+
+def write_problems_workbook(problems: pd.DataFrame, out: Path, files: pd.DataFrame | None = None) -> Path:
+    """The problems as a workbook a liaison can act on (`write_problem_rows` of the table's rows).
+
     `files` (read_submissions().files) names the department and month of files without problems.
 
     Example::
 
         write_problems_workbook(batch.problems, Path("问题清单.xlsx"))   # -> Path('问题清单.xlsx')
     """
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, PatternFill
-
-    from .xlsx import header_row, page_setup, put, save_workbook
-
-    df = problems_for_display(problems.assign(file=problems["file"].map(file_name)))
-    wb = Workbook()
-    ws = wb.active
-    ws.title = labels.PROBLEMS_SHEET
-    header_row(ws, 1, list(df.columns), _PROBLEM_WIDTHS)
-    fills = {labels.SEVERITY_LABELS["error"]: PatternFill("solid", fgColor="FFC7CE"),
-             labels.SEVERITY_LABELS["warning"]: PatternFill("solid", fgColor="FFEB9C")}
-    sev_col = len(df.columns)
-    wrap = Alignment(wrap_text=True, vertical="top")
-    for i, row in enumerate(df.itertuples(index=False), start=2):
-        for j, value in enumerate(row, start=1):
-            put(ws, i, j, value).alignment = wrap  # a cell's text from a sender stays text
-        c = ws.cell(row=i, column=sev_col)
-        if c.value in fills:
-            c.fill = fills[c.value]
-    ws.auto_filter.ref = f"A1:{chr(64 + sev_col)}{max(ws.max_row, 1)}"
-    page_setup(ws, title_rows="1:1", header=problems_page_header(problems, files))
-    wb.properties.title = " ".join(problems_page_header(problems, files))
-    return save_workbook(wb, out)
+    return write_problem_rows(_records(problems), out, _records(files) if files is not None else None)
 
 
 def validate_files(files: Iterable[Path], out: Path | None = None, raw_dir: Path | None = None) -> int:
     """`ledger validate`: print every problem, write the problems workbook; 1 if any error, else 0.
 
-    The ledger and roster are loaded from raw_dir when they can be, so task ids and
-    department names are checked too; without them the files are still checked.
+    The ledger's task ids and the roster are loaded from raw_dir when they can be, so task
+    ids and department names are checked too; without them the files are still checked.
+    Works on rows throughout: no pandas is imported.
 
     Example::
 
@@ -1162,7 +1247,7 @@ def validate_files(files: Iterable[Path], out: Path | None = None, raw_dir: Path
         # prints each problem; returns 1 when any is an error, else 0
     """
     files = [Path(f) for f in files]
-    ledger = roster = None
+    ledger_ids = roster = None
     raw_dir = Path(raw_dir) if raw_dir else config.raw_dir()
     try:
         from .roster import load_roster
@@ -1171,19 +1256,20 @@ def validate_files(files: Iterable[Path], out: Path | None = None, raw_dir: Path
     except Exception as exc:  # a missing or broken roster must not stop a liaison's check
         print(f"(roster not loaded: {exc})", file=sys.stderr)
     try:
-        from .ledger import load_ledgers
+        from .ledger import ledger_task_ids
 
-        ledger = load_ledgers(raw_dir)  # every year: a return is checked against all plan years
+        # every year: a return is checked against all plan years
+        ledger_ids = set().union(*ledger_task_ids(raw_dir).values())
     except Exception as exc:
         print(f"(ledger not loaded: {exc})", file=sys.stderr)
     # A liaison checks a file before sending it: no date in it can be later than today.
     now = datetime.now()
-    batch = read_submissions(files, ledger, roster, received_at={str(f): now for f in files})
-    problems = batch.tables["problems"]
-    n_err = int((problems["severity"] == "error").sum())
-    n_warn = int((problems["severity"] == "warning").sum())
-    if len(problems):
-        print(format_table(problems_for_display(problems)))
+    rows, facts = _read_batch(files, ledger_ids, roster, received_at={str(f): now for f in files})
+    problems = rows["problems"]
+    severities = [p["severity"] for p in problems]
+    n_err, n_warn = severities.count("error"), severities.count("warning")
+    if problems:
+        print(format_rows(*display_rows(problems)))
     else:
         print(labels.VALIDATE_NO_PROBLEMS)
     print(labels.VALIDATE_SUMMARY.format(n_files=len(files), n_errors=n_err, n_warnings=n_warn))
@@ -1193,5 +1279,5 @@ def validate_files(files: Iterable[Path], out: Path | None = None, raw_dir: Path
         stem = f"_{files[0].stem}" if len(files) == 1 else ""
         out = inside(config.reports_dir() / "problems", plain_name(f"{labels.PROBLEMS_SHEET}{stem}.xlsx"))
     out = Path(out)
-    print(write_problems_workbook(problems, out, batch.files))
+    print(write_problem_rows(problems, out, facts))
     return 1 if n_err else 0

@@ -15,12 +15,14 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
-
-from .grammar import deadline_from_task, parse_deadline, parse_departments, parse_recurrence
+from .grammar import PlanYears, deadline_from_task, parse_deadline, parse_departments, parse_recurrence
 from .labels import PLAN_MESSAGES
 from .roster import Roster
+
+if TYPE_CHECKING:  # pandas is imported where the table is built: reading items needs none
+    import pandas as pd
 
 LEDGER_COLUMNS = [
     "task_id", "plan_year", "indicator_no", "indicator", "sub_indicator", "task",
@@ -60,6 +62,8 @@ def parse_warnings(ledger: pd.DataFrame) -> pd.DataFrame:
     >>> parse_warnings(data["ledger"]).empty
     True
     """
+    import pandas as pd
+
     return pd.DataFrame(ledger.attrs.get("warnings", []), columns=WARNING_COLUMNS)
 
 
@@ -140,6 +144,8 @@ def task_table(items: list[dict], plan_year: int, roster: Roster, *, plan_end_ye
         t = task_table(items, 2021, load_roster())
         t.loc[0, "due_date"], t.loc[0, "lead"]   # -> (Timestamp('2021-06-30'), '运管科')
     """
+    import pandas as pd
+
     plan_end_year = plan_end_year or plan_year
     rows = []
     unknown: list[dict] = []
@@ -192,12 +198,39 @@ def task_table(items: list[dict], plan_year: int, roster: Roster, *, plan_end_ye
 
 @dataclass(frozen=True)
 class LedgerReader:
-    """One form of plan: which files it takes and how it reads them (see readers.py)."""
+    """One form of plan: which files it takes and how it reads them (see readers.py).
+
+    `task_ids`, when a form has it, reads only (plan year, task ids) from the same items as
+    `read`, without building the table: what `ledger validate` checks returns against.
+    """
 
     name: str
     suffixes: tuple[str, ...]
     accepts: Callable[[Path], bool]
     read: Callable[..., pd.DataFrame]  # (path, year, roster) -> the task table
+    task_ids: Callable[..., tuple[int, list[str]]] | None = None  # (path, year) -> (plan year, task ids)
+
+
+def items_plan_years(items: list[dict], *, name: str, title_lines: list[str], year: int | None = None,
+                     fallback_year: int | None = None) -> PlanYears:
+    """The plan year(s) of a plan read into items: from `year`, its title, else its deadlines
+    (`grammar.plan_years`), else `fallback_year` (a year in the file name). ValueError when
+    there are no items or no year anywhere.
+
+    >>> items_plan_years([{"deadline_text": "6月底前"}], name="plan.xlsx", title_lines=["2022年工作要点"]).start
+    2022
+    """
+    from .grammar import plan_years
+
+    if not items:
+        raise ValueError(PLAN_MESSAGES["no_tasks"].format(name=name))
+    deadlines = [it["deadline_text"] for it in items]
+    try:
+        return plan_years(title_lines, deadlines, year, name)
+    except ValueError:
+        if fallback_year is None:
+            raise
+        return plan_years([f"{fallback_year}年台账"], deadlines, None, name)
 
 
 def finish_table(items: list[dict], warns: list[dict], *, name: str, title_lines: list[str],
@@ -210,17 +243,7 @@ def finish_table(items: list[dict], warns: list[dict], *, name: str, title_lines
         df = finish_table(items, warns, name="plan.docx", title_lines=["2022年工作要点"], roster=roster)
         df["plan_year"].iloc[0], len(parse_warnings(df))   # -> (2022, number of uncertain judgements)
     """
-    from .grammar import plan_years
-
-    if not items:
-        raise ValueError(PLAN_MESSAGES["no_tasks"].format(name=name))
-    deadlines = [it["deadline_text"] for it in items]
-    try:
-        years = plan_years(title_lines, deadlines, year, name)
-    except ValueError:
-        if fallback_year is None:
-            raise
-        years = plan_years([f"{fallback_year}年台账"], deadlines, None, name)
+    years = items_plan_years(items, name=name, title_lines=title_lines, year=year, fallback_year=fallback_year)
     df = task_table(items, years.start, roster, plan_end_year=years.end, first_leads=first_leads)
     plan_warns = [warning(items[0]["task_id"], "plan_year", years.start if years.start == years.end
                           else f"{years.start}-{years.end}", "", w) for w in years.warnings]

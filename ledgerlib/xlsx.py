@@ -18,19 +18,21 @@ from copy import copy
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE as _ILLEGAL
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.writer.excel import ExcelWriter
 
 from .cells import EXCEL_CELL_LIMIT, text_width  # noqa: F401 (re-exported; the reader needs them without openpyxl)
 from .ooxml import save_package
+from .xlsx_style import (  # noqa: F401 (the house style as plain values; cell_text re-exported)
+    BORDER_RGB, FOOTER_PT, HEADER_FILL_RGB, HEADER_PT, PAGE_FOOTER, PRINT_MARGINS, cell_text,
+)
+from .xlsx_style import FORMULA_START as _FORMULA_START
+from .xlsx_style import header_text as _header_text
 
 DATE_FORMAT = "yyyy-mm-dd"
-#: Text starting with these is a formula when typed into Excel: keep it text if edited.
-_FORMULA_START = ("=", "+", "-", "@")
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-THIN = Side(style="thin", color="A6A6A6")
+HEADER_FILL = PatternFill("solid", fgColor=HEADER_FILL_RGB)
+THIN = Side(style="thin", color=BORDER_RGB)
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 
 
@@ -58,7 +60,6 @@ def row_height(cells: list[tuple[object, int]]) -> float:
 #: Printing: A4 landscape (width in points) with narrow margins (inches); type never smaller
 #: than PRINT_MIN_PT once a sheet is fitted to one page wide (readable on paper: ~9 pt).
 A4_LANDSCAPE_WIDTH_PT = 842.0
-PRINT_MARGINS = {"left": 0.4, "right": 0.4, "top": 0.75, "bottom": 0.6, "header": 0.3, "footer": 0.3}
 PRINT_MIN_PT = 9.0
 #: The workbook's body font (openpyxl's default, Calibri 11) and Excel's default column width.
 BODY_FONT_PT = 11.0
@@ -95,15 +96,9 @@ def page_setup(ws, title_rows: str | None = None, header: Sequence[str] | None =
         for part, text in zip((ws.oddHeader.left, ws.oddHeader.center, ws.oddHeader.right), header):
             if text:
                 part.text = _header_text(text)
-                part.size = 10
-    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
-    ws.oddFooter.center.size = 9
-
-
-def _header_text(text: str) -> str:
-    # "&" starts a code in Excel's header language; a header part holds at most ~80 characters.
-    text = str(text).replace("&", "&&")
-    return text if len(text) <= 80 else text[:79] + "…"
+                part.size = HEADER_PT
+    ws.oddFooter.center.text = PAGE_FOOTER
+    ws.oddFooter.center.size = FOOTER_PT
 
 
 def column_points(width: float) -> float:
@@ -175,22 +170,6 @@ def header_row(ws, row: int, headers: Sequence[str], widths: Sequence[float],
             c._style = copy(first._style)
         ws.column_dimensions[get_column_letter(j)].width = width
     ws.freeze_panes = f"A{row + 1}"
-
-
-def cell_text(text: str) -> str:
-    """text as one cell can hold it: within EXCEL_CELL_LIMIT, cut with a visible note if longer.
-
-    >>> len(cell_text("字" * 40000)) == EXCEL_CELL_LIMIT
-    True
-    """
-    if _ILLEGAL.search(text):  # control characters an .xls or `_x0007_` can carry: XML forbids them
-        text = _ILLEGAL.sub("\ufffd", text)
-    if len(text) <= EXCEL_CELL_LIMIT:
-        return text
-    from .labels import CELL_TRUNCATED
-
-    note = CELL_TRUNCATED.format(n=len(text))
-    return text[:EXCEL_CELL_LIMIT - len(note)] + note
 
 
 def put(ws, row: int, column: int, value: object):
