@@ -2,7 +2,8 @@
 
 `ledger validate` writes this one workbook; importing openpyxl (which imports numpy when it
 is installed) cost most of the command's start-up. The workbook is the one openpyxl wrote
-before, part for part and byte for byte (tests/test_problems_book.py compares them), so it
+before, part for part and byte for byte but for the creator and application it names (ours;
+tests/test_problems_book.py compares them), so it
 keeps every property: inert text cells (user text is never a formula: inline strings, with
 Excel's quote prefix when it starts like one, cut visibly at Excel's cell limit), the bold
 filled header row, column widths, error and warning fills, wrapped text, the autofilter, A4
@@ -165,7 +166,7 @@ def _core(title: str, created: datetime) -> str:
     stamp = created.strftime("%Y-%m-%dT%H:%M:%SZ")
     return ('<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
             'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
-            'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><dc:creator>openpyxl</dc:creator>'
+            'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><dc:creator>credit-ledger</dc:creator>'
             f'<dc:title>{_text(title)}</dc:title><dcterms:created xsi:type="dcterms:W3CDTF">{stamp}'
             f'</dcterms:created><dcterms:modified xsi:type="dcterms:W3CDTF">{stamp}</dcterms:modified>'
             '</cp:coreProperties>')
@@ -178,7 +179,7 @@ def _rels(*targets: tuple[str, str]) -> str:
 
 
 _APP = ('<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
-        '<Application>Microsoft Excel Compatible / Openpyxl 3.1.5</Application><AppVersion>3.1</AppVersion>'
+        '<Application>credit-ledger</Application><AppVersion>0.1</AppVersion>'
         '</Properties>')
 _TYPES = (f'<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" '
           f'ContentType="{_CT}package.relationships+xml" /><Default Extension="xml" ContentType="application/xml" />'

@@ -81,10 +81,14 @@ def test_the_problems_workbook_is_byte_for_byte_the_one_openpyxl_wrote(tmp_path,
         assert a.namelist() == b.namelist()
         for name in a.namelist():
             x, y = a.read(name), b.read(name)
-            if name == "docProps/core.xml":  # the time each was made
+            if name == "docProps/core.xml":  # the time each was made, and who says they made it
                 x, y = (re.sub(rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", b"", v) for v in (x, y))
-            if name == "docProps/app.xml":  # the openpyxl release the reference was made with
-                y = re.sub(rb"Openpyxl [\d.]+", b"Openpyxl 3.1.5", y)
+                assert b"<dc:creator>credit-ledger</dc:creator>" in x
+                y = y.replace(b"<dc:creator>openpyxl</dc:creator>", b"<dc:creator>credit-ledger</dc:creator>")
+            if name == "docProps/app.xml":  # the application named: ours, not openpyxl's release
+                assert b"<Application>credit-ledger</Application>" in x
+                y = re.sub(rb"<Application>[^<]*</Application><AppVersion>[^<]*</AppVersion>",
+                           b"<Application>credit-ledger</Application><AppVersion>0.1</AppVersion>", y)
             assert x == y, name
         assert [i.date_time for i in a.infolist()] == [i.date_time for i in b.infolist()]
     ws = openpyxl.load_workbook(ours)[labels.PROBLEMS_SHEET]  # and openpyxl reads it as before
