@@ -12,19 +12,27 @@ names the sample's synthetic units beside it.
 In the same run, `--runs` times in turn (median printed), each a fresh process on the same
 files with the same number of processes (every core):
 
-* build: `ledger --raw RAW build --quiet --out OUT`, the whole command (start-up, ledger,
-  ingest, checks, Parquet and CSV written);
+* cold: `ledger --raw RAW build --quiet --out OUT --no-cache`, the whole command (start-up,
+  ledger, every workbook read, checks, Parquet and CSV written): a first build, or one after
+  the code, a ledger or the roster changed;
+* month: `ledger build` when a month's returns have just arrived: the reader cache (beside
+  OUT) holds every file but those of the last month, which are read (the scheduler's monthly
+  run; the cache is primed before each run, untimed, by a build with that month's folders
+  moved aside);
+* warm: `ledger build` again with nothing changed (every file hashed, none read);
 * floor: open every workbook with python-calamine and read every sheet to Python values, in
-  a process pool of the same size: the least work any ingest must do;
+  a process pool of the same size: the least work an ingest that reads every file must do;
 * and once, the straightforward way: `pandas.read_excel(engine="openpyxl", sheet_name=None)`
   file after file, timed on `--plain-files` files and scaled to the set.
 
 Peak RSS is that of the largest process of a run, CPU the user + system seconds of the
-process and its workers (both from os.wait4): on a shared machine CPU moves less than wall. Then, for the province set,
-memory as the number of workbooks grows: ingest of 1/4, 1/2 and all cities in a fresh
-process each, the main process's peak RSS, the size of the tables it holds, and the growth
-per workbook. `--reference DIR` checks that build's tables are byte-identical to DIR's
-(e.g. a build of the same RAW by the main branch). Processes: every core, both sides.
+process and its workers (both from os.wait4): on a shared machine CPU moves less than wall.
+Then, for the province set, memory as the number of workbooks grows: ingest of 1/4, 1/2
+and all cities in a fresh process each (no cache), the main process's peak RSS, the size of
+the tables it holds, and the growth per workbook. `--reference DIR` checks that the builds'
+tables (cold, month and warm) are byte-identical to DIR's (e.g. a build of the same RAW by
+the main branch); without it, the month and warm tables are compared with the cold ones.
+The demo set is copied to benchmarks/out/ first (the month side moves folders aside).
 """
 from __future__ import annotations
 
@@ -138,6 +146,40 @@ def compare_tables(out: Path, reference: Path) -> str:
     return "byte-identical" if not differ else f"DIFFER: {', '.join(differ)}"
 
 
+def _last_month_folders(subs: Path) -> list[Path]:
+    """The folders of the latest month: `<YYYY-MM>/` or every `<city>/<YYYY-MM>/`."""
+    months = [p for p in subs.rglob("20??-??") if p.is_dir()]
+    last = max(p.name for p in months)
+    return sorted(p for p in months if p.name == last)
+
+
+def prime_for_new_month(raw: Path, out: Path) -> int:
+    """Fill the reader cache beside out with every file but the last month's (untimed).
+
+    The last month's folders are moved beside raw/ during a build, then put back: the cache
+    then holds exactly the eleven months a scheduler's build found there before."""
+    folders = _last_month_folders(raw / "submissions")
+    hold = raw.parent / ".bench-hold"
+    shutil.rmtree(hold, ignore_errors=True)
+    moved = []
+    try:
+        for i, f in enumerate(folders):
+            dst = hold / str(i)
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            os.rename(f, dst)
+            moved.append((dst, f))
+        subprocess.run([sys.executable, "-m", "ledgerlib.cli", "--raw", str(raw), "build", "--quiet",
+                        "--out", str(out)], check=True, cwd=ROOT, capture_output=True)
+    finally:
+        for dst, f in moved:
+            os.rename(dst, f)
+        shutil.rmtree(hold, ignore_errors=True)
+    return sum(1 for f in folders for p in f.iterdir() if p.suffix.lower() in (".xlsx", ".xls", ".ods"))
+
+
+SIDES = ("cold", "month", "warm", "floor")
+
+
 def bench_set(name: str, raw: Path, runs: int, workers: int, reference: Path | None,
               plain_files: int = 0) -> dict:
     files = workbooks(raw / "submissions")
@@ -146,19 +188,27 @@ def bench_set(name: str, raw: Path, runs: int, workers: int, reference: Path | N
     listing.write_text("\n".join(files), encoding="utf-8")
     floor_script = OUT / "floor_child.py"
     floor_script.write_text(_FLOOR_CHILD, encoding="utf-8")
-    out = OUT / name / "processed"
-    build_cmd = [sys.executable, "-m", "ledgerlib.cli", "--raw", str(raw), "build", "--quiet", "--out", str(out)]
-    floor_cmd = [sys.executable, str(floor_script), str(listing), str(workers)]
-    res = {"build": [], "floor": [], "build_rss": [], "floor_rss": [], "build_cpu": [], "floor_cpu": []}
+    outs = {side: OUT / name / side / "processed" for side in SIDES[:3]}
+    for out in outs.values():
+        shutil.rmtree(out.parent, ignore_errors=True)  # no cache from an earlier run of the bench
+    build = [sys.executable, "-m", "ledgerlib.cli", "--raw", str(raw), "build", "--quiet", "--out"]
+    cmds = {"cold": build + [str(outs["cold"]), "--no-cache"], "month": build + [str(outs["month"])],
+            "warm": build + [str(outs["warm"])],
+            "floor": [sys.executable, str(floor_script), str(listing), str(workers)]}
+    run_measured(cmds["warm"])  # fills the warm side's cache
+    res = {k: [] for side in SIDES for k in (side, f"{side}_rss", f"{side}_cpu")}
+    new_files = 0
     for i in range(runs):
-        order = ("build", "floor") if i % 2 == 0 else ("floor", "build")
+        order = SIDES if i % 2 == 0 else SIDES[::-1]
         for side in order:
-            secs, rss, _, cpu = run_measured(build_cmd if side == "build" else floor_cmd)
+            if side == "month":
+                new_files = prime_for_new_month(raw, outs["month"])
+            secs, rss, _, cpu = run_measured(cmds[side])
             res[side].append(secs)
             res[f"{side}_rss"].append(rss)
             res[f"{side}_cpu"].append(cpu)
-        print(f"  {name} run {i + 1}: build {res['build'][-1]:.2f} s ({res['build_cpu'][-1]:.1f} CPU s), "
-              f"floor {res['floor'][-1]:.2f} s ({res['floor_cpu'][-1]:.1f} CPU s)", flush=True)
+        print(f"  {name} run {i + 1}: " + ", ".join(
+            f"{side} {res[side][-1]:.2f} s ({res[f'{side}_cpu'][-1]:.1f} CPU s)" for side in SIDES), flush=True)
     if plain_files:
         # The straightforward way: pandas.read_excel(engine="openpyxl", sheet_name=None) on each
         # file in one process, timed on the first `plain_files` and scaled to the set (says so).
@@ -170,8 +220,10 @@ def bench_set(name: str, raw: Path, runs: int, workers: int, reference: Path | N
         secs = float(run_measured([sys.executable, "-c", code, str(listing)])[2].strip().splitlines()[-1])
         res["plain"] = secs * len(files) / len(subset)
         res["plain_note"] = f"timed on {len(subset)} files, scaled" if len(subset) < len(files) else ""
-    res["files"] = len(files)
-    res["check"] = compare_tables(out, reference) if reference else "not compared (--reference)"
+    res["files"], res["new_files"] = len(files), new_files
+    ref = reference or outs["cold"]
+    res["check"] = {side: compare_tables(outs[side], ref) for side in SIDES[:3] if outs[side] != ref}
+    res["check_against"] = "--reference" if reference else "the cold build"
     return res
 
 
@@ -219,7 +271,10 @@ def main(argv: list[str] | None = None) -> int:
     results, raws = {}, {}
     for name in sets:
         if name == "demo":
-            raws[name] = ROOT / "data" / "raw"
+            # A copy: the month side moves folders aside for a moment, never in data/raw.
+            raws[name] = OUT / "demo-raw"
+            shutil.rmtree(raws[name], ignore_errors=True)
+            shutil.copytree(ROOT / "data" / "raw", raws[name])
         elif name == "province":
             args.province.mkdir(parents=True, exist_ok=True)
             (args.province / "raw").mkdir(exist_ok=True)
@@ -231,21 +286,27 @@ def main(argv: list[str] | None = None) -> int:
 
     print(f"\ningest: median of {args.runs} runs, {args.workers} processes each side, "
           f"os.cpu_count() = {os.cpu_count()}, load average {os.getloadavg()[0]:.1f}")
-    print(f"{'set':<10}{'files':>7}{'build s':>9}{'floor s':>9}{'x floor':>9}{'build CPU':>11}{'floor CPU':>11}"
-          f"{'x CPU':>7}{'build MB':>10}{'floor MB':>10}{'ms/file':>9}  tables")
+    print(f"{'set':<10}{'build':<7}{'files read':>11}{'s':>8}{'x floor':>9}{'CPU s':>8}{'x CPU':>7}{'MB':>7}"
+          f"  tables")
     for name, r in results.items():
-        b, f = statistics.median(r["build"]), statistics.median(r["floor"])
-        bc, fc = statistics.median(r["build_cpu"]), statistics.median(r["floor_cpu"])
-        print(f"{name:<10}{r['files']:>7}{b:>9.2f}{f:>9.2f}{b / f:>9.2f}{bc:>11.1f}{fc:>11.1f}{bc / fc:>7.2f}"
-              f"{statistics.median(r['build_rss']):>10.0f}"
-              f"{statistics.median(r['floor_rss']):>10.0f}{b / r['files'] * 1000:>9.2f}  {r['check']}")
-    print("(build: whole `ledger build`; floor: python-calamine reads every sheet; CPU: user + system s of the "
-          "process and its workers; MB: peak RSS of the largest process)")
+        f, fc = statistics.median(r["floor"]), statistics.median(r["floor_cpu"])
+        read = {"cold": r["files"], "month": r["new_files"], "warm": 0}
+        for side in SIDES[:3]:
+            b, bc = statistics.median(r[side]), statistics.median(r[f"{side}_cpu"])
+            check = r["check"].get(side, "reference")
+            print(f"{name:<10}{side:<7}{read[side]:>11}{b:>8.2f}{b / f:>9.2f}{bc:>8.1f}{bc / fc:>7.2f}"
+                  f"{statistics.median(r[f'{side}_rss']):>7.0f}  {check}")
+        print(f"{name:<10}{'floor':<7}{r['files']:>11}{f:>8.2f}{1:>9.2f}{fc:>8.1f}{1:>7.2f}"
+              f"{statistics.median(r['floor_rss']):>7.0f}")
+        print(f"          ({r['files']} workbooks; tables compared with {r['check_against']})")
+    print("(cold: every workbook read (--no-cache); month: the last month's returns new, the rest from the "
+          "reader cache; warm: nothing changed; floor: python-calamine reads every sheet of every workbook; "
+          "CPU: user + system s of the process and its workers; MB: peak RSS of the largest process)")
     for name, r in results.items():
         if "plain" in r:
             print(f"straightforward, {name}: pandas.read_excel(engine='openpyxl', sheet_name=None) loop, one process: "
                   f"{r['plain']:.1f} s ({r['plain_note'] or 'every file'}) = "
-                  f"{r['plain'] / statistics.median(r['build']):.1f}x the build")
+                  f"{r['plain'] / statistics.median(r['cold']):.1f}x the cold build")
 
     if "province" in raws and not args.no_memory:
         print("\nmemory as workbooks grow (ingest only, fresh process each):")

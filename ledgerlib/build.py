@@ -21,6 +21,7 @@ import ctypes.util
 import os
 import shutil
 import tempfile
+from concurrent.futures import wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,7 +31,6 @@ from . import config
 from .labels import CLI_MESSAGES
 from .ledger import assignments, ledger_paths, load_ledgers, months_served
 from .roster import load_roster
-from .schemas import validate_table
 from .tables import (BUILD_STAMP, DTYPES, empty_table, read_table, sha256_file, sort_table,
                      write_stamp, write_table)
 from .workdays import default_calendar
@@ -119,11 +119,26 @@ def tag_plan_years(progress: pd.DataFrame, ledger: pd.DataFrame) -> tuple[pd.Dat
     return progress, pd.DataFrame(rows, columns=list(empty_table("problems").columns))
 
 
-def deadline_changes(out_dir: Path, publicity: pd.DataFrame) -> pd.DataFrame:
+def previous_table(out_dir: Path, name: str) -> pd.DataFrame | None:
+    """The previous build's table `name` in out_dir (contract columns), None when there is none.
+
+    >>> previous_table(Path("no/such/folder"), "publicity") is None
+    True
+    """
+    try:
+        df = read_table(name, out_dir)
+        return df[[c for c in DTYPES[name] if c in df.columns]]
+    except (OSError, ValueError):  # no previous build, or an unreadable one
+        return None
+
+
+def deadline_changes(out_dir: Path, publicity: pd.DataFrame,
+                     previous: tuple[pd.DataFrame | None, pd.DataFrame | None] | None = None) -> pd.DataFrame:
     """The 双公示 deadlines this build moved against the previous build in out_dir.
 
     When none moved, the previous record is kept, so the next report still lists what the
-    last calendar change (a holiday arrangement added to holidays.csv) moved.
+    last calendar change (a holiday arrangement added to holidays.csv) moved. previous: the
+    previous build's (publicity, deadline_changes), when already read (`previous_table`).
 
     Example::
 
@@ -132,16 +147,11 @@ def deadline_changes(out_dir: Path, publicity: pd.DataFrame) -> pd.DataFrame:
     """
     from .metrics import moved_deadlines
 
-    def previous(name: str) -> pd.DataFrame | None:
-        try:
-            df = read_table(name, out_dir)
-            return df[[c for c in DTYPES[name] if c in df.columns]]
-        except (OSError, ValueError):  # no previous build, or an unreadable one
-            return None
-
-    moved = moved_deadlines(previous("publicity"), publicity)
+    if previous is None:
+        previous = previous_table(out_dir, "publicity"), previous_table(out_dir, "deadline_changes")
+    moved = moved_deadlines(previous[0], publicity)
     if moved.empty:
-        kept = previous("deadline_changes")
+        kept = previous[1]
         if kept is not None and list(kept.columns) == list(DTYPES["deadline_changes"]):
             return kept.astype(DTYPES["deadline_changes"])
         return empty_table("deadline_changes")
@@ -164,11 +174,51 @@ def build(raw_dir: Path | None = None, out_dir: Path | None = None, progress: bo
     raw_dir = Path(raw_dir) if raw_dir else config.raw_dir()
     out_dir = Path(out_dir) if out_dir else config.processed_dir()
     _check_replaceable(out_dir)  # before any work, and before the reader cache is written beside it
+    pool = _Pool()
+    try:
+        return _build(raw_dir, out_dir, progress, cache, pool)
+    finally:
+        pool.close()
+
+
+class _Pool:
+    """One process pool for a whole build: it reads the workbooks, then writes the tables.
+
+    Created before anything starts a thread; its processes start with the first chunk read
+    (a set too small for a pool never starts them, and then the tables are written here).
+    """
+
+    def __init__(self) -> None:
+        from concurrent.futures import ProcessPoolExecutor
+
+        self.workers = os.cpu_count() or 1
+        self.executor = ProcessPoolExecutor(max_workers=self.workers) if self.workers > 1 else None
+
+    def started(self) -> bool:
+        # The executor's own record of its processes: none until a task was submitted.
+        return self.executor is not None and bool(getattr(self.executor, "_processes", None))
+
+    def close(self) -> None:
+        if self.executor is not None:
+            self.executor.shutdown()
+
+
+def _build(raw_dir: Path, out_dir: Path, progress: bool, cache: bool, pool: _Pool) -> BuildResult:
     roster = load_roster(raw_dir)
     ledger = load_ledgers(raw_dir, roster)
     assigned = assignments(ledger, roster)
     tables: dict[str, pd.DataFrame] = {"ledger": ledger, "assignments": assigned}
     problems = [ledger_problems(ledger, assigned)]
+
+    # Work that does not need the returns is done while the workers read them: the schema
+    # checks' imports (pandera), the working-day calendar, the previous build's 双公示 table.
+    early: dict = {}
+
+    def meanwhile() -> None:
+        from . import schemas  # noqa: F401
+
+        early["calendar"] = default_calendar(raw_dir)
+        early["previous"] = previous_table(out_dir, "publicity"), previous_table(out_dir, "deadline_changes")
 
     subs_dir = raw_dir / "submissions"
     cache_hits = None
@@ -183,21 +233,24 @@ def build(raw_dir: Path | None = None, out_dir: Path | None = None, progress: bo
             # The ids as the reader checks them (submissions._ledger_ids), the roster, the city.
             ids = set(ledger["task_id"].astype(str))
             reader_cache = ReaderCache(cache_path(out_dir), context_digest(ids, roster, default_city()))
-        ingested = ingest_submissions(subs_dir, ledger, roster, progress=progress, cache=reader_cache)
+        ingested = ingest_submissions(subs_dir, ledger, roster, progress=progress, cache=reader_cache,
+                                      workers=pool.workers, executor=pool.executor, meanwhile=meanwhile)
         cache_hits = reader_cache.hits if reader_cache is not None else None
         problems.append(ingested.pop("problems", pd.DataFrame()))
         tables.update(ingested)
     for name in ("progress", "activities", "publicity", "collection", "shared_records", "joint_cases",
                  "submissions_log"):
         tables.setdefault(name, empty_table(name))  # a bureau's first day: no returns yet
+    if not early:
+        meanwhile()  # no submissions folder: nothing was read
     tables["progress"], wrong_year = tag_plan_years(tables["progress"], ledger)
     problems.append(wrong_year)
-    calendar = default_calendar(raw_dir)
+    calendar = early["calendar"]
     problems.append(calendar.problem_rows())
     from .metrics import publicity_deadlines
 
     tables["publicity"] = publicity_deadlines(tables["publicity"], calendar=calendar)
-    tables["deadline_changes"] = deadline_changes(out_dir, tables["publicity"])
+    tables["deadline_changes"] = deadline_changes(out_dir, tables["publicity"], previous=early["previous"])
 
     result = BuildResult(out_dir, warnings=list(calendar.warnings))
     result.cache_hits = cache_hits
@@ -215,18 +268,34 @@ def build(raw_dir: Path | None = None, out_dir: Path | None = None, progress: bo
     tables["problems"] = pd.concat(found, ignore_index=True) if found else empty_table("problems")
     ready = {}
     for name, df in tables.items():
-        df = sort_table(df, name)
-        validate_table(name, df)  # the contract is checked before anything is written
-        ready[name] = df
-        result.rows[name] = len(df)
+        ready[name] = sort_table(df, name)
+        result.rows[name] = len(ready[name])
     # The workers hashed every submission's bytes as they read them: not again here.
     log = tables["submissions_log"]
     inputs = input_checksums(raw_dir, {f: c for f, c in zip(log["file"], log["checksum"])
                                        if isinstance(f, str) and isinstance(c, str) and len(c) == 64})
 
     def write(stage: Path) -> None:
-        for name, df in ready.items():
-            write_table(df, stage, name)
+        from .schemas import validate_table
+
+        if not pool.started():
+            for name, df in ready.items():
+                validate_table(name, df)  # the contract is checked before anything is written
+            for name, df in ready.items():
+                write_table(df, stage, name)
+        else:
+            # The readers write the tables side by side, the largest first, into the stage
+            # while the contract is checked here; a table that breaks it stops the build and
+            # the stage, never data/processed, holds what was written.
+            jobs = sorted(ready.items(), key=lambda kv: -len(kv[1]))
+            writing = [pool.executor.submit(write_table, df, stage, name) for name, df in jobs]
+            try:
+                for name, df in ready.items():
+                    validate_table(name, df)
+            finally:
+                wait(writing)  # nothing may still write into a stage that is removed
+            for done in writing:
+                done.result()
         write_stamp(stage, inputs)  # last: a folder with a stamp is a complete build
 
     publish(out_dir, write)

@@ -335,14 +335,31 @@ def _cover_date(cover: Any) -> pd.Timestamp | None:
     return pd.Timestamp(value).tz_localize(None) if pd.Timestamp(value).tzinfo else pd.Timestamp(value)
 
 
+def _read_task(task: tuple) -> ChunkResult:
+    """One chunk read in a pool that serves a whole build: the reading context comes with it."""
+    ledger, roster, base_dir, received, cache, chunk = task
+    _init_worker(ledger, roster, base_dir, received, cache)
+    try:
+        return _read_chunk(chunk)
+    finally:
+        if cache is not None:
+            cache.close()
+        _WORKER.clear()
+
+
 def _iter_results(files: list[SubmissionFile], ledger: pd.DataFrame | None, roster: Any,
                   base_dir: Path, workers: int | None, progress: bool,
-                  received: dict[str, pd.Timestamp] | None = None, cache: Any = None) -> Iterator[ChunkResult]:
-    """ChunkResults in file order, from a process pool when the set is large."""
+                  received: dict[str, pd.Timestamp] | None = None, cache: Any = None,
+                  executor: Any = None, meanwhile: Any = None) -> Iterator[ChunkResult]:
+    """ChunkResults in file order, from a process pool when the set is large (the caller's
+    executor when given: `ledger build` keeps one pool for reading and then writing).
+    meanwhile: called once the workers have their chunks, before the first result is awaited."""
     n_workers = workers if workers is not None else (os.cpu_count() or 1)
     bar = _progress_bar(len(files), progress)
     try:
         if n_workers <= 1 or len(files) < PARALLEL_MIN_FILES:
+            if meanwhile is not None:
+                meanwhile()
             _init_worker(ledger, roster, base_dir, received, cache)
             try:
                 for chunk in _chunks(files, CHUNK_FILES):
@@ -356,10 +373,25 @@ def _iter_results(files: list[SubmissionFile], ledger: pd.DataFrame | None, rost
         # Import the reader (and openpyxl, calamine) here once: forked workers inherit it
         # instead of each importing it again.
         from . import submissions  # noqa: F401
+        if executor is not None:
+            received = received or {}
+            tasks = ((ledger, roster, base_dir, {f.manifest_key: received[f.manifest_key] for f in chunk
+                                                 if f.manifest_key in received}, cache, chunk)
+                     for chunk in _chunks(files, size))
+            results = executor.map(_read_task, tasks)  # every chunk is submitted here
+            if meanwhile is not None:
+                meanwhile()
+            for res in results:
+                yield res
+                bar.update(len(res.files))
+            return
         with ProcessPoolExecutor(max_workers=n_workers, initializer=_init_worker,
                                  initargs=(ledger, roster, base_dir, received, cache)) as pool:
             # map() yields in submission order, so output never depends on scheduling.
-            for res in pool.map(_read_chunk, _chunks(files, size)):
+            results = pool.map(_read_chunk, _chunks(files, size))
+            if meanwhile is not None:
+                meanwhile()
+            for res in results:
                 yield res
                 bar.update(len(res.files))
     finally:
@@ -378,7 +410,8 @@ def _progress_bar(total: int, progress: bool) -> Any:
 
 def ingest_submissions(submissions_dir: Path, ledger: pd.DataFrame | None, roster: Any, *,
                        progress: bool = True, workers: int | None = None,
-                       cache: Any = None) -> dict[str, pd.DataFrame]:
+                       cache: Any = None, executor: Any = None,
+                       meanwhile: Any = None) -> dict[str, pd.DataFrame]:
     """Read every workbook under submissions_dir into the submission tables.
 
     Returns {name: DataFrame} for progress, activities, publicity, collection,
@@ -391,6 +424,9 @@ def ingest_submissions(submissions_dir: Path, ledger: pd.DataFrame | None, roste
     smaller than PARALLEL_MIN_FILES are read in this process whatever `workers` says.
     cache: a `readcache.ReaderCache`: unchanged files are taken from it, the cache is saved
     with this ingest's files only (its `hits` then says how many were not read again).
+    executor: a process pool of `workers` processes to read with instead of one of its own.
+    meanwhile: a function called once while the workers read (the caller's own work, done
+    on a core the reading leaves free), or before reading when the set is read here.
 
     Example::
 
@@ -410,7 +446,8 @@ def ingest_submissions(submissions_dir: Path, ledger: pd.DataFrame | None, roste
     parts: dict[str, list[pd.DataFrame]] = {name: [] for name in (*CONTENT_TABLES, "problems")}
     log_rows: list[dict[str, Any]] = []
     readable: dict[str, bool] = {}
-    for chunk in _iter_results(files, ledger, roster, base_dir, workers, progress, manifest, cache):
+    for chunk in _iter_results(files, ledger, roster, base_dir, workers, progress, manifest, cache, executor,
+                               meanwhile):
         if cache is not None:
             cache.absorb(*chunk.cache)
         for res in chunk.files:
@@ -448,9 +485,12 @@ def ingest_submissions(submissions_dir: Path, ledger: pd.DataFrame | None, roste
     current = set(log.loc[~log["superseded"], "file"])
 
     out: dict[str, pd.DataFrame] = {}
+    # Every row's file is in the log: keep the rows of files not superseded. Asked that way
+    # round (the few superseded files), as isin() converts its values one by one each call.
+    superseded = sorted(set(log["file"]) - current)
     for name in CONTENT_TABLES:
         table = content[name]
-        out[name] = _finish(table[table["file"].isin(current)], name)
+        out[name] = _finish(table[~table["file"].isin(superseded)] if superseded else table, name)
     out["submissions_log"] = log
     out["problems"] = _finish(_concat([*parts["problems"], pd.DataFrame(problems)], "problems"), "problems")
     return out
@@ -491,10 +531,11 @@ def supersede(log: pd.DataFrame, usable: pd.Series | None = None) -> pd.Series:
 
 def _files_reporting(content: dict[str, pd.DataFrame]) -> set[str]:
     """Files that report anything: a progress status, or a row in any other content table."""
-    out = set(content["progress"].loc[content["progress"]["status"].fillna("") != "", "file"])
+    # unique() first: iterating every row of an Arrow-backed column costs ~0.5 µs a value.
+    out = set(content["progress"].loc[content["progress"]["status"].fillna("") != "", "file"].unique())
     for name, df in content.items():
         if name != "progress":
-            out |= set(df["file"])
+            out |= set(df["file"].unique())
     return out
 
 
