@@ -204,25 +204,26 @@ class _Pool:
 
 
 def _build(raw_dir: Path, out_dir: Path, progress: bool, cache: bool, pool: _Pool) -> BuildResult:
-    roster = load_roster(raw_dir)
-    ledger = load_ledgers(raw_dir, roster)
-    assigned = assignments(ledger, roster)
-    tables: dict[str, pd.DataFrame] = {"ledger": ledger, "assignments": assigned}
-    problems = [ledger_problems(ledger, assigned)]
+    from .ledger import ledger_task_ids
 
-    # Work that does not need the returns is done while the workers read them: the schema
-    # checks' imports (pandera), the working-day calendar, the previous build's 双公示 table.
+    roster = load_roster(raw_dir)
+    # The returns are checked against the ledgers' task ids alone: read first (no table, no
+    # openpyxl), so the workers start reading while the ledger table is built here.
+    ids = {str(i) for year_ids in ledger_task_ids(raw_dir, roster).values() for i in year_ids}
+
+    # Work that does not need the returns is done while the workers read them: the ledgers
+    # and their assignments, the schema checks' imports (pandera), the working-day calendar,
+    # the previous build's 双公示 tables.
     early: dict = {}
 
     def meanwhile() -> None:
         from . import schemas  # noqa: F401
 
+        early["ledger"] = load_ledgers(raw_dir, roster)
         early["calendar"] = default_calendar(raw_dir)
         early["previous"] = previous_table(out_dir, "publicity"), previous_table(out_dir, "deadline_changes")
 
-    subs_dir = raw_dir / "submissions"
-    cache_hits = None
-    if subs_dir.is_dir():
+    def ingest(task_ids: set[str]) -> tuple[dict[str, pd.DataFrame], int | None]:
         from .intake import ingest_submissions
 
         reader_cache = None
@@ -230,19 +231,32 @@ def _build(raw_dir: Path, out_dir: Path, progress: bool, cache: bool, pool: _Poo
             from .bureau import default_city
             from .readcache import ReaderCache, cache_path, context_digest
 
-            # The ids as the reader checks them (submissions._ledger_ids), the roster, the city.
-            ids = set(ledger["task_id"].astype(str))
-            reader_cache = ReaderCache(cache_path(out_dir), context_digest(ids, roster, default_city()))
-        ingested = ingest_submissions(subs_dir, ledger, roster, progress=progress, cache=reader_cache,
-                                      workers=pool.workers, executor=pool.executor, meanwhile=meanwhile)
-        cache_hits = reader_cache.hits if reader_cache is not None else None
+            reader_cache = ReaderCache(cache_path(out_dir), context_digest(task_ids, roster, default_city()))
+        ingested = ingest_submissions(subs_dir, task_ids, roster, progress=progress, cache=reader_cache,
+                                      workers=pool.workers, executor=pool.executor,
+                                      meanwhile=None if early else meanwhile)
+        return ingested, (reader_cache.hits if reader_cache is not None else None)
+
+    subs_dir = raw_dir / "submissions"
+    cache_hits = None
+    ingested: dict[str, pd.DataFrame] = {}
+    if subs_dir.is_dir():
+        ingested, cache_hits = ingest(ids)
+    if not early:
+        meanwhile()  # no submissions folder: nothing was read
+    ledger = early["ledger"]
+    if subs_dir.is_dir() and set(ledger["task_id"].astype(str)) != ids:
+        # Never expected (both read the same items): the table's ids decide, read again with them.
+        ingested, cache_hits = ingest(set(ledger["task_id"].astype(str)))
+    assigned = assignments(ledger, roster)
+    tables: dict[str, pd.DataFrame] = {"ledger": ledger, "assignments": assigned}
+    problems = [ledger_problems(ledger, assigned)]
+    if ingested:
         problems.append(ingested.pop("problems", pd.DataFrame()))
         tables.update(ingested)
     for name in ("progress", "activities", "publicity", "collection", "shared_records", "joint_cases",
                  "submissions_log"):
         tables.setdefault(name, empty_table(name))  # a bureau's first day: no returns yet
-    if not early:
-        meanwhile()  # no submissions folder: nothing was read
     tables["progress"], wrong_year = tag_plan_years(tables["progress"], ledger)
     problems.append(wrong_year)
     calendar = early["calendar"]

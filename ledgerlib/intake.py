@@ -408,7 +408,7 @@ def _progress_bar(total: int, progress: bool) -> Any:
 # --------------------------------------------------------------------------- ingest
 
 
-def ingest_submissions(submissions_dir: Path, ledger: pd.DataFrame | None, roster: Any, *,
+def ingest_submissions(submissions_dir: Path, ledger: pd.DataFrame | set[str] | None, roster: Any, *,
                        progress: bool = True, workers: int | None = None,
                        cache: Any = None, executor: Any = None,
                        meanwhile: Any = None) -> dict[str, pd.DataFrame]:
@@ -420,7 +420,8 @@ def ingest_submissions(submissions_dir: Path, ledger: pd.DataFrame | None, roste
     file, no received time). Schemas and sort orders are those of docs/data-contract.md;
     `file` is relative to submissions_dir's parent (data/raw/).
 
-    workers: processes to read with (default os.cpu_count(); 1 = in this process). Sets
+    ledger: the ledger table, or just its task ids (a set): returns naming other ids are
+    reported. workers: processes to read with (default os.cpu_count(); 1 = in this process). Sets
     smaller than PARALLEL_MIN_FILES are read in this process whatever `workers` says.
     cache: a `readcache.ReaderCache`: unchanged files are taken from it, the cache is saved
     with this ingest's files only (its `hits` then says how many were not read again).

@@ -853,8 +853,11 @@ def _day(when: Any) -> date | None:
     return pd.Timestamp(when).date()
 
 
-def _ledger_ids(ledger: pd.DataFrame | None) -> set[str] | None:
-    return set(ledger["task_id"].astype(str)) if ledger is not None else None
+def _ledger_ids(ledger: pd.DataFrame | set[str] | None) -> set[str] | None:
+    """The task ids returns are checked against: the ledger table's, or the ids themselves."""
+    if ledger is None or isinstance(ledger, (set, frozenset)):
+        return ledger
+    return set(ledger["task_id"].astype(str))
 
 
 def project_roster() -> Any:
@@ -918,13 +921,14 @@ class SubmissionBatch:
     tables: dict[str, pd.DataFrame]
 
 
-def read_submissions(paths: Iterable[Path | str], ledger: pd.DataFrame | None = None, roster=None, *,
+def read_submissions(paths: Iterable[Path | str], ledger: pd.DataFrame | set[str] | None = None, roster=None, *,
                      base_dir: Path | None = None, city: str | None = None,
                      received_at: dict[str, datetime] | None = None,
                      cache: Any = None) -> SubmissionBatch:
     """`read_submission` over many files, building each table once (the fast path for a build).
 
     received_at: {str(path): when it arrived} for the files whose receipt is known.
+    ledger: the ledger table, or just its task ids (a set), to report unknown task ids.
     cache: a `readcache.ReaderCache`; a file whose read it keeps (same bytes, same reader,
     ledger and roster) is not read again, and every file read is put into it.
 
