@@ -4,11 +4,11 @@ Import time is the sum of the top-level entries of `python -X importtime` (every
 the command loaded, each counted once, with what it imported); wall time is the whole
 command, workbook read and problems workbook written included. FILE is a template made
 with `ledger template` (as a liaison gets it back), or --file. --compare DIR runs the same
-commands on another checkout (e.g. /work/main) in the same loop, alternating, so both see
+commands on another checkout (e.g. a clone of main beside this one) in the same loop, alternating, so both see
 the same machine load. Prints figures; not a test.
 
     .venv/bin/python benchmarks/bench_startup.py --runs 5
-    .venv/bin/python benchmarks/bench_startup.py --runs 5 --compare /work/main
+    .venv/bin/python benchmarks/bench_startup.py --runs 5 --compare ../credit-ledger-main
 """
 from __future__ import annotations
 
