@@ -174,3 +174,12 @@ def test_the_context_changes_with_the_ledger_ids_and_roster():
     assert context_digest({"T01"}, roster, "安阳市") != base
     assert context_digest({"T01", "T02"}, None, "安阳市") != base
     assert context_digest({"T01", "T02"}, roster, "郑州市") != base
+
+
+def test_a_cache_that_cannot_be_written_never_stops_a_build(raw, tmp_path):
+    (tmp_path / "interim").write_text("a file where the cache folder would go")
+    result = build(raw, tmp_path / "out", progress=False)
+    assert result.cache_hits == 0 and result.rows["submissions_log"] == _n_files(raw)
+    build(raw, tmp_path / "ref", progress=False, cache=False)
+    assert _tables(tmp_path / "out") == _tables(tmp_path / "ref")
+    assert (tmp_path / "interim").read_text() == "a file where the cache folder would go"
