@@ -31,7 +31,7 @@ from . import config
 from .labels import CLI_MESSAGES
 from .ledger import assignments, ledger_paths, load_ledgers, months_served
 from .roster import load_roster
-from .tables import (BUILD_STAMP, DTYPES, empty_table, read_table, sha256_file, sort_table,
+from .tables import (BUILD_STAMP, DTYPES, TABLES, empty_table, read_table, sha256_file, sort_table,
                      write_stamp, write_table)
 from .workdays import default_calendar
 
@@ -257,63 +257,101 @@ def _build(raw_dir: Path, out_dir: Path, progress: bool, cache: bool, pool: _Poo
     for name in ("progress", "activities", "publicity", "collection", "shared_records", "joint_cases",
                  "submissions_log"):
         tables.setdefault(name, empty_table(name))  # a bureau's first day: no returns yet
-    tables["progress"], wrong_year = tag_plan_years(tables["progress"], ledger)
-    problems.append(wrong_year)
-    calendar = early["calendar"]
-    problems.append(calendar.problem_rows())
-    from .metrics import publicity_deadlines
-
-    tables["publicity"] = publicity_deadlines(tables["publicity"], calendar=calendar)
-    tables["deadline_changes"] = deadline_changes(out_dir, tables["publicity"], previous=early["previous"])
-
-    result = BuildResult(out_dir, warnings=list(calendar.warnings))
+    result = BuildResult(out_dir)
     result.cache_hits = cache_hits
-    files = {y: p.name for y, p in ledger_paths(raw_dir).items()}
-    served = months_served(ledger, list(tables["submissions_log"]["month"].dropna().astype(str)))
-    result.served = {files[y]: served.get(y, []) for y in sorted(files)}
-    if served.get(None):
-        years = sorted({m[:4] for m in served[None]})
-        result.served[f"(no ledger: {', '.join(years)})"] = served[None]
-        problems.append(pd.DataFrame([{
-            "file": f"ledger_{m[:4]}.xlsx", "sheet": "", "cell": "", "field": "plan_year", "value": m[:4],
-            "problem": f"{m} 有报送，但没有 {m[:4]} 年度的台账：该月进展未评分", "expected": f"data/raw/ledger_{m[:4]}.xlsx",
-            "severity": "error", "city": "", "department": "", "month": m} for m in served[None]]))
-    found = [p for p in problems if len(p)]
-    tables["problems"] = pd.concat(found, ignore_index=True) if found else empty_table("problems")
-    ready = {}
-    for name, df in tables.items():
-        ready[name] = sort_table(df, name)
-        result.rows[name] = len(ready[name])
-    # The workers hashed every submission's bytes as they read them: not again here.
-    log = tables["submissions_log"]
-    inputs = input_checksums(raw_dir, {f: c for f, c in zip(log["file"], log["checksum"])
-                                       if isinstance(f, str) and isinstance(c, str) and len(c) == 64})
 
     def write(stage: Path) -> None:
         from .schemas import validate_table
 
-        if not pool.started():
-            for name, df in ready.items():
-                validate_table(name, df)  # the contract is checked before anything is written
-            for name, df in ready.items():
-                write_table(df, stage, name)
-        else:
-            # The readers write the tables side by side, the largest first, into the stage
-            # while the contract is checked here; a table that breaks it stops the build and
-            # the stage, never data/processed, holds what was written.
-            jobs = sorted(ready.items(), key=lambda kv: -len(kv[1]))
-            writing = [pool.executor.submit(write_table, df, stage, name) for name, df in jobs]
-            try:
-                for name, df in ready.items():
-                    validate_table(name, df)
-            finally:
-                wait(writing)  # nothing may still write into a stage that is removed
-            for done in writing:
-                done.result()
-        write_stamp(stage, inputs)  # last: a folder with a stamp is a complete build
+        writing = _Writer(pool, stage)
+        # Tables the ingest left final are written while the others are made.
+        for name in ("activities", "collection", "shared_records", "joint_cases", "submissions_log"):
+            writing.add(name, tables[name])
+        tables["progress"], wrong_year = tag_plan_years(tables["progress"], ledger)
+        writing.add("progress", tables["progress"])
+        problems.append(wrong_year)
+        calendar = early["calendar"]
+        result.warnings = list(calendar.warnings)
+        problems.append(calendar.problem_rows())
+        from .metrics import publicity_deadlines
 
-    publish(out_dir, write)
+        tables["publicity"] = publicity_deadlines(tables["publicity"], calendar=calendar)
+        tables["deadline_changes"] = deadline_changes(out_dir, tables["publicity"], previous=early["previous"])
+        files = {y: p.name for y, p in ledger_paths(raw_dir).items()}
+        served = months_served(ledger, list(tables["submissions_log"]["month"].dropna().astype(str)))
+        result.served = {files[y]: served.get(y, []) for y in sorted(files)}
+        if served.get(None):
+            years = sorted({m[:4] for m in served[None]})
+            result.served[f"(no ledger: {', '.join(years)})"] = served[None]
+            problems.append(pd.DataFrame([{
+                "file": f"ledger_{m[:4]}.xlsx", "sheet": "", "cell": "", "field": "plan_year", "value": m[:4],
+                "problem": f"{m} 有报送，但没有 {m[:4]} 年度的台账：该月进展未评分",
+                "expected": f"data/raw/ledger_{m[:4]}.xlsx", "severity": "error", "city": "", "department": "",
+                "month": m} for m in served[None]]))
+        found = [p for p in problems if len(p)]
+        tables["problems"] = pd.concat(found, ignore_index=True) if found else empty_table("problems")
+        for name in ("publicity", "deadline_changes", "problems", "ledger", "assignments"):
+            writing.add(name, tables[name])
+        try:
+            # The contract is checked here while the tables are written: one that breaks it
+            # stops the build, and only the stage, never data/processed, holds what was written.
+            for name, df in tables.items():
+                validate_table(name, df)
+                result.rows[name] = len(df)
+        except BaseException:
+            writing.abandon()  # nothing may still write into a stage that is removed
+            raise
+        writing.finish()
+        # The workers hashed every submission's bytes as they read them: not again here.
+        log = tables["submissions_log"]
+        write_stamp(stage, input_checksums(raw_dir, {f: c for f, c in zip(log["file"], log["checksum"])
+                                                     if isinstance(f, str) and isinstance(c, str) and len(c) == 64}))
+
+    publish(out_dir, write)  # the stamp last: a folder with a stamp is a complete build
+    result.rows = {name: result.rows[name] for name in TABLES}
     return result
+
+
+def sort_and_write(df: pd.DataFrame, stage: Path, name: str) -> Path:
+    """One table in its contract order (tables.sort_table), written to stage as Parquet and CSV.
+
+    A job of the build's pool: the sort runs beside the other tables' too.
+
+    >>> import tempfile
+    >>> sort_and_write(empty_table("ledger"), Path(tempfile.mkdtemp()), "ledger").name
+    'ledger.parquet'
+    """
+    return write_table(sort_table(df, name), stage, name)
+
+
+class _Writer:
+    """Writes tables into a stage: on the build's pool when its workers are up, else here."""
+
+    def __init__(self, pool: _Pool, stage: Path) -> None:
+        self.pool, self.stage, self.jobs = pool, stage, []
+
+    def add(self, name: str, df: pd.DataFrame) -> None:
+        if self.pool.started():
+            self.jobs.append(self.pool.executor.submit(sort_and_write, df, self.stage, name))
+        else:
+            self.jobs.append((name, df))
+
+    def finish(self) -> None:
+        """Every table written (here, or waited for); a worker's error is raised here."""
+        if not self.pool.started():
+            for name, df in self.jobs:
+                sort_and_write(df, self.stage, name)
+            return
+        wait(self.jobs)
+        for done in self.jobs:
+            done.result()
+
+    def abandon(self) -> None:
+        """Write nothing more; wait for what the workers already started."""
+        if self.pool.started():
+            for job in self.jobs:
+                job.cancel()
+            wait(self.jobs)
 
 
 def input_checksums(raw_dir: Path, known: dict[str, str] | None = None) -> dict[str, str]:

@@ -480,3 +480,33 @@ def test_returns_are_read_again_if_the_early_task_ids_disagree_with_the_ledger(s
     a, b = _digest(tmp_path / "right"), _digest(tmp_path / "checked")
     assert a.pop(BUILD_STAMP) and b.pop(BUILD_STAMP)
     assert a == b
+
+
+@pytest.mark.parametrize("months", [2, None], ids=["read-here", "read-by-the-pool"])
+def test_a_table_that_breaks_the_contract_stops_the_build_and_leaves_the_old_one(tmp_path, monkeypatch, months):
+    # A bug that writes a status no one defined: the build stops, data/processed keeps the
+    # previous build whole, and no stage is left beside it (small sets are written here,
+    # larger ones by the pool's workers while the contract is checked).
+    import ledgerlib.build as build_module
+    from ledgerlib.schemas import ContractError
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for name in ("ledger_2021.xlsx", "departments.csv"):
+        shutil.copy(RAW / name, raw / name)
+    for month in sorted(p for p in (RAW / "submissions").iterdir() if p.is_dir())[:months]:
+        shutil.copytree(month, raw / "submissions" / month.name)
+    out = tmp_path / "processed"
+    build(raw, out, progress=False)
+    before = _digest(out)
+    real = build_module.tag_plan_years
+
+    def buggy(progress, ledger):
+        progress, problems = real(progress, ledger)
+        return progress.assign(status="bogus"), problems
+
+    monkeypatch.setattr(build_module, "tag_plan_years", buggy)
+    with pytest.raises(ContractError, match="status"):
+        build(raw, out, progress=False)
+    assert _digest(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["interim", "processed", "raw"]
