@@ -193,10 +193,10 @@ class ChunkResult:
 _WORKER: dict[str, Any] = {}
 
 
-def _init_worker(ledger: pd.DataFrame | None, roster: Any, base_dir: Path,
+def _init_worker(ledger: pd.DataFrame | set[str] | None, roster: Any, base_dir: Path,
                  received: dict[str, pd.Timestamp] | None = None, cache: Any = None) -> None:
-    # Sent once per worker process, not once per file. roster False: read with no roster
-    # (never the project's: a build reads the roster of the raw folder it was given).
+    # The reading context of a chunk (sent with each: small). roster False: read with no
+    # roster (never the project's: a build reads the roster of the raw folder it was given).
     _WORKER.update(ledger=ledger, roster=roster if roster is not None else False, base_dir=base_dir,
                    received=received or {}, cache=cache)
 
@@ -373,29 +373,31 @@ def _iter_results(files: list[SubmissionFile], ledger: pd.DataFrame | None, rost
         # Import the reader (and openpyxl, calamine) here once: forked workers inherit it
         # instead of each importing it again.
         from . import submissions  # noqa: F401
+        context = (ledger, roster, base_dir, received or {}, cache)
         if executor is not None:
-            received = received or {}
-            tasks = ((ledger, roster, base_dir, {f.manifest_key: received[f.manifest_key] for f in chunk
-                                                 if f.manifest_key in received}, cache, chunk)
-                     for chunk in _chunks(files, size))
-            results = executor.map(_read_task, tasks)  # every chunk is submitted here
-            if meanwhile is not None:
-                meanwhile()
-            for res in results:
-                yield res
-                bar.update(len(res.files))
+            yield from _pool_results(executor, files, size, context, bar, meanwhile)
             return
-        with ProcessPoolExecutor(max_workers=n_workers, initializer=_init_worker,
-                                 initargs=(ledger, roster, base_dir, received, cache)) as pool:
-            # map() yields in submission order, so output never depends on scheduling.
-            results = pool.map(_read_chunk, _chunks(files, size))
-            if meanwhile is not None:
-                meanwhile()
-            for res in results:
-                yield res
-                bar.update(len(res.files))
+        with ProcessPoolExecutor(max_workers=n_workers) as own:
+            yield from _pool_results(own, files, size, context, bar, meanwhile)
     finally:
         bar.close()
+
+
+def _pool_results(pool: Any, files: list[SubmissionFile], size: int, context: tuple, bar: Any,
+                  meanwhile: Any) -> Iterator[ChunkResult]:
+    """Every chunk submitted to the pool with its reading context, results in file order."""
+    ledger, roster, base_dir, received, cache = context
+    tasks = ((ledger, roster, base_dir, {f.manifest_key: received[f.manifest_key] for f in chunk
+                                         if f.manifest_key in received}, cache, chunk)
+             for chunk in _chunks(files, size))
+    # map() submits every chunk here and yields in submission order, so output never
+    # depends on scheduling.
+    results = pool.map(_read_task, tasks)
+    if meanwhile is not None:
+        meanwhile()
+    for res in results:
+        yield res
+        bar.update(len(res.files))
 
 
 def _progress_bar(total: int, progress: bool) -> Any:
