@@ -1005,7 +1005,10 @@ def _read_cached(path: Path, ids: set[str] | None, roster, base_dir: Path | None
     except OSError:
         return None
     label = _file_label(path, base_dir)
-    key = cache.key(hashlib.sha256(data).hexdigest(), label, city, received_at)
+    # The path as given counts too: department, month and city are read from its folder and
+    # file names, which a link may name differently from where the file really is.
+    given = os.path.relpath(path, base_dir) if base_dir is not None else str(path)
+    key = cache.key(hashlib.sha256(data).hexdigest(), f"{label}\0{given}", city, received_at)
     kept = cache.get(key, accept=_from_cache)
     if kept is not None:
         return kept

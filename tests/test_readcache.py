@@ -183,3 +183,25 @@ def test_a_cache_that_cannot_be_written_never_stops_a_build(raw, tmp_path):
     build(raw, tmp_path / "ref", progress=False, cache=False)
     assert _tables(tmp_path / "out") == _tables(tmp_path / "ref")
     assert (tmp_path / "interim").read_text() == "a file where the cache folder would go"
+
+
+def test_a_linked_folder_is_read_under_its_own_name(tmp_path):
+    # 2021-07/ is a link to 2021-06/: the same bytes, the same real path, but the path names
+    # another month, which the reader reports. The cache must not hand one the other's read.
+    raw = _copy_raw(tmp_path / "raw", months=6)
+    subs = raw / "submissions"
+    shutil.rmtree(subs / "2021-07", ignore_errors=True)
+    (subs / "2021-07").symlink_to(subs / "2021-06", target_is_directory=True)
+    manifest = pd.read_csv(subs / "manifest.csv", dtype=str, encoding="utf-8-sig")
+    june = manifest[manifest["file"].str.startswith("2021-06/")]
+    july = june.assign(file=june["file"].str.replace("2021-06/", "2021-07/", regex=False))
+    pd.concat([manifest[~manifest["file"].str.startswith("2021-07/")], july]).to_csv(
+        subs / "manifest.csv", index=False, encoding="utf-8")
+    build(raw, tmp_path / "a", progress=False)
+    build(raw, tmp_path / "b", progress=False)
+    build(raw, tmp_path / "c", progress=False, cache=False)
+    assert _tables(tmp_path / "b") == _tables(tmp_path / "c")
+    # The linked copies are reported as what their path says: cover month and path disagree.
+    problems = pd.read_parquet(tmp_path / "b" / "problems.parquet")
+    linked = problems[problems["file"].str.startswith("submissions/2021-07/")]
+    assert (linked["problem"] == "封面报送月份与文件路径不一致").sum() == len(june)
