@@ -176,9 +176,12 @@ def build(raw_dir: Path | None = None, out_dir: Path | None = None, progress: bo
     _check_replaceable(out_dir)  # before any work, and before the reader cache is written beside it
     pool = _Pool()
     try:
-        return _build(raw_dir, out_dir, progress, cache, pool)
-    finally:
-        pool.close()
+        result = _build(raw_dir, out_dir, progress, cache, pool)
+    except BaseException:
+        pool.close(cancel=True)  # an error is not kept waiting for chunks nobody will use
+        raise
+    pool.close()
+    return result
 
 
 class _Pool:
@@ -198,9 +201,9 @@ class _Pool:
         # The executor's own record of its processes: none until a task was submitted.
         return self.executor is not None and bool(getattr(self.executor, "_processes", None))
 
-    def close(self) -> None:
+    def close(self, cancel: bool = False) -> None:
         if self.executor is not None:
-            self.executor.shutdown()
+            self.executor.shutdown(cancel_futures=cancel)
 
 
 def _build(raw_dir: Path, out_dir: Path, progress: bool, cache: bool, pool: _Pool) -> BuildResult:
@@ -245,7 +248,8 @@ def _build(raw_dir: Path, out_dir: Path, progress: bool, cache: bool, pool: _Poo
     if not early:
         meanwhile()  # no submissions folder: nothing was read
     ledger = early["ledger"]
-    if subs_dir.is_dir() and set(ledger["task_id"].astype(str)) != ids:
+    disagree = subs_dir.is_dir() and set(ledger["task_id"].astype(str)) != ids
+    if disagree:
         # Never expected (both read the same items): the table's ids decide, read again with them.
         ingested, cache_hits = ingest(set(ledger["task_id"].astype(str)))
     assigned = assignments(ledger, roster)
@@ -259,11 +263,25 @@ def _build(raw_dir: Path, out_dir: Path, progress: bool, cache: bool, pool: _Poo
         tables.setdefault(name, empty_table(name))  # a bureau's first day: no returns yet
     result = BuildResult(out_dir)
     result.cache_hits = cache_hits
+    if disagree:
+        result.warnings.append(CLI_MESSAGES["build_ids_disagree"])
 
     def write(stage: Path) -> None:
+        writing = _Writer(pool, stage)
+        try:
+            make_and_write(stage, writing)
+        except BaseException:
+            writing.abandon()  # nothing may still write into a stage that is removed
+            raise
+        writing.finish()
+        # The workers hashed every submission's bytes as they read them: not again here.
+        log = tables["submissions_log"]
+        write_stamp(stage, input_checksums(raw_dir, {f: c for f, c in zip(log["file"], log["checksum"])
+                                                     if isinstance(f, str) and isinstance(c, str) and len(c) == 64}))
+
+    def make_and_write(stage: Path, writing: _Writer) -> None:
         from .schemas import validate_table
 
-        writing = _Writer(pool, stage)
         # Tables the ingest left final are written while the others are made.
         for name in ("activities", "collection", "shared_records", "joint_cases", "submissions_log"):
             writing.add(name, tables[name])
@@ -271,7 +289,7 @@ def _build(raw_dir: Path, out_dir: Path, progress: bool, cache: bool, pool: _Poo
         writing.add("progress", tables["progress"])
         problems.append(wrong_year)
         calendar = early["calendar"]
-        result.warnings = list(calendar.warnings)
+        result.warnings.extend(calendar.warnings)
         problems.append(calendar.problem_rows())
         from .metrics import publicity_deadlines
 
@@ -292,20 +310,11 @@ def _build(raw_dir: Path, out_dir: Path, progress: bool, cache: bool, pool: _Poo
         tables["problems"] = pd.concat(found, ignore_index=True) if found else empty_table("problems")
         for name in ("publicity", "deadline_changes", "problems", "ledger", "assignments"):
             writing.add(name, tables[name])
-        try:
-            # The contract is checked here while the tables are written: one that breaks it
-            # stops the build, and only the stage, never data/processed, holds what was written.
-            for name, df in tables.items():
-                validate_table(name, df)
-                result.rows[name] = len(df)
-        except BaseException:
-            writing.abandon()  # nothing may still write into a stage that is removed
-            raise
-        writing.finish()
-        # The workers hashed every submission's bytes as they read them: not again here.
-        log = tables["submissions_log"]
-        write_stamp(stage, input_checksums(raw_dir, {f: c for f, c in zip(log["file"], log["checksum"])
-                                                     if isinstance(f, str) and isinstance(c, str) and len(c) == 64}))
+        # The contract is checked here while the tables are written: one that breaks it stops
+        # the build, and only the stage, never data/processed, holds what was written.
+        for name, df in tables.items():
+            validate_table(name, df)
+            result.rows[name] = len(df)
 
     publish(out_dir, write)  # the stamp last: a folder with a stamp is a complete build
     result.rows = {name: result.rows[name] for name in TABLES}

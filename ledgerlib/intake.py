@@ -394,7 +394,11 @@ def _pool_results(pool: Any, files: list[SubmissionFile], size: int, context: tu
     # depends on scheduling.
     results = pool.map(_read_task, tasks)
     if meanwhile is not None:
-        meanwhile()
+        try:
+            meanwhile()
+        except BaseException:
+            pool.shutdown(cancel_futures=True)  # the error is not kept waiting for every chunk
+            raise
     for res in results:
         yield res
         bar.update(len(res.files))

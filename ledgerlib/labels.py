@@ -355,6 +355,9 @@ CLI_MESSAGES: dict[str, str] = {
     "build_ledgers": "台账 / ledgers:",
     "build_no_returns": "no submissions yet / 尚无报送",
     "build_rows": "行 / rows",
+    "build_ids_disagree": "台账任务编号的两种读取结果不一致，已按台账表重新读取全部报表（读取缓存本次无效）/ "
+                          "the ledgers' task ids read two ways disagree: every return was read again with the "
+                          "ledger table's ids (the reader cache could not be used); please report this",
     "build_cache": "读取缓存 / reader cache: {hits} / {files} 个文件未改动，未重新读取 / files unchanged, not read again",
     "build_warning": "注意 / warning: {text}",
     "unknown_kind": "未知的报告类型 {kind!r}，可选：{kinds} / unknown report kind {kind!r}: choose from {kinds}",

@@ -290,8 +290,10 @@ class ReaderCache:
                 finally:
                     conn.close()
                 return True
-            except (sqlite3.Error, OSError):
-                if attempt == 2:
+            except (sqlite3.Error, OSError) as exc:
+                # Locked by another build, a full disk, an I/O error: keep the file, skip this
+                # save. Only a file that is not a database (or a damaged one) is started afresh.
+                if attempt == 2 or isinstance(exc, (sqlite3.OperationalError, OSError)):
                     return False
                 try:  # not a SQLite file, or a damaged one: start it afresh
                     self.path.unlink()

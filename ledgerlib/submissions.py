@@ -1005,15 +1005,18 @@ def _read_cached(path: Path, ids: set[str] | None, roster, base_dir: Path | None
     except OSError:
         return None
     label = _file_label(path, base_dir)
-    # The path as given counts too: department, month and city are read from its folder and
-    # file names, which a link may name differently from where the file really is.
-    given = os.path.relpath(path, base_dir) if base_dir is not None else str(path)
-    key = cache.key(hashlib.sha256(data).hexdigest(), f"{label}\0{given}", city, received_at)
+    # What the reader takes from the path counts too: department, month and city come from
+    # its folder and file names (a link may name them differently from where the file is,
+    # and a file outside a month folder takes its month from the folder above).
+    from_path = "\0".join(str(v) for v in _path_identity(path))
+    key = cache.key(hashlib.sha256(data).hexdigest(), f"{label}\0{from_path}", city, received_at)
     kept = cache.get(key, accept=_from_cache)
     if kept is not None:
         return kept
     fact, cols = _fact_and_columns(_read_rows(path, ids, roster, base_dir, city, received_at,
                                               data=data, label=label))
+    if not fact["readable"]:
+        return fact, cols  # not kept: a file that could not be opened is tried again next time
     try:
         iso = lambda v: None if v is None else v.isoformat()  # noqa: E731
         cache.put(key, {"fact": {**fact, "filled_on": iso(fact["filled_on"])},

@@ -476,7 +476,8 @@ def test_returns_are_read_again_if_the_early_task_ids_disagree_with_the_ledger(s
     real = ledger_module.ledger_task_ids
     monkeypatch.setattr(ledger_module, "ledger_task_ids",
                         lambda raw, roster=None: {y: ids[:-3] for y, ids in real(raw, roster).items()})
-    build(small_raw, tmp_path / "checked", progress=False, cache=False)
+    checked = build(small_raw, tmp_path / "checked", progress=False, cache=False)
+    assert any("disagree" in w for w in checked.warnings)  # said, not silently slower
     a, b = _digest(tmp_path / "right"), _digest(tmp_path / "checked")
     assert a.pop(BUILD_STAMP) and b.pop(BUILD_STAMP)
     assert a == b
@@ -508,5 +509,26 @@ def test_a_table_that_breaks_the_contract_stops_the_build_and_leaves_the_old_one
     monkeypatch.setattr(build_module, "tag_plan_years", buggy)
     with pytest.raises(ContractError, match="status"):
         build(raw, out, progress=False)
+    assert _digest(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["interim", "processed", "raw"]
+
+
+def test_an_error_while_the_tables_are_written_leaves_no_stage(tmp_path, monkeypatch):
+    # The pool is already writing the finished tables when a later step fails: the workers
+    # are stopped and waited for before the stage is removed, so nothing half-built stays.
+    import ledgerlib.build as build_module
+
+    raw = tmp_path / "raw"
+    shutil.copytree(RAW, raw)  # every shipped return: the pool reads and writes
+    out = tmp_path / "processed"
+    build(raw, out, progress=False)
+    before = _digest(out)
+
+    def calendar_gone(*args, **kwargs):
+        raise ValueError("no working-day calendar for 2031")
+
+    monkeypatch.setattr("ledgerlib.metrics.publicity_deadlines", calendar_gone)
+    with pytest.raises(ValueError, match="2031"):
+        build_module.build(raw, out, progress=False)
     assert _digest(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["interim", "processed", "raw"]

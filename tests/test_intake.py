@@ -422,3 +422,26 @@ def test_receive_refuses_a_file_the_build_would_not_read_and_says_when_it_alread
     assert main(["--raw", str(raw), "receive", str(path), "--received-at", "2021-07-09T09:00"]) == 0
     assert capsys.readouterr().out.strip() == labels.RECEIVE_ALREADY.format(file=f"{MONTH}/运管科.xlsx")
     assert intake.read_manifest(raw / "submissions")[0] == {f"{MONTH}/运管科.xlsx": pd.Timestamp("2021-07-02 09:00")}
+
+
+def test_an_error_beside_the_reading_cancels_the_chunks_not_yet_read():
+    # `ledger build` loads the ledger table while the pool reads; if that fails, the error is
+    # raised at once, not after every workbook of a province was read.
+    from ledgerlib.intake import _pool_results
+
+    class Pool:
+        cancelled = None
+
+        def map(self, fn, tasks):
+            return iter(())
+
+        def shutdown(self, wait=True, cancel_futures=False):
+            self.cancelled = cancel_futures
+
+    def broken_ledger():
+        raise ValueError("ledger_2021.xlsx: not a workbook")
+
+    pool = Pool()
+    with pytest.raises(ValueError, match="not a workbook"):
+        list(_pool_results(pool, [], 1, (None, None, Path("."), {}, None), None, broken_ledger))
+    assert pool.cancelled is True

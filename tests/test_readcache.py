@@ -205,3 +205,39 @@ def test_a_linked_folder_is_read_under_its_own_name(tmp_path):
     problems = pd.read_parquet(tmp_path / "b" / "problems.parquet")
     linked = problems[problems["file"].str.startswith("submissions/2021-07/")]
     assert (linked["problem"] == "封面报送月份与文件路径不一致").sum() == len(june)
+
+
+def test_what_the_reader_takes_from_the_path_is_part_of_the_key(tmp_path):
+    # A return left straight in submissions/ with no month in its name takes its month from
+    # the folder above: renaming that folder changes the read, so it must change the key.
+    first = _copy_raw(tmp_path / "raw-2021-06", months=1)
+    shutil.copy(next((first / "submissions").rglob("*.xlsx")), first / "submissions" / "办公室.xlsx")
+    out = tmp_path / "builds" / "processed"
+    build(first, out, progress=False)
+    second = first.rename(tmp_path / "raw-2021-09")
+    warm = build(second, out, progress=False)
+    assert warm.cache_hits == _n_files(second) - 1  # the loose file alone is read again
+    build(second, tmp_path / "ref" / "processed", progress=False, cache=False)
+    assert _tables(out) == _tables(tmp_path / "ref" / "processed")
+
+
+def test_a_file_that_cannot_be_opened_is_not_kept(raw, tmp_path):
+    shutil.copy(Path(__file__).parent / "fixtures" / "password_protected.xlsx",
+                raw / "submissions" / "2021-01" / "办公室.xlsx")
+    build(raw, tmp_path / "a", progress=False)
+    again = build(raw, tmp_path / "b", progress=False)
+    assert again.cache_hits == _n_files(raw) - 1  # tried again: its trouble may pass
+
+
+def test_a_locked_or_full_cache_is_left_as_it_is(tmp_path, monkeypatch):
+    cache = ReaderCache(tmp_path / CACHE_NAME, "ctx")
+    cache.put("k", {"x": 1})
+    assert cache.save()
+    before = (tmp_path / CACHE_NAME).read_bytes()
+
+    def locked(*args, **kwargs):
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr(sqlite3, "connect", locked)
+    assert cache.save() is False
+    assert (tmp_path / CACHE_NAME).read_bytes() == before  # another build's cache is not deleted
