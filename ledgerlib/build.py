@@ -212,17 +212,21 @@ def _build(raw_dir: Path, out_dir: Path, progress: bool, cache: bool, pool: _Poo
     roster = load_roster(raw_dir)
     # The returns are checked against the ledgers' task ids alone: read first (no table, no
     # openpyxl), so the workers start reading while the ledger table is built here.
-    ids = {str(i) for year_ids in ledger_task_ids(raw_dir, roster).values() for i in year_ids}
+    early: dict = {}
+    try:
+        ids = {str(i) for year_ids in ledger_task_ids(raw_dir, roster).values() for i in year_ids}
+    except Exception:  # noqa: BLE001 - the table's reader says what is wrong, in its words
+        early["ledger"] = load_ledgers(raw_dir, roster)
+        ids = set(early["ledger"]["task_id"].astype(str))
 
     # Work that does not need the returns is done while the workers read them: the ledgers
     # and their assignments, the schema checks' imports (pandera), the working-day calendar,
     # the previous build's 双公示 tables.
-    early: dict = {}
-
     def meanwhile() -> None:
         from . import schemas  # noqa: F401
 
-        early["ledger"] = load_ledgers(raw_dir, roster)
+        if "ledger" not in early:
+            early["ledger"] = load_ledgers(raw_dir, roster)
         early["calendar"] = default_calendar(raw_dir)
         early["previous"] = previous_table(out_dir, "publicity"), previous_table(out_dir, "deadline_changes")
 
@@ -237,7 +241,7 @@ def _build(raw_dir: Path, out_dir: Path, progress: bool, cache: bool, pool: _Poo
             reader_cache = ReaderCache(cache_path(out_dir), context_digest(task_ids, roster, default_city()))
         ingested = ingest_submissions(subs_dir, task_ids, roster, progress=progress, cache=reader_cache,
                                       workers=pool.workers, executor=pool.executor,
-                                      meanwhile=None if early else meanwhile)
+                                      meanwhile=None if "calendar" in early else meanwhile)
         return ingested, (reader_cache.hits if reader_cache is not None else None)
 
     subs_dir = raw_dir / "submissions"
@@ -245,7 +249,7 @@ def _build(raw_dir: Path, out_dir: Path, progress: bool, cache: bool, pool: _Poo
     ingested: dict[str, pd.DataFrame] = {}
     if subs_dir.is_dir():
         ingested, cache_hits = ingest(ids)
-    if not early:
+    if "calendar" not in early:
         meanwhile()  # no submissions folder: nothing was read
     ledger = early["ledger"]
     disagree = subs_dir.is_dir() and set(ledger["task_id"].astype(str)) != ids

@@ -532,3 +532,15 @@ def test_an_error_while_the_tables_are_written_leaves_no_stage(tmp_path, monkeyp
         build_module.build(raw, out, progress=False)
     assert _digest(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["interim", "processed", "raw"]
+
+
+def test_a_broken_ledger_is_one_line_in_the_ledger_readers_words(tmp_path, capsys):
+    # The workers start on ids read the quick way; when that way fails, the ledger table's
+    # reader reads it and says what is wrong, as it always has.
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(RAW / "departments.csv", raw / "departments.csv")
+    (raw / "ledger_2021.xlsx").write_text("saved as text by mistake")
+    assert main(["--raw", str(raw), "build", "--out", str(tmp_path / "out"), "--quiet"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "ledger_2021.xlsx" in err[0] and "BadZipFile" in err[0]
