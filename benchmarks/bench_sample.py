@@ -125,13 +125,11 @@ def _progress_rows_cell_by_cell(ws, spec, first, tasks, prev):
                 c.protection = templates._UNLOCKED
                 if field in spec.date_fields:
                     c.number_format = DATE_FORMAT
-                if field == "status" and before.get("status") in labels.STATUS_LABELS:
-                    c.value = labels.STATUS_LABELS[before["status"]]
-                elif field == "completion_date" and pd.notna(before.get("completion_date", pd.NaT)):
-                    c.value = pd.Timestamp(before["completion_date"]).to_pydatetime()
             else:
-                c.value = getattr(task, field)
                 c.fill = templates._LOCKED_FILL
+            value = templates.task_cell_value(field, task, before)
+            if value is not None:
+                c.value = value
 
 
 def _progress_sheet_cell_by_cell(ws, department, month, city, tasks, previous=None):

@@ -26,6 +26,7 @@ import re
 from copy import copy
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from openpyxl import Workbook
@@ -165,6 +166,25 @@ def _int_validation() -> DataValidation:
                           error=v["int_error"])
 
 
+def task_cell_value(field: str, task: Any, before: dict) -> Any:
+    """What a progress row's cell starts with: the ledger's text for a pre-filled column, last
+    month's status (as its label) and completion date for the columns a liaison fills, else None.
+
+    >>> from types import SimpleNamespace
+    >>> task_cell_value("status", SimpleNamespace(), {"status": "done"})
+    '已完成'
+    >>> task_cell_value("task", SimpleNamespace(task="建立台账"), {}), task_cell_value("status", SimpleNamespace(), {})
+    ('建立台账', None)
+    """
+    if field not in PROGRESS_INPUT_FIELDS:
+        return getattr(task, field)
+    if field == "status" and before.get("status") in labels.STATUS_LABELS:
+        return labels.STATUS_LABELS[before["status"]]
+    if field == "completion_date" and pd.notna(before.get("completion_date", pd.NaT)):
+        return pd.Timestamp(before["completion_date"]).to_pydatetime()
+    return None
+
+
 def _progress_sheet(ws, department: str, month: str, city: str, tasks: pd.DataFrame,
                     previous: pd.DataFrame | None = None) -> None:
     spec = SHEETS["progress"]
@@ -196,13 +216,9 @@ def _progress_sheet(ws, department: str, month: str, city: str, tasks: pd.DataFr
                         c.number_format = DATE_FORMAT
                 else:
                     c.fill = _LOCKED_FILL
-            if field in PROGRESS_INPUT_FIELDS:
-                if field == "status" and before.get("status") in labels.STATUS_LABELS:
-                    c.value = labels.STATUS_LABELS[before["status"]]
-                elif field == "completion_date" and pd.notna(before.get("completion_date", pd.NaT)):
-                    c.value = pd.Timestamp(before["completion_date"]).to_pydatetime()
-            else:
-                c.value = getattr(task, field)
+            value = task_cell_value(field, task, before)
+            if value is not None:
+                c.value = value
         ws.row_dimensions[r].height = row_height(
             [(getattr(task, f), w) for f, w in zip(spec.fields, spec.widths) if f not in PROGRESS_INPUT_FIELDS])
     protect_progress_sheet(ws, first, first + max(len(tasks), 1) - 1, header_row)
