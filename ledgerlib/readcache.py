@@ -11,7 +11,7 @@ under a key that changes whenever anything the reading depends on changes:
 
 So a hit gives exactly what reading the file again would give, and the tables of a build
 from the cache are byte for byte those of a build without it (tests/test_readcache.py
-builds both). Values are data only, zlib'd JSON with dates tagged, never pickle: a file on
+builds both). Values are data only, zlib'd JSON (dates as ISO text), never pickle: a file on
 disk is not trusted to run code. The cache lives in one SQLite file, `data/interim/
 reader-cache.sqlite` (beside data/processed, never under data/raw); each build keeps only
 the entries of the files it read. A cache that cannot be opened, read or written is
@@ -25,7 +25,6 @@ import json
 import sqlite3
 import sys
 import zlib
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
@@ -94,55 +93,32 @@ def file_key(context: str, checksum: str, label: str, city: str | None, received
 # --------------------------------------------------------------------------- values
 
 class Uncacheable(TypeError):
-    """A read holds a value the cache cannot keep exactly; that file is simply not cached."""
-
-
-def _tag(value: Any) -> dict[str, str]:
-    # Most specific class first: pd.Timestamp is a datetime, a datetime is a date.
-    cls = type(value)
-    if cls.__name__ == "Timestamp" and cls.__module__.startswith("pandas"):
-        if value.tzinfo is not None:
-            raise Uncacheable("a timestamp with a time zone")
-        return {"$ts": value.isoformat(), "u": value.unit}
-    if cls is datetime and value.tzinfo is None:
-        return {"$dt": value.isoformat()}
-    if cls is date:
-        return {"$d": value.isoformat()}
-    raise Uncacheable(f"cannot keep a {cls.__name__}")
-
-
-def _untag(obj: dict) -> Any:
-    if len(obj) <= 2:
-        if "$ts" in obj:
-            import pandas as pd
-
-            return pd.Timestamp(obj["$ts"]).as_unit(obj["u"])
-        if "$dt" in obj:
-            return datetime.fromisoformat(obj["$dt"])
-        if "$d" in obj:
-            return date.fromisoformat(obj["$d"])
-    return obj
+    """A read holds a value that is not plain JSON; that file is simply not cached."""
 
 
 def encode(read: dict[str, Any]) -> bytes:
-    """One file's read (plain values: text, numbers, dates) as compressed JSON.
+    """One file's read as compressed JSON: text, numbers, booleans, None, lists and dicts only.
 
-    Raises Uncacheable for a value it could not give back exactly (the file is then not cached).
+    A date is the caller's to write as text (`submissions` keeps ISO dates and turns them
+    back per column); any other value raises Uncacheable and the file is read next time.
 
-    >>> decode(encode({"rows": [{"d": date(2021, 6, 3), "n": 2, "x": None}]}))
-    {'rows': [{'d': datetime.date(2021, 6, 3), 'n': 2, 'x': None}]}
+    >>> decode(encode({"rows": [{"d": "2021-06-03T00:00:00", "n": 2, "x": None}]}))
+    {'rows': [{'d': '2021-06-03T00:00:00', 'n': 2, 'x': None}]}
     """
-    text = json.dumps(read, ensure_ascii=False, default=_tag, separators=(",", ":"))
+    try:
+        text = json.dumps(read, ensure_ascii=False, separators=(",", ":"))
+    except TypeError as exc:
+        raise Uncacheable(str(exc)) from None
     return zlib.compress(text.encode("utf-8"), 1)
 
 
 def decode(blob: bytes) -> dict[str, Any]:
     """The read `encode` kept (ValueError or zlib.error for a damaged value).
 
-    >>> decode(encode({"when": datetime(2021, 7, 5, 9, 30)}))
-    {'when': datetime.datetime(2021, 7, 5, 9, 30)}
+    >>> decode(encode({"ratio": 0.25, "ok": True}))
+    {'ratio': 0.25, 'ok': True}
     """
-    return json.loads(zlib.decompress(blob).decode("utf-8"), object_hook=_untag)
+    return json.loads(zlib.decompress(blob).decode("utf-8"))
 
 
 # --------------------------------------------------------------------------- the store
