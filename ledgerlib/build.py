@@ -222,7 +222,9 @@ def _build(raw_dir: Path, out_dir: Path, progress: bool, cache: bool, pool: _Poo
     # Work that does not need the returns is done while the workers read them: the ledgers
     # and their assignments, the schema checks' imports (pandera), the working-day calendar,
     # the previous build's 双公示 tables.
-    def meanwhile() -> None:
+    def meanwhile() -> None:  # once per build: a second ingest finds it done
+        if "calendar" in early:
+            return
         from . import schemas  # noqa: F401
 
         if "ledger" not in early:
@@ -241,7 +243,7 @@ def _build(raw_dir: Path, out_dir: Path, progress: bool, cache: bool, pool: _Poo
             reader_cache = ReaderCache(cache_path(out_dir), context_digest(task_ids, roster, default_city()))
         ingested = ingest_submissions(subs_dir, task_ids, roster, progress=progress, cache=reader_cache,
                                       workers=pool.workers, executor=pool.executor,
-                                      meanwhile=None if "calendar" in early else meanwhile)
+                                      meanwhile=meanwhile)
         return ingested, (reader_cache.hits if reader_cache is not None else None)
 
     subs_dir = raw_dir / "submissions"
@@ -249,8 +251,7 @@ def _build(raw_dir: Path, out_dir: Path, progress: bool, cache: bool, pool: _Poo
     ingested: dict[str, pd.DataFrame] = {}
     if subs_dir.is_dir():
         ingested, cache_hits = ingest(ids)
-    if "calendar" not in early:
-        meanwhile()  # no submissions folder: nothing was read
+    meanwhile()  # when there was nothing to read (no submissions folder)
     ledger = early["ledger"]
     disagree = subs_dir.is_dir() and set(ledger["task_id"].astype(str)) != ids
     if disagree:
