@@ -44,10 +44,10 @@ MANIFEST_COLUMNS = ("file", "received_at")
 SUBMISSION_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 #: Below this many files a process pool costs more to start than it saves.
 PARALLEL_MIN_FILES = 48
-#: Files read together by one worker call (one frame per table per chunk). Building a frame
-#: costs ~3.5 ms whatever its length (7 tables, ~10 columns each): at 64 files a chunk that was
-#: 0.4 ms a file, at 256 0.1 ms; a chunk is still well under a second of one worker's time.
-CHUNK_FILES = 256
+#: Files read together by one worker call, at most: a chunk is a month folder's files (or a
+#: run of them), so a month's returns leave the other chunks, and their reader-cache
+#: entries, as they were. A chunk's tables are built once (Arrow, ~1 ms whatever its length).
+CHUNK_FILES = 64
 
 
 #: The tables read from inside each workbook (the rest are about files).
@@ -183,11 +183,22 @@ class FileResult:
 
 @dataclass
 class ChunkResult:
-    """A run of files read together: per-file facts, and one frame per table for them all."""
+    """A run of files read together: per-file results, and one Arrow IPC stream per table for
+    them all (`chunkcodec`: the main process converts each table to pandas once)."""
 
     files: list[FileResult]
-    tables: dict[str, pd.DataFrame]
+    tables: dict[str, bytes]
     cache: tuple = ((), (), 0)  #: the reader cache's (new reads, keys used, hits) for this chunk
+
+
+@dataclass
+class ChunkReply:
+    """What reading a chunk sends back: JSON-plain facts per file (`_fact`), the tables'
+    streams, the cache's record. Small to pickle: the files' paths are the main process's."""
+
+    facts: list[dict[str, Any]]
+    tables: dict[str, bytes]
+    cache: tuple = ((), (), 0)
 
 
 _WORKER: dict[str, Any] = {}
@@ -236,54 +247,131 @@ def _read_one(src: SubmissionFile) -> FileResult:
     return result
 
 
-def _read_chunk(chunk: list[SubmissionFile]) -> ChunkResult:
-    """Read a run of files of one city with the reader's batch path (one frame per table).
+def _read_chunk(chunk: list[SubmissionFile]) -> ChunkReply:
+    """Read a run of files of one folder: per-file facts, one Arrow stream per table.
 
-    Building six small DataFrames per file, and pickling them back from a worker, costs as
-    much as reading the file; a chunk builds and sends each table once. Should the batch
-    reader ever raise, the chunk is read file by file so one bad file loses nothing else.
+    With a reader cache, a chunk whose every file is unchanged is taken whole from it (no
+    file read, no table built); otherwise its files are read (each through the cache) and
+    the chunk is kept for the next build, unless a file could not be opened.
     """
-    from .submissions import read_submissions
+    from . import chunkcodec
+
+    cache = _WORKER.get("cache")
+    key, file_keys = _chunk_key(chunk, cache) if cache is not None else (None, [])
+    if key is not None:
+        kept = cache.get_blob(key)
+        if kept is not None:
+            try:
+                facts, streams = chunkcodec.decode(kept)
+                _file_results(chunk, facts)  # facts that fit this chunk, or the files are read
+            except (ValueError, KeyError, TypeError):
+                pass  # a damaged or altered entry: the files are read again
+            else:
+                cache.keep(file_keys, hits=len(chunk))  # each file's own entry stays too
+                return ChunkReply(facts, streams, _drain_cache())
+    files, streams, whole = _read_chunk_files(chunk)
+    facts = [_fact(f) for f in files]
+    if key is not None and whole and all(f.readable for f in files):
+        cache.put_blob(key, chunkcodec.encode(facts, streams))
+    return ChunkReply(facts, streams, _drain_cache(keep_new=whole))
+
+
+def _chunk_key(chunk: list[SubmissionFile], cache: Any) -> tuple[str | None, list[str]]:
+    """The chunk's cache key (every file's key, and how the log names it) and the files' keys;
+    (None, []) when a file cannot be read (the chunk is then read file by file, uncached)."""
+    from .submissions import _file_label, cache_key
+
+    received, base_dir = _WORKER.get("received", {}), _WORKER.get("base_dir")
+    file_keys, names = [], []
+    for src in chunk:
+        try:
+            data = src.path.read_bytes()
+        except OSError:
+            return None, []
+        file_keys.append(cache_key(src.path, data, _file_label(src.path, base_dir), chunk[0].city,
+                                   received.get(src.manifest_key), cache))
+        names.append([src.file, src.manifest_key, src.city, src.month, src.in_layout])
+    return cache.chunk_key(file_keys, names), file_keys
+
+
+#: What a chunk keeps of each FileResult (its source is the chunk's own file).
+_FACT_FIELDS = ("checksum", "department", "month", "city", "filled_on", "filled_by", "readable", "n_errors",
+                "n_warnings")
+
+
+def _fact(res: FileResult) -> dict[str, Any]:
+    fact = {k: getattr(res, k) for k in _FACT_FIELDS}
+    fact["filled_on"] = None if res.filled_on is None else res.filled_on.isoformat()
+    return fact
+
+
+def _file_results(chunk: list[SubmissionFile], facts: list[dict[str, Any]]) -> list[FileResult]:
+    """FileResults from kept facts (TypeError/KeyError/ValueError when they do not fit the chunk)."""
+    if len(facts) != len(chunk):
+        raise ValueError("a kept chunk of another length")
+    out = []
+    for src, f in zip(chunk, facts):
+        if set(f) != set(_FACT_FIELDS):
+            raise KeyError("a kept file's facts")
+        text = [f[k] for k in ("checksum", "department", "month", "city", "filled_by")]
+        if not all(isinstance(v, str) for v in text) or not isinstance(f["readable"], bool) or not all(
+                type(f[k]) is int for k in ("n_errors", "n_warnings")):
+            raise TypeError("a kept file's facts")
+        filled = f["filled_on"]
+        out.append(FileResult(source=src, checksum=f["checksum"], department=f["department"], month=f["month"],
+                              city=f["city"], filled_on=None if filled is None else pd.Timestamp(filled),
+                              filled_by=f["filled_by"], readable=f["readable"], n_errors=f["n_errors"],
+                              n_warnings=f["n_warnings"]))
+    return out
+
+
+def _read_chunk_files(chunk: list[SubmissionFile]) -> tuple[list[FileResult], dict[str, bytes], bool]:
+    """Read a chunk's files with the reader's batch path (column lists, one table each): each
+    file's result, each table's Arrow stream, and whether that path read them all.
+
+    Should the batch reader ever raise, the chunk is read file by file so one bad file loses
+    nothing else (False: what was read on the way is not kept).
+    """
+    from . import chunkcodec
+    from .submissions import read_columns
 
     try:
         received = _WORKER.get("received", {})
-        batch = read_submissions([f.path for f in chunk], _WORKER.get("ledger"), _WORKER.get("roster"),
-                                 base_dir=_WORKER.get("base_dir"), city=chunk[0].city,
-                                 received_at={str(f.path): received[f.manifest_key] for f in chunk
-                                              if f.manifest_key in received},
-                                 cache=_WORKER.get("cache"))
-        facts = batch.files
+        facts, columns = read_columns([f.path for f in chunk], _WORKER.get("ledger"), _WORKER.get("roster"),
+                                      base_dir=_WORKER.get("base_dir"), city=chunk[0].city,
+                                      received_at={str(f.path): received[f.manifest_key] for f in chunk
+                                                   if f.manifest_key in received},
+                                      cache=_WORKER.get("cache"))
         if len(facts) != len(chunk):
             raise ValueError("reader returned a different number of files")
+        # `file` as the log has it, whatever path form the reader was given.
+        relabel = {fact["file"]: src.file for fact, src in zip(facts, chunk)}
+        tables = {}
+        for name in (*CONTENT_TABLES, "problems"):
+            cols = columns[name]
+            cols["file"] = [relabel.get(v, v) for v in cols["file"]]
+            tables[name] = chunkcodec.stream(chunkcodec.from_columns(name, cols))
     except Exception:  # noqa: BLE001 - fall back to one file at a time
         singles = [_read_one(f) for f in chunk]
-        tables = {name: _concat([r.tables[name] for r in singles if name in r.tables], name)
+        frames = {name: _concat([r.tables[name] for r in singles if name in r.tables], name)
                   for name in CONTENT_TABLES}
-        tables["problems"] = _concat([r.problems for r in singles if r.problems is not None], "problems")
+        frames["problems"] = _concat([r.problems for r in singles if r.problems is not None], "problems")
+        tables = {name: chunkcodec.stream(chunkcodec.from_frame(name, df)) for name, df in frames.items()}
         for r in singles:
             if r.problems is not None:
                 sev = r.problems["severity"].astype(str)
                 r.n_errors, r.n_warnings = int((sev == "error").sum()), int((sev == "warning").sum())
             r.tables, r.problems = {}, None
-        return ChunkResult(singles, tables, _drain_cache(keep_new=False))
+        return singles, tables, False
     results = []
-    for src, row in zip(chunk, facts.itertuples(index=False)):
+    for src, fact in zip(chunk, facts):
         results.append(FileResult(
-            source=src, checksum=row.checksum or sha256_file(src.path), department=_text(row.department) or "",
-            month=_text(row.month) or src.month or "", city=_text(row.city) or src.city,
-            filled_on=_cover_date({"filled_on": row.filled_on}), filled_by=_text(row.filled_by) or "",
-            readable=bool(row.readable),
-            n_errors=int(row.n_errors),
-            n_warnings=int(row.n_warnings)))
-    # `file` as the log has it, whatever path form the reader was given.
-    relabel = dict(zip(facts["file"], (f.file for f in chunk)))
-    tables = {}
-    for name in (*CONTENT_TABLES, "problems"):
-        df = batch.tables[name]
-        if len(df):
-            df = df.assign(file=df["file"].map(relabel).fillna(df["file"]))
-        tables[name] = df
-    return ChunkResult(results, tables, _drain_cache())
+            source=src, checksum=fact["checksum"] or sha256_file(src.path),
+            department=_text(fact["department"]) or "", month=_text(fact["month"]) or src.month or "",
+            city=_text(fact["city"]) or src.city, filled_on=_cover_date({"filled_on": fact["filled_on"]}),
+            filled_by=_text(fact["filled_by"]) or "", readable=bool(fact["readable"]),
+            n_errors=int(fact["n_errors"]), n_warnings=int(fact["n_warnings"])))
+    return results, tables, True
 
 
 def _drain_cache(keep_new: bool = True) -> tuple:
@@ -295,14 +383,25 @@ def _drain_cache(keep_new: bool = True) -> tuple:
     return (new if keep_new else [], used, hits)
 
 
-def _chunks(files: list[SubmissionFile], size: int) -> list[list[SubmissionFile]]:
-    """Runs of at most `size` files, never mixing cities (the reader takes one city per call)."""
+def _chunks(files: list[SubmissionFile], size: int = CHUNK_FILES) -> list[list[SubmissionFile]]:
+    """Runs of at most `size` files of one folder (so of one city: the reader takes one city
+    per call). Where a run ends depends only on its folder's files, never on the rest of the
+    set: next month's returns change no other chunk.
+
+    >>> files = [SubmissionFile(Path(f"/r/s/{m}/{d}.xlsx"), f"s/{m}/{d}.xlsx", f"{m}/{d}.xlsx", "甲市", m, True)
+    ...          for m in ("2021-01", "2021-02") for d in "abc"]
+    >>> [[f.manifest_key for f in c] for c in _chunks(files, 2)]
+    [['2021-01/a.xlsx', '2021-01/b.xlsx'], ['2021-01/c.xlsx'], ['2021-02/a.xlsx', '2021-02/b.xlsx'], ['2021-02/c.xlsx']]
+    """
     out: list[list[SubmissionFile]] = []
+    folder = None
     for f in files:
-        if out and len(out[-1]) < size and out[-1][0].city == f.city:
+        here = (f.city, f.manifest_key.rpartition("/")[0])
+        if out and len(out[-1]) < size and here == folder:
             out[-1].append(f)
         else:
             out.append([f])
+        folder = here
     return out
 
 
@@ -335,7 +434,7 @@ def _cover_date(cover: Any) -> pd.Timestamp | None:
     return pd.Timestamp(value).tz_localize(None) if pd.Timestamp(value).tzinfo else pd.Timestamp(value)
 
 
-def _read_task(task: tuple) -> ChunkResult:
+def _read_task(task: tuple) -> ChunkReply:
     """One chunk read in a pool that serves a whole build: the reading context comes with it."""
     ledger, roster, base_dir, received, cache, chunk = task
     _init_worker(ledger, roster, base_dir, received, cache)
@@ -362,34 +461,33 @@ def _iter_results(files: list[SubmissionFile], ledger: pd.DataFrame | None, rost
                 meanwhile()
             _init_worker(ledger, roster, base_dir, received, cache)
             try:
-                for chunk in _chunks(files, CHUNK_FILES):
-                    yield _read_chunk(chunk)
+                for chunk in _chunks(files):
+                    yield _result(chunk, _read_chunk(chunk))
                     bar.update(len(chunk))
             finally:
                 _WORKER.clear()
             return
-        # Several chunks per worker keep both busy to the end and the bar moving.
-        size = max(1, min(CHUNK_FILES, -(-len(files) // (n_workers * 4))))
         # Import the reader (and openpyxl, calamine) here once: forked workers inherit it
         # instead of each importing it again.
         from . import submissions  # noqa: F401
         context = (ledger, roster, base_dir, received or {}, cache)
         if executor is not None:
-            yield from _pool_results(executor, files, size, context, bar, meanwhile)
+            yield from _pool_results(executor, files, context, bar, meanwhile)
             return
         with ProcessPoolExecutor(max_workers=n_workers) as own:
-            yield from _pool_results(own, files, size, context, bar, meanwhile)
+            yield from _pool_results(own, files, context, bar, meanwhile)
     finally:
         bar.close()
 
 
-def _pool_results(pool: Any, files: list[SubmissionFile], size: int, context: tuple, bar: Any,
+def _pool_results(pool: Any, files: list[SubmissionFile], context: tuple, bar: Any,
                   meanwhile: Any) -> Iterator[ChunkResult]:
     """Every chunk submitted to the pool with its reading context, results in file order."""
     ledger, roster, base_dir, received, cache = context
+    chunks = _chunks(files)
     tasks = ((ledger, roster, base_dir, {f.manifest_key: received[f.manifest_key] for f in chunk
                                          if f.manifest_key in received}, cache, chunk)
-             for chunk in _chunks(files, size))
+             for chunk in chunks)
     # map() submits every chunk here and yields in submission order, so output never
     # depends on scheduling.
     results = pool.map(_read_task, tasks)
@@ -399,9 +497,14 @@ def _pool_results(pool: Any, files: list[SubmissionFile], size: int, context: tu
         except BaseException:
             pool.shutdown(cancel_futures=True)  # the error is not kept waiting for every chunk
             raise
-    for res in results:
-        yield res
-        bar.update(len(res.files))
+    for chunk, reply in zip(chunks, results):
+        yield _result(chunk, reply)
+        bar.update(len(chunk))
+
+
+def _result(chunk: list[SubmissionFile], reply: ChunkReply) -> ChunkResult:
+    """A chunk's reply with each fact made the FileResult of its file."""
+    return ChunkResult(_file_results(chunk, reply.facts), reply.tables, reply.cache)
 
 
 def _progress_bar(total: int, progress: bool) -> Any:
@@ -450,7 +553,9 @@ def ingest_submissions(submissions_dir: Path, ledger: pd.DataFrame | set[str] | 
         problems.append(_problem(manifest_file, "manifest_file_missing", "manifest_file",
                                  severity="warning", field="file", value=key))
 
-    parts: dict[str, list[pd.DataFrame]] = {name: [] for name in (*CONTENT_TABLES, "problems")}
+    from . import chunkcodec
+
+    parts: dict[str, list[bytes]] = {name: [] for name in (*CONTENT_TABLES, "problems")}  # Arrow streams
     log_rows: list[dict[str, Any]] = []
     readable: dict[str, bool] = {}
     for chunk in _iter_results(files, ledger, roster, base_dir, workers, progress, manifest, cache, executor,
@@ -474,15 +579,14 @@ def ingest_submissions(submissions_dir: Path, ledger: pd.DataFrame | set[str] | 
             log_rows.append({**ident, "file": src.file, "received_at": received,
                              "received_source": how, "checksum": res.checksum, "filled_by": res.filled_by,
                              "n_errors": res.n_errors, "n_warnings": res.n_warnings})
-        for name, df in chunk.tables.items():
-            if len(df):
-                parts[name].append(df)
+        for name, stream in chunk.tables.items():
+            parts[name].append(stream)
 
     if cache is not None:
         cache.save()
     log = _conform(pd.DataFrame(log_rows, columns=[c for c in DTYPES["submissions_log"]
                                                    if c != "superseded"]), "submissions_log")
-    content = {name: _concat(parts[name], name) for name in CONTENT_TABLES}
+    content = {name: chunkcodec.to_frame(name, parts[name]) for name in CONTENT_TABLES}
     reported = _files_reporting(content)
     usable = log["file"].map(lambda f: readable.get(f, True) and f in reported)
     log["superseded"] = supersede(log, usable)
@@ -499,7 +603,8 @@ def ingest_submissions(submissions_dir: Path, ledger: pd.DataFrame | set[str] | 
         table = content[name]
         out[name] = _finish(table[~table["file"].isin(superseded)] if superseded else table, name)
     out["submissions_log"] = log
-    out["problems"] = _finish(_concat([*parts["problems"], pd.DataFrame(problems)], "problems"), "problems")
+    out["problems"] = _finish(_concat([chunkcodec.to_frame("problems", parts["problems"]), pd.DataFrame(problems)],
+                                      "problems"), "problems")
     return out
 
 

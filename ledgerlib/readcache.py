@@ -56,7 +56,7 @@ def code_fingerprint() -> str:
         h.update(p.name.encode() + b"\0" + p.read_bytes() + b"\0")
     from importlib.metadata import PackageNotFoundError, version
 
-    for dist in ("python-calamine", "xlrd"):
+    for dist in ("python-calamine", "xlrd", "pyarrow", "pandas"):
         try:
             h.update(f"{dist}=={version(dist)}\0".encode())
         except PackageNotFoundError:
@@ -172,6 +172,61 @@ class ReaderCache:
             cache.get(cache.key(sha, label, city, None))   # -> {'fact': ..., 'columns': {...}} or None
         """
         self.used.append(key)
+        row = self._row(key)
+        if row is None:
+            return None
+        try:  # one damaged or altered entry: that file is read again, the others still count
+            read = decode(row)
+            value = accept(read) if accept is not None else read
+        except (ValueError, zlib.error, KeyError, TypeError, AttributeError):
+            return None
+        if value is not None:
+            self.hits += 1
+        return value
+
+    def chunk_key(self, file_keys: list[str], names: list[Any]) -> str:
+        """The key of a chunk's read: its files' keys, and how the build names each file.
+
+        Example::
+
+            cache.chunk_key([key_a, key_b], [["submissions/2021-06/a.xlsx", ...], [...]])
+        """
+        return hashlib.sha256(json.dumps([self.context, "chunk", file_keys, names],
+                                         ensure_ascii=False).encode()).hexdigest()
+
+    def get_blob(self, key: str) -> bytes | None:
+        """The bytes kept under key (a chunk's, `chunkcodec.encode`), or None; not yet a hit:
+        the caller says with `keep` once it has accepted them.
+
+        Example::
+
+            cache.get_blob(cache.chunk_key(keys, names))   # -> bytes or None
+        """
+        self.used.append(key)
+        row = self._row(key)
+        return row if isinstance(row, bytes) else None
+
+    def keep(self, keys: list[str], hits: int) -> None:
+        """Count hits files taken from one accepted entry, and keep keys' entries too.
+
+        Example::
+
+            cache.keep(file_keys, hits=len(file_keys))   # a chunk taken whole: its files' entries stay
+        """
+        self.used += keys
+        self.hits += hits
+
+    def put_blob(self, key: str, blob: bytes) -> None:
+        """Keep bytes for the store (a chunk's read).
+
+        Example::
+
+            cache.put_blob(cache.chunk_key(keys, names), chunkcodec.encode(facts, tables))
+        """
+        self.new.append((key, blob))
+
+    def _row(self, key: str) -> Any:
+        """The value stored under key, or None (not kept, or no cache to read)."""
         if self._broken:
             return None
         try:
@@ -184,16 +239,7 @@ class ReaderCache:
         except (sqlite3.Error, OSError):
             self._broken = True  # not a cache we can read: read every file, the save starts it afresh
             return None
-        if row is None:
-            return None
-        try:  # one damaged or altered entry: that file is read again, the others still count
-            read = decode(row[0])
-            value = accept(read) if accept is not None else read
-        except (ValueError, zlib.error, KeyError, TypeError, AttributeError):
-            return None
-        if value is not None:
-            self.hits += 1
-        return value
+        return None if row is None else row[0]
 
     def put(self, key: str, read: dict[str, Any]) -> None:
         """Keep a file's read for the store (nothing is written here: workers only read).

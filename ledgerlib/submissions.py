@@ -939,6 +939,26 @@ def read_submissions(paths: Iterable[Path | str], ledger: pd.DataFrame | set[str
     """
     import pandas as pd
 
+    facts, columns = read_columns(paths, ledger, roster, base_dir=base_dir, city=city,
+                                  received_at=received_at, cache=cache)
+    files = pd.DataFrame(facts, columns=_FILE_FACTS)
+    files["filled_on"] = pd.to_datetime(files["filled_on"]).astype("datetime64[us]")
+    return SubmissionBatch(files, {k: _frame_columns(k, v) for k, v in columns.items()})
+
+
+def read_columns(paths: Iterable[Path | str], ledger: pd.DataFrame | set[str] | None = None, roster=None, *,
+                 base_dir: Path | None = None, city: str | None = None,
+                 received_at: dict[str, datetime] | None = None,
+                 cache: Any = None) -> tuple[list[dict[str, Any]], dict[str, dict[str, list]]]:
+    """`read_submissions` without pandas: one dict of facts per file (the columns of
+    `SubmissionBatch.files`, filled_on a datetime or None) and, per table, its columns as lists
+    (every table, the contract's columns in order; a table no file filled has empty lists).
+
+    Example::
+
+        facts, columns = read_columns(paths, ids, roster)
+        facts[0]["n_errors"], len(columns["progress"]["task_id"])
+    """
     ids = _ledger_ids(ledger)
     roster = _roster(roster)
     received_at = received_at or {}
@@ -957,9 +977,8 @@ def read_submissions(paths: Iterable[Path | str], ledger: pd.DataFrame | set[str
             target = columns[k]
             for c, values in table.items():
                 target[c].extend(values)
-    files = pd.DataFrame(facts, columns=_FILE_FACTS)
-    files["filled_on"] = pd.to_datetime(files["filled_on"]).astype("datetime64[us]")
-    return SubmissionBatch(files, {k: _frame_columns(k, v) for k, v in columns.items()})
+    return facts, columns
+
 
 #: The datetime columns of each table: kept in the reader cache as ISO text.
 _DATE_COLUMNS = {k: [c for c, t in cols.items() if t.startswith("datetime")] for k, cols in SCHEMAS.items()}
@@ -994,6 +1013,20 @@ def _from_cache(kept: dict) -> tuple[dict, dict] | None:
     return fact, cols
 
 
+def cache_key(path: Path, data: bytes, label: str, city: str | None, received_at: Any, cache: Any) -> str:
+    """A file's reader-cache key: its bytes, label, what its path says, city and received time.
+
+    Example::
+
+        cache_key(path, path.read_bytes(), "submissions/2021-06/运管科.xlsx", "安阳市", None, cache)
+    """
+    # What the reader takes from the path counts too: department, month and city come from
+    # its folder and file names (a link may name them differently from where the file is,
+    # and a file outside a month folder takes its month from the folder above).
+    from_path = "\0".join(str(v) for v in _path_identity(path))
+    return cache.key(hashlib.sha256(data).hexdigest(), f"{label}\0{from_path}", city, received_at)
+
+
 def _read_cached(path: Path, ids: set[str] | None, roster, base_dir: Path | None, city: str | None,
                  received_at: datetime | None, cache: Any) -> tuple[dict, dict] | None:
     """A file's (fact, columns) through the reader cache; None when the file must be read.
@@ -1005,11 +1038,7 @@ def _read_cached(path: Path, ids: set[str] | None, roster, base_dir: Path | None
     except OSError:
         return None
     label = _file_label(path, base_dir)
-    # What the reader takes from the path counts too: department, month and city come from
-    # its folder and file names (a link may name them differently from where the file is,
-    # and a file outside a month folder takes its month from the folder above).
-    from_path = "\0".join(str(v) for v in _path_identity(path))
-    key = cache.key(hashlib.sha256(data).hexdigest(), f"{label}\0{from_path}", city, received_at)
+    key = cache_key(path, data, label, city, received_at, cache)
     kept = cache.get(key, accept=_from_cache)
     if kept is not None:
         return kept

@@ -249,7 +249,7 @@ def test_a_reader_failure_falls_back_to_file_by_file(tmp_path, dept, workbook_le
     def broken_batch(*args, **kwargs):
         raise RuntimeError("batch reader bug")
 
-    monkeypatch.setattr(submissions, "read_submissions", broken_batch)
+    monkeypatch.setattr(submissions, "read_columns", broken_batch)
     monkeypatch.setattr(submissions, "read_submission", flaky)
     out = ingest(subs, workbook_ledger, roster, workers=1)
     log = out["submissions_log"].set_index("file")
@@ -443,5 +443,5 @@ def test_an_error_beside_the_reading_cancels_the_chunks_not_yet_read():
 
     pool = Pool()
     with pytest.raises(ValueError, match="not a workbook"):
-        list(_pool_results(pool, [], 1, (None, None, Path("."), {}, None), None, broken_ledger))
+        list(_pool_results(pool, [], (None, None, Path("."), {}, None), None, broken_ledger))
     assert pool.cancelled is True

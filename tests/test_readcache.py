@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from paths import RAW
+from ledgerlib import chunkcodec
 from ledgerlib.build import build
 from ledgerlib.readcache import CACHE_NAME, ReaderCache, Uncacheable, cache_path, context_digest, decode, encode
 from ledgerlib.tables import BUILD_STAMP
@@ -111,14 +112,37 @@ def test_a_received_time_change_reads_that_file_again(raw, tmp_path):
     assert again.cache_hits == _n_files(raw) - 1
 
 
+def _entries(out: Path) -> tuple[list[bytes], list[bytes]]:
+    """The cache's (file entries, chunk entries) of the build that wrote to out."""
+    with sqlite3.connect(cache_path(out)) as conn:
+        values = [v for (v,) in conn.execute("SELECT value FROM reads ORDER BY key")]
+    return ([v for v in values if not v.startswith(chunkcodec.MAGIC)],
+            [v for v in values if v.startswith(chunkcodec.MAGIC)])
+
+
 def test_the_cache_keeps_only_the_last_builds_files(raw, tmp_path):
     build(raw, tmp_path / "a", progress=False)
     gone = sorted((raw / "submissions").rglob("*.xlsx"))[0]
     gone.unlink()
     build(raw, tmp_path / "b", progress=False)
-    with sqlite3.connect(cache_path(tmp_path / "b")) as conn:
-        (rows,) = conn.execute("SELECT count(*) FROM reads").fetchone()
-    assert rows == _n_files(raw)
+    files, chunks = _entries(tmp_path / "b")
+    assert len(files) == _n_files(raw)  # 2 months: one entry a file...
+    assert len(chunks) == 2  # ... and one a month folder (the first one's as it is now)
+
+
+def test_next_months_returns_leave_the_earlier_months_untouched(tmp_path):
+    # The scheduler's month: the returns of a new month arrive, nothing else changes. The
+    # earlier months come from the cache whole (one entry a folder), the new one is read.
+    raw = _copy_raw(tmp_path / "raw", months=2)
+    march = _copy_raw(tmp_path / "all", months=3) / "submissions" / "2021-03"
+    build(raw, tmp_path / "a", progress=False)
+    before = _n_files(raw)
+    shutil.copytree(march, raw / "submissions" / "2021-03")
+    month = build(raw, tmp_path / "b", progress=False)
+    assert month.cache_hits == before and _n_files(raw) - before == len(list(march.glob("*.xlsx"))) > 5
+    build(raw, tmp_path / "c", progress=False, cache=False)
+    assert _tables(tmp_path / "b") == _tables(tmp_path / "c")
+    assert len(_entries(tmp_path / "b")[1]) == 3
 
 
 def test_a_damaged_cache_file_is_ignored_and_rebuilt(raw, tmp_path):
@@ -135,13 +159,35 @@ def test_a_damaged_cache_file_is_ignored_and_rebuilt(raw, tmp_path):
 def test_a_tampered_entry_is_read_from_the_file_instead(raw, tmp_path):
     build(raw, tmp_path / "a", progress=False)
     with sqlite3.connect(cache_path(tmp_path / "a")) as conn:
-        keys = [k for (k,) in conn.execute("SELECT key FROM reads ORDER BY key")]
-        conn.execute("UPDATE reads SET value = ? WHERE key = ?", (b"\x78\x9c garbage", keys[0]))
+        rows = conn.execute("SELECT key, value FROM reads ORDER BY key").fetchall()
+        chunks = [k for k, v in rows if v.startswith(chunkcodec.MAGIC)]
+        files = [k for k, v in rows if not v.startswith(chunkcodec.MAGIC)]
+        # Both month folders' entries refused (each a different way), so their files are
+        # looked up one by one; two of those entries are tampered with as well.
+        conn.execute("UPDATE reads SET value = ? WHERE key = ?", (chunkcodec.MAGIC + b"\0\0\0\5{}", chunks[0]))
+        first = dict(rows)[chunks[1]]
+        conn.execute("UPDATE reads SET value = ? WHERE key = ?", (first[:-40] + bytes(40), chunks[1]))
+        conn.execute("UPDATE reads SET value = ? WHERE key = ?", (b"\x78\x9c garbage", files[0]))
         conn.execute("UPDATE reads SET value = ? WHERE key = ?",
-                     (encode({"fact": {"file": "x"}, "columns": {}}), keys[1]))
+                     (encode({"fact": {"file": "x"}, "columns": {}}), files[1]))
     again = build(raw, tmp_path / "b", progress=False)
-    assert again.cache_hits == _n_files(raw) - 2  # the two tampered entries: their files read
+    assert again.cache_hits == _n_files(raw) - 2  # the two tampered file entries: those files read
     assert _tables(tmp_path / "a") == _tables(tmp_path / "b")
+    assert len(_entries(tmp_path / "b")[1]) == 2  # both folders kept afresh
+
+
+def test_a_kept_folder_that_names_other_files_is_refused(raw, tmp_path):
+    # A chunk entry with every table intact but facts for fewer files (as if copied from
+    # another folder's entry): refused, the folder read, the tables those of a cold build.
+    build(raw, tmp_path / "a", progress=False)
+    with sqlite3.connect(cache_path(tmp_path / "a")) as conn:
+        rows = conn.execute("SELECT key, value FROM reads ORDER BY key").fetchall()
+        key, value = next((k, v) for k, v in rows if v.startswith(chunkcodec.MAGIC))
+        facts, streams = chunkcodec.decode(value)
+        conn.execute("UPDATE reads SET value = ? WHERE key = ?", (chunkcodec.encode(facts[1:], streams), key))
+    build(raw, tmp_path / "b", progress=False)
+    build(raw, tmp_path / "c", progress=False, cache=False)
+    assert _tables(tmp_path / "b") == _tables(tmp_path / "c")
 
 
 def test_no_cache_writes_no_cache(raw, tmp_path):
