@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 import warnings
 from pathlib import Path
-from typing import TYPE_CHECKING
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from . import config
 from .grammar import (  # noqa: F401  (re-exported: the grammar used to live here)
@@ -258,13 +259,26 @@ def plan_year_for_month(ledger: pd.DataFrame, month: str) -> int | None:
     >>> plan_year_for_month(data["ledger"], "2021-06"), plan_year_for_month(data["ledger"], "2030-01")
     (2021, None)
     """
+    return plan_years_for_months(ledger, [month])[month]
+
+
+def plan_years_for_months(ledger: pd.DataFrame, months: Iterable[Any]) -> dict[Any, int | None]:
+    """{month: `plan_year_for_month`} for many months, the plans' spans read once.
+
+    >>> plan_years_for_months(data["ledger"], ["2021-06", "2021-12", "2030-01"])
+    {'2021-06': 2021, '2021-12': 2021, '2030-01': None}
+    """
+    months = list(months)
     if "plan_year" not in ledger or ledger.empty:
-        return None
-    y = int(str(month)[:4])
-    plans = ledger[["plan_year", "plan_end_year"]].drop_duplicates() if "plan_end_year" in ledger else \
-        ledger[["plan_year"]].drop_duplicates().assign(plan_end_year=lambda d: d["plan_year"])
-    covering = plans[(plans["plan_year"] <= y) & (plans["plan_end_year"] >= y)]
-    return int(covering["plan_year"].max()) if len(covering) else None
+        return {m: None for m in months}
+    starts = ledger["plan_year"].astype(int).tolist()
+    ends = ledger["plan_end_year"].astype(int).tolist() if "plan_end_year" in ledger else starts
+    spans = set(zip(starts, ends))
+    out: dict[Any, int | None] = {}
+    for m in months:
+        y = int(str(m)[:4])
+        out[m] = max((start for start, end in spans if start <= y <= end), default=None)
+    return out
 
 
 def months_served(ledger: pd.DataFrame, months: list[str]) -> dict[int | None, list[str]]:
@@ -274,8 +288,9 @@ def months_served(ledger: pd.DataFrame, months: list[str]) -> dict[int | None, l
     {2021: ['2021-06'], None: ['2030-01']}
     """
     out: dict[int | None, list[str]] = {}
-    for m in sorted({str(x) for x in months if re.fullmatch(r"\d{4}-\d{2}", str(x))}):
-        out.setdefault(plan_year_for_month(ledger, m), []).append(m)
+    valid = sorted({str(x) for x in months if re.fullmatch(r"\d{4}-\d{2}", str(x))})
+    for m, year in plan_years_for_months(ledger, valid).items():
+        out.setdefault(year, []).append(m)
     return out
 
 
