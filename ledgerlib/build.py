@@ -205,6 +205,13 @@ class _Pool:
         # The executor's own record of its processes: none until a task was submitted.
         return self.executor is not None and bool(getattr(self.executor, "_processes", None))
 
+    def prepare_writers(self) -> None:
+        """Have the workers import the contract's checks once they are free (the writes check
+        each table there), so neither the first write nor this process waits for the import."""
+        if self.started():
+            for _ in range(self.workers):
+                self.executor.submit(_import_checks)
+
     def close(self, cancel: bool = False) -> None:
         if self.executor is not None:
             self.executor.shutdown(cancel_futures=cancel)
@@ -224,13 +231,11 @@ def _build(raw_dir: Path, out_dir: Path, progress: bool, cache: bool, pool: _Poo
         ids = set(early["ledger"]["task_id"].astype(str))
 
     # Work that does not need the returns is done while the workers read them: the ledgers
-    # and their assignments, the schema checks' imports (pandera), the working-day calendar,
-    # the previous build's 双公示 tables.
+    # and their assignments, the working-day calendar, the previous build's 双公示 tables.
     def meanwhile() -> None:  # once per build: a second ingest finds it done
         if "calendar" in early:
             return
-        from . import schemas  # noqa: F401
-
+        pool.prepare_writers()  # queued behind the chunks: a worker imports the checks when free
         if "ledger" not in early:
             early["ledger"] = load_ledgers(raw_dir, roster)
         early["calendar"] = default_calendar(raw_dir)
@@ -289,8 +294,6 @@ def _build(raw_dir: Path, out_dir: Path, progress: bool, cache: bool, pool: _Poo
                                                      if isinstance(f, str) and isinstance(c, str) and len(c) == 64}))
 
     def make_and_write(stage: Path, writing: _Writer) -> None:
-        from .schemas import validate_table
-
         # Tables are written while the others are made: the largest (progress) first, so
         # the write that ends last starts soonest; then those the ingest left final.
         tables["progress"], wrong_year = tag_plan_years(tables["progress"], ledger)
@@ -320,27 +323,34 @@ def _build(raw_dir: Path, out_dir: Path, progress: bool, cache: bool, pool: _Poo
         tables["problems"] = pd.concat(found, ignore_index=True) if found else empty_table("problems")
         for name in ("publicity", "deadline_changes", "problems", "ledger", "assignments"):
             writing.add(name, tables[name])
-        # The contract is checked here while the tables are written: one that breaks it stops
-        # the build, and only the stage, never data/processed, holds what was written.
-        for name, df in tables.items():
-            validate_table(name, df)
-            result.rows[name] = len(df)
+        result.rows = {name: len(df) for name, df in tables.items()}
 
     publish(out_dir, write)  # the stamp last: a folder with a stamp is a complete build
     result.rows = {name: result.rows[name] for name in TABLES}
     return result
 
 
-def sort_and_write(df: pd.DataFrame, stage: Path, name: str) -> Path:
-    """One table in its contract order (tables.sort_table), written to stage as Parquet and CSV.
+def check_and_write(df: pd.DataFrame, stage: Path, name: str) -> Path:
+    """One table checked against the data contract (schemas.validate_table), then written to
+    stage in its contract order (tables.sort_table) as Parquet and CSV.
 
-    A job of the build's pool: the sort runs beside the other tables' too.
+    A job of the build's pool: tables are checked and written side by side. A table that
+    breaks the contract raises ContractError, which stops the build; only the stage, never
+    data/processed, holds what was written.
 
     >>> import tempfile
-    >>> sort_and_write(empty_table("ledger"), Path(tempfile.mkdtemp()), "ledger").name
+    >>> check_and_write(empty_table("ledger"), Path(tempfile.mkdtemp()), "ledger").name
     'ledger.parquet'
     """
+    from .schemas import validate_table
+
+    validate_table(name, df)
     return write_table(sort_table(df, name), stage, name)
+
+
+def _import_checks() -> None:
+    """A worker's first step towards writing: import the contract's checks (pandera)."""
+    from . import schemas  # noqa: F401
 
 
 class _Writer:
@@ -351,7 +361,7 @@ class _Writer:
 
     def add(self, name: str, df: pd.DataFrame) -> None:
         if self.pool.started():
-            self.jobs.append(self.pool.executor.submit(sort_and_write, df, self.stage, name))
+            self.jobs.append(self.pool.executor.submit(check_and_write, df, self.stage, name))
         else:
             self.jobs.append((name, df))
 
@@ -359,7 +369,7 @@ class _Writer:
         """Every table written (here, or waited for); a worker's error is raised here."""
         if not self.pool.started():
             for name, df in self.jobs:
-                sort_and_write(df, self.stage, name)
+                check_and_write(df, self.stage, name)
             return
         wait(self.jobs)
         for done in self.jobs:
