@@ -205,7 +205,7 @@ def _row_headers(sheet: _Sheet, r: int) -> list[str]:
 def _file_label(path: Path, base_dir: Path | None) -> str:
     """path relative to base_dir (posix, symlinks resolved), else path as given."""
     if base_dir is not None:
-        real, base = os.path.realpath(path), _real_dir(os.fspath(base_dir))
+        real, base = _real_file(os.fspath(path)), _real_dir(os.fspath(base_dir))
         prefix = base if base.endswith(os.sep) else base + os.sep
         if real.startswith(prefix):
             return PurePath(real[len(prefix):]).as_posix()
@@ -215,6 +215,21 @@ def _file_label(path: Path, base_dir: Path | None) -> str:
 @functools.lru_cache(maxsize=64)
 def _real_dir(folder: str) -> str:
     """A folder's real path, resolved once per process (every file of a build shares it)."""
+    return os.path.realpath(folder)
+
+
+def _real_file(path: str) -> str:
+    """os.path.realpath(path), its folder resolved once per process: a file that is not a
+    link is its real folder's entry (one lstat, not one per folder above it)."""
+    folder, name = os.path.split(path)
+    if not folder or name in ("", ".", "..") or os.path.islink(path):
+        return os.path.realpath(path)
+    return os.path.join(_real_folder(folder), name)
+
+
+@functools.lru_cache(maxsize=4096)
+def _real_folder(folder: str) -> str:
+    """As `_real_dir`, for the folders files are read from (a province has hundreds)."""
     return os.path.realpath(folder)
 
 
