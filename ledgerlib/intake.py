@@ -83,24 +83,26 @@ def discover_files(submissions_dir: Path) -> list[SubmissionFile]:
     root = Path(submissions_dir)
     if not root.is_dir():
         return []
-    base = root.parent
-    found: list[SubmissionFile] = []
-    # os.walk, not rglob: a city folder may be a link to where that city's files live.
-    paths = [Path(d) / n for d, _, names in os.walk(root, followlinks=True) for n in names]
     home = default_city()  # reads bureau.toml: once, not once a file
-    for path in paths:
-        if path.suffix.lower() not in SUBMISSION_SUFFIXES or path.name.startswith(("~$", ".")):
-            continue
-        rel = path.relative_to(root)
-        parts = rel.parts
-        city, month, ok = home, None, False
-        if len(parts) == 2 and MONTH_RE.match(parts[0]):
-            month, ok = parts[0], True
-        elif len(parts) == 3 and MONTH_RE.match(parts[1]):
-            city, month, ok = parts[0], parts[1], True
-        found.append(SubmissionFile(path=path.absolute(), file=path.relative_to(base).as_posix(),
-                                    manifest_key=rel.as_posix(), city=city, month=month,
-                                    in_layout=ok))
+    top = root.absolute()
+    prefix = root.name + "/"  # `file` is relative to submissions' parent
+    found: list[SubmissionFile] = []
+    # os.walk, not rglob: a city folder may be a link to where that city's files live. Its
+    # folders are relative to `top` by construction: the parts are cut from the text.
+    for folder, _, names in os.walk(top, followlinks=True):
+        rel_dir = os.path.relpath(folder, top)
+        parts = () if rel_dir == "." else tuple(Path(rel_dir).parts)
+        for name in names:
+            if os.path.splitext(name)[1].lower() not in SUBMISSION_SUFFIXES or name.startswith(("~$", ".")):
+                continue
+            rel = "/".join((*parts, name))
+            city, month, ok = home, None, False
+            if len(parts) == 1 and MONTH_RE.match(parts[0]):
+                month, ok = parts[0], True
+            elif len(parts) == 2 and MONTH_RE.match(parts[1]):
+                city, month, ok = parts[0], parts[1], True
+            found.append(SubmissionFile(path=Path(folder, name), file=prefix + rel, manifest_key=rel, city=city,
+                                        month=month, in_layout=ok))
     found.sort(key=lambda f: f.manifest_key)
     return found
 
