@@ -2,19 +2,23 @@
 
 Reading the workbooks is nine tenths of a build, and a month's build re-reads eleven months
 of files nobody touched. This cache keeps each file's read result (its row of the batch's
-files table and its tables as column lists, as `submissions.read_submissions` stacks them)
-under a key that changes whenever anything the reading depends on changes:
+files table and its tables as column lists, as `submissions.read_submissions` stacks them),
+and each chunk's (a month folder's files, `intake._read_chunk`: its facts and Arrow tables,
+`chunkcodec`, so a folder nobody touched is taken whole, not file by file), under a key
+that changes whenever anything the reading depends on changes:
 
-* the file's bytes (sha256), the name it is reported under, its city and its received time;
-* the reader itself: every ledgerlib source file, python-calamine's and xlrd's versions;
+* the file's bytes (sha256), the name it is reported under, its city and its received time
+  (a chunk's: every one of its files' keys, and the names the build gives them);
+* the reader itself: every ledgerlib source file, the versions of python-calamine, xlrd,
+  pyarrow and pandas;
 * what the reader checks against: the ledgers' task ids, the roster, bureau.toml's city.
 
 So a hit gives exactly what reading the file again would give, and the tables of a build
 from the cache are byte for byte those of a build without it (tests/test_readcache.py
-builds both). Values are data only, zlib'd JSON (dates as ISO text), never pickle: a file on
-disk is not trusted to run code. The cache lives in one SQLite file, `data/interim/
-reader-cache.sqlite` (beside data/processed, never under data/raw); each build keeps only
-the entries of the files it read. A cache that cannot be opened, read or written is
+builds both). Values are data only, zlib'd JSON (dates as ISO text) or a chunk's checked
+Arrow streams, never pickle: a file on disk is not trusted to run code. The cache lives in
+one SQLite file, `data/interim/reader-cache.sqlite` (beside data/processed, never under
+data/raw); each build keeps only the entries of the files and chunks it read. A cache that cannot be opened, read or written is
 ignored: the files are read, the build goes on. `ledger build --no-cache` reads every file.
 """
 from __future__ import annotations

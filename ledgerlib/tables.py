@@ -67,8 +67,12 @@ def sort_table(df: pd.DataFrame, name: str) -> pd.DataFrame:
     return df.drop(columns=[k for k in keys if k.startswith("_")]).reset_index(drop=True)
 
 
-def write_table(df: pd.DataFrame, out_dir: Path, name: str, sort_by: list[str] | None = None) -> Path:
+def write_table(df: pd.DataFrame, out_dir: Path, name: str, sort_by: list[str] | None = None,
+                formats: tuple[str, ...] = ("parquet", "csv")) -> Path:
     """Write `name.parquet` and `name.csv` (UTF-8 with BOM) under out_dir; return the Parquet path.
+
+    formats: which of the two to write (`ledger build` writes a large table's two files in
+    two jobs side by side).
 
     Example::
 
@@ -83,18 +87,21 @@ def write_table(df: pd.DataFrame, out_dir: Path, name: str, sort_by: list[str] |
         df = df.sort_values(sort_by, kind="mergesort", na_position="last")
     df = df.reset_index(drop=True)
     df.attrs = {}  # side-channel details (warnings, problems) are not part of the table
-    import pyarrow.parquet as pq
-
-    table = pa.Table.from_pandas(df, preserve_index=False)
-    # pandas metadata embeds library versions; drop it so bytes depend on data only, and
-    # keep just the nullable dtypes (Int64 with a gap would otherwise come back as float).
-    nullable = {c: str(t) for c, t in df.dtypes.items() if str(t) in _NULLABLE}
-    table = table.replace_schema_metadata({_DTYPES_KEY: json.dumps(nullable, sort_keys=True)} if nullable else None)
     path = out_dir / f"{name}.parquet"
-    pq.write_table(table, path, compression="zstd", write_statistics=False)
-    # No date_format: pandas writes a date-only column as 2021-06-03 and keeps the time
-    # where there is one (received_at), which a fixed "%Y-%m-%d" cut off.
-    write_csv(df, out_dir / f"{name}.csv")
+    if "parquet" in formats:
+        import pyarrow.parquet as pq
+
+        table = pa.Table.from_pandas(df, preserve_index=False)
+        # pandas metadata embeds library versions; drop it so bytes depend on data only, and
+        # keep just the nullable dtypes (Int64 with a gap would otherwise come back as float).
+        nullable = {c: str(t) for c, t in df.dtypes.items() if str(t) in _NULLABLE}
+        table = table.replace_schema_metadata({_DTYPES_KEY: json.dumps(nullable, sort_keys=True)}
+                                              if nullable else None)
+        pq.write_table(table, path, compression="zstd", write_statistics=False)
+    if "csv" in formats:
+        # No date_format: pandas writes a date-only column as 2021-06-03 and keeps the time
+        # where there is one (received_at), which a fixed "%Y-%m-%d" cut off.
+        write_csv(df, out_dir / f"{name}.csv")
     return path
 
 

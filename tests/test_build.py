@@ -544,3 +544,31 @@ def test_a_broken_ledger_is_one_line_in_the_ledger_readers_words(tmp_path, capsy
     assert main(["--raw", str(raw), "build", "--out", str(tmp_path / "out"), "--quiet"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "ledger_2021.xlsx" in err[0] and "BadZipFile" in err[0]
+
+
+def test_a_table_goes_to_its_write_job_as_arrow_only_when_it_is_the_contracts(tmp_path):
+    # A contract-shaped table travels as an Arrow stream and comes back the same frame; any
+    # other (a bug's extra column, a wrong dtype) is sent as it is, for the job's checks to
+    # report rather than for the conversion to fail first.
+    from ledgerlib.build import _sendable, check_and_write
+    from ledgerlib.chunkcodec import to_frame
+    from ledgerlib.schemas import ContractError
+    from ledgerlib.tables import read_table
+
+    build(out_dir=tmp_path / "processed", progress=False)
+    progress = read_table("progress", tmp_path / "processed")
+    sent = _sendable("progress", progress)
+    assert isinstance(sent, bytes)
+    pd.testing.assert_frame_equal(to_frame("progress", [sent]), progress, check_exact=True)
+    odd = progress.assign(row=progress["row"].astype("float64"))
+    assert _sendable("progress", odd) is odd
+    assert _sendable("progress", progress.assign(extra=1)).columns[-1] == "extra"
+    # The split jobs: the CSV job alone writes only the CSV, the Parquet job checks and writes.
+    stage = tmp_path / "stage"
+    check_and_write(sent, stage, "progress", ("csv",), False)
+    assert sorted(p.name for p in stage.iterdir()) == ["progress.csv"]
+    check_and_write(sent, stage, "progress", ("parquet",))
+    assert (stage / "progress.csv").read_bytes() == (tmp_path / "processed" / "progress.csv").read_bytes()
+    assert (stage / "progress.parquet").read_bytes() == (tmp_path / "processed" / "progress.parquet").read_bytes()
+    with pytest.raises(ContractError):
+        check_and_write(_sendable("progress", progress.assign(status="bogus")), stage, "progress", ("parquet",))
