@@ -20,6 +20,7 @@ import os
 import re
 import sys
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path, PurePath, PurePosixPath
@@ -233,10 +234,39 @@ def _real_folder(folder: str) -> str:
     return os.path.realpath(folder)
 
 
+def _member(zf: zipfile.ZipFile, name: str) -> bytes:
+    """zf.read(name) for the small parts of a workbook held in memory, inflated in one call.
+
+    zipfile streams a member through ZipExtFile (a Python loop of reads and CRC updates),
+    which cost more than inflating it; here the deflated bytes are sliced from the archive
+    and inflated at once, and the CRC-32 is checked as zipfile checks it (BadZipFile).
+    Anything else (stored, other methods, encrypted, a local header that does not match)
+    goes through zipfile, which says what is wrong as before. KeyError: no such member.
+    """
+    info = zf.getinfo(name)
+    data = zf.fp.getbuffer() if isinstance(zf.fp, io.BytesIO) else None
+    off = info.header_offset
+    if (data is None or info.compress_type != zipfile.ZIP_DEFLATED or info.flag_bits & 0x1
+            or bytes(data[off:off + 4]) != b"PK\x03\x04"):
+        return zf.read(name)
+    n_name, n_extra = int.from_bytes(data[off + 26:off + 28], "little"), int.from_bytes(data[off + 28:off + 30], "little")
+    start = off + 30 + n_name + n_extra
+    raw = data[start:start + info.compress_size]
+    if len(raw) != info.compress_size:
+        return zf.read(name)
+    try:
+        out = zlib.decompress(raw, -15)
+    except zlib.error:
+        return zf.read(name)  # zipfile raises for the damage, in its words
+    if len(out) != info.file_size or zlib.crc32(out) != info.CRC:
+        raise zipfile.BadZipFile(f"Bad CRC-32 for file {name!r}")
+    return out
+
+
 def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
     """Sheet name -> its XML part inside the zip."""
     try:
-        wb, rels = zf.read("xl/workbook.xml"), zf.read("xl/_rels/workbook.xml.rels")
+        wb, rels = _member(zf, "xl/workbook.xml"), _member(zf, "xl/_rels/workbook.xml.rels")
         # Memoised only for parts of a normal size: a sender's huge part is not kept.
         parts = _parts_of if len(wb) + len(rels) <= 65536 else _parts_of.__wrapped__
         return dict(parts(wb, rels))
@@ -275,7 +305,7 @@ def _formula_cells(zf: zipfile.ZipFile, part: str) -> tuple[dict[str, bool], dic
     """For one sheet part: A1 -> whether a cached value was saved, for every formula cell;
     and A1 -> the error value (#N/A, #DIV/0! ...) of every error cell (calamine reads those as '')."""
     try:
-        xml = zf.read(part)
+        xml = _member(zf, part)
     except KeyError:
         return {}, {}
     # Cheap tests first, each true of every match of the exact pattern after it: every

@@ -657,3 +657,70 @@ def test_an_unreadable_file_takes_its_department_from_a_name_with_a_note(tmp_pat
     path.write_bytes((FIXTURES / "password_protected.xlsx").read_bytes())
     sub = read_submission(path, LEDGER, ROSTER)
     assert (sub.department, sub.month, sub.readable) == ("运管科", "2021-07", False)
+
+
+# --- the workbook's parts, inflated in one call ------------------------------------------
+
+def _rezip(src: bytes, change) -> bytes:
+    """The workbook's zip written again, each member's bytes through change(name, data) and
+    stored or deflated as change says (name -> (data, compress_type))."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(src)) as zin, zipfile.ZipFile(out, "w") as zout:
+        for info in zin.infolist():
+            data, kind = change(info.filename, zin.read(info.filename))
+            zout.writestr(info.filename, data, compress_type=kind)
+    return out.getvalue()
+
+
+def test_every_part_is_what_zipfile_reads(tmp_path):
+    from ledgerlib.submissions import _member
+
+    files = sorted((Path(__file__).parent.parent / "data" / "raw" / "submissions").rglob("*.xlsx"))[:20]
+    stored = _rezip(files[0].read_bytes(), lambda n, d: (d, zipfile.ZIP_STORED))
+    for data in [f.read_bytes() for f in files] + [stored]:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            for name in zf.namelist():
+                assert _member(zf, name) == zf.read(name)
+            with pytest.raises(KeyError):
+                _member(zf, "xl/worksheets/sheet99.xml")
+
+
+def _flip_in_sheet1(data: bytes) -> bytes:
+    """One byte of sheet1's deflated bytes changed, the zip's records left as they were."""
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        info = zf.getinfo("xl/worksheets/sheet1.xml")
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    at = start + info.compress_size // 2
+    return data[:at] + bytes([data[at] ^ 0x01]) + data[at + 1:]
+
+
+def test_a_damaged_part_is_corrupt_as_before(tmp_path):
+    # A flipped bit inside a sheet's deflated bytes: the inflate fails or the CRC-32 does not
+    # match. Either way the file is reported corrupt, as zipfile's own read reported it.
+    good = filled_excel(tmp_path, "good.xlsx").read_bytes()
+    path = tmp_path / "damaged.xlsx"
+    path.write_bytes(_flip_in_sheet1(good))
+    sub = read_submission(path, LEDGER, ROSTER, base_dir=tmp_path)
+    assert problem_codes(sub) == ["corrupt"] and not sub.readable
+
+
+def test_a_workbook_stored_without_compression_reads_the_same(tmp_path):
+    good = filled_excel(tmp_path, "good.xlsx")
+    stored = tmp_path / "stored.xlsx"
+    stored.write_bytes(_rezip(good.read_bytes(), lambda n, d: (d, zipfile.ZIP_STORED)))
+    a = read_submission(good, LEDGER, ROSTER, base_dir=tmp_path)
+    b = read_submission(stored, LEDGER, ROSTER, base_dir=tmp_path)
+    pd.testing.assert_frame_equal(a.progress.drop(columns="file"), b.progress.drop(columns="file"))
+    assert problem_codes(a) == problem_codes(b)
+
+
+def test_a_part_whose_crc_does_not_match_is_refused_like_zipfile_refuses_it(tmp_path):
+    from ledgerlib.submissions import _member
+
+    data = filled_excel(tmp_path, "good.xlsx").read_bytes()
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        zf.getinfo("xl/worksheets/sheet1.xml").CRC ^= 1  # inflates fine, checks wrong
+        with pytest.raises(zipfile.BadZipFile):
+            zf.read("xl/worksheets/sheet1.xml")
+        with pytest.raises(zipfile.BadZipFile):
+            _member(zf, "xl/worksheets/sheet1.xml")
