@@ -24,6 +24,7 @@ import tempfile
 from concurrent.futures import wait
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 import pandas as pd
 
@@ -232,14 +233,23 @@ def _build(raw_dir: Path, out_dir: Path, progress: bool, cache: bool, pool: _Poo
 
     # Work that does not need the returns is done while the workers read them: the ledgers
     # and their assignments, the working-day calendar, the previous build's 双公示 tables.
-    def meanwhile() -> None:  # once per build: a second ingest finds it done
+    # Then who checks the contract: if the workers are still reading (a cold or a month's
+    # build), this process, which would otherwise wait, imports the checks and runs them
+    # while the workers write; if they are done (little to read), the write jobs check
+    # their tables and this process goes straight on. The tables are the same either way.
+    def meanwhile(pending: Callable[[], int] = lambda: 0) -> None:  # once per build
         if "calendar" in early:
             return
-        pool.prepare_writers()  # queued behind the chunks: a worker imports the checks when free
         if "ledger" not in early:
             early["ledger"] = load_ledgers(raw_dir, roster)
         early["calendar"] = default_calendar(raw_dir)
         early["previous"] = previous_table(out_dir, "publicity"), previous_table(out_dir, "deadline_changes")
+        if pool.started() and pending() >= CHECK_HERE_CHUNKS * pool.workers:
+            from . import schemas  # noqa: F401
+
+            early["check_here"] = True
+        else:
+            pool.prepare_writers()  # a worker imports the checks as soon as it is free
 
     def ingest(task_ids: set[str]) -> tuple[dict[str, pd.DataFrame], int | None]:
         from .intake import ingest_submissions
@@ -281,7 +291,7 @@ def _build(raw_dir: Path, out_dir: Path, progress: bool, cache: bool, pool: _Poo
         result.warnings.append(CLI_MESSAGES["build_ids_disagree"])
 
     def write(stage: Path) -> None:
-        writing = _Writer(pool, stage)
+        writing = _Writer(pool, stage, check=not early.get("check_here"))
         try:
             make_and_write(stage, writing)
         except BaseException:
@@ -328,6 +338,13 @@ def _build(raw_dir: Path, out_dir: Path, progress: bool, cache: bool, pool: _Poo
         for name in ("deadline_changes", "problems", "ledger", "assignments"):
             writing.add(name, tables[name])
         result.rows = {name: len(df) for name, df in tables.items()}
+        if not writing.check:
+            # Checked here while the workers write: a table that breaks the contract stops
+            # the build, and only the stage, never data/processed, holds what was written.
+            from .schemas import validate_table
+
+            for name, df in tables.items():
+                validate_table(name, df)
 
     publish(out_dir, write)  # the stamp last: a folder with a stamp is a complete build
     result.rows = {name: result.rows[name] for name in TABLES}
@@ -366,13 +383,18 @@ def _import_checks() -> None:
 #: From this many rows a table's Parquet and CSV files are written by two jobs (a province's
 #: progress table has ~100,000).
 SPLIT_WRITE_ROWS = 50_000
+#: Chunks a worker still has to read, at the least, for the main process to check the
+#: contract itself (it would wait that long anyway; the import of the checks takes ~0.2 s).
+CHECK_HERE_CHUNKS = 2
 
 
 class _Writer:
     """Writes tables into a stage: on the build's pool when its workers are up, else here."""
 
-    def __init__(self, pool: _Pool, stage: Path) -> None:
+    def __init__(self, pool: _Pool, stage: Path, check: bool = True) -> None:
+        # check: the write jobs check their tables (False: the caller checks them itself).
         self.pool, self.stage, self.jobs = pool, stage, []
+        self.check = check or not pool.started()
 
     def add(self, name: str, df: pd.DataFrame) -> None:
         if not self.pool.started():
@@ -384,9 +406,9 @@ class _Writer:
             # Its CSV alone takes as long as the checks and the Parquet file: one job each,
             # so the two workers finish a province's progress table together.
             self.jobs.append(submit(check_and_write, data, self.stage, name, ("csv",), False))
-            self.jobs.append(submit(check_and_write, data, self.stage, name, ("parquet",)))
+            self.jobs.append(submit(check_and_write, data, self.stage, name, ("parquet",), self.check))
         else:
-            self.jobs.append(submit(check_and_write, data, self.stage, name))
+            self.jobs.append(submit(check_and_write, data, self.stage, name, ("parquet", "csv"), self.check))
 
     def finish(self) -> None:
         """Every table written (here, or waited for); a worker's error is raised here."""

@@ -487,21 +487,25 @@ def _pool_results(pool: Any, files: list[SubmissionFile], context: tuple, bar: A
     """Every chunk submitted to the pool with its reading context, results in file order."""
     ledger, roster, base_dir, received, cache = context
     chunks = _chunks(files)
-    tasks = ((ledger, roster, base_dir, {f.manifest_key: received[f.manifest_key] for f in chunk
-                                         if f.manifest_key in received}, cache, chunk)
-             for chunk in chunks)
-    # map() submits every chunk here and yields in submission order, so output never
-    # depends on scheduling.
-    results = pool.map(_read_task, tasks)
-    if meanwhile is not None:
-        try:
-            meanwhile()
-        except BaseException:
-            pool.shutdown(cancel_futures=True)  # the error is not kept waiting for every chunk
-            raise
-    for chunk, reply in zip(chunks, results):
-        yield _result(chunk, reply)
-        bar.update(len(chunk))
+    # Every chunk is submitted here and the results are taken in submission order, so output
+    # never depends on scheduling.
+    futures = [pool.submit(_read_task, (ledger, roster, base_dir,
+                                        {f.manifest_key: received[f.manifest_key] for f in chunk
+                                         if f.manifest_key in received}, cache, chunk))
+               for chunk in chunks]
+    try:
+        if meanwhile is not None:
+            try:  # it is told how many chunks are not read yet, when it asks
+                meanwhile(lambda: sum(not f.done() for f in futures))
+            except BaseException:
+                pool.shutdown(cancel_futures=True)  # the error is not kept waiting for every chunk
+                raise
+        for chunk, future in zip(chunks, futures):
+            yield _result(chunk, future.result())
+            bar.update(len(chunk))
+    finally:
+        for future in futures:  # stopped early (an error): nothing more is read for nobody
+            future.cancel()
 
 
 def _result(chunk: list[SubmissionFile], reply: ChunkReply) -> ChunkResult:
@@ -538,7 +542,8 @@ def ingest_submissions(submissions_dir: Path, ledger: pd.DataFrame | set[str] | 
     with this ingest's files only (its `hits` then says how many were not read again).
     executor: a process pool of `workers` processes to read with instead of one of its own.
     meanwhile: a function called once while the workers read (the caller's own work, done
-    on a core the reading leaves free), or before reading when the set is read here.
+    on a core the reading leaves free), or before reading when the set is read here; from a
+    pool it is given a function that says how many chunks are not read yet.
 
     Example::
 

@@ -483,13 +483,25 @@ def test_returns_are_read_again_if_the_early_task_ids_disagree_with_the_ledger(s
     assert a == b
 
 
-@pytest.mark.parametrize("months", [2, None], ids=["read-here", "read-by-the-pool"])
-def test_a_table_that_breaks_the_contract_stops_the_build_and_leaves_the_old_one(tmp_path, monkeypatch, months):
+@pytest.mark.parametrize("months, check_here", [(2, None), (None, 0), (None, 10**6)],
+                         ids=["read-here", "pool-checked-here", "pool-checked-by-the-writers"])
+def test_a_table_that_breaks_the_contract_stops_the_build_and_leaves_the_old_one(tmp_path, monkeypatch, months,
+                                                                                 check_here):
     # A bug that writes a status no one defined: the build stops, data/processed keeps the
-    # previous build whole, and no stage is left beside it (small sets are written here,
-    # larger ones by the pool's workers while the contract is checked).
+    # previous build whole, and no stage is left beside it (small sets are written here;
+    # larger ones by the pool's workers, the contract checked here while they write, or by
+    # the write jobs when the reading left this process nothing to wait for).
     import ledgerlib.build as build_module
     from ledgerlib.schemas import ContractError
+
+    import ledgerlib.schemas as schemas_module
+
+    if check_here is not None:  # chunks still to read that make this process check
+        monkeypatch.setattr(build_module, "CHECK_HERE_CHUNKS", check_here)
+    checked_here = []
+    real_validate = schemas_module.validate_table
+    monkeypatch.setattr(schemas_module, "validate_table",
+                        lambda name, df: checked_here.append(name) or real_validate(name, df))
 
     raw = tmp_path / "raw"
     raw.mkdir()
@@ -507,10 +519,13 @@ def test_a_table_that_breaks_the_contract_stops_the_build_and_leaves_the_old_one
         return progress.assign(status="bogus"), problems
 
     monkeypatch.setattr(build_module, "tag_plan_years", buggy)
+    checked_here.clear()
     with pytest.raises(ContractError, match="status"):
         build(raw, out, progress=False)
     assert _digest(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["interim", "processed", "raw"]
+    # Who checked: this process when it reads itself or the workers were still reading.
+    assert bool(checked_here) == (check_here != 10**6)
 
 
 def test_an_error_while_the_tables_are_written_leaves_no_stage(tmp_path, monkeypatch):

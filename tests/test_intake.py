@@ -432,13 +432,14 @@ def test_an_error_beside_the_reading_cancels_the_chunks_not_yet_read():
     class Pool:
         cancelled = None
 
-        def map(self, fn, tasks):
-            return iter(())
+        def submit(self, fn, task):
+            raise AssertionError("no chunk to read in this test")
 
         def shutdown(self, wait=True, cancel_futures=False):
             self.cancelled = cancel_futures
 
-    def broken_ledger():
+    def broken_ledger(pending):
+        assert pending() == 0  # nothing was given to read
         raise ValueError("ledger_2021.xlsx: not a workbook")
 
     pool = Pool()
