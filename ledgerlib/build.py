@@ -237,14 +237,14 @@ def _build(raw_dir: Path, out_dir: Path, progress: bool, cache: bool, pool: _Poo
     # build), this process, which would otherwise wait, imports the checks and runs them
     # while the workers write; if they are done (little to read), the write jobs check
     # their tables and this process goes straight on. The tables are the same either way.
-    def meanwhile(pending: Callable[[], int] = lambda: 0) -> None:  # once per build
+    def meanwhile(reading: Callable[[], tuple[int, int, float]] = lambda: (0, 0, 0.0)) -> None:  # once a build
         if "calendar" in early:
             return
         if "ledger" not in early:
             early["ledger"] = load_ledgers(raw_dir, roster)
         early["calendar"] = default_calendar(raw_dir)
         early["previous"] = previous_table(out_dir, "publicity"), previous_table(out_dir, "deadline_changes")
-        if pool.started() and pending() >= CHECK_HERE_CHUNKS * pool.workers:
+        if pool.started() and check_here(*reading()):
             from . import schemas  # noqa: F401
 
             early["check_here"] = True
@@ -383,9 +383,20 @@ def _import_checks() -> None:
 #: From this many rows a table's Parquet and CSV files are written by two jobs (a province's
 #: progress table has ~100,000).
 SPLIT_WRITE_ROWS = 50_000
-#: Chunks a worker still has to read, at the least, for the main process to check the
-#: contract itself (it would wait that long anyway; the import of the checks takes ~0.2 s).
-CHECK_HERE_CHUNKS = 2
+#: Reading still to come, in seconds, from which the main process checks the contract itself
+#: rather than wait (the import of the checks alone takes ~0.2 s).
+CHECK_HERE_SECONDS = 0.3
+
+
+def check_here(done: int, total: int, elapsed: float) -> bool:
+    """Whether the main process should check the contract itself: the workers, having read
+    `done` of `total` chunks in `elapsed` seconds, will read for CHECK_HERE_SECONDS more.
+
+    >>> check_here(200, 216, 0.4), check_here(100, 216, 0.4), check_here(0, 12, 0.4), check_here(12, 12, 0.4)
+    (False, True, True, False)
+    """
+    left = total - done
+    return left > 0 and (done == 0 or elapsed / done * left >= CHECK_HERE_SECONDS)
 
 
 class _Writer:

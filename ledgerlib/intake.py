@@ -23,6 +23,7 @@ import os
 import re
 import shutil
 import sys
+import time
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -489,14 +490,19 @@ def _pool_results(pool: Any, files: list[SubmissionFile], context: tuple, bar: A
     chunks = _chunks(files)
     # Every chunk is submitted here and the results are taken in submission order, so output
     # never depends on scheduling.
+    started = time.perf_counter()
     futures = [pool.submit(_read_task, (ledger, roster, base_dir,
                                         {f.manifest_key: received[f.manifest_key] for f in chunk
                                          if f.manifest_key in received}, cache, chunk))
                for chunk in chunks]
+
+    def reading() -> tuple[int, int, float]:
+        return sum(f.done() for f in futures), len(futures), time.perf_counter() - started
+
     try:
         if meanwhile is not None:
-            try:  # it is told how many chunks are not read yet, when it asks
-                meanwhile(lambda: sum(not f.done() for f in futures))
+            try:  # it may ask how far the reading is: (chunks read, chunks, seconds since it began)
+                meanwhile(reading)
             except BaseException:
                 pool.shutdown(cancel_futures=True)  # the error is not kept waiting for every chunk
                 raise
@@ -543,7 +549,8 @@ def ingest_submissions(submissions_dir: Path, ledger: pd.DataFrame | set[str] | 
     executor: a process pool of `workers` processes to read with instead of one of its own.
     meanwhile: a function called once while the workers read (the caller's own work, done
     on a core the reading leaves free), or before reading when the set is read here; from a
-    pool it is given a function that says how many chunks are not read yet.
+    pool it is given a function that says how far the reading is (chunks read, chunks,
+    seconds since it began).
 
     Example::
 

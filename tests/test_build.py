@@ -483,7 +483,7 @@ def test_returns_are_read_again_if_the_early_task_ids_disagree_with_the_ledger(s
     assert a == b
 
 
-@pytest.mark.parametrize("months, check_here", [(2, None), (None, 0), (None, 10**6)],
+@pytest.mark.parametrize("months, check_here", [(2, None), (None, True), (None, False)],
                          ids=["read-here", "pool-checked-here", "pool-checked-by-the-writers"])
 def test_a_table_that_breaks_the_contract_stops_the_build_and_leaves_the_old_one(tmp_path, monkeypatch, months,
                                                                                  check_here):
@@ -496,8 +496,8 @@ def test_a_table_that_breaks_the_contract_stops_the_build_and_leaves_the_old_one
 
     import ledgerlib.schemas as schemas_module
 
-    if check_here is not None:  # chunks still to read that make this process check
-        monkeypatch.setattr(build_module, "CHECK_HERE_CHUNKS", check_here)
+    if check_here is not None:  # this process checks, or the write jobs do
+        monkeypatch.setattr(build_module, "check_here", lambda done, total, elapsed: check_here)
     checked_here = []
     real_validate = schemas_module.validate_table
     monkeypatch.setattr(schemas_module, "validate_table",
@@ -525,7 +525,7 @@ def test_a_table_that_breaks_the_contract_stops_the_build_and_leaves_the_old_one
     assert _digest(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["interim", "processed", "raw"]
     # Who checked: this process when it reads itself or the workers were still reading.
-    assert bool(checked_here) == (check_here != 10**6)
+    assert bool(checked_here) == (check_here is not False)
 
 
 def test_an_error_while_the_tables_are_written_leaves_no_stage(tmp_path, monkeypatch):
