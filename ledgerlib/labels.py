@@ -498,6 +498,7 @@ RECEIVE_ON_TIME = "按时报送"
 RECEIVE_LATE = "逾期 {days} 天"
 RECEIVE_PROBLEMS = "错误 {n_errors} 项，提示 {n_warnings} 项"
 PROBLEM_LABELS.update({
+    "too_large": "文件解压后过大（{size} MB，上限 {limit} MB），未读取",
     "encrypted": "文件设有打开密码（已加密），无法读取",
     "date_implausible": "日期不合常理（不在计划年度前后一年内）",
     "date_after_receipt": "日期晚于收到文件的日期",
@@ -509,6 +510,7 @@ PROBLEM_LABELS.update({
     "ods": "OpenDocument .ods 格式（已读取）",
 })
 EXPECTED_LABELS.update({
+    "unpacked_size": "解压后不超过 {limit} MB 的工作簿（按月报送的报表通常不到 1 MB）",
     "xlsx": "由模板填写并另存为 .xlsx 的工作簿（也可读取 .xlsm、.xls、.ods）",
     "plan_year": "计划年度前后一年内的日期（{first}—{last}）",
     "before_receipt": "不晚于收到文件的日期（{received}）",

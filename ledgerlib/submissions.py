@@ -248,19 +248,49 @@ def _member(zf: zipfile.ZipFile, name: str) -> bytes:
     off = info.header_offset
     if (data is None or info.compress_type != zipfile.ZIP_DEFLATED or info.flag_bits & 0x1
             or bytes(data[off:off + 4]) != b"PK\x03\x04"):
-        return zf.read(name)
+        return _bounded_read(zf, info)
     n_name, n_extra = int.from_bytes(data[off + 26:off + 28], "little"), int.from_bytes(data[off + 28:off + 30], "little")
     start = off + 30 + n_name + n_extra
     raw = data[start:start + info.compress_size]
     if len(raw) != info.compress_size:
-        return zf.read(name)
+        return _bounded_read(zf, info)
+    inflate = zlib.decompressobj(-15)
     try:
-        out = zlib.decompress(raw, -15)
+        # Never more than the size the zip declares: a part that would inflate further (a
+        # "zip bomb" declaring a small size) stops here, as damage.
+        out = inflate.decompress(raw, info.file_size + 1)
     except zlib.error:
-        return zf.read(name)  # zipfile raises for the damage, in its words
-    if len(out) != info.file_size or zlib.crc32(out) != info.CRC:
+        return _bounded_read(zf, info)  # zipfile raises for the damage, in its words
+    if len(out) != info.file_size or inflate.unconsumed_tail or zlib.crc32(out) != info.CRC:
         raise zipfile.BadZipFile(f"Bad CRC-32 for file {name!r}")
     return out
+
+
+def _bounded_read(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    """zipfile's read of a member, never past the size the zip declares for it (BadZipFile)."""
+    with zf.open(info) as fh:
+        out = fh.read(info.file_size + 1)
+    if len(out) != info.file_size:
+        raise zipfile.BadZipFile(f"Bad size for file {info.filename!r}")
+    if zlib.crc32(out) != info.CRC:
+        raise zipfile.BadZipFile(f"Bad CRC-32 for file {info.filename!r}")
+    return out
+
+
+#: The most a returned workbook may unpack to, all its parts together (a month's return is
+#: well under 1 MB). A "zip bomb" is refused by the sizes its parts declare, before anything
+#: is inflated; a part that inflates past its declared size is damage, here (`_member`) and
+#: in calamine ("larger than its declared uncompressed size"): memory never fills.
+MAX_UNPACKED_MB = 512
+
+
+def _check_unpacked(zf: zipfile.ZipFile, probs: "_Problems") -> bool:
+    """False, after reporting it, for an archive whose parts declare more than MAX_UNPACKED_MB."""
+    total = sum(i.file_size for i in zf.infolist())
+    if total > MAX_UNPACKED_MB << 20:
+        probs.add("too_large", "unpacked_size", fmt={"size": f"{total / (1 << 20):,.0f}", "limit": MAX_UNPACKED_MB})
+        return False
+    return True
 
 
 def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
@@ -433,6 +463,8 @@ def _open(data: bytes, probs: _Problems) -> list[_Sheet] | None:
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as zf:
                 names = set(zf.namelist())
+                if not _check_unpacked(zf, probs):
+                    return None
                 if "xl/workbook.xml" in names:
                     if "xl/vbaProject.bin" in names:
                         probs.add("macros", "xlsx", severity="warning")

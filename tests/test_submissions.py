@@ -8,6 +8,7 @@ title rows, blank rows and columns, full-width spaces, dates and numbers typed a
 from __future__ import annotations
 
 import io
+import struct
 import re
 import shutil
 import subprocess
@@ -724,3 +725,64 @@ def test_a_part_whose_crc_does_not_match_is_refused_like_zipfile_refuses_it(tmp_
             zf.read("xl/worksheets/sheet1.xml")
         with pytest.raises(zipfile.BadZipFile):
             _member(zf, "xl/worksheets/sheet1.xml")
+
+
+# --- a "zip bomb": small on disk, huge once inflated ----------------------------------------
+
+def _padded(src: bytes, part: str, pad: int) -> bytes:
+    """The workbook with `pad` spaces inside one part (deflated: ~1,000 to 1 on disk)."""
+    def change(name, data):
+        if name == part:
+            end = data.rfind(b"</")
+            data = data[:end] + b" " * pad + data[end:]
+        return data, zipfile.ZIP_DEFLATED
+    return _rezip(src, change)
+
+
+def _declare(data: bytes, part: str, size: int) -> bytes:
+    """The zip with `part` declaring another uncompressed size (local header and directory)."""
+    out = bytearray(data)
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        info = zf.getinfo(part)
+    struct.pack_into("<I", out, info.header_offset + 22, size)
+    at = data.find(b"PK\x01\x02")
+    while at >= 0:
+        n = struct.unpack_from("<H", data, at + 28)[0]
+        if data[at + 46:at + 46 + n] == part.encode():
+            struct.pack_into("<I", out, at + 24, size)
+        at = data.find(b"PK\x01\x02", at + 4)
+    return bytes(out)
+
+
+def test_a_workbook_that_unpacks_past_the_limit_is_refused_before_it_is_inflated(tmp_path, monkeypatch):
+    import ledgerlib.submissions as submissions
+
+    monkeypatch.setattr(submissions, "MAX_UNPACKED_MB", 2)
+    good = filled_excel(tmp_path, "good.xlsx").read_bytes()
+    inflating = {"deflate": submissions.zlib.decompressobj, "calamine": None}
+    monkeypatch.setattr(submissions.zlib, "decompressobj",
+                        lambda *a: inflating.__setitem__("used", True) or inflating["deflate"](*a))
+    for pad, refused in ((1 << 20, False), (3 << 20, True)):  # 1 MB reads; 3 MB is over 2 MB
+        path = tmp_path / f"padded-{pad}.xlsx"
+        path.write_bytes(_padded(good, "xl/styles.xml", pad))
+        assert path.stat().st_size < 60_000
+        inflating.pop("used", None)
+        sub = read_submission(path, LEDGER, ROSTER, base_dir=tmp_path)
+        problems = sub.problems["problem"].tolist()
+        if refused:
+            assert problems == ["文件解压后过大（3 MB，上限 2 MB），未读取"] and not sub.readable
+            assert sub.problems.iloc[0]["severity"] == "error"
+            assert "used" not in inflating  # refused on the declared sizes: nothing inflated
+        else:
+            assert not any("过大" in p for p in problems) and sub.readable
+
+
+@pytest.mark.parametrize("part", ["xl/worksheets/sheet1.xml", "xl/styles.xml"])
+def test_a_part_that_inflates_past_its_declared_size_is_corrupt(tmp_path, part):
+    # Declares 1,000 bytes, inflates to 3 MB: stopped at 1,001 bytes (a sheet, inflated here
+    # for the formula scan) or by calamine (any other part), reported as damage.
+    good = filled_excel(tmp_path, "good.xlsx").read_bytes()
+    path = tmp_path / "lying.xlsx"
+    path.write_bytes(_declare(_padded(good, part, 3 << 20), part, 1000))
+    sub = read_submission(path, LEDGER, ROSTER, base_dir=tmp_path)
+    assert problem_codes(sub) == ["corrupt"] and not sub.readable
