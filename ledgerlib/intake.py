@@ -532,7 +532,7 @@ def _progress_bar(total: int, progress: bool) -> Any:
 def ingest_submissions(submissions_dir: Path, ledger: pd.DataFrame | set[str] | None, roster: Any, *,
                        progress: bool = True, workers: int | None = None,
                        cache: Any = None, executor: Any = None,
-                       meanwhile: Any = None) -> dict[str, pd.DataFrame]:
+                       meanwhile: Any = None, sort: bool = True) -> dict[str, pd.DataFrame]:
     """Read every workbook under submissions_dir into the submission tables.
 
     Returns {name: DataFrame} for progress, activities, publicity, collection,
@@ -550,7 +550,8 @@ def ingest_submissions(submissions_dir: Path, ledger: pd.DataFrame | set[str] | 
     meanwhile: a function called once while the workers read (the caller's own work, done
     on a core the reading leaves free), or before reading when the set is read here; from a
     pool it is given a function that says how far the reading is (chunks read, chunks,
-    seconds since it began).
+    seconds since it began). sort False: the tables in the order read (the same rows; for a
+    caller that sorts them as it writes them, as `ledger build` does).
 
     Example::
 
@@ -606,7 +607,7 @@ def ingest_submissions(submissions_dir: Path, ledger: pd.DataFrame | set[str] | 
     log["superseded"] = supersede(log, usable)
     problems.extend(_duplicate_problems(log))
     problems.extend(_unusable_resubmission_problems(log, usable))
-    log = _finish(log, "submissions_log")
+    log = _finish(log, "submissions_log", sort)
     current = set(log.loc[~log["superseded"], "file"])
 
     out: dict[str, pd.DataFrame] = {}
@@ -615,10 +616,10 @@ def ingest_submissions(submissions_dir: Path, ledger: pd.DataFrame | set[str] | 
     superseded = sorted(set(log["file"]) - current)
     for name in CONTENT_TABLES:
         table = content[name]
-        out[name] = _finish(table[~table["file"].isin(superseded)] if superseded else table, name)
+        out[name] = _finish(table[~table["file"].isin(superseded)] if superseded else table, name, sort)
     out["submissions_log"] = log
     out["problems"] = _finish(_concat([chunkcodec.to_frame("problems", parts["problems"]), pd.DataFrame(problems)],
-                                      "problems"), "problems")
+                                      "problems"), "problems", sort)
     return out
 
 
@@ -769,8 +770,9 @@ def _plain(v: Any) -> str:
     return str(v)
 
 
-def _finish(df: pd.DataFrame, name: str) -> pd.DataFrame:
-    return sort_table(_conform(df, name), name)
+def _finish(df: pd.DataFrame, name: str, sort: bool = True) -> pd.DataFrame:
+    df = _conform(df, name)
+    return sort_table(df, name) if sort else df.reset_index(drop=True)
 
 
 # --------------------------------------------------------------------------- receive

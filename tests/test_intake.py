@@ -446,3 +446,16 @@ def test_an_error_beside_the_reading_cancels_the_chunks_not_yet_read():
     with pytest.raises(ValueError, match="not a workbook"):
         list(_pool_results(pool, [], (None, None, Path("."), {}, None), None, broken_ledger))
     assert pool.cancelled is True
+
+
+def test_unsorted_ingest_holds_the_same_rows_in_read_order(raw_dir, workbook_ledger, roster):
+    # `ledger build` asks for the tables unsorted (it sorts each as it writes it): the same
+    # rows, which sort to exactly the sorted tables.
+    from ledgerlib.tables import sort_table
+
+    subs = raw_dir / "submissions"
+    ordered = ingest(subs, workbook_ledger, roster, workers=1)
+    unsorted = ingest(subs, workbook_ledger, roster, workers=1, sort=False)
+    assert set(ordered) == set(unsorted)
+    for name, df in ordered.items():
+        pd.testing.assert_frame_equal(sort_table(unsorted[name], name), df, check_exact=True)
