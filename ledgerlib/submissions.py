@@ -199,8 +199,18 @@ def _row_headers(sheet: _Sheet, r: int) -> list[str]:
     rows."""
     texts = sheet.headers.get(r)
     if texts is None:
-        texts = sheet.headers[r] = [cells.norm_header(v) for v in _filled(sheet.rows[r])]
+        texts = sheet.headers[r] = _headers_of(sheet.rows[r])
     return texts
+
+
+def _headers_of(row: list) -> list[str]:
+    """`cells.norm_header` of the row's non-blank values (`_filled`), in one pass: called on
+    most rows of every workbook, so the memoised function is called straight."""
+    cached, blank = cells._norm_header_cached, cells.is_blank
+    try:
+        return [cached(v) for v in row if v != "" and v is not None and not blank(v)]
+    except TypeError:  # an unhashable value (never from calamine): the uncached way
+        return [cells.norm_header(v) for v in _filled(row)]
 
 
 def _file_label(path: Path, base_dir: Path | None) -> str:
@@ -562,14 +572,10 @@ def _find_cover(sheets: list[_Sheet]) -> dict[str, tuple[Any, str, str]]:
             scan = sorted(set(head) | set(range(max(0, n - 5), n)))
         for r in scan:
             row = s.rows[r]
-            if _blank_row(row):
-                continue
-            for c, v in enumerate(row):
-                if not isinstance(v, str) or not v or len(v) > 40:
-                    continue
-                fld, inline = _cover_label(v)
-                if fld is None:
-                    continue
+            # The row's cells that read as a cover label, found in one pass (most rows have none).
+            labelled = [(c, v, *label) for c, v in enumerate(row)
+                        if isinstance(v, str) and 0 < len(v) <= 40 and (label := _cover_label(v))[0] is not None]
+            for c, v, fld, inline in labelled:
                 s.cover_rows.add(r)
                 if fld in found:
                     continue
