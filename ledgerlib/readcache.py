@@ -3,7 +3,7 @@
 Reading the workbooks is nine tenths of a build, and a month's build re-reads eleven months
 of files nobody touched. This cache keeps each file's read result (its row of the batch's
 files table and its tables as column lists, as `submissions.read_submissions` stacks them),
-and each chunk's (a month folder's files, `intake._read_chunk`: its facts and Arrow tables,
+and each chunk's (a month folder's files, `chunkread._read_chunk`: its facts and Arrow tables,
 `chunkcodec`, so a folder nobody touched is taken whole, not file by file), under a key
 that changes whenever anything the reading depends on changes:
 
