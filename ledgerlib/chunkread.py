@@ -9,6 +9,7 @@ and stacks what comes back.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -172,6 +173,9 @@ def _fact(res: FileResult) -> dict[str, Any]:
     return fact
 
 
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
 def _file_results(chunk: list[SubmissionFile], facts: list[dict[str, Any]]) -> list[FileResult]:
     """FileResults from kept facts (TypeError/KeyError/ValueError when they do not fit the chunk)."""
     if len(facts) != len(chunk):
@@ -181,10 +185,12 @@ def _file_results(chunk: list[SubmissionFile], facts: list[dict[str, Any]]) -> l
         if set(f) != set(_FACT_FIELDS):
             raise KeyError("a kept file's facts")
         text = [f[k] for k in ("checksum", "department", "month", "city", "filled_by")]
-        if not all(isinstance(v, str) for v in text) or not isinstance(f["readable"], bool) or not all(
-                type(f[k]) is int for k in ("n_errors", "n_warnings")):
-            raise TypeError("a kept file's facts")
         filled = f["filled_on"]
+        if not all(isinstance(v, str) for v in text) or not isinstance(f["readable"], bool) or not all(
+                type(f[k]) is int for k in ("n_errors", "n_warnings")) or not (filled is None or isinstance(filled, str)):
+            raise TypeError("a kept file's facts")
+        if not _SHA256.fullmatch(f["checksum"]):
+            raise ValueError("a kept file's checksum")
         out.append(FileResult(source=src, checksum=f["checksum"], department=f["department"], month=f["month"],
                               city=f["city"], filled_on=None if filled is None else pd.Timestamp(filled),
                               filled_by=f["filled_by"], readable=f["readable"], n_errors=f["n_errors"],

@@ -59,6 +59,10 @@ def test_kept_facts_that_do_not_fit_the_chunk_are_refused():
         _file_results(files, [fact, {**fact, "n_errors": "0"}])
     with pytest.raises(KeyError):
         _file_results(files, [fact, {**fact, "extra": 1}])
+    with pytest.raises(TypeError):  # a number where a date's text should be: not taken as nanoseconds
+        _file_results(files, [fact, {**fact, "filled_on": 1625270400000000000}])
+    with pytest.raises(ValueError):
+        _file_results(files, [fact, {**fact, "checksum": "=cmd|' /C calc'!A0"}])
 
 
 def test_a_chunk_holds_one_folder_of_one_city_and_at_most_chunk_files_files():
