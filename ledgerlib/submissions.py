@@ -216,17 +216,11 @@ def _headers_of(row: list) -> list[str]:
 def _file_label(path: Path, base_dir: Path | None) -> str:
     """path relative to base_dir (posix, symlinks resolved), else path as given."""
     if base_dir is not None:
-        real, base = _real_file(os.fspath(path)), _real_dir(os.fspath(base_dir))
+        real, base = _real_file(os.fspath(path)), _real_folder(os.fspath(base_dir))
         prefix = base if base.endswith(os.sep) else base + os.sep
         if real.startswith(prefix):
             return PurePath(real[len(prefix):]).as_posix()
     return str(path)
-
-
-@functools.lru_cache(maxsize=64)
-def _real_dir(folder: str) -> str:
-    """A folder's real path, resolved once per process (every file of a build shares it)."""
-    return os.path.realpath(folder)
 
 
 def _real_file(path: str) -> str:
@@ -240,7 +234,8 @@ def _real_file(path: str) -> str:
 
 @functools.lru_cache(maxsize=4096)
 def _real_folder(folder: str) -> str:
-    """As `_real_dir`, for the folders files are read from (a province has hundreds)."""
+    """A folder's real path, resolved once per process: the base folder every file of a build
+    shares, and the hundreds of folders a province's files are read from."""
     return os.path.realpath(folder)
 
 
@@ -630,11 +625,6 @@ def _filled(row: list) -> list:
     return [v for v in row if v != "" and v is not None and not cells.is_blank(v)]
 
 
-def _blank_row(row: list) -> bool:
-    """All cells blank. Most rows a template leaves are ''/None only: counted at C speed."""
-    return row.count("") + row.count(None) == len(row) or all(cells.is_blank(v) for v in row)
-
-
 class _Reader:
     """Reads the data rows of the recognised sheets of one file."""
 
@@ -857,9 +847,6 @@ class _Raw:
     cover: dict[str, Any]
     rows: dict[str, list[dict]]  # table name -> rows, problems included
     checksum: str = ""  # sha256 of the bytes read ("" when the file could not be read)
-
-
-_RAW_FIELDS = {"file", "city", "department", "month", "cover", "rows", "checksum"}
 
 
 def _read_rows(path: Path | str, ledger_ids: set[str] | None, roster, base_dir: Path | None,
