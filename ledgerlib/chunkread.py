@@ -125,7 +125,7 @@ def _read_chunk(chunk: list[SubmissionFile]) -> ChunkReply:
     from . import chunkcodec
 
     cache = _WORKER.get("cache")
-    key, file_keys = _chunk_key(chunk, cache) if cache is not None else (None, [])
+    key, known = _chunk_key(chunk, cache) if cache is not None else (None, {})
     if key is not None:
         kept = cache.get_blob(key)
         if kept is not None:
@@ -135,31 +135,33 @@ def _read_chunk(chunk: list[SubmissionFile]) -> ChunkReply:
             except (ValueError, KeyError, TypeError):
                 pass  # a damaged or altered entry: the files are read again
             else:
-                cache.keep(file_keys, hits=len(chunk))  # each file's own entry stays too
+                cache.keep([k for _, _, k in known.values()], hits=len(chunk))  # each file's own entry stays too
                 return ChunkReply(facts, streams, _drain_cache())
-    files, streams, whole = _read_chunk_files(chunk)
+    files, streams, whole = _read_chunk_files(chunk, known)
     facts = [_fact(f) for f in files]
     if key is not None and whole and all(f.readable for f in files):
         cache.put_blob(key, chunkcodec.encode(facts, streams))
     return ChunkReply(facts, streams, _drain_cache(keep_new=whole))
 
 
-def _chunk_key(chunk: list[SubmissionFile], cache: Any) -> tuple[str | None, list[str]]:
-    """The chunk's cache key (every file's key, and how the log names it) and the files' keys;
-    (None, []) when a file cannot be read (the chunk is then read file by file, uncached)."""
+def _chunk_key(chunk: list[SubmissionFile], cache: Any) -> tuple[str | None, dict[str, tuple[bytes, str, str]]]:
+    """The chunk's cache key (every file's key, and how the log names it), and each file's
+    (bytes, label, key) by str(path), for the files' own entries when the chunk is not kept;
+    (None, {}) when a file cannot be read (the chunk is then read file by file, uncached)."""
     from .submissions import _file_label, cache_key
 
     received, base_dir = _WORKER.get("received", {}), _WORKER.get("base_dir")
-    file_keys, names = [], []
+    known, names = {}, []
     for src in chunk:
         try:
             data = src.path.read_bytes()
         except OSError:
-            return None, []
-        file_keys.append(cache_key(src.path, data, _file_label(src.path, base_dir), chunk[0].city,
-                                   received.get(src.manifest_key), cache))
+            return None, {}
+        label = _file_label(src.path, base_dir)
+        known[str(src.path)] = (data, label, cache_key(src.path, data, label, chunk[0].city,
+                                                       received.get(src.manifest_key), cache))
         names.append([src.file, src.manifest_key, src.city, src.month, src.in_layout])
-    return cache.chunk_key(file_keys, names), file_keys
+    return cache.chunk_key([key for _, _, key in known.values()], names), known
 
 
 #: What a chunk keeps of each FileResult (its source is the chunk's own file).
@@ -198,7 +200,8 @@ def _file_results(chunk: list[SubmissionFile], facts: list[dict[str, Any]]) -> l
     return out
 
 
-def _read_chunk_files(chunk: list[SubmissionFile]) -> tuple[list[FileResult], dict[str, bytes], bool]:
+def _read_chunk_files(chunk: list[SubmissionFile], known: dict[str, tuple[bytes, str, str]] | None = None,
+                      ) -> tuple[list[FileResult], dict[str, bytes], bool]:
     """Read a chunk's files with the reader's batch path (column lists, one table each): each
     file's result, each table's Arrow stream, and whether that path read them all.
 
@@ -214,7 +217,7 @@ def _read_chunk_files(chunk: list[SubmissionFile]) -> tuple[list[FileResult], di
                                       base_dir=_WORKER.get("base_dir"), city=chunk[0].city,
                                       received_at={str(f.path): received[f.manifest_key] for f in chunk
                                                    if f.manifest_key in received},
-                                      cache=_WORKER.get("cache"))
+                                      cache=_WORKER.get("cache"), known=known)
         if len(facts) != len(chunk):
             raise ValueError("reader returned a different number of files")
         # `file` as the log has it, whatever path form the reader was given.

@@ -1018,11 +1018,13 @@ def read_submissions(paths: Iterable[Path | str], ledger: pd.DataFrame | set[str
 
 def read_columns(paths: Iterable[Path | str], ledger: pd.DataFrame | set[str] | None = None, roster=None, *,
                  base_dir: Path | None = None, city: str | None = None,
-                 received_at: dict[str, datetime] | None = None,
-                 cache: Any = None) -> tuple[list[dict[str, Any]], dict[str, dict[str, list]]]:
+                 received_at: dict[str, datetime] | None = None, cache: Any = None,
+                 known: dict[str, tuple[bytes, str, str]] | None = None,
+                 ) -> tuple[list[dict[str, Any]], dict[str, dict[str, list]]]:
     """`read_submissions` without pandas: one dict of facts per file (the columns of
     `SubmissionBatch.files`, filled_on a datetime or None) and, per table, its columns as lists
     (every table, the contract's columns in order; a table no file filled has empty lists).
+    known: {str(path): (bytes, label, cache key)} of files the caller has already read.
 
     Example::
 
@@ -1031,13 +1033,14 @@ def read_columns(paths: Iterable[Path | str], ledger: pd.DataFrame | set[str] | 
     """
     ids = _ledger_ids(ledger)
     roster = _roster(roster)
-    received_at = received_at or {}
+    received_at, known = received_at or {}, known or {}
     # Column lists per table, file after file: a cached file's columns are appended as kept.
     columns: dict[str, dict[str, list]] = {k: {c: [] for c in SCHEMAS[k]} for k in SCHEMAS}
     facts = []
     for p in paths:
         when = received_at.get(str(p))
-        read = _read_cached(Path(p), ids, roster, base_dir, city, when, cache) if cache is not None else None
+        read = (_read_cached(Path(p), ids, roster, base_dir, city, when, cache, known.get(str(p)))
+                if cache is not None else None)
         if read is None:
             fact, cols = _fact_and_columns(_read_rows(p, ids, roster, base_dir, city, when))
         else:
@@ -1098,17 +1101,22 @@ def cache_key(path: Path, data: bytes, label: str, city: str | None, received_at
 
 
 def _read_cached(path: Path, ids: set[str] | None, roster, base_dir: Path | None, city: str | None,
-                 received_at: datetime | None, cache: Any) -> tuple[dict, dict] | None:
+                 received_at: datetime | None, cache: Any,
+                 known: tuple[bytes, str, str] | None = None) -> tuple[dict, dict] | None:
     """A file's (fact, columns) through the reader cache; None when the file must be read.
 
     On a miss the file is read here (its bytes are read and hashed once either way) and its
-    read put into the cache, dates as ISO text."""
-    try:
-        data = path.read_bytes()
-    except OSError:
-        return None
-    label = _file_label(path, base_dir)
-    key = cache_key(path, data, label, city, received_at, cache)
+    read put into the cache, dates as ISO text. known: the file's (bytes, label, cache key),
+    when the caller has them (`chunkread` made them for the chunk's own key)."""
+    if known is None:
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return None
+        label = _file_label(path, base_dir)
+        key = cache_key(path, data, label, city, received_at, cache)
+    else:
+        data, label, key = known
     kept = cache.get(key, accept=_from_cache)
     if kept is not None:
         return kept

@@ -78,3 +78,20 @@ def test_a_chunk_holds_one_folder_of_one_city_and_at_most_chunk_files_files():
     # Next month's returns change no earlier chunk: the chunks before them are the same.
     more = files + [file("乙市", "2021-08", i) for i in range(4)]
     assert _chunks(more)[:4] == _chunks(files)
+
+
+def test_a_folder_not_kept_reads_each_file_once(tmp_path, monkeypatch):
+    # The chunk's key needs every file's bytes; the files' own cache entries and the reading
+    # then use those bytes, not a second read of the disk.
+    files = _june()
+    reads: list[Path] = []
+    real = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: reads.append(self) or real(self))
+    cache = ReaderCache(tmp_path / "reader-cache.sqlite", context_digest({"T01"}, load_roster(RAW), "安阳市"))
+    try:
+        _init_worker({"T01"}, load_roster(RAW), RAW, {}, cache)
+        reply = _read_chunk(files)
+    finally:
+        _WORKER.clear()
+    assert sorted(reads) == sorted(f.path for f in files)
+    assert len(reply.facts) == len(files) and len(reply.cache[0]) == len(files) + 1  # each file, and the folder
