@@ -17,6 +17,7 @@ import pyarrow as pa  # pandas imports it anyway; pyarrow.parquet (~8 ms) only w
 
 from . import config
 from .cells import column_number
+from .csvtext import csv_header, csv_rows
 from .dtypes import DTYPES  # the contract as plain data (readable without pandas), re-exported
 
 _DTYPES_KEY = "ledgerlib.dtypes"
@@ -175,11 +176,16 @@ def write_csv(df: pd.DataFrame, path: Path, **kwargs) -> Path:
             safe[col] = _inert_column(s)
     safe.columns = [inert_csv_field(str(c)) for c in safe.columns]
     tmp = path.with_name(f".{path.name}.tmp")
-    # The BOM written by hand, then plain UTF-8: the utf-8-sig codec encodes in Python, one
-    # call a row (~0.1 s on a province's progress table); the bytes are the same.
-    with open(tmp, "w", encoding="utf-8", newline="") as fh:
-        fh.write("\ufeff")
-        safe.to_csv(fh, index=False, lineterminator="\n", **kwargs)
+    # The bytes pandas' to_csv would write (UTF-8 after a BOM), made by Arrow where it can
+    # (`csvtext`: a province's progress table in 0.04 s, not 0.25 s).
+    rows = None if kwargs else csv_rows(safe)
+    with open(tmp, "wb") as fh:
+        fh.write("\ufeff".encode())
+        if rows is not None:
+            fh.write(csv_header(list(safe.columns)))
+            fh.write(rows)
+        else:
+            fh.write(safe.to_csv(index=False, lineterminator="\n", **kwargs).encode("utf-8"))
     os.replace(tmp, path)
     return path
 
