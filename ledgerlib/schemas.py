@@ -7,8 +7,43 @@ and dtypes come from `tables.DTYPES`; this module adds what each column may hold
 """
 from __future__ import annotations
 
+import sys
+from contextlib import contextmanager
+from typing import Iterator
+
 import pandas as pd
 import pandera.pandas as pa
+
+
+class _Hidden:
+    """A meta path finder that says a package is not installed (`_hidden`)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def find_spec(self, fullname: str, path=None, target=None):  # noqa: ANN001 - importlib's protocol
+        if fullname == self.name or fullname.startswith(self.name + "."):
+            raise ModuleNotFoundError(f"No module named {fullname!r}", name=fullname)
+        return None
+
+
+@contextmanager
+def _hidden(name: str) -> Iterator[None]:
+    """Imports of package `name` fail inside this block (unless it is already imported)."""
+    finder = _Hidden(name)
+    sys.meta_path.insert(0, finder)
+    try:
+        yield
+    finally:
+        sys.meta_path.remove(finder)
+
+
+# pandera's checks import hypothesis when it is installed (the tests use it), to synthesise
+# data, which the contract never does: 0.13 s in every process that checks a table. Its
+# strategies are loaded here without it; hypothesis itself stays importable afterwards.
+if "hypothesis" not in sys.modules:
+    with _hidden("hypothesis"):
+        import pandera.strategies.pandas_strategies  # noqa: F401
 
 from .labels import ACTIVITY_LABELS, DEADLINE_KIND_LABELS, PUBLICITY_CATEGORY_LABELS, STATUS_LABELS
 from .tables import DTYPES

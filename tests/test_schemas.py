@@ -49,3 +49,15 @@ def test_problem_cells_are_a1_references():
     validate_table("problems", pd.DataFrame([row]))
     with pytest.raises(ContractError, match="cell"):
         validate_table("problems", pd.DataFrame([{**row, "cell": "row 5"}]))
+
+
+def test_checking_a_table_does_not_import_hypothesis_which_stays_importable():
+    # pandera imports hypothesis when installed (0.13 s a process that checks); the build never needs it.
+    import subprocess
+    import sys
+
+    code = ("import sys; from ledgerlib.schemas import validate_table; from ledgerlib.tables import empty_table; "
+            "validate_table('progress', empty_table('progress')); print('hypothesis' in sys.modules); "
+            "import hypothesis.strategies; print('ok')")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["False", "ok"]
