@@ -23,7 +23,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from pathlib import Path, PurePath, PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, Iterable
 from xml.etree import ElementTree
 
@@ -219,7 +219,8 @@ def _file_label(path: Path, base_dir: Path | None) -> str:
         real, base = _real_file(os.fspath(path)), _real_folder(os.fspath(base_dir))
         prefix = base if base.endswith(os.sep) else base + os.sep
         if real.startswith(prefix):
-            return PurePath(real[len(prefix):]).as_posix()
+            # A real path is already normal (no "." or doubled separators): only the separators change.
+            return real[len(prefix):].replace(os.sep, "/")
     return str(path)
 
 
@@ -592,23 +593,36 @@ def _find_cover(sheets: list[_Sheet]) -> dict[str, tuple[Any, str, str]]:
 
 def _path_identity(path: Path) -> tuple[str, str | None, str | None]:
     """(department text, month, city) as the file path states them."""
-    stem = cells.nfkc(path.stem)
-    month = cells.month_in_text(stem)
+    dept, month = _stem_identity(path.stem)
     for parent in path.parts[-3:-1][::-1]:
-        month = month or cells.month_in_text(parent)
+        month = month or _month_in_name(parent)
+    parts = path.parts
+    city = None
+    if "submissions" in parts:
+        rest = parts[len(parts) - parts[::-1].index("submissions"):]
+        if len(rest) == 3 and _month_in_name(rest[1]):
+            city = rest[0]
+    return dept, month, city
+
+
+@functools.lru_cache(maxsize=4096)
+def _stem_identity(stem: str) -> tuple[str, str | None]:
+    """(department text, month) a file name states. Memoised: a province's thousands of
+    returns carry a few dozen names (each department's, month after month)."""
+    stem = cells.nfkc(stem)
+    month = cells.month_in_text(stem)
     dept = cells._YM_ANYWHERE.sub("", stem)
     # A resubmission's copy suffix (运管科_v2, 运管科(1)) is not part of the name.
     dept = re.sub(r"(?i)[_\-\s]*(?:v\d+|\(\d+\))$", "", dept)
     # ... and neither is a note in brackets at its end (运管科(更正), 运管科【修改版】).
     dept = re.sub(r"[(（\[【][^)）\]】]*[)）\]】]$", "", dept) or dept
-    dept = re.sub(r"[\s_\-—.()（）\[\]【】]+", "", dept)
-    parts = path.parts
-    city = None
-    if "submissions" in parts:
-        rest = parts[len(parts) - parts[::-1].index("submissions"):]
-        if len(rest) == 3 and cells.month_in_text(rest[1]):
-            city = rest[0]
-    return dept, month, city
+    return re.sub(r"[\s_\-—.()（）\[\]【】]+", "", dept), month
+
+
+@functools.lru_cache(maxsize=4096)
+def _month_in_name(name: str) -> str | None:
+    """cells.month_in_text of a folder's name, memoised (a month folder holds many returns)."""
+    return cells.month_in_text(name)
 
 
 def _resolve_department(raw: str, roster) -> str | None:
