@@ -46,6 +46,9 @@ SCHEMAS: dict[str, dict[str, str]] = {k: DTYPES[k] for k in (*TABLE_KEYS, "probl
 _KEY_HEADER = {"progress": "任务编号", "activities": "活动类型", "publicity": "决定文书号",
                "collection": "市场主体总数", "shared_records": labels.SHARED_RECORD_ID_HEADER,
                "joint_cases": "被执行主体"}
+#: (sheet kind, its key header, the headers that count towards recognising it), in SHEETS order.
+_KINDS = tuple((kind, _KEY_HEADER[kind], frozenset({labels.SHARED_RECORD_ID_HEADER} if kind == "shared_records"
+                                                   else spec.headers)) for kind, spec in SHEETS.items())
 _HEADER_SCAN_ROWS = 30
 _COVER_SCAN_ROWS = 12
 _COVER_FIELDS = {v: k for k, v in labels.COVER_LABELS.items()}  # 填报单位 -> department
@@ -205,12 +208,17 @@ def _row_headers(sheet: _Sheet, r: int) -> list[str]:
 
 def _headers_of(row: list) -> list[str]:
     """`cells.norm_header` of the row's non-blank values (`_filled`), in one pass: called on
-    most rows of every workbook, so the memoised function is called straight."""
-    cached, blank = cells._norm_header_cached, cells.is_blank
+    most rows of every workbook, so one memoised call a cell says both (`_heading`)."""
     try:
-        return [cached(v) for v in row if v != "" and v is not None and not blank(v)]
+        return [h for v in row if v != "" and (h := _heading(v)) is not None]
     except TypeError:  # an unhashable value (never from calamine): the uncached way
         return [cells.norm_header(v) for v in _filled(row)]
+
+
+@functools.lru_cache(maxsize=65536, typed=True)
+def _heading(value: Any) -> str | None:
+    """None for a blank cell, else the header it stands for (`cells.norm_header`)."""
+    return None if cells.is_blank(value) else cells.norm_header(value)
 
 
 def _file_label(path: Path, base_dir: Path | None) -> str:
@@ -514,10 +522,9 @@ def _classify(sheet: _Sheet) -> None:
         heads = set(_row_headers(sheet, r))
         if len(heads) < 2:
             continue
-        for kind, spec in SHEETS.items():
-            if _KEY_HEADER[kind] not in heads:
+        for kind, key, known in _KINDS:
+            if key not in heads:
                 continue
-            known = {labels.SHARED_RECORD_ID_HEADER} if kind == "shared_records" else set(spec.headers)
             matched = len(heads & known)
             score = (matched / len(known), matched, -r)
             if best is None or score > best[:3]:
