@@ -84,7 +84,10 @@ def _read_one(src: SubmissionFile) -> FileResult:
     from .intake import _problem
     from .submissions import read_submission
 
-    checksum = sha256_file(src.path)
+    try:
+        checksum = sha256_file(src.path)
+    except OSError:
+        checksum = ""  # gone since it was found: the reader below says so in a problem row
     result = FileResult(source=src, checksum=checksum, department="", month=src.month or "",
                         city=src.city, filled_on=None)
     try:
@@ -191,7 +194,8 @@ def _file_results(chunk: list[SubmissionFile], facts: list[dict[str, Any]]) -> l
         if not all(isinstance(v, str) for v in text) or not isinstance(f["readable"], bool) or not all(
                 type(f[k]) is int for k in ("n_errors", "n_warnings")) or not (filled is None or isinstance(filled, str)):
             raise TypeError("a kept file's facts")
-        if not _SHA256.fullmatch(f["checksum"]):
+        # No checksum only for a file gone before its bytes were read (never kept: unreadable).
+        if not (_SHA256.fullmatch(f["checksum"]) or (f["checksum"] == "" and not f["readable"])):
             raise ValueError("a kept file's checksum")
         out.append(FileResult(source=src, checksum=f["checksum"], department=f["department"], month=f["month"],
                               city=f["city"], filled_on=None if filled is None else pd.Timestamp(filled),
@@ -244,7 +248,7 @@ def _read_chunk_files(chunk: list[SubmissionFile], known: dict[str, tuple[bytes,
     results = []
     for src, fact in zip(chunk, facts):
         results.append(FileResult(
-            source=src, checksum=fact["checksum"] or sha256_file(src.path),
+            source=src, checksum=fact["checksum"],
             department=_text(fact["department"]) or "", month=_text(fact["month"]) or src.month or "",
             city=_text(fact["city"]) or src.city, filled_on=_cover_date({"filled_on": fact["filled_on"]}),
             filled_by=_text(fact["filled_by"]) or "", readable=bool(fact["readable"]),

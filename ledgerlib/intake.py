@@ -292,6 +292,8 @@ def ingest_submissions(submissions_dir: Path, ledger: pd.DataFrame | set[str] | 
             cache.absorb(*chunk.cache)
         for res in chunk.files:
             src = res.source
+            if not res.checksum:
+                continue  # gone before its bytes could be read: its problem row says so; no log row
             ident = {"city": res.city, "department": res.department, "month": res.month}
             if not src.in_layout:
                 problems.append(_problem(src.file, "layout", "layout", **ident))

@@ -242,6 +242,7 @@ PUBLICITY_CATEGORY_ALIASES: dict[str, str] = {"许可": "license", "处罚": "pe
 PROBLEM_LABELS: dict[str, str] = {
     "file_empty": "文件为空（0字节）",
     "not_a_workbook": "不是Excel工作簿，无法读取",
+    "file_gone": "读取时文件已不存在（被移走或删除），本次未读取",
     "encrypted": "文件设有打开密码（已加密），无法读取",
     "corrupt": "文件已损坏，无法读取",
     "legacy_xls": "旧版 .xls 格式",

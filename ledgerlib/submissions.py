@@ -882,6 +882,8 @@ def _read_rows(path: Path | str, ledger_ids: set[str] | None, roster, base_dir: 
     if data is None:
         try:
             data = path.read_bytes()
+        except FileNotFoundError:  # found by the build, gone when it came to be read
+            probs.add("file_gone", "xlsx")
         except OSError:
             probs.add("not_a_workbook", "xlsx")
     sheets = _open(data, probs) if data is not None else None

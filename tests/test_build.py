@@ -587,3 +587,25 @@ def test_a_table_goes_to_its_write_job_as_arrow_only_when_it_is_the_contracts(tm
     assert (stage / "progress.parquet").read_bytes() == (tmp_path / "processed" / "progress.parquet").read_bytes()
     with pytest.raises(ContractError):
         check_and_write(_sendable("progress", progress.assign(status="bogus")), stage, "progress", ("parquet",))
+
+
+def test_a_return_gone_while_the_build_runs_is_reported_and_the_build_goes_on(small_raw, tmp_path, monkeypatch):
+    import ledgerlib.intake as intake
+
+    raw = tmp_path / "raw"
+    shutil.copytree(small_raw, raw)
+    found = intake.discover_files
+    victim = sorted((raw / "submissions").glob("*/*.xlsx"))[0]
+
+    def discover_then_delete(folder):
+        files = found(folder)
+        victim.unlink()
+        return files
+
+    monkeypatch.setattr(intake, "discover_files", discover_then_delete)
+    result = build(raw, tmp_path / "processed", progress=False)  # the workers' pool reads the rest
+    name = f"submissions/{victim.parent.name}/{victim.name}"
+    log = pd.read_parquet(tmp_path / "processed" / "submissions_log.parquet")
+    problems = pd.read_parquet(tmp_path / "processed" / "problems.parquet")
+    assert name not in set(log["file"]) and len(log) == result.rows["submissions_log"] > 0
+    assert problems.loc[problems["file"] == name, "problem"].tolist() == ["读取时文件已不存在（被移走或删除），本次未读取"]

@@ -459,3 +459,36 @@ def test_unsorted_ingest_holds_the_same_rows_in_read_order(raw_dir, workbook_led
     assert set(ordered) == set(unsorted)
     for name, df in ordered.items():
         pd.testing.assert_frame_equal(sort_table(unsorted[name], name), df, check_exact=True)
+
+
+@pytest.mark.parametrize("how", ["read", "cached", "file-by-file"])
+def test_a_return_gone_after_it_was_found_is_one_problem_row_and_the_rest_loads(tmp_path, dept, workbook_ledger,
+                                                                                assignments_table, roster,
+                                                                                monkeypatch, how):
+    """A clerk moves a return away while the build runs: it is reported, never the end of the build."""
+    import ledgerlib.submissions as submissions
+    from ledgerlib.readcache import ReaderCache, context_digest
+
+    subs = tmp_path / "submissions"
+    make_workbook(subs / MONTH / f"{dept}.xlsx", dept, workbook_ledger, assignments_table, status="done")
+    make_workbook(subs / MONTH / "gone.xlsx", dept, workbook_ledger, assignments_table)
+    found = intake.discover_files
+
+    def discover_then_delete(folder):
+        files = found(folder)
+        (subs / MONTH / "gone.xlsx").unlink()
+        return files
+
+    monkeypatch.setattr(intake, "discover_files", discover_then_delete)
+    kw = {"workers": 1}
+    if how == "cached":
+        kw["cache"] = ReaderCache(tmp_path / "reader-cache.sqlite",
+                                  context_digest(set(workbook_ledger["task_id"]), roster, "安阳市"))
+    if how == "file-by-file":
+        monkeypatch.setattr(submissions, "read_columns", lambda *a, **k: 1 / 0)
+    out = ingest(subs, workbook_ledger, roster, **kw)
+    assert out["submissions_log"]["file"].tolist() == [f"submissions/{MONTH}/{dept}.xlsx"]
+    gone = out["problems"][out["problems"]["file"] == f"submissions/{MONTH}/gone.xlsx"]
+    assert gone["problem"].tolist() == ["读取时文件已不存在（被移走或删除），本次未读取"]
+    assert gone["month"].tolist() == [MONTH]
+    assert first_status(out, dept, workbook_ledger, assignments_table) == "done"
