@@ -360,7 +360,9 @@ def test_unreadable_file_gives_one_problem_row_not_an_exception(tmp_path, kind, 
 
 def test_missing_file_is_a_problem_too(tmp_path):
     sub = read_submission(tmp_path / "nope.xlsx")
-    assert problem_codes(sub) == ["not_a_workbook"]
+    assert problem_codes(sub) == ["file_gone"]
+    (tmp_path / "folder.xlsx").mkdir()  # there, but no file: not a workbook
+    assert problem_codes(read_submission(tmp_path / "folder.xlsx")) == ["not_a_workbook"]
 
 
 # --- department, month, city -------------------------------------------------------------
