@@ -30,7 +30,7 @@ from .ooxml import save_package
 from .office_theme import THEME_XML
 from .xlsx_style import (
     BORDER_RGB, FOOTER_PT, FORMULA_START, HEADER_FILL_RGB, HEADER_PT, PAGE_FOOTER, PRINT_MARGINS, cell_text,
-    header_text,
+    header_text, row_height,
 )
 
 #: Column widths (characters): 139 in all, so the list prints one A4 landscape page wide at
@@ -121,7 +121,7 @@ def _sheet(header: Sequence[str], rows: Sequence[Sequence[Any]], page_header: Se
     out = [f'<row r="1">' + "".join(_cell(f"{_column(j)}1", 1, cell_text(str(h)))
                                     for j, h in enumerate(header, start=1)) + "</row>"]
     for i, row in enumerate(rows, start=2):
-        cells = []
+        cells, texts = [], []
         for j, value in enumerate(row, start=1):
             if value is not None:
                 value = cell_text(str(value))
@@ -134,7 +134,11 @@ def _sheet(header: Sequence[str], rows: Sequence[Sequence[Any]], page_header: Se
             if key not in xfs:
                 xfs.append(key)
             cells.append(_cell(f"{_column(j)}{i}", 2 + xfs.index(key), value))
-        out.append(f'<row r="{i}">{"".join(cells)}</row>')
+            texts.append((value, PROBLEM_WIDTHS[j - 1] if j <= len(PROBLEM_WIDTHS) else 8))
+        # Each row as tall as its wrapped text (LibreOffice and WPS keep the default height
+        # otherwise, and a long file name or problem runs over the rows below).
+        height = repr(row_height(texts)).removesuffix(".0")
+        out.append(f'<row r="{i}" ht="{height}" customHeight="1">{"".join(cells)}</row>')
     margins = " ".join(f'{k}="{v}"' for k, v in PRINT_MARGINS.items())
     top = _header_footer([(pos, header_text(t) if t else "", HEADER_PT) for pos, t in zip("LCR", page_header)])
     bottom = _header_footer([("C", PAGE_FOOTER, FOOTER_PT)])

@@ -11,7 +11,6 @@ value, and text over Excel's cell limit is cut visibly instead of by Excel.
 from __future__ import annotations
 
 import io
-import math
 import zipfile
 from collections.abc import Sequence
 from copy import copy
@@ -24,8 +23,8 @@ from openpyxl.writer.excel import ExcelWriter
 
 from .cells import EXCEL_CELL_LIMIT, text_width  # noqa: F401 (re-exported; the reader needs them without openpyxl)
 from .ooxml import save_package
-from .xlsx_style import (  # noqa: F401 (the house style as plain values; cell_text re-exported)
-    BORDER_RGB, FOOTER_PT, HEADER_FILL_RGB, HEADER_PT, PAGE_FOOTER, PRINT_MARGINS, cell_text,
+from .xlsx_style import (  # noqa: F401 (the house style as plain values; cell_text, row_height re-exported)
+    BORDER_RGB, FOOTER_PT, HEADER_FILL_RGB, HEADER_PT, PAGE_FOOTER, PRINT_MARGINS, cell_text, row_height,
 )
 from .xlsx_style import FORMULA_START as _FORMULA_START
 from .xlsx_style import header_text as _header_text
@@ -34,27 +33,6 @@ DATE_FORMAT = "yyyy-mm-dd"
 HEADER_FILL = PatternFill("solid", fgColor=HEADER_FILL_RGB)
 THIN = Side(style="thin", color=BORDER_RGB)
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-
-
-def row_height(cells: list[tuple[object, int]]) -> float:
-    """A row height (points) that shows every wrapped cell in full.
-
-    Written explicitly because LibreOffice keeps the default height for rows of wrapped
-    text in a file that does not state one, and the text then overlaps the next row.
-
-    Example::
-
-        >>> row_height([("一二三四五六七八九十" * 3, 22)])
-        50.0
-    """
-    lines = 1
-    for value, width in cells:
-        if value is None:
-            continue
-        per_line = max(width - 1, 1)
-        lines = max(lines, sum(max(1, math.ceil(text_width(part) / per_line))
-                               for part in str(value).split("\n")))
-    return 16.0 * lines + 2
 
 
 #: Printing: A4 landscape (width in points) with narrow margins (inches); type never smaller

@@ -9,9 +9,10 @@ problems workbook from them without importing openpyxl (`ledger validate` starts
 """
 from __future__ import annotations
 
+import math
 import re
 
-from .cells import EXCEL_CELL_LIMIT
+from .cells import EXCEL_CELL_LIMIT, text_width
 
 #: Header cells' fill and every border's colour (RGB).
 HEADER_FILL_RGB = "DDEBF7"
@@ -50,3 +51,28 @@ def cell_text(text: str) -> str:
 
     note = CELL_TRUNCATED.format(n=len(text))
     return text[:EXCEL_CELL_LIMIT - len(note)] + note
+
+
+#: The tallest row Excel keeps (points): a taller stated height makes it repair the file.
+MAX_ROW_HEIGHT = 409.5
+
+
+def row_height(cells: list[tuple[object, int]]) -> float:
+    """A row height (points) that shows every wrapped cell in full (at most MAX_ROW_HEIGHT).
+
+    Written explicitly because LibreOffice keeps the default height for rows of wrapped
+    text in a file that does not state one, and the text then overlaps the next row.
+
+    Example::
+
+        >>> row_height([("一二三四五六七八九十" * 3, 22)]), row_height([("字" * 40000, 22)])
+        (50.0, 409.5)
+    """
+    lines = 1
+    for value, width in cells:
+        if value is None:
+            continue
+        per_line = max(width - 1, 1)
+        lines = max(lines, sum(max(1, math.ceil(text_width(part) / per_line))
+                               for part in str(value).split("\n")))
+    return min(16.0 * lines + 2, MAX_ROW_HEIGHT)

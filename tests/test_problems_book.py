@@ -23,7 +23,7 @@ def _with_openpyxl(problems: pd.DataFrame, out: Path, files: pd.DataFrame | None
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, PatternFill
 
-    from ledgerlib.xlsx import header_row, page_setup, put, save_workbook
+    from ledgerlib.xlsx import header_row, page_setup, put, row_height, save_workbook
 
     df = problems_for_display(problems.assign(file=problems["file"].map(file_name)))
     wb = Workbook()
@@ -37,6 +37,8 @@ def _with_openpyxl(problems: pd.DataFrame, out: Path, files: pd.DataFrame | None
     for i, row in enumerate(df.itertuples(index=False), start=2):
         for j, value in enumerate(row, start=1):
             put(ws, i, j, value).alignment = wrap
+        ws.row_dimensions[i].height = row_height([(ws.cell(row=i, column=j).value, w)
+                                                  for j, w in enumerate(WIDTHS[:len(row)], start=1)])
         c = ws.cell(row=i, column=sev_col)
         if c.value in fills:
             c.fill = fills[c.value]
@@ -101,3 +103,19 @@ def test_the_shared_pieces_are_openpyxls():
 
     assert THEME_XML == theme_xml
     assert ILLEGAL_CHARACTERS_RE.pattern == openpyxl_illegal.pattern
+
+
+def test_each_row_is_as_tall_as_its_wrapped_text(tmp_path):
+    # LibreOffice and WPS keep the default height of a row that states none: wrapped text ran
+    # over the rows below. Heights worked out by hand: 16 pt a line + 2; the file column is
+    # 18 wide (17 characters a line), a CJK character counts two; Excel keeps at most 409.5.
+    short = _problem(file="2021-07/运管科.xlsx", value="x", problem="未填写", expected="整数")
+    long_name = _problem(file="2021-07/交通运输综合行政执法支队.xlsx", value="x", problem="未填写", expected="整数")
+    huge = _problem(value="字" * 40000, problem="未填写", expected="整数")
+    out = write_problems_workbook(pd.DataFrame([short, long_name, huge]), tmp_path / "p.xlsx")
+    ws = openpyxl.load_workbook(out)[labels.PROBLEMS_SHEET]
+    value_col = 5  # 文件, 工作表, 单元格, 字段, 填写内容
+    heights = sorted((ws.cell(row=r, column=1).value, len(ws.cell(row=r, column=value_col).value),
+                      ws.row_dimensions[r].height) for r in (2, 3, 4))
+    assert heights == [("交通运输综合行政执法支队.xlsx", 1, 34), ("运管科.xlsx", 1, 18),
+                       ("运管科.xlsx", 32767, 409.5)]
