@@ -466,7 +466,8 @@ OS_ERROR_LABELS: dict[str, str] = {"ENOENT": "文件或文件夹不存在", "EAC
 
 #: Top of every printed page of a problems workbook.
 PROBLEMS_HEADER = {"file": "问题清单：{}", "department": "填报单位：{}", "month": "报送月份：{}",
-                   "unknown": "未识别"}
+                   "unknown": "未识别", "several_files": "{first} 等 {n} 个文件",
+                   "several": "{first} 等 {n} 个"}
 
 
 # --- Intake of returned workbooks (intake.py) -------------------------------------------

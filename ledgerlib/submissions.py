@@ -1329,10 +1329,24 @@ def page_header(problems: list[dict], files: list[dict] | None = None) -> tuple[
     depts = list(dict.fromkeys(present("department")))
     months = list(dict.fromkeys(present("month")))
     h = labels.PROBLEMS_HEADER
-    unknown = h["unknown"]
-    return (h["file"].format("、".join(names) or unknown),
-            h["department"].format("、".join(depts) or unknown),
-            h["month"].format("、".join(months) or unknown))
+
+    def listed(values: list[str], several: str, n: int) -> str:
+        # Each of the three header parts gets a third of the page: a list that would run into
+        # the next part is named by its first item and how many there are.
+        text = "、".join(values)
+        if len(values) > 1 and text_width(text) > _HEADER_PART_WIDTH:
+            return h[several].format(first=values[0], n=n)
+        return text or h["unknown"]
+
+    n_files = len(set(present("file")))  # files, not names: two months' 运管科.xlsx are two
+    return (h["file"].format(listed(names, "several_files", n_files)),
+            h["department"].format(listed(depts, "several", len(depts))),
+            h["month"].format(listed(months, "several", len(months))))
+
+
+#: The most a page header part may hold (display width, a CJK character counting two)
+#: before a list in it is shortened: a third of an A4 landscape page at the header's 10 pt.
+_HEADER_PART_WIDTH = 40
 
 
 def problems_page_header(problems: pd.DataFrame, files: pd.DataFrame | None = None) -> tuple[str, str, str]:

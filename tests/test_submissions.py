@@ -788,3 +788,22 @@ def test_a_part_that_inflates_past_its_declared_size_is_corrupt(tmp_path, part):
     path.write_bytes(_declare(_padded(good, part, 3 << 20), part, 1000))
     sub = read_submission(path, LEDGER, ROSTER, base_dir=tmp_path)
     assert problem_codes(sub) == ["corrupt"] and not sub.readable
+
+
+def test_a_page_header_list_longer_than_a_third_of_the_page_is_named_by_its_first_and_count():
+    from ledgerlib.submissions import page_header
+
+    def files(*names, month="2021-07"):
+        return [{"file": f"{month}/{n}", "department": n.split(".")[0], "month": month} for n in names]
+
+    # Display width, worked by hand: ASCII 1, CJK and 、 2. 22 + 2 + 16 = 40: listed whole.
+    at_limit = page_header([], files("a" * 17 + ".xlsx", "b" * 11 + ".xlsx"))
+    assert at_limit[0] == "问题清单：" + "a" * 17 + ".xlsx、" + "b" * 11 + ".xlsx"
+    # 22 + 2 + 17 = 41: the first name and how many files.
+    over = page_header([], files("a" * 17 + ".xlsx", "b" * 12 + ".xlsx"))
+    assert over[0] == "问题清单：" + "a" * 17 + ".xlsx 等 2 个文件"
+    # Two months of the same three departments: six files, three departments, both months listed.
+    six = page_header([], files("交通运输综合行政执法支队.xlsx", "公路事业发展中心.xlsx", "办公室.xlsx", month="2021-06")
+                      + files("交通运输综合行政执法支队.xlsx", "公路事业发展中心.xlsx", "办公室.xlsx"))
+    assert six == ("问题清单：交通运输综合行政执法支队.xlsx 等 6 个文件", "填报单位：交通运输综合行政执法支队 等 3 个",
+                   "报送月份：2021-06、2021-07")
