@@ -13,8 +13,10 @@ In the same run, `--runs` times in turn (median printed), each a fresh process o
 files with the same number of processes (every core):
 
 * cold: `ledger --raw RAW build --quiet --out OUT --no-cache`, the whole command (start-up,
-  ledger, every workbook read, checks, Parquet and CSV written): a first build, or one after
-  the code, a ledger or the roster changed;
+  ledger, every workbook read, checks, Parquet and CSV written): a build after the code, a
+  ledger or the roster changed;
+* first: the same with the reader cache on and empty (removed before each run), which the
+  build fills: a bureau's first build;
 * month: `ledger build` when a month's returns have just arrived: the reader cache (beside
   OUT) holds every file but those of the last month, which are read (the scheduler's monthly
   run; the cache is primed before each run, untimed, by a build with that month's folders
@@ -177,7 +179,8 @@ def prime_for_new_month(raw: Path, out: Path) -> int:
     return sum(1 for f in folders for p in f.iterdir() if p.suffix.lower() in (".xlsx", ".xls", ".ods"))
 
 
-SIDES = ("cold", "month", "warm", "floor")
+SIDES = ("cold", "first", "month", "warm", "floor")
+BUILDS = SIDES[:-1]
 
 
 def bench_set(name: str, raw: Path, runs: int, workers: int, reference: Path | None,
@@ -188,11 +191,12 @@ def bench_set(name: str, raw: Path, runs: int, workers: int, reference: Path | N
     listing.write_text("\n".join(files), encoding="utf-8")
     floor_script = OUT / "floor_child.py"
     floor_script.write_text(_FLOOR_CHILD, encoding="utf-8")
-    outs = {side: OUT / name / side / "processed" for side in SIDES[:3]}
+    outs = {side: OUT / name / side / "processed" for side in BUILDS}
     for out in outs.values():
         shutil.rmtree(out.parent, ignore_errors=True)  # no cache from an earlier run of the bench
     build = [sys.executable, "-m", "ledgerlib.cli", "--raw", str(raw), "build", "--quiet", "--out"]
-    cmds = {"cold": build + [str(outs["cold"]), "--no-cache"], "month": build + [str(outs["month"])],
+    cmds = {"cold": build + [str(outs["cold"]), "--no-cache"], "first": build + [str(outs["first"])],
+            "month": build + [str(outs["month"])],
             "warm": build + [str(outs["warm"])],
             "floor": [sys.executable, str(floor_script), str(listing), str(workers)]}
     run_measured(cmds["warm"])  # fills the warm side's cache
@@ -203,6 +207,8 @@ def bench_set(name: str, raw: Path, runs: int, workers: int, reference: Path | N
         for side in order:
             if side == "month":
                 new_files = prime_for_new_month(raw, outs["month"])
+            if side == "first":  # no cache yet: this build reads every file and fills it
+                shutil.rmtree(outs["first"].parent / "interim", ignore_errors=True)
             secs, rss, _, cpu = run_measured(cmds[side])
             res[side].append(secs)
             res[f"{side}_rss"].append(rss)
@@ -222,7 +228,7 @@ def bench_set(name: str, raw: Path, runs: int, workers: int, reference: Path | N
         res["plain_note"] = f"timed on {len(subset)} files, scaled" if len(subset) < len(files) else ""
     res["files"], res["new_files"] = len(files), new_files
     ref = reference or outs["cold"]
-    res["check"] = {side: compare_tables(outs[side], ref) for side in SIDES[:3] if outs[side] != ref}
+    res["check"] = {side: compare_tables(outs[side], ref) for side in BUILDS if outs[side] != ref}
     res["check_against"] = "--reference" if reference else "the cold build"
     return res
 
@@ -294,8 +300,8 @@ def main(argv: list[str] | None = None) -> int:
           f"  tables")
     for name, r in results.items():
         f, fc = statistics.median(r["floor"]), statistics.median(r["floor_cpu"])
-        read = {"cold": r["files"], "month": r["new_files"], "warm": 0}
-        for side in SIDES[:3]:
+        read = {"cold": r["files"], "first": r["files"], "month": r["new_files"], "warm": 0}
+        for side in BUILDS:
             b, bc = statistics.median(r[side]), statistics.median(r[f"{side}_cpu"])
             check = r["check"].get(side, "reference")
             print(f"{name:<10}{side:<7}{read[side]:>11}{b:>8.2f}{b / f:>9.2f}{bc:>8.1f}{bc / fc:>7.2f}"
@@ -303,7 +309,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{name:<10}{'floor':<7}{r['files']:>11}{f:>8.2f}{1:>9.2f}{fc:>8.1f}{1:>7.2f}"
               f"{statistics.median(r['floor_rss']):>7.0f}")
         print(f"          ({r['files']} workbooks; tables compared with {r['check_against']})")
-    print("(cold: every workbook read (--no-cache); month: the last month's returns new, the rest from the "
+    print("(cold: every workbook read (--no-cache); first: the same with the reader cache on and empty, "
+          "which it fills (a bureau's first build); month: the last month's returns new, the rest from the "
           "reader cache; warm: nothing changed; floor: python-calamine reads every sheet of every workbook; "
           "CPU: user + system s of the process and its workers; MB: peak RSS of the largest process)")
     for name, r in results.items():
