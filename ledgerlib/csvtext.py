@@ -81,7 +81,7 @@ def _fields(s: pd.Series) -> pa.Array | None:
         out = pc.cast(pa.array(s.array), _TEXT)
     elif isinstance(dtype, np.dtype) and dtype.kind in "iu":
         out = pc.cast(pa.array(s.to_numpy()), _TEXT)
-    elif isinstance(dtype, pd.core.dtypes.dtypes.BaseMaskedDtype) and dtype.kind in "iu":
+    elif isinstance(dtype, pd.api.extensions.ExtensionDtype) and pd.api.types.is_integer_dtype(dtype):
         out = pc.cast(pa.array(s.array), _TEXT)
     elif isinstance(dtype, np.dtype) and dtype.kind == "b":
         out = pc.if_else(pa.array(s.to_numpy()), _lit("True"), _lit("False"))

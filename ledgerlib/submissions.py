@@ -210,15 +210,22 @@ def _headers_of(row: list) -> list[str]:
     """`cells.norm_header` of the row's non-blank values (`_filled`), in one pass: called on
     most rows of every workbook, so one memoised call a cell says both (`_heading`)."""
     try:
-        return [h for v in row if v != "" and (h := _heading(v)) is not None]
+        return [h for v in row if v != "" and (h := (_heading(v) if v.__class__ is not str or len(v) <= _HEADING_KEPT
+                                                     else _heading.__wrapped__(v))) is not None]
     except TypeError:  # an unhashable value (never from calamine): the uncached way
         return [cells.norm_header(v) for v in _filled(row)]
+
+
+#: Longer text is worked out each time, not kept by `_heading`: a template's titles and notes
+#: (under 200 characters) are kept, a sender's thousands of long cells would otherwise stay
+#: in every worker's memory (at most ~100 MB kept this way).
+_HEADING_KEPT = 256
 
 
 @functools.lru_cache(maxsize=65536, typed=True)
 def _heading(value: Any) -> str | None:
     """None for a blank cell, else the header it stands for (`cells.norm_header`)."""
-    return None if cells.is_blank(value) else cells.norm_header(value)
+    return None if cells.is_blank(value) else cells._norm_header(value)
 
 
 def _file_label(path: Path, base_dir: Path | None) -> str:

@@ -20,7 +20,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from ledgerlib import labels, read_submission
+from ledgerlib import cells, labels, read_submission
 from ledgerlib.roster import Roster
 from ledgerlib.submissions import SCHEMAS, TABLE_KEYS, read_submissions, validate_files
 from ledgerlib.templates import COVER_CELLS, FIRST_DATA_ROW, SHEETS, build_workbook, column_letter
@@ -807,3 +807,13 @@ def test_a_page_header_list_longer_than_a_third_of_the_page_is_named_by_its_firs
                       + files("交通运输综合行政执法支队.xlsx", "公路事业发展中心.xlsx", "办公室.xlsx"))
     assert six == ("问题清单：交通运输综合行政执法支队.xlsx 等 6 个文件", "填报单位：交通运输综合行政执法支队 等 3 个",
                    "报送月份：2021-06、2021-07")
+
+
+def test_long_cell_text_is_not_kept_in_the_readers_memo():
+    # A sender's thousands of long cells must not stay in a worker's memory between files.
+    from ledgerlib import submissions
+
+    submissions._heading.cache_clear()
+    long_texts = [f"{i}：" + "情况说明" * 80 for i in range(50)]  # 322+ characters each
+    assert submissions._headers_of(["任务编号", *long_texts]) == ["任务编号", *[cells.norm_header(t) for t in long_texts]]
+    assert submissions._heading.cache_info().currsize == 1
