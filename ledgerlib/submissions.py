@@ -18,6 +18,7 @@ import hashlib
 import io
 import os
 import re
+import struct
 import sys
 import zipfile
 import zlib
@@ -387,33 +388,77 @@ def _formula_cells(zf: zipfile.ZipFile, part: str) -> tuple[dict[str, bool], dic
     return formulas, errors
 
 
-def _xls_errors(data: bytes) -> dict[str, dict[str, str]] | None:
-    """Error cells of every sheet of an .xls (calamine reads them as ''); None when encrypted.
+def _xls_cells(data: bytes) -> tuple[dict[str, dict[str, bool]], dict[str, dict[str, str]]] | None:
+    """Formula and error cells of every sheet of an .xls (as `_ods_cells`); None when encrypted.
 
     xlrd reads BIFF as written by Excel, WPS and LibreOffice and reports the FILEPASS record
     of a password-protected file (which calamine, reading from memory, takes for an unknown
-    format). Anything else xlrd cannot read is left to calamine to judge.
+    format). Error cells are xlrd's (calamine reads them as ''); formula cells are its
+    FORMULA records (`_biff_formulas`), which neither library reports. Anything xlrd cannot
+    read is left to calamine to judge.
     """
     import xlrd
 
     try:
         book = xlrd.open_workbook(file_contents=data, on_demand=True)
     except xlrd.XLRDError as exc:
-        return None if "encrypted" in str(exc).lower() else {}
+        return None if "encrypted" in str(exc).lower() else ({}, {})
     except Exception:  # noqa: BLE001 - damage is reported by the calamine read that follows
-        return {}
-    out: dict[str, dict[str, str]] = {}
+        return {}, {}
+    formulas: dict[str, dict[str, bool]] = {}
+    errors: dict[str, dict[str, str]] = {}
     try:
-        for sh in book.sheets():
+        names = book.sheet_names()
+        for i, sh in enumerate(book.sheets()):
             for r in range(sh.nrows):
                 for c, kind in enumerate(sh.row_types(r)):
                     if kind == xlrd.XL_CELL_ERROR:
                         code = sh.cell_value(r, c)
-                        out.setdefault(sh.name, {})[cells.a1(r, c)] = xlrd.error_text_from_code.get(code, "#VALUE!")
+                        errors.setdefault(sh.name, {})[cells.a1(r, c)] = xlrd.error_text_from_code.get(code, "#VALUE!")
+            if book.biff_version >= 50 and i < len(book._sh_abs_posn) and names[i] == sh.name:
+                found = _biff_formulas(book.mem, book._sh_abs_posn[i])
+                # An error value is said as such, as in .xlsx (a formula that fails is an error cell).
+                kept = {a1: True for a1 in found if a1 not in errors.get(sh.name, {})}
+                if kept:
+                    formulas[sh.name] = kept
     except Exception:  # noqa: BLE001
-        return out
+        return formulas, errors
     finally:
         book.release_resources()
+    return formulas, errors
+
+
+#: BIFF record types: FORMULA (BIFF2, 3, 4 and 5–8), BOF (each version) and EOF.
+_BIFF_FORMULA = frozenset({0x0006, 0x0206, 0x0406})
+_BIFF_BOF = frozenset({0x0009, 0x0209, 0x0409, 0x0809})
+_BIFF_EOF = 0x000A
+
+
+def _biff_formulas(mem: bytes, start: int) -> list[str]:
+    """A1 of every FORMULA record of the worksheet substream whose BOF is at `start` (a shared
+    or array formula has one at each of its cells; a chart inside the sheet is skipped). BIFF
+    always saves a formula's result with it: every one has a cached value.
+
+    >>> import struct
+    >>> rec = lambda rc, body: struct.pack("<HH", rc, len(body)) + body
+    >>> _biff_formulas(rec(0x0809, b"\\0" * 16) + rec(0x0006, struct.pack("<HH", 4, 2) + bytes(16)) + rec(0x000A, b""), 0)
+    ['C5']
+    """
+    out, depth, pos, end = [], 0, start, len(mem)
+    while pos + 4 <= end:
+        rc, size = struct.unpack_from("<HH", mem, pos)
+        if pos + 4 + size > end:
+            break  # a record cut short: what came before it stands
+        if rc in _BIFF_BOF:
+            depth += 1
+        elif rc == _BIFF_EOF:
+            depth -= 1
+            if depth <= 0:
+                break
+        elif rc in _BIFF_FORMULA and depth == 1 and size >= 4:
+            row, col = struct.unpack_from("<HH", mem, pos + 4)
+            out.append(cells.a1(row, col))
+        pos += 4 + size
     return out
 
 
@@ -472,11 +517,11 @@ def _open(data: bytes, probs: _Problems) -> list[_Sheet] | None:
         if "EncryptionInfo".encode("utf-16-le") in data or "EncryptedPackage".encode("utf-16-le") in data:
             probs.add("encrypted", "no_password")
             return None
-        xls = _xls_errors(data)
+        xls = _xls_cells(data)
         if xls is None:
             probs.add("encrypted", "no_password")
             return None
-        errors = xls
+        formulas, errors = xls
     elif data[:4] != b"PK\x03\x04":
         probs.add("not_a_workbook", "xlsx")
         return None

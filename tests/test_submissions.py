@@ -817,3 +817,37 @@ def test_long_cell_text_is_not_kept_in_the_readers_memo():
     long_texts = [f"{i}：" + "情况说明" * 80 for i in range(50)]  # 322+ characters each
     assert submissions._headers_of(["任务编号", *long_texts]) == ["任务编号", *[cells.norm_header(t) for t in long_texts]]
     assert submissions._heading.cache_info().currsize == 1
+
+
+@pytest.mark.parametrize("suffix", ["xlsx", "xls", "ods"])
+def test_formula_cells_are_flagged_alike_in_every_format(suffix):
+    """tests/fixtures/make_office_fixtures.py (formula_return): 数量 =1+2; 已归集主体数 =B5-100
+    filled down three rows (a shared formula in .xls); =NA() an error, said as such."""
+    sub = read_submission(FIXTURES / f"libreoffice_saved_formulas.{suffix}")
+    flagged = sub.problems[sub.problems["problem"].isin([labels.PROBLEM_LABELS["formula"],
+                                                         labels.PROBLEM_LABELS["excel_error"]])]
+    formula, error = labels.PROBLEM_LABELS["formula"], labels.PROBLEM_LABELS["excel_error"]
+    assert flagged[["sheet", "cell", "value", "problem"]].values.tolist() == [
+        [SHEETS["activities"].name, "C5", "3", formula], [SHEETS["activities"].name, "C6", "#N/A", error],
+        [SHEETS["collection"].name, "C5", "900", formula], [SHEETS["collection"].name, "C6", "1000", formula],
+        [SHEETS["collection"].name, "C7", "1100", formula]]
+    assert sub.collection["collected_entities"].tolist() == [900, 1000, 1100]  # the saved results, read
+
+
+def test_biff_formula_records_are_found_in_their_sheet_only():
+    import struct
+
+    from ledgerlib.submissions import _biff_formulas
+
+    def rec(rc: int, body: bytes = b"") -> bytes:
+        return struct.pack("<HH", rc, len(body)) + body
+
+    def formula(row: int, col: int) -> bytes:
+        return rec(0x0006, struct.pack("<HH", row, col) + bytes(16))
+
+    chart = rec(0x0809, bytes(16)) + formula(9, 9) + rec(0x000A)  # a chart's substream inside the sheet
+    sheet = rec(0x0809, bytes(16)) + formula(0, 0) + chart + formula(2, 27) + rec(0x000A)
+    next_sheet = rec(0x0809, bytes(16)) + formula(5, 5) + rec(0x000A)
+    assert _biff_formulas(sheet + next_sheet, 0) == ["A1", "AB3"]
+    assert _biff_formulas(sheet + next_sheet, len(sheet)) == ["F6"]
+    assert _biff_formulas(sheet[:-4] + formula(3, 3)[:6], 0) == ["A1", "AB3"]  # a record cut short: no overrun
