@@ -67,7 +67,7 @@ def test_write_csv_of_a_one_column_table_is_still_pandas_bytes(tmp_path):
     assert path.read_bytes() == "\ufeff".encode() + df.to_csv(index=False, lineterminator="\n").encode()
 
 
-_TEXT = st.text(alphabet=st.sampled_from(list('ab ,"\n\r\t中=+-@\'；')), max_size=6)
+_TEXT = st.text(alphabet=st.sampled_from(list('ab ,"\n\r\t中=+-@\'；\x00\u2028é')), max_size=6)
 
 
 @settings(max_examples=150, deadline=None)
