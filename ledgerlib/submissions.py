@@ -408,19 +408,22 @@ def _xls_cells(data: bytes) -> tuple[dict[str, dict[str, bool]], dict[str, dict[
     formulas: dict[str, dict[str, bool]] = {}
     errors: dict[str, dict[str, str]] = {}
     try:
-        names = book.sheet_names()
-        for i, sh in enumerate(book.sheets()):
+        sheets = book.sheets()
+        for sh in sheets:
             for r in range(sh.nrows):
                 for c, kind in enumerate(sh.row_types(r)):
                     if kind == xlrd.XL_CELL_ERROR:
                         code = sh.cell_value(r, c)
                         errors.setdefault(sh.name, {})[cells.a1(r, c)] = xlrd.error_text_from_code.get(code, "#VALUE!")
-            if book.biff_version >= 50 and i < len(book._sh_abs_posn) and names[i] == sh.name:
-                found = _biff_formulas(book.mem, book._sh_abs_posn[i])
+        try:  # xlrd's own record positions: without them no formula is flagged, nothing else lost
+            positions = book._sh_abs_posn if book.biff_version >= 50 else []
+            for sh, start in zip(sheets, positions):
                 # An error value is said as such, as in .xlsx (a formula that fails is an error cell).
-                kept = {a1: True for a1 in found if a1 not in errors.get(sh.name, {})}
+                kept = {a1: True for a1 in _biff_formulas(book.mem, start) if a1 not in errors.get(sh.name, {})}
                 if kept:
                     formulas[sh.name] = kept
+        except Exception:  # noqa: BLE001
+            pass
     except Exception:  # noqa: BLE001
         return formulas, errors
     finally:

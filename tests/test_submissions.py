@@ -851,3 +851,19 @@ def test_biff_formula_records_are_found_in_their_sheet_only():
     assert _biff_formulas(sheet + next_sheet, 0) == ["A1", "AB3"]
     assert _biff_formulas(sheet + next_sheet, len(sheet)) == ["F6"]
     assert _biff_formulas(sheet[:-4] + formula(3, 3)[:6], 0) == ["A1", "AB3"]  # a record cut short: no overrun
+
+
+def test_a_failing_formula_record_scan_loses_nothing_else_of_an_xls(monkeypatch):
+    # The FORMULA records are found through xlrd's record positions; should that scan ever
+    # fail, the file still reads, its error cells are still said, and nothing raises.
+    from ledgerlib import submissions
+
+    def broken(mem, start):
+        raise IndexError("a record position past the end")
+
+    monkeypatch.setattr(submissions, "_biff_formulas", broken)
+    sub = read_submission(FIXTURES / "libreoffice_saved_formulas.xls")
+    assert sub.readable and sub.collection["collected_entities"].tolist() == [900, 1000, 1100]
+    said = sub.problems[sub.problems["problem"].isin([labels.PROBLEM_LABELS["excel_error"],
+                                                      labels.PROBLEM_LABELS["formula"]])]
+    assert said[["sheet", "cell", "value"]].values.tolist() == [[SHEETS["activities"].name, "C6", "#N/A"]]
