@@ -376,8 +376,11 @@ def parse_month(value: Any, year: int | None = None) -> Parsed:
     return Parsed(None, "bad_month")
 
 
+@functools.lru_cache(maxsize=4096)
 def month_in_text(text: str) -> str | None:
     """The first YYYY-MM written anywhere in text (a folder or file name), else None.
+
+    Memoised: a province's thousands of returns sit in a few hundred folders.
 
     Example::
 

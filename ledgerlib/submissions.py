@@ -657,12 +657,12 @@ def _path_identity(path: Path) -> tuple[str, str | None, str | None]:
     """(department text, month, city) as the file path states them."""
     dept, month = _stem_identity(path.stem)
     for parent in path.parts[-3:-1][::-1]:
-        month = month or _month_in_name(parent)
+        month = month or cells.month_in_text(parent)
     parts = path.parts
     city = None
     if "submissions" in parts:
         rest = parts[len(parts) - parts[::-1].index("submissions"):]
-        if len(rest) == 3 and _month_in_name(rest[1]):
+        if len(rest) == 3 and cells.month_in_text(rest[1]):
             city = rest[0]
     return dept, month, city
 
@@ -679,12 +679,6 @@ def _stem_identity(stem: str) -> tuple[str, str | None]:
     # ... and neither is a note in brackets at its end (运管科(更正), 运管科【修改版】).
     dept = re.sub(r"[(（\[【][^)）\]】]*[)）\]】]$", "", dept) or dept
     return re.sub(r"[\s_\-—.()（）\[\]【】]+", "", dept), month
-
-
-@functools.lru_cache(maxsize=4096)
-def _month_in_name(name: str) -> str | None:
-    """cells.month_in_text of a folder's name, memoised (a month folder holds many returns)."""
-    return cells.month_in_text(name)
 
 
 def _resolve_department(raw: str, roster) -> str | None:
