@@ -37,8 +37,8 @@ from .cells import MONTH_RE
 from .safepath import check_name, inside
 from .tables import DTYPES, empty_table, sha256_file, sort_table
 from .bureau import default_city
-from .chunkread import (CHUNK_FILES, CONTENT_TABLES, ChunkReply, ChunkResult, FileResult,  # noqa: F401
-                        _chunks, _file_results, _init_worker, _read_chunk, _read_task, _text, _WORKER)
+from .chunkread import (CONTENT_TABLES, ChunkReply, ChunkResult, _chunks, _file_results, _init_worker,
+                        _read_chunk, _read_task, _text, _WORKER)
 
 #: The intake record kept beside the files.
 MANIFEST_NAME = "manifest.csv"
