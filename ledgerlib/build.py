@@ -338,7 +338,7 @@ def _build(raw_dir: Path, out_dir: Path, progress: bool, cache: bool, pool: _Poo
         tables["problems"] = pd.concat(found, ignore_index=True) if found else empty_table("problems")
         for name in ("deadline_changes", "problems", "ledger", "assignments"):
             writing.add(name, tables[name])
-        result.rows = {name: len(df) for name, df in tables.items()}
+        result.rows = {name: len(tables[name]) for name in TABLES}  # in the contract's order
         if not writing.check:
             # Checked here while the workers write: a table that breaks the contract stops
             # the build, and only the stage, never data/processed, holds what was written.
@@ -348,7 +348,6 @@ def _build(raw_dir: Path, out_dir: Path, progress: bool, cache: bool, pool: _Poo
                 validate_table(name, df)
 
     publish(out_dir, write)  # the stamp last: a folder with a stamp is a complete build
-    result.rows = {name: result.rows[name] for name in TABLES}
     return result
 
 
