@@ -20,6 +20,7 @@ from .tables import sha256_file
 
 if TYPE_CHECKING:
     from .intake import SubmissionFile
+    from .submissions import ReadBytes
 
 #: The tables read from inside each workbook (the rest are about files).
 CONTENT_TABLES = ("progress", "activities", "publicity", "collection", "shared_records", "joint_cases")
@@ -138,7 +139,7 @@ def _read_chunk(chunk: list[SubmissionFile]) -> ChunkReply:
             except (ValueError, KeyError, TypeError):
                 pass  # a damaged or altered entry: the files are read again
             else:
-                cache.keep([k for _, _, k in known.values()], hits=len(chunk))  # each file's own entry stays too
+                cache.keep([k.key for k in known.values()], hits=len(chunk))  # each file's own entry stays too
                 return ChunkReply(facts, streams, _drain_cache())
     files, streams, whole = _read_chunk_files(chunk, known)
     facts = [_fact(f) for f in files]
@@ -147,24 +148,22 @@ def _read_chunk(chunk: list[SubmissionFile]) -> ChunkReply:
     return ChunkReply(facts, streams, _drain_cache(keep_new=whole))
 
 
-def _chunk_key(chunk: list[SubmissionFile], cache: Any) -> tuple[str | None, dict[str, tuple[bytes, str, str]]]:
+def _chunk_key(chunk: list[SubmissionFile], cache: Any) -> tuple[str | None, dict[str, ReadBytes]]:
     """The chunk's cache key (every file's key, and how the log names it), and each file's
-    (bytes, label, key) by str(path), for the files' own entries when the chunk is not kept;
-    (None, {}) when a file cannot be read (the chunk is then read file by file, uncached)."""
-    from .submissions import _file_label, cache_key
+    `submissions.ReadBytes` by str(path), for the files' own entries when the chunk is not
+    kept; (None, {}) when a file cannot be read (the chunk is then read file by file, uncached)."""
+    from .submissions import _file_label, read_bytes
 
     received, base_dir = _WORKER.get("received", {}), _WORKER.get("base_dir")
     known, names = {}, []
     for src in chunk:
         try:
-            data = src.path.read_bytes()
+            known[str(src.path)] = read_bytes(src.path, _file_label(src.path, base_dir), chunk[0].city,
+                                              received.get(src.manifest_key), cache)
         except OSError:
             return None, {}
-        label = _file_label(src.path, base_dir)
-        known[str(src.path)] = (data, label, cache_key(src.path, data, label, chunk[0].city,
-                                                       received.get(src.manifest_key), cache))
         names.append([src.file, src.manifest_key, src.city, src.month, src.in_layout])
-    return cache.chunk_key([key for _, _, key in known.values()], names), known
+    return cache.chunk_key([k.key for k in known.values()], names), known
 
 
 #: What a chunk keeps of each FileResult (its source is the chunk's own file).
@@ -204,7 +203,7 @@ def _file_results(chunk: list[SubmissionFile], facts: list[dict[str, Any]]) -> l
     return out
 
 
-def _read_chunk_files(chunk: list[SubmissionFile], known: dict[str, tuple[bytes, str, str]] | None = None,
+def _read_chunk_files(chunk: list[SubmissionFile], known: dict[str, ReadBytes] | None = None,
                       ) -> tuple[list[FileResult], dict[str, bytes], bool]:
     """Read a chunk's files with the reader's batch path (column lists, one table each): each
     file's result, each table's Arrow stream, and whether that path read them all.

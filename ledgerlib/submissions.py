@@ -25,7 +25,7 @@ import zlib
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable, NamedTuple
 from xml.etree import ElementTree
 
 from . import cells, config, labels
@@ -921,8 +921,9 @@ class _Raw:
 
 def _read_rows(path: Path | str, ledger_ids: set[str] | None, roster, base_dir: Path | None,
                city: str | None, received_at: datetime | None = None, *,
-               data: bytes | None = None, label: str | None = None) -> _Raw:
-    """One file read into plain rows. data/label: the file's bytes and label, when the caller has them."""
+               data: bytes | None = None, label: str | None = None, checksum: str | None = None) -> _Raw:
+    """One file read into plain rows. data/label/checksum: the file's bytes, label and their
+    sha256, when the caller has them."""
     path = Path(path)
     label = label if label is not None else _file_label(path, base_dir)
     probs = _Problems(label)
@@ -978,8 +979,9 @@ def _read_rows(path: Path | str, ledger_ids: set[str] | None, roster, base_dir: 
     rows = {k: [{**key, **row} for row in reader.out[k]] if reader else [] for k in TABLE_KEYS}
     rows["problems"] = [{**row, **key} for row in probs.rows]
     cover.update({"department": department, "month": month})
-    return _Raw(label, city, department, month, cover, rows,
-                hashlib.sha256(data).hexdigest() if data is not None else "")
+    if data is not None and checksum is None:
+        checksum = hashlib.sha256(data).hexdigest()
+    return _Raw(label, city, department, month, cover, rows, checksum or "")
 
 
 def _day(when: Any) -> date | None:
@@ -1091,12 +1093,12 @@ def read_submissions(paths: Iterable[Path | str], ledger: pd.DataFrame | set[str
 def read_columns(paths: Iterable[Path | str], ledger: pd.DataFrame | set[str] | None = None, roster=None, *,
                  base_dir: Path | None = None, city: str | None = None,
                  received_at: dict[str, datetime] | None = None, cache: Any = None,
-                 known: dict[str, tuple[bytes, str, str]] | None = None,
+                 known: dict[str, ReadBytes] | None = None,
                  ) -> tuple[list[dict[str, Any]], dict[str, dict[str, list]]]:
     """`read_submissions` without pandas: one dict of facts per file (the columns of
     `SubmissionBatch.files`, filled_on a datetime or None) and, per table, its columns as lists
     (every table, the contract's columns in order; a table no file filled has empty lists).
-    known: {str(path): (bytes, label, cache key)} of files the caller has already read.
+    known: {str(path): ReadBytes} of files the caller has already read and hashed.
 
     Example::
 
@@ -1158,42 +1160,62 @@ def _from_cache(kept: dict) -> tuple[dict, dict] | None:
     return fact, cols
 
 
-def cache_key(path: Path, data: bytes, label: str, city: str | None, received_at: Any, cache: Any) -> str:
-    """A file's reader-cache key: its bytes, label, what its path says, city and received time.
+class ReadBytes(NamedTuple):
+    """A file's bytes as read once: their sha256, the file's label and its reader-cache key."""
+
+    data: bytes
+    checksum: str
+    label: str
+    key: str
+
+
+def read_bytes(path: Path, label: str, city: str | None, received_at: Any, cache: Any) -> ReadBytes:
+    """path's bytes, hashed once, with the label given and its reader-cache key (`cache_key`);
+    OSError when the file cannot be read.
 
     Example::
 
-        cache_key(path, path.read_bytes(), "submissions/2021-06/运管科.xlsx", "安阳市", None, cache)
+        read_bytes(path, "submissions/2021-06/运管科.xlsx", "安阳市", None, cache).key
+    """
+    data = path.read_bytes()
+    checksum = hashlib.sha256(data).hexdigest()
+    return ReadBytes(data, checksum, label, cache_key(path, checksum, label, city, received_at, cache))
+
+
+def cache_key(path: Path, checksum: str, label: str, city: str | None, received_at: Any, cache: Any) -> str:
+    """A file's reader-cache key: its bytes' sha256, label, what its path says, city and
+    received time.
+
+    Example::
+
+        cache_key(path, sha256_hex, "submissions/2021-06/运管科.xlsx", "安阳市", None, cache)
     """
     # What the reader takes from the path counts too: department, month and city come from
     # its folder and file names (a link may name them differently from where the file is,
     # and a file outside a month folder takes its month from the folder above).
     from_path = "\0".join(str(v) for v in _path_identity(path))
-    return cache.key(hashlib.sha256(data).hexdigest(), f"{label}\0{from_path}", city, received_at)
+    return cache.key(checksum, f"{label}\0{from_path}", city, received_at)
 
 
 def _read_cached(path: Path, ids: set[str] | None, roster, base_dir: Path | None, city: str | None,
                  received_at: datetime | None, cache: Any,
-                 known: tuple[bytes, str, str] | None = None) -> tuple[dict, dict] | None:
+                 known: ReadBytes | None = None) -> tuple[dict, dict] | None:
     """A file's (fact, columns) through the reader cache; None when the file must be read.
 
     On a miss the file is read here (its bytes are read and hashed once either way) and its
-    read put into the cache, dates as ISO text. known: the file's (bytes, label, cache key),
-    when the caller has them (`chunkread` made them for the chunk's own key)."""
+    read put into the cache, dates as ISO text. known: the file's ReadBytes, when the caller
+    has them (`chunkread` made them for the chunk's own key)."""
     if known is None:
         try:
-            data = path.read_bytes()
+            known = read_bytes(path, _file_label(path, base_dir), city, received_at, cache)
         except OSError:
             return None
-        label = _file_label(path, base_dir)
-        key = cache_key(path, data, label, city, received_at, cache)
-    else:
-        data, label, key = known
+    data, checksum, label, key = known
     kept = cache.get(key, accept=_from_cache)
     if kept is not None:
         return kept
     fact, cols = _fact_and_columns(_read_rows(path, ids, roster, base_dir, city, received_at,
-                                              data=data, label=label))
+                                              data=data, label=label, checksum=checksum))
     if not fact["readable"]:
         return fact, cols  # not kept: a file that could not be opened is tried again next time
     try:
