@@ -300,12 +300,12 @@ def notes(rules: BureauRules) -> list[str]:
     True
     """
     from . import labels
+    from .rules import problems_note
 
     out = list(labels.RATE_NOTES)
     out.append(labels.LIGHT_NOTE.format(days=rules.lights.due_soon_days, next_days=rules.lights.due_next_days))
     if len(rules.problems):
-        out.append(labels.REPORT_LABELS["approvals_problems"].format(n=len(rules.problems)) + "；".join(
-            f"{p.file} {p.cell} {p.field}：{p.problem}" for p in rules.problems.itertuples()))
+        out.append(problems_note(rules.problems))
     return out
 
 

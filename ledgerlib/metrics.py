@@ -966,7 +966,8 @@ def kpis(collection: pd.DataFrame | None, shared_records: pd.DataFrame | None,
 # --------------------------------------------------------------------------- headline
 
 def monthly_summary(tables: dict[str, pd.DataFrame], month: object,
-                    cities: Sequence[str] | None = None) -> pd.DataFrame:
+                    cities: Sequence[str] | None = None,
+                    approvals: pd.DataFrame | None = None) -> pd.DataFrame:
     """Headline figures of the monthly report, one row per city.
 
     `tables`: the processed tables by name (tables.load_processed()); ledger and assignments
@@ -974,7 +975,8 @@ def monthly_summary(tables: dict[str, pd.DataFrame], month: object,
     month, n_assignments, n_done, done_rate, n_due, on_time_rate, n_overdue, n_ongoing,
     on_track_rate, n_departments, n_submitted_on_time, n_submitted_late, n_missing,
     n_submitted_unknown, collection_rate, collection_passed, shared_record_rate, publicity_rate.
-    docs/metrics.md "Monthly summary".
+    `approvals` (rules.read_approvals): the approved 不适用, left out of the rates as in the
+    monthly report; without it every 不适用 is a claim and stays in. docs/metrics.md "Monthly summary".
 
     Example, on the demo data (`data = ledgerlib.load_processed()`)::
 
@@ -987,7 +989,7 @@ def monthly_summary(tables: dict[str, pd.DataFrame], month: object,
     log = _table(tables.get("submissions_log"), "submissions_log")
     progress = _table(tables.get("progress"), "progress")
     city_list = _cities(cities, progress, log)
-    status = assignment_status(ledger, assignments, progress, m, city_list)
+    status = assignment_status(ledger, assignments, progress, m, city_list, approvals=approvals)
     rates = completion_rates(status)
     ledger, assignments = plan_of_month(ledger, assignments, m)
     comp = compliance_summary(submission_compliance(assignments, log, [m], city_list), by=["city"])

@@ -33,11 +33,14 @@ def _cities(tables: dict[str, pd.DataFrame]) -> list[str]:
 
 
 def city_comparison(tables: dict[str, pd.DataFrame], month: object,
-                    cities: Sequence[str] | None = None) -> pd.DataFrame:
+                    cities: Sequence[str] | None = None,
+                    approvals: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per city with the headline figures and KPI verdicts, best city first.
 
     `cities`: the cities to compare (default: every city that has ever submitted; a city
-    given here with no data shows every return missing). Columns: rank, city, score, the
+    given here with no data shows every return missing). `approvals` (rules.read_approvals):
+    the approved 不适用, left out of each city's figures as its monthly report leaves them out
+    (a row with a city counts for that city only). Columns: rank, city, score, the
     columns of metrics.monthly_summary, submission_rate (on-time returns ÷ returns due),
     `<kpi>_passed` for each KPI (metrics.kpis' city total; the shared-record KPI has no
     target, so its verdict is NA), n_kpis_judged, n_kpis_passed, kpi_pass_rate
@@ -53,7 +56,7 @@ def city_comparison(tables: dict[str, pd.DataFrame], month: object,
 
     m = metrics.month_str(month)
     city_list = list(dict.fromkeys(cities)) if cities is not None else (_cities(tables) or None)
-    summary = metrics.monthly_summary(tables, m, cities=city_list)
+    summary = metrics.monthly_summary(tables, m, cities=city_list, approvals=approvals)
     counted = summary[["n_submitted_on_time", "n_submitted_late", "n_missing", "n_submitted_unknown"]]
     due = counted.fillna(0).sum(axis=1)
     summary["submission_rate"] = (summary["n_submitted_on_time"].astype("float64")
@@ -91,13 +94,14 @@ def kpi_matrix(comparison: pd.DataFrame) -> pd.DataFrame:
 
 def overdue_by_city(tables: dict[str, pd.DataFrame], month: object,
                     cities: Sequence[str] | None = None, top: int | None = None,
-                    top_tasks: int = 3) -> pd.DataFrame:
+                    top_tasks: int = 3, approvals: pd.DataFrame | None = None) -> pd.DataFrame:
     """Cities with overdue assignments, most first (metrics.overdue for every city).
 
     Columns: city, n_overdue, n_departments_overdue (departments with at least one),
     max_days_overdue, tasks_overdue (the `top_tasks` tasks overdue in most departments,
     `、`-joined, ledger order on ties). Sorted by n_overdue, then max_days_overdue (both
     descending), then city; cities with nothing overdue are left out; `top` keeps the first.
+    `approvals`: the approved 不适用 (never overdue), as in city_comparison.
 
     Example, on the demo data (`data = ledgerlib.load_processed()`)::
 
@@ -107,7 +111,7 @@ def overdue_by_city(tables: dict[str, pd.DataFrame], month: object,
     m = metrics.month_str(month)
     city_list = list(dict.fromkeys(cities)) if cities is not None else (_cities(tables) or None)
     status = metrics.assignment_status(tables["ledger"], tables["assignments"], tables.get("progress"),
-                                       m, cities=city_list)
+                                       m, cities=city_list, approvals=approvals)
     late = metrics.overdue(status)
     cols = ["city", "n_overdue", "n_departments_overdue", "max_days_overdue", "tasks_overdue"]
     if late.empty:

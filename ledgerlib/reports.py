@@ -372,9 +372,9 @@ def run_report(kind: str, period: str, data_dir: Path | None = None, out_dir: Pa
     its Word file; exit code. `city` picks the city of a monthly or quarterly report (default:
     the only or default city in the data); the province report compares every city.
 
-    `raw_dir` (`ledger --raw DIR report …`): where the bulletin's rule files are read
-    (lights.toml, scoring.toml, not_applicable_approvals.csv); passed only when it is not
-    the default data/raw.
+    `raw_dir` (`ledger --raw DIR report …`): where the rule files are read (lights.toml,
+    scoring.toml, not_applicable_approvals.csv; the province report reads the approvals);
+    passed only when it is not the default data/raw.
 
     0 done; 1 a cell failed (the partly executed notebook is kept and the cell named);
     2 bad arguments or no processed data; 3 no CJK font (checked before anything runs).
@@ -415,7 +415,7 @@ def run_report(kind: str, period: str, data_dir: Path | None = None, out_dir: Pa
               "out_dir": _param_path(nb_out.parent, root)}
     if city:
         params["city"] = city
-    if raw_dir is not None and Path(raw_dir).resolve() != config.raw_dir().resolve() and kind != "province":
+    if raw_dir is not None and Path(raw_dir).resolve() != config.raw_dir().resolve():
         params["raw_dir"] = _param_path(Path(raw_dir).resolve(), root)
     result = run_notebook(nb_in, nb_out, params, pdf_path=pdf_out.resolve() if pdf else None,
                           cwd=root, progress=progress, engine=engine,

@@ -246,3 +246,15 @@ def load_rules(raw_dir: Path | None = None, ledger: pd.DataFrame | None = None) 
     parts = [p for p in (p1, p2, p3) if not p.empty]
     problems = pd.concat(parts, ignore_index=True) if parts else p1
     return BureauRules(lights, scoring, approvals, problems)
+
+
+def problems_note(problems: pd.DataFrame) -> str:
+    """The reports' one-line note of the rule files' problems ("" when there are none).
+
+    >>> problems_note(load_rules().problems)
+    ''
+    """
+    if problems is None or problems.empty:
+        return ""
+    return labels.REPORT_LABELS["approvals_problems"].format(n=len(problems)) + "；".join(
+        f"{p.file} {p.cell} {p.field}：{p.problem}" for p in problems.itertuples())

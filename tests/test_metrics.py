@@ -551,6 +551,23 @@ def test_monthly_summary() -> None:
     assert set(s.columns) <= set(labels.COLUMN_LABELS)
 
 
+def test_monthly_summary_leaves_out_only_the_approved_not_applicable() -> None:
+    tables = {"ledger": ledger_small(), "assignments": assignments_small(), "progress": progress_small()}
+    # B reported T4 不适用 in April. Approved on 04-30 (April's last day): out of April's
+    # figures, 5 assignments, done A/T1, B/T1, A/T2 -> 3/5.
+    appr = pd.DataFrame({"city": [X], "task_id": ["T4"], "department": [B],
+                         "approved_on": pd.to_datetime(["2021-04-30"])})
+    r = M.monthly_summary(tables, "2021-04", approvals=appr).iloc[0]
+    assert (r["n_assignments"], r["n_done"]) == (5, 3) and r["done_rate"] == pytest.approx(3 / 5)
+    # Approved a day later, 05-01: still a claim in April, 6 assignments -> 3/6; counted in May.
+    later = appr.assign(approved_on=pd.to_datetime(["2021-05-01"]))
+    r = M.monthly_summary(tables, "2021-04", approvals=later).iloc[0]
+    assert (r["n_assignments"], r["n_done"]) == (6, 3) and r["done_rate"] == pytest.approx(3 / 6)
+    assert M.monthly_summary(tables, "2021-05", approvals=later).iloc[0]["n_assignments"] == 5
+    # No approvals given: every 不适用 is a claim.
+    assert M.monthly_summary(tables, "2021-04").iloc[0]["n_assignments"] == 6
+
+
 def test_outputs_are_deterministic() -> None:
     a = M.assignment_status(ledger_small(), assignments_small(), progress_small(), "2021-04")
     shuffled = progress_small().sample(frac=1, random_state=3)

@@ -125,6 +125,43 @@ def test_overdue_by_city_counts_every_overdue_assignment(data):
     assert all(set(t.split("、")) <= tasks for t in most["tasks_overdue"])
 
 
+def _two_cities_one_claim() -> dict[str, pd.DataFrame]:
+    """T1 due 2021-03-31, assigned to 法规科 and 运管科 in two cities. In April each city's
+    法规科 reports T1 不适用 and its 运管科 reports it in progress: all four are past due."""
+    ledger = pd.DataFrame({"task_id": ["T1"], "indicator_no": [1], "indicator": ["甲"], "task": ["制定文件。"],
+                           "deadline_text": ["2021年3月"], "deadline_kind": ["date"],
+                           "due_date": pd.to_datetime(["2021-03-31"]), "recurrence": ["none"],
+                           "min_per_period": [""]})
+    assignments = pd.DataFrame({"task_id": ["T1", "T1"], "department": ["法规科", "运管科"],
+                                "role": ["lead", "responsible"], "via": ["", ""], "kind": ["section"] * 2})
+    rows = [(city, dept, "2021-04", "T1", status, None, "")
+            for city in ("安阳市", "鹤壁市")
+            for dept, status in (("法规科", "not_applicable"), ("运管科", "in_progress"))]
+    progress = pd.DataFrame(rows, columns=["city", "department", "month", "task_id", "status",
+                                           "completion_date", "progress_note"])
+    progress["completion_date"] = pd.to_datetime(progress["completion_date"])
+    return {"ledger": ledger, "assignments": assignments, "progress": progress}
+
+
+def test_an_approved_not_applicable_leaves_only_its_own_citys_figures():
+    data = _two_cities_one_claim()
+    # 安阳市's regulations section approved its 法规科's 不适用; 鹤壁市's is only claimed.
+    approvals = pd.DataFrame({"city": ["安阳市"], "task_id": ["T1"], "department": ["法规科"],
+                              "approved_on": pd.to_datetime(["2021-04-10"])})
+    comp = province.city_comparison(data, "2021-04", approvals=approvals).set_index("city")
+    # 安阳市: one assignment left (运管科, overdue); 鹤壁市: both stay, both overdue.
+    assert comp.loc["安阳市", ["n_assignments", "n_overdue"]].tolist() == [1, 1]
+    assert comp.loc["鹤壁市", ["n_assignments", "n_overdue"]].tolist() == [2, 2]
+    assert comp.loc["安阳市", "done_rate"] == 0 and comp.loc["鹤壁市", "done_rate"] == 0
+    late = province.overdue_by_city(data, "2021-04", approvals=approvals).set_index("city")
+    assert late["n_overdue"].to_dict() == {"鹤壁市": 2, "安阳市": 1}
+    assert late.loc["安阳市", "n_departments_overdue"] == 1
+    # Without the approval list both cities' 法规科 stay in, overdue (a claim is no excuse).
+    plain = province.city_comparison(data, "2021-04").set_index("city")
+    assert plain["n_assignments"].to_dict() == {"安阳市": 2, "鹤壁市": 2}
+    assert province.overdue_by_city(data, "2021-04")["n_overdue"].tolist() == [2, 2]
+
+
 def test_a_city_whose_returns_are_gone_shows_every_return_missing(province_raw, tmp_path):
     raw = _raw_copy(tmp_path)
     shutil.copytree(province_raw / "submissions", raw / "submissions")
@@ -165,6 +202,36 @@ def test_province_report_end_to_end(processed, tmp_path, capsys):
     assert labels.REPORT_LABELS["province_single_city"].split("（")[0] not in text
     assert "province." not in text and "NBVAL" not in text
     assert (nb_path.parent / f"cities_{MONTH}.csv").exists()
+
+
+def test_province_report_leaves_out_the_approved_not_applicable(province_raw, processed, data, tmp_path, capsys):
+    """`ledger --raw DIR report province`: DIR's approvals reach the report, one city only."""
+    status = metrics.assignment_status(data["ledger"], data["assignments"], data["progress"], MONTH,
+                                       cities=CITIES)
+    city = status.loc[status["status"] == "na_claimed", "city"].iloc[0]
+    claims = status[(status["city"] == city) & (status["status"] == "na_claimed")]
+    raw = _raw_copy(tmp_path)
+    lines = ["city,task_id,department,approved_on,approved_by,reason"]
+    lines += [f"{city},{c.task_id},{c.department},2021-01-01,法规科,不承担" for c in claims.itertuples()]
+    lines.append(f"{city},{claims['task_id'].iloc[0]},不存在科,2021-01-01,法规科,写错的部门")
+    (raw / "not_applicable_approvals.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    shown, notes = {}, {}
+    for name, args in (("plain", []), ("approved", ["--raw", str(raw)])):
+        out = tmp_path / name
+        assert cli.main([*args, "report", "province", MONTH, "--data", str(processed), "--out", str(out),
+                         "--no-pdf"]) == 0, capsys.readouterr().err
+        nb_path = reports.report_paths("province", MONTH, out)[0]
+        csv = pd.read_csv(nb_path.parent / f"cities_{MONTH}.csv", dtype=str)
+        shown[name] = dict(zip(csv[labels.COLUMN_LABELS["city"]], csv[labels.COLUMN_LABELS["done_rate"]]))
+        notes[name] = labels.REPORT_LABELS["approvals_problems"].format(n=1) in nb_path.read_text(encoding="utf-8")
+    # The city's approved claims leave its figures: done ÷ (assignments - approved), cut (not
+    # rounded) to 0.1%; every other city keeps its own.
+    mine = status[status["city"] == city]
+    tenths = int(mine["done"].sum()) * 1000 // (len(mine) - len(claims))
+    assert shown["approved"] == {**shown["plain"], city: f"{tenths // 10}.{tenths % 10}%"}
+    assert shown["approved"][city] != shown["plain"][city]
+    # The row naming no real department is said in the report, and the valid rows still count.
+    assert notes == {"plain": False, "approved": True}
 
 
 def test_province_period_is_a_month(tmp_path, capsys):
