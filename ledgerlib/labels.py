@@ -504,6 +504,8 @@ PROBLEM_LABELS.update({
     "encrypted": "文件设有打开密码（已加密），无法读取",
     "date_implausible": "日期不合常理（不在计划年度前后一年内）",
     "date_after_receipt": "日期晚于收到文件的日期",
+    "publish_date_blank": "未填写公示日期",
+    "publish_overdue_blank": "未填写公示日期，收到文件时已过公示期限",
     "text_too_long": "文字超过 Excel 单元格上限 32767 字，输出的表格中将截断（数据中保留全文）",
     "excel_error": "单元格为 Excel 错误值",
     "status_guessed": "进展状态「{value}」不是规范写法，已按「{taken}」读取",
@@ -512,6 +514,8 @@ PROBLEM_LABELS.update({
     "ods": "OpenDocument .ods 格式（已读取）",
 })
 EXPECTED_LABELS.update({
+    "publish_or_pending": "已公示的填写公示日期；决定次日起7个工作日的公示期限未到的，可暂不填",
+    "published_by": "公示日期（公示期限 {deadline}，收到文件 {received}）",
     "unpacked_size": "解压后不超过 {limit} MB 的工作簿（按月报送的报表通常不到 1 MB）",
     "xlsx": "由模板填写并另存为 .xlsx 的工作簿（也可读取 .xlsm、.xls、.ods）",
     "plan_year": "计划年度前后一年内的日期（{first}—{last}）",

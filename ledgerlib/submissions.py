@@ -786,11 +786,11 @@ class _Reader:
     def _text(self, values, field) -> str:
         return cells.clean_text(values.get(field, (None, 0))[0])
 
-    def _missing(self, sheet, r, values, field, expected, severity="error") -> None:
+    def _missing(self, sheet, r, values, field, expected, severity="error", code="missing_value") -> None:
         c = values.get(field, (None, 0))[1]
         if cells.a1(r, c) in sheet.errors:
             return  # not blank: an error value, reported as such at the cell
-        self.probs.add("missing_value", expected, sheet=sheet.name, cell=cells.a1(r, c), field=field,
+        self.probs.add(code, expected, sheet=sheet.name, cell=cells.a1(r, c), field=field,
                        severity=severity)
 
     def _base(self, r: int) -> dict:
@@ -859,7 +859,13 @@ class _Reader:
             self._missing(sheet, r, values, "decision_date", "date")
         published = self._date(sheet, r, values, "publish_date")
         if published is None and cells.is_blank(values.get("publish_date", (None, 0))[0]):
-            self._missing(sheet, r, values, "publish_date", "date", severity="warning")
+            # Blank may be honest (not published yet, its deadline still ahead): the build
+            # keeps this warning only where the deadline had passed when the file arrived.
+            if decided is None:
+                self._missing(sheet, r, values, "publish_date", "date", severity="warning")
+            else:
+                self._missing(sheet, r, values, "publish_date", "publish_or_pending", severity="warning",
+                              code="publish_date_blank")
         if decided is not None and published is not None and published < decided:
             raw, c = values["publish_date"]
             self.probs.add("publish_before_decision", "after_decision", sheet=sheet.name, cell=cells.a1(r, c),

@@ -609,3 +609,54 @@ def test_a_return_gone_while_the_build_runs_is_reported_and_the_build_goes_on(sm
     problems = pd.read_parquet(tmp_path / "processed" / "problems.parquet")
     assert name not in set(log["file"]) and len(log) == result.rows["submissions_log"] > 0
     assert problems.loc[problems["file"] == name, "problem"].tolist() == ["读取时文件已不存在（被移走或删除），本次未读取"]
+
+
+def test_a_blank_publication_date_is_warned_only_when_its_deadline_had_passed(tmp_path):
+    """双公示 rows left blank: the build keeps the reader's warning only where the 7th working
+    day after the decision fell before the day the file arrived (2021-08-03)."""
+    from datetime import date
+
+    from ledgerlib import labels, read_submission
+    from ledgerlib.ledger import load_ledger
+    from ledgerlib.roster import load_roster
+    from ledgerlib.ledger import assignments as make_assignments
+    from ledgerlib.templates import FIRST_DATA_ROW, SHEETS, build_workbook, column_letter
+    from ledgerlib.xlsx import save_workbook
+
+    raw = tmp_path / "raw"
+    (raw / "submissions" / "2021-07").mkdir(parents=True)
+    for name in ("ledger_2021.xlsx", "departments.csv"):
+        shutil.copy(RAW / name, raw / name)
+    ledger = load_ledger(raw)
+    wb = build_workbook("运管科", "2021-07", ledger, make_assignments(ledger, load_roster(raw / "departments.csv")))
+    # Worked by hand on the 2021 calendar (no holiday in late July), counting from the next day:
+    rows = [("安交罚〔2021〕1号", date(2021, 7, 23), None),   # Jul 26-30, Aug 2, 3: due Aug 3, the day it arrived
+            ("安交罚〔2021〕2号", date(2021, 7, 22), None),   # Jul 23, 26-30, Aug 2: due Aug 2, a day before
+            ("安交罚〔2021〕3号", None, None),                # no decision date: no deadline to judge by
+            ("安交罚〔2021〕4号", date(2021, 7, 26), date(2021, 7, 28))]
+    ws = wb[SHEETS["publicity"].name]
+    first = FIRST_DATA_ROW["publicity"]
+    for i, (no, decided, published) in enumerate(rows):
+        for field, value in (("decision_no", no), ("category", "行政处罚"), ("decision_date", decided),
+                             ("publish_date", published)):
+            if value is not None:
+                ws[f"{column_letter('publicity', field)}{first + i}"] = value
+    path = raw / "submissions" / "2021-07" / "运管科.xlsx"
+    save_workbook(wb, path)
+    (raw / "submissions" / "manifest.csv").write_text("file,received_at\n2021-07/运管科.xlsx,2021-08-03T09:30:00\n",
+                                                      encoding="utf-8")
+    build(raw, tmp_path / "out", progress=False)
+    problems = pd.read_parquet(tmp_path / "out" / "problems.parquet")
+    col = column_letter("publicity", "publish_date")
+    at = {int(c[len(col):]) - first: (p, e) for c, p, e in
+          problems.loc[problems["field"].eq("publish_date"), ["cell", "problem", "expected"]].itertuples(index=False)}
+    assert 0 not in at                                   # due the day it arrived: may still be published that day
+    assert at[1] == (labels.PROBLEM_LABELS["publish_overdue_blank"], "公示日期（公示期限 2021-08-02，收到文件 2021-08-03）")
+    assert at[2][0] == labels.PROBLEM_LABELS["missing_value"]   # kept as the reader said it
+    assert 3 not in at
+    # The file's warning count in the log follows: one warning fewer than the reader counted.
+    log = pd.read_parquet(tmp_path / "out" / "submissions_log.parquet")
+    read = read_submission(path, received_at=pd.Timestamp("2021-08-03 09:30").to_pydatetime())
+    assert labels.PROBLEM_LABELS["publish_date_blank"] in set(read.problems["problem"])
+    assert int(log["n_warnings"].iloc[0]) == read.n_warnings - 1
+    assert int(log["n_warnings"].iloc[0]) == int((problems["severity"] == "warning").sum())
