@@ -265,7 +265,7 @@ def score_view(scores_: pd.DataFrame) -> pd.DataFrame:
     >>> from ledgerlib.rules import load_rules
     >>> b = month_bulletin(data, "2021-06", "安阳市", load_rules())
     >>> score_view(b.scores).iloc[0, [1, 5]].tolist()
-    ['执法监督科', '94.4']
+    ['建管科', '96.0']
     """
     out = scores_[["rank", "department", "tasks", "returns", "kpis", "obligations", "score",
                    "prev_rank", "rank_change"]].copy()

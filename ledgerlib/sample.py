@@ -12,6 +12,10 @@ messy the way real sets are: some months missing, some late (manifest time after
 of the next month), one resubmission, a few department aliases on the cover, hand-typed
 dates (`2021.6.3`, `2021年6月3日`) and occasional mistakes (a status not in the list, a
 number typed as `120家`, a done task without its date, a publish date before the decision).
+Nothing in a return is dated after the day it was filled in: a decision published in time is
+published by that day at the latest, one published later (on its 7th working day, or late)
+is left blank (not yet published: `pending` in its month), and an early return's decisions
+and cases are dated no later than its filling day.
 
 Determinism: every random choice comes from a `random.Random` seeded with a hash of
 (seed, city, department, month, ...), never from global state, so the output does not depend
@@ -201,6 +205,17 @@ class FilePlan:
     filled_on: dt.date
     filled_on_typed: bool           # cover date typed as text
     mistakes: tuple[str, ...] = ()  # deliberate slips, see _fill
+    as_of: dt.date | None = None    # what the content knows: the first version's filling day
+
+    @property
+    def content_as_of(self) -> dt.date:
+        """The last day the return's content can know: dates after it are not yet known.
+
+        >>> FilePlan("安阳市", "法规科", "2021-01", "2021-01/法规科.xlsx", 1, dt.datetime(2021, 2, 3, 9),
+        ...          True, "法规科", dt.date(2021, 2, 2), False).content_as_of
+        datetime.date(2021, 2, 2)
+        """
+        return self.as_of or self.filled_on
 
 
 def scored_departments(assignments: pd.DataFrame, roster: Any) -> list[str]:
@@ -352,9 +367,11 @@ def plan_city(ctx: Context, city: str, departments: list[str], seed: int, multi_
                               filled_on=filled_on, mistakes=tuple(sorted(mistakes.get((d, m), ()))),
                               **common))
         if (d, m) == resub:
+            # The correction is the same content as of the first filling, its slips mended.
             again = received + dt.timedelta(days=2, hours=1)
             plans.append(FilePlan(rel=f"{folder}/{d}{labels.RESUBMISSION_SUFFIX.format(n=2)}.xlsx",
-                                  version=2, received_at=again, filled_on=again.date(), **common))
+                                  version=2, received_at=again, filled_on=again.date(), as_of=filled_on,
+                                  **common))
     return plans
 
 
@@ -582,7 +599,9 @@ def _publicity(ctx: Context, plan: FilePlan, rng: random.Random, slip_rng: rando
             days.append(rng.choice(special))
         else:
             days.append(_day_in_month(rng, y, mo))
-    days.sort()
+    # An early return cannot list a decision taken after it was filled in.
+    known = plan.content_as_of
+    days = sorted(min(day, known) for day in days)
     deadlines = working_day_deadline(pd.Series(pd.to_datetime(days)), config.PUBLICITY_WORKING_DAYS)
     city0 = plan.city[0]
     rows = []
@@ -595,18 +614,24 @@ def _publicity(ctx: Context, plan: FilePlan, rng: random.Random, slip_rng: rando
         elif roll < 0.19:                    # late by 1-4 working days
             k = int(np.searchsorted(after, np.datetime64(deadline), side="right"))
             pub = pd.Timestamp(after[k + rng.randint(0, 3)]).date()
-        else:                                # in time
+        else:                                # in time, by the day the return was filled in at the latest
             pub = pd.Timestamp(after[rng.randint(0, config.PUBLICITY_WORKING_DAYS - 2)]).date()
+            by_then = after[after <= np.datetime64(known)]
+            if pub > known and len(by_then):
+                pub = pd.Timestamp(by_then[-1]).date()
         category = "penalty" if (rng.random() < (0.8 if penalty_heavy else 0.25)) else "license"
         kind = _TEXT["kind_penalty"] if category == "penalty" else _TEXT["kind_license"]
         number = _TEXT["decision_no"].format(city=city0, kind=kind, year=y, dept=idx, serial=mo * 100 + i)
+        # Published after the return was filled in: not yet known, left blank (pending).
+        published = dt.datetime.combine(pub, dt.time()) if pub <= known else None
         rows.append([number, labels.PUBLICITY_CATEGORY_LABELS[category],
-                     dt.datetime.combine(day, dt.time()), dt.datetime.combine(pub, dt.time())])
-    if rows and "typed_publish_date" in slips:
-        r = rows[slip_rng.randrange(len(rows))]
+                     dt.datetime.combine(day, dt.time()), published])
+    dated = [r for r in rows if r[3] is not None]
+    if dated and "typed_publish_date" in slips:
+        r = dated[slip_rng.randrange(len(dated))]
         r[3] = hand_typed(r[3].date(), slip_rng.randint(0, 1))
-    if rows and "publish_before_decision" in slips:
-        r = rows[slip_rng.randrange(len(rows))]
+    if dated and "publish_before_decision" in slips:
+        r = dated[slip_rng.randrange(len(dated))]
         if isinstance(r[3], dt.datetime):
             r[3] = r[2] - dt.timedelta(days=slip_rng.randint(1, 3))
     return rows
@@ -682,8 +707,10 @@ def _joint_cases(ctx: Context, plan: FilePlan, rng: random.Random) -> list[list[
     n = rng.randint(1, 3) if plan.department in ctx.cases else (rng.randint(1, 2) if rng.random() < 0.25 else 0)
     rows = []
     for _ in range(n):
+        # An early return cannot list a case carried out after it was filled in.
+        day = min(_day_in_month(rng, y, mo), plan.content_as_of)
         rows.append([_company(rng, plan.city), rng.choice(labels.SAMPLE_MEASURES), plan.department,
-                     dt.datetime.combine(_day_in_month(rng, y, mo), dt.time()), rng.choice(labels.SAMPLE_MATTERS)])
+                     dt.datetime.combine(day, dt.time()), rng.choice(labels.SAMPLE_MATTERS)])
     return rows
 
 

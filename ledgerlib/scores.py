@@ -112,7 +112,7 @@ def score_table(parts: list[pd.DataFrame], rules: ScoringRules, period: str) -> 
     >>> b = month_bulletin(data, "2021-06", "安阳市", load_rules())
     >>> t = score_table(parts_of(b.status, b.compliance, b.kpis, data["ledger"], b.rules.scoring), b.rules.scoring, "2021-06")
     >>> t.iloc[0]["department"], int(t.iloc[0]["rank"])
-    ('执法监督科', 1)
+    ('建管科', 1)
     """
     out = parts[0]
     for p in parts[1:]:
@@ -143,7 +143,7 @@ def with_rank_change(current: pd.DataFrame, previous: pd.DataFrame | None) -> pd
     >>> cur = monthly_scores(data, "2021-06", "安阳市").drop(columns=["prev_rank", "rank_change"])
     >>> r = with_rank_change(cur, monthly_scores(data, "2021-05", "安阳市")).iloc[0]
     >>> int(r["prev_rank"]), int(r["rank"]), int(r["rank_change"])
-    (11, 1, 10)
+    (9, 1, 8)
     """
     out = current.copy()
     if previous is None or previous.empty:
@@ -190,7 +190,7 @@ def monthly_scores(data: dict[str, Any], month: str, city: str, rules: ScoringRu
 
     >>> s = monthly_scores(data, "2021-06", "安阳市")
     >>> s.iloc[0]["department"], int(s.iloc[0]["rank"])
-    ('执法监督科', 1)
+    ('建管科', 1)
     """
     rules = rules or ScoringRules()
     m = metrics.month_str(month)

@@ -426,6 +426,31 @@ def publicity_small() -> pd.DataFrame:
     return df
 
 
+def test_a_decision_listed_again_with_its_publication_counts_once_at_its_latest_listing() -> None:
+    # 2021-05-25 (Tue): May 26, 27, 28, 31, Jun 1, 2, 3 -> due 2021-06-03.
+    rows = [("2021-05", "R1", "2021-05-25", None),          # blank in May's return
+            ("2021-06", "R1", "2021-06-02", "2021-06-02"),  # June's return: published by the deadline
+            ("2021-06", "", "2021-06-01", "2021-06-03"),    # two rows without a number: both kept
+            ("2021-06", "", "2021-06-01", "2021-06-03")]
+    df = pd.DataFrame(rows, columns=["month", "decision_no", "decision_date", "publish_date"])
+    df.loc[1, "decision_date"] = "2021-05-25"
+    df.insert(0, "city", X)
+    df.insert(1, "department", A)
+    df["category"] = "penalty"
+    df["decision_date"] = pd.to_datetime(df["decision_date"])
+    df["publish_date"] = pd.to_datetime(df["publish_date"])
+    may = M.publicity_timeliness_detail(df, "2021-05")
+    assert may["verdict"].tolist() == ["pending"]            # deadline after May 31
+    q2 = M.publicity_timeliness_detail(df, "2021Q2")
+    assert q2["decision_no"].tolist() == ["R1", "", ""]      # R1 once, at its June listing
+    assert q2["verdict"].tolist() == ["on_time"] * 3
+    t = M.publicity_timeliness(df, "2021Q2").iloc[0]
+    assert (t["n_on_time"], t["n_late"]) == (3, 0)
+    # Never listed again: by the quarter's end (06-30) its deadline has passed unpublished.
+    alone = M.publicity_timeliness_detail(df.drop(index=1), "2021Q2")
+    assert alone.loc[alone["decision_no"] == "R1", "verdict"].tolist() == ["late"]
+
+
 def test_publicity_timeliness() -> None:
     d = M.publicity_timeliness_detail(publicity_small(), "2021-09").set_index("decision_no")
     assert d["verdict"].to_dict() == {"P1": "on_time", "P2": "late", "P3": "pending",

@@ -101,8 +101,14 @@ def test_year_publicity_spans_holidays_and_lands_on_the_deadline(year):
     deadline = working_day_deadline(pub["decision_date"])
     naive = pd.to_datetime(np.busday_offset(pub["decision_date"].to_numpy().astype("datetime64[D]"),
                                             config.PUBLICITY_WORKING_DAYS, roll="forward"))
+    # Nothing is dated after its file arrived: a decision published later is left blank.
+    arrived = pub["file"].map(year[1]["submissions_log"].drop_duplicates("file").set_index("file")["received_at"])
+    published = pub["publish_date"].notna()
+    assert (pub.loc[published, "publish_date"] <= arrived[published]).all()
+    assert (pub["decision_date"] <= arrived).all()
+    assert 0 < (~published).sum() < 0.3 * len(pub)
     on_time = pub["publish_date"] <= deadline
-    assert 0.8 < on_time.mean() < 0.99                           # most in time, a few late
+    assert 0.8 < on_time[published].mean() < 0.99               # most in time, a few late
     assert (pub["publish_date"] == deadline).sum() >= 10         # some exactly on the 7th working day
     spans = deadline.to_numpy() != naive.to_numpy()              # a holiday or 调休 lies between
     assert spans.sum() >= 30
