@@ -361,9 +361,10 @@ def apply_judgements(parsed: pd.DataFrame, judgements: pd.DataFrame,
     A judgement with a value sets that field of that task: any text field, indicator_no
     (a number, or '3、名称' to name a new indicator), points, deadline_text (the deadline is
     read again), departments_text (read again by the grammar), or lead / responsible /
-    cooperating directly (names ';'-separated, resolved through the roster). One without a
-    value only records why the row reads as it does. An unknown task or field raises:
-    a judgement must not be lost.
+    cooperating directly (names ';'-separated, resolved through the roster). A judged task,
+    deadline or kind reads its recurrence again from the task's and deadline's words, as the
+    workbook of record will be read. One without a value only records why the row reads as it
+    does. An unknown task or field raises: a judgement must not be lost.
 
     Example::
 
@@ -448,6 +449,10 @@ def apply_judgements(parsed: pd.DataFrame, judgements: pd.DataFrame,
             dl = parse_deadline(value, int(df.at[i, "plan_year"]), int(df.at[i, "plan_end_year"]))
             df.at[i, "deadline_kind"] = dl.kind
             df.at[i, "due_date"] = dl.due if dl.due is not None else pd.NaT
+        if j.field in ("task", "deadline_text", "deadline_kind", "due_date") and "recurrence" in df.columns:
+            # Read from the task's and the deadline's words, as the workbook will be read again.
+            df.at[i, "recurrence"], df.at[i, "min_per_period"] = parse_recurrence(
+                f"{df.at[i, 'task']} {df.at[i, 'deadline_text']}")
         flag = "indicator_judged" if j.field in ("indicator_no", "indicator", "sub_indicator") else "judged"
         flags = [f for f in str(df.at[i, "flags"]).split(";") if f] + [flag]
         df.at[i, "flags"] = ";".join(dict.fromkeys(flags))

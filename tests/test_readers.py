@@ -221,3 +221,33 @@ def test_judged_deadlines_survive_the_workbook(tmp_path, capsys):
     assert (t.loc["T03", "deadline_kind"], t.loc["T03", "due_date"]) == ("ongoing", None) or \
         (t.loc["T03", "deadline_kind"] == "ongoing" and pd.isna(t.loc["T03", "due_date"]))
     assert t.loc["T01", "points"] == 15.0 and t.loc["T03", "points"] == 20.0
+
+
+def test_a_judged_deadline_or_task_reads_the_same_from_the_workbook(tmp_path):
+    """What apply_judgements decides is what the workbook of record reads back: the deadline's
+    kind and date, and the recurrence the task's and deadline's words give (每季度 -> quarterly)."""
+    from ledgerlib.ledger import apply_judgements, make_ledger_workbook, read_judgements
+    from ledgerlib.roster import load_roster
+
+    raw = ROOT / "data" / "raw"
+    roster = load_roster(raw / "departments.csv")
+    src = raw / "anyang_credit_ledger_2021_notice.txt"
+    j = _judgements(tmp_path / "j.csv", [
+        ["T21", "deadline_text", "每季度报送一次", "按季度报送"],
+        ["T28", "task", "每月开展联合奖惩，每半年通报一次。", "按任务分工"],
+        ["T33", "deadline_kind", "event", "按部署开展"],
+        ["T22", "due_date", "2021-09-30", "经确认"]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        judged, _ = apply_judgements(read_ledger(src, roster=roster), read_judgements(j), roster)
+        back = read_ledger(make_ledger_workbook(src, j, tmp_path / "ledger_2021.xlsx", roster), roster=roster)
+    cols = ["deadline_kind", "due_date", "recurrence", "min_per_period"]
+    ids = ["T21", "T22", "T28", "T33"]
+    mine = judged.set_index("task_id").loc[ids, cols]
+    theirs = back.set_index("task_id").loc[ids, cols]
+    assert mine.astype(str).to_dict("index") == theirs.astype(str).to_dict("index")
+    # Worked by hand from the words judged:
+    assert mine.loc["T21", ["deadline_kind", "recurrence", "min_per_period"]].tolist() == ["recurring", "quarterly", "1"]
+    assert mine.loc["T28", ["recurrence", "min_per_period"]].tolist() == ["monthly;half_yearly", "1;1"]
+    assert mine.loc["T33", ["deadline_kind", "recurrence"]].tolist() == ["event", "none"]
+    assert (mine.loc["T22", "deadline_kind"], str(mine.loc["T22", "due_date"])[:10]) == ("date", "2021-09-30")
