@@ -14,8 +14,9 @@ dates (`2021.6.3`, `2021年6月3日`) and occasional mistakes (a status not in t
 number typed as `120家`, a done task without its date, a publish date before the decision).
 Nothing in a return is dated after the day it was filled in: a decision published in time is
 published by that day at the latest, one published later (on its 7th working day, or late)
-is left blank (not yet published: `pending` in its month), and an early return's decisions
-and cases are dated no later than its filling day.
+is left blank (not yet published: `pending` in its month) and listed again, with its date,
+in the department's next return once published by then; an early return's decisions and
+cases are dated no later than its filling day.
 
 Determinism: every random choice comes from a `random.Random` seeded with a hash of
 (seed, city, department, month, ...), never from global state, so the output does not depend
@@ -206,6 +207,7 @@ class FilePlan:
     filled_on_typed: bool           # cover date typed as text
     mistakes: tuple[str, ...] = ()  # deliberate slips, see _fill
     as_of: dt.date | None = None    # what the content knows: the first version's filling day
+    previous_as_of: dt.date | None = None  # the department's previous return's filling day (None: none that month)
 
     @property
     def content_as_of(self) -> dt.date:
@@ -353,16 +355,24 @@ def plan_city(ctx: Context, city: str, departments: list[str], seed: int, multi_
         if kind not in mistakes[resub] and (kind != "count_with_unit" or resub[0] in ctx.collection):
             mistakes[resub].append(kind)
 
-    plans = []
+    arrivals = {}
     for d, m in present:
         y, mo = int(m[:4]), int(m[5:])
         frng = _rng(seed, city, d, m, "arrival")
         received = _received(frng, y, mo, (d, m) in late, (d, m) in early)
         filled_on = received.date() - dt.timedelta(days=1 if frng.random() < 0.3 else 0)
+        arrivals[(d, m)] = (frng, received, filled_on)
+    plans = []
+    for d, m in present:
+        frng, received, filled_on = arrivals[(d, m)]
+        y, mo = int(m[:4]), int(m[5:])
+        before = f"{y}-{mo - 1:02d}" if mo > 1 else None  # the plan year's returns only
+        previous_as_of = arrivals[(d, before)][2] if (d, before) in arrivals else None
         cover = frng.choice(ctx.aliases[d]) if (d, m) in alias_cells else d
         folder = f"{city}/{m}" if multi_city else m
         common = dict(city=city, department=d, month=m, in_manifest=(d, m) not in by_hand,
-                      cover_department=cover, filled_on_typed=(d, m) in typed_cover)
+                      cover_department=cover, filled_on_typed=(d, m) in typed_cover,
+                      previous_as_of=previous_as_of)
         plans.append(FilePlan(rel=f"{folder}/{d}.xlsx", version=1, received_at=received,
                               filled_on=filled_on, mistakes=tuple(sorted(mistakes.get((d, m), ()))),
                               **common))
@@ -435,7 +445,7 @@ def fill_workbook(ctx: Context, plan: FilePlan, seed: int) -> Any:
     d = plan.department
     rows = {
         "activities": _activities(ctx, plan, seed, rng("activities")),
-        "publicity": _publicity(ctx, plan, rng("publicity"), rng("slips"), slips) if d in ctx.publicity else [],
+        "publicity": _publicity(ctx, plan, seed, rng("publicity"), rng("slips"), slips) if d in ctx.publicity else [],
         "collection": _collection(ctx, plan, seed, rng("collection"), slips) if d in ctx.collection else [],
         "shared_records": _shared(ctx, plan, rng("shared")) if d in ctx.shared else [],
         "joint_cases": _joint_cases(ctx, plan, rng("joint")) if d in ctx.joint else [],
@@ -583,13 +593,18 @@ def _activities(ctx: Context, plan: FilePlan, seed: int, rng: random.Random) -> 
     return rows
 
 
-def _publicity(ctx: Context, plan: FilePlan, rng: random.Random, slip_rng: random.Random,
-               slips: set[str]) -> list[list[Any]]:
-    """双公示 rows: decisions of the month and when each was published."""
+def _decisions(ctx: Context, city: str, department: str, month: str, known: dt.date,
+               rng: random.Random) -> list[tuple[str, str, dt.date, dt.date]]:
+    """A department's 双公示 decisions of a month: (number, category label, decided, published).
+
+    `known`: the day its return was filled in. No decision is dated after it, and one
+    published in time is published by then; one published later keeps its real day, which
+    the return leaves blank (`_publicity`).
+    """
     from .workdays import working_day_deadline
 
-    y, mo = int(plan.month[:4]), int(plan.month[5:])
-    idx = ctx.dept_index.get(plan.department, 0)
+    y, mo = int(month[:4]), int(month[5:])
+    idx = ctx.dept_index.get(department, 0)
     penalty_heavy = idx % 3 == 0
     n = rng.randint(6, 14) if idx % 2 else rng.randint(3, 8)
     special = ctx.special_days.get(mo, [])
@@ -600,11 +615,10 @@ def _publicity(ctx: Context, plan: FilePlan, rng: random.Random, slip_rng: rando
         else:
             days.append(_day_in_month(rng, y, mo))
     # An early return cannot list a decision taken after it was filled in.
-    known = plan.content_as_of
     days = sorted(min(day, known) for day in days)
     deadlines = working_day_deadline(pd.Series(pd.to_datetime(days)), config.PUBLICITY_WORKING_DAYS)
-    city0 = plan.city[0]
-    rows = []
+    city0 = city[0]
+    out = []
     for i, (day, deadline) in enumerate(zip(days, deadlines.dt.date), start=1):
         wd = ctx.workdays
         after = wd[wd > np.datetime64(day)]
@@ -622,10 +636,19 @@ def _publicity(ctx: Context, plan: FilePlan, rng: random.Random, slip_rng: rando
         category = "penalty" if (rng.random() < (0.8 if penalty_heavy else 0.25)) else "license"
         kind = _TEXT["kind_penalty"] if category == "penalty" else _TEXT["kind_license"]
         number = _TEXT["decision_no"].format(city=city0, kind=kind, year=y, dept=idx, serial=mo * 100 + i)
-        # Published after the return was filled in: not yet known, left blank (pending).
-        published = dt.datetime.combine(pub, dt.time()) if pub <= known else None
-        rows.append([number, labels.PUBLICITY_CATEGORY_LABELS[category],
-                     dt.datetime.combine(day, dt.time()), published])
+        out.append((number, labels.PUBLICITY_CATEGORY_LABELS[category], day, pub))
+    return out
+
+
+def _publicity(ctx: Context, plan: FilePlan, seed: int, rng: random.Random, slip_rng: random.Random,
+               slips: set[str]) -> list[list[Any]]:
+    """双公示 rows: the month's decisions and when each was published (blank: not yet), after
+    the previous month's decisions published since its return was filled in, listed again
+    with their dates."""
+    known = plan.content_as_of
+    rows = [[number, category, dt.datetime.combine(day, dt.time()),
+             dt.datetime.combine(pub, dt.time()) if pub <= known else None]
+            for number, category, day, pub in _decisions(ctx, plan.city, plan.department, plan.month, known, rng)]
     dated = [r for r in rows if r[3] is not None]
     if dated and "typed_publish_date" in slips:
         r = dated[slip_rng.randrange(len(dated))]
@@ -634,6 +657,14 @@ def _publicity(ctx: Context, plan: FilePlan, rng: random.Random, slip_rng: rando
         r = dated[slip_rng.randrange(len(dated))]
         if isinstance(r[3], dt.datetime):
             r[3] = r[2] - dt.timedelta(days=slip_rng.randint(1, 3))
+    y, mo = int(plan.month[:4]), int(plan.month[5:])
+    if plan.previous_as_of is not None and mo > 1:
+        before = f"{y}-{mo - 1:02d}"
+        earlier = _decisions(ctx, plan.city, plan.department, before, plan.previous_as_of,
+                             _rng(seed, plan.city, plan.department, before, "publicity"))
+        again = [[number, category, dt.datetime.combine(day, dt.time()), dt.datetime.combine(pub, dt.time())]
+                 for number, category, day, pub in earlier if plan.previous_as_of < pub <= known]
+        rows = again + rows
     return rows
 
 

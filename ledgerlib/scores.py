@@ -143,7 +143,7 @@ def with_rank_change(current: pd.DataFrame, previous: pd.DataFrame | None) -> pd
     >>> cur = monthly_scores(data, "2021-06", "安阳市").drop(columns=["prev_rank", "rank_change"])
     >>> r = with_rank_change(cur, monthly_scores(data, "2021-05", "安阳市")).iloc[0]
     >>> int(r["prev_rank"]), int(r["rank"]), int(r["rank_change"])
-    (9, 1, 8)
+    (8, 1, 7)
     """
     out = current.copy()
     if previous is None or previous.empty:

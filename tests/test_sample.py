@@ -107,6 +107,15 @@ def test_year_publicity_spans_holidays_and_lands_on_the_deadline(year):
     assert (pub.loc[published, "publish_date"] <= arrived[published]).all()
     assert (pub["decision_date"] <= arrived).all()
     assert 0 < (~published).sum() < 0.3 * len(pub)
+    # Published since: listed again, dated, in the department's next return (blank before).
+    key = ["city", "department", "decision_no"]
+    twice = pub[pub.duplicated(key, keep=False)].sort_values("month", kind="mergesort")
+    pairs = twice.drop_duplicates(key, keep="first").merge(twice.drop_duplicates(key, keep="last"), on=key,
+                                                           suffixes=("", "_again"))
+    assert len(pairs) > 10 and len(twice) == 2 * len(pairs)
+    assert pairs["publish_date"].isna().all() and pairs["publish_date_again"].notna().all()
+    assert (pd.to_datetime(pairs["month_again"]) == pd.to_datetime(pairs["month"]) + pd.DateOffset(months=1)).all()
+    assert (pairs["decision_date"] == pairs["decision_date_again"]).all()
     on_time = pub["publish_date"] <= deadline
     assert 0.8 < on_time[published].mean() < 0.99               # most in time, a few late
     assert (pub["publish_date"] == deadline).sum() >= 10         # some exactly on the 7th working day
