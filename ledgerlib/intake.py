@@ -544,6 +544,23 @@ def due_date(month: str) -> dt.date:
     return dt.date(year, mon, config.SUBMISSION_DUE_DAY)
 
 
+def _warnings_as_built(sub: Any, when: dt.datetime, raw_dir: Path) -> int:
+    """The file's warnings as `ledger build` will count them: a blank 公示日期 whose deadline
+    is still ahead on arrival is not one (pending.judge_blank_publications, the bureau's calendar)."""
+    from .labels import PROBLEM_LABELS
+
+    if sub.publicity.empty or not sub.problems["problem"].eq(PROBLEM_LABELS["publish_date_blank"]).any():
+        return sub.n_warnings
+    from .metrics import publicity_deadlines
+    from .pending import judge_blank_publications
+    from .workdays import default_calendar
+
+    publicity = publicity_deadlines(sub.publicity, calendar=default_calendar(raw_dir))
+    file = sub.problems["file"].iloc[0]
+    log = pd.DataFrame({"file": [file], "received_at": pd.to_datetime([when]), "n_warnings": [sub.n_warnings]})
+    return int(judge_blank_publications(sub.problems, publicity, log)[1]["n_warnings"].iloc[0])
+
+
 def receive(path: Path, month: str | None = None, received_at: str | None = None,
             raw_dir: Path | None = None, *, city: str | None = None, department: str | None = None) -> Receipt:
     """File a returned workbook under raw_dir/submissions/ and record when it arrived.
@@ -611,8 +628,8 @@ def receive(path: Path, month: str | None = None, received_at: str | None = None
     late = max(0, (when.date() - due_date(month)).days)
     usable = sub.readable and _reports_anything(sub)
     receipt = Receipt(path=target, department=canonical, month=month, city=city or default_city(raw_dir),
-                      received_at=when, days_late=late, n_errors=sub.n_errors, n_warnings=sub.n_warnings,
-                      usable=usable)
+                      received_at=when, days_late=late, n_errors=sub.n_errors,
+                      n_warnings=_warnings_as_built(sub, when, raw_dir), usable=usable)
     if target.exists():
         receipt.already_filed = True
         return receipt
