@@ -14,8 +14,11 @@ QUARTERLY_RATES = ["done_rate", "submission_rate", "obligation_rate", "kpi_pass_
 
 
 def quarterly_ranking(data: dict[str, pd.DataFrame], quarter: str, city: str, matrix: pd.DataFrame,
-                      kpis: pd.DataFrame) -> pd.DataFrame:
+                      kpis: pd.DataFrame, approvals: pd.DataFrame | None = None) -> pd.DataFrame:
     """Departments ranked for a quarter by the mean of their rates (QUARTERLY_RATES).
+
+    `approvals` (rules.read_approvals): the approved 不适用, left out of done_rate as the
+    reports leave them out; without it every 不适用 is a claim and counts.
 
     done_rate: completion at the quarter's end; submission_rate: share of the quarter's
     months returned on time; obligation_rate: share of obligation periods met (matrix);
@@ -31,7 +34,7 @@ def quarterly_ranking(data: dict[str, pd.DataFrame], quarter: str, city: str, ma
     """
     months = metrics.quarter_months(quarter)
     status = metrics.assignment_status(data["ledger"], data["assignments"], data.get("progress"), months[-1],
-                                       cities=[city])
+                                       cities=[city], approvals=approvals)
     done = metrics.completion_rates(status, by="department")[["department", "done_rate"]]
     submitted = metrics.compliance_summary(metrics.submission_compliance(
         data["assignments"], data.get("submissions_log"), months, cities=[city]), by=["department"])
