@@ -259,6 +259,23 @@ def kpi_view(kpis: pd.DataFrame) -> pd.DataFrame:
     return wide
 
 
+def publicity_notes(publicity: pd.DataFrame) -> list[str]:
+    """The notes under the KPI table on the 双公示 decisions left out of the 7-day rate: those
+    published before their decision (an error) and those not yet published, deadline ahead.
+
+    >>> publicity_notes(pd.DataFrame({"n_invalid": [1, 0], "n_pending": [0, 2]}))
+    ['双公示：1条记录公示日期早于决定日期，已列入问题清单，未计入7天合格率。', '双公示：2条决定尚未公示、公示期限未到，未计入本月7天合格率；公示后请在下月报表中连同公示日期再次列出。']
+    """
+    from .labels import REPORT_LABELS
+
+    out = []
+    for column, key in (("n_invalid", "invalid_note"), ("n_pending", "pending_note")):
+        n = int(publicity[column].sum()) if column in publicity and len(publicity) else 0
+        if n:
+            out.append(REPORT_LABELS[key].format(n=n))
+    return out
+
+
 def score_view(scores_: pd.DataFrame) -> pd.DataFrame:
     """Scores as shown: rank, department, component shares, score (1 decimal, cut), change.
 
