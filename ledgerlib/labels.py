@@ -671,6 +671,7 @@ REPORT_LABELS: dict[str, str] = {
     "changes": "八、与上月相比的变化",
     "matrix": "一、部门 × 义务达标矩阵",
     "quarter_kpis": "二、重点指标达标率",
+    "quarter_kpis_as_of": "重点指标按季末月份（{year}年{mon}月）的报送计算。",
     "ranking": "三、部门综合排名",
     "chart_done_rate": "完成率",
     "chart_on_time_rate": "按期完成率",
