@@ -132,7 +132,7 @@ def _cmd_sample(args: argparse.Namespace) -> int:
     if args.departments is not None and args.departments < 2:
         raise ValueError(CLI_MESSAGES["at_least"].format(option="--departments", minimum=2, value=args.departments))
     out = write_sample(out_dir=args.out, seed=args.seed, raw_dir=args.raw,
-                       cities=args.cities, departments_per_city=args.departments)
+                       cities=args.cities, departments_per_city=args.departments, year=args.year)
     print(out)
     return 0
 
@@ -284,6 +284,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--cities", type=int, default=1, help="number of cities (province scale)")
     s.add_argument("--departments", type=int, default=None,
                    help="departments per city (default: every scored department)")
+    s.add_argument("--year", type=int, default=None,
+                   help="计划年度 / the plan year sampled, from ledger_<year>.xlsx (default: the newest)")
     s.set_defaults(func=_cmd_sample)
 
     r = sub.add_parser("receive", help="登记收到的报表（记录收到时间）/ file a returned workbook into data/raw/submissions and record when")

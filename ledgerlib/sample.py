@@ -804,8 +804,10 @@ def _iter_write(jobs: list[tuple[FilePlan, str, int]], ctx: Context, workers: in
 def write_sample(out_dir: Path | None = None, seed: int = 2021, raw_dir: Path | None = None,
                  cities: int = 1, departments_per_city: int | None = None, *,
                  months: list[str] | None = None, departments: list[str] | None = None,
-                 workers: int | None = None, progress: bool = True) -> Path:
+                 workers: int | None = None, progress: bool = True, year: int | None = None) -> Path:
     """Write the sample year under out_dir (default raw_dir/submissions); return out_dir.
+
+    year: the plan year sampled, from raw_dir's `ledger_<year>.xlsx` (default: the newest).
 
     cities: 1 writes `<out>/<YYYY-MM>/<部门>.xlsx`; more write `<out>/<city>/<YYYY-MM>/…`.
     departments_per_city: None = every scored department; more than there are adds
@@ -826,7 +828,7 @@ def write_sample(out_dir: Path | None = None, seed: int = 2021, raw_dir: Path | 
 
     raw_dir = Path(raw_dir) if raw_dir else config.raw_dir()
     out_dir = Path(out_dir) if out_dir else raw_dir / "submissions"
-    ledger = load_ledger(raw_dir)
+    ledger = load_ledger(raw_dir, year)
     roster = load_roster(raw_dir)
     ctx = build_context(ledger, make_assignments(ledger, roster), roster)
     plans, ctx = plan_sample(ctx, roster, seed, cities, departments_per_city)

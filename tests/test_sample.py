@@ -172,3 +172,40 @@ def test_province_sample_adds_cities_and_synthetic_units(tmp_path, raw_dir, work
     assert labels.PROBLEM_LABELS["department_unknown"] not in set(tables["problems"]["problem"])
     # A synthetic unit reports on the tasks of the department it copies.
     assert len(tables["progress"][tables["progress"]["department"] == extra[0]]) > 0
+
+
+def test_a_bureaus_second_year_samples_the_newest_plan_or_the_year_asked(tmp_path, raw_dir, capsys):
+    """Next year's plan made the way a bureau makes it: the notice with its year moved on,
+    through `ledger workbook`. `ledger sample` then samples 2022; `--year 2021` the old plan,
+    byte for byte the files the 2021 ledger alone gives; a year without a ledger is one line."""
+    import shutil
+
+    from ledgerlib.cli import main
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for name in ("ledger_2021.xlsx", "departments.csv"):
+        shutil.copy(raw_dir / name, raw / name)
+    plan, judged = tmp_path / "plan_2022.txt", tmp_path / "j_2022.csv"
+    plan.write_text((raw_dir / "anyang_credit_ledger_2021_notice.txt").read_text(encoding="utf-8")
+                    .replace("2021", "2022"), encoding="utf-8")
+    judged.write_text((raw_dir / "ledger_2021_judgements.csv").read_text(encoding="utf-8").replace("2021", "2022"),
+                      encoding="utf-8")
+    assert main(["--raw", str(raw), "workbook", str(plan), "--judgements", str(judged),
+                 "--out", str(raw / "ledger_2022.xlsx")]) == 0
+    months = ["2022-03"]
+    newest = write_sample(out_dir=tmp_path / "newest", raw_dir=raw, months=months, workers=1, progress=False)
+    assert sorted(p.name for p in newest.iterdir() if p.is_dir()) == ["2022-03"]
+    old = write_sample(out_dir=tmp_path / "old", raw_dir=raw, months=["2021-03"], workers=1, progress=False,
+                       year=2021)
+    alone = tmp_path / "alone"
+    alone.mkdir()
+    for name in ("ledger_2021.xlsx", "departments.csv"):
+        shutil.copy(raw_dir / name, alone / name)
+    only = write_sample(out_dir=tmp_path / "only", raw_dir=alone, months=["2021-03"], workers=1, progress=False)
+    assert digests(old) == digests(only) and any(p.suffix == ".xlsx" for p in (old / "2021-03").iterdir())
+    capsys.readouterr()
+    assert main(["--raw", str(raw), "sample", "--year", "2019", "--out", str(tmp_path / "none")]) == 2
+    err = capsys.readouterr().err
+    assert "ledger_2019.xlsx" in err and len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "none").exists()
