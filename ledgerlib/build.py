@@ -311,6 +311,7 @@ def _build(raw_dir: Path, out_dir: Path, progress: bool, cache: bool, pool: _Poo
         # that ends last starts soonest: progress, 双公示 (its deadlines), then those the
         # ingest left final.
         from .metrics import publicity_deadlines
+        from .pending import judge_blank_publications
 
         tables["progress"], wrong_year = tag_plan_years(tables["progress"], ledger)
         writing.add("progress", tables["progress"])
@@ -318,8 +319,6 @@ def _build(raw_dir: Path, out_dir: Path, progress: bool, cache: bool, pool: _Poo
         calendar = early["calendar"]
         tables["publicity"] = publicity_deadlines(tables["publicity"], calendar=calendar)
         writing.add("publicity", tables["publicity"])
-        from .pending import judge_blank_publications
-
         problems[read_at], tables["submissions_log"] = judge_blank_publications(
             problems[read_at], tables["publicity"], tables["submissions_log"])
         for name in ("shared_records", "activities", "collection", "joint_cases", "submissions_log"):

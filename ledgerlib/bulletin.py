@@ -321,8 +321,8 @@ def notes(rules: BureauRules) -> list[str]:
 
     out = list(labels.RATE_NOTES)
     out.append(labels.LIGHT_NOTE.format(days=rules.lights.due_soon_days, next_days=rules.lights.due_next_days))
-    if len(rules.problems):
-        out.append(problems_note(rules.problems))
+    if note := problems_note(rules.problems):
+        out.append(note)
     return out
 
 

@@ -547,12 +547,12 @@ def due_date(month: str) -> dt.date:
 def _warnings_as_built(sub: Any, when: dt.datetime, raw_dir: Path) -> int:
     """The file's warnings as `ledger build` will count them: a blank 公示日期 whose deadline
     is still ahead on arrival is not one (pending.judge_blank_publications, the bureau's calendar)."""
-    from .labels import PROBLEM_LABELS
+    from .pending import blank_publication_warnings, judge_blank_publications
 
-    if sub.publicity.empty or not sub.problems["problem"].eq(PROBLEM_LABELS["publish_date_blank"]).any():
+    # The calendar is loaded only for a file that has such a warning.
+    if sub.publicity.empty or not blank_publication_warnings(sub.problems).any():
         return sub.n_warnings
     from .metrics import publicity_deadlines
-    from .pending import judge_blank_publications
     from .workdays import default_calendar
 
     publicity = publicity_deadlines(sub.publicity, calendar=default_calendar(raw_dir))

@@ -14,6 +14,15 @@ import pandas as pd
 from .labels import EXPECTED_LABELS, PROBLEM_LABELS
 
 
+def blank_publication_warnings(problems: pd.DataFrame) -> pd.Series:
+    """True for each of the reader's 未填写公示日期 warnings, the rows `judge_blank_publications` judges.
+
+    >>> bool(blank_publication_warnings(data["problems"]).any())   # the build judged them already
+    False
+    """
+    return problems["problem"].eq(PROBLEM_LABELS["publish_date_blank"]) & problems["field"].eq("publish_date")
+
+
 def judge_blank_publications(problems: pd.DataFrame, publicity: pd.DataFrame,
                              log: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The reader's 未填写公示日期 warnings judged on the calendar -> (problems, log).
@@ -29,7 +38,7 @@ def judge_blank_publications(problems: pd.DataFrame, publicity: pd.DataFrame,
     >>> len(problems) == len(data["problems"])   # the build judged them already
     True
     """
-    blank = problems["problem"].eq(PROBLEM_LABELS["publish_date_blank"]) & problems["field"].eq("publish_date")
+    blank = blank_publication_warnings(problems)
     if not blank.any():
         return problems, log
     p = problems[blank]

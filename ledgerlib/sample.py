@@ -78,6 +78,16 @@ def _next_month(year: int, month: int) -> tuple[int, int]:
     return (year + 1, 1) if month == 12 else (year, month + 1)
 
 
+def _month_before(month: str) -> str | None:
+    """The plan year's month before `month` (YYYY-MM); None for January (another plan year).
+
+    >>> _month_before("2021-03"), _month_before("2021-01")
+    ('2021-02', None)
+    """
+    y, mo = int(month[:4]), int(month[5:])
+    return f"{y}-{mo - 1:02d}" if mo > 1 else None
+
+
 def hand_typed(day: dt.date, style: int) -> str:
     """A date the way people type it into a text cell: `2021.6.3` or `2021年6月3日`.
 
@@ -365,8 +375,7 @@ def plan_city(ctx: Context, city: str, departments: list[str], seed: int, multi_
     plans = []
     for d, m in present:
         frng, received, filled_on = arrivals[(d, m)]
-        y, mo = int(m[:4]), int(m[5:])
-        before = f"{y}-{mo - 1:02d}" if mo > 1 else None  # the plan year's returns only
+        before = _month_before(m)
         previous_as_of = arrivals[(d, before)][2] if (d, before) in arrivals else None
         cover = frng.choice(ctx.aliases[d]) if (d, m) in alias_cells else d
         folder = f"{city}/{m}" if multi_city else m
@@ -657,9 +666,8 @@ def _publicity(ctx: Context, plan: FilePlan, seed: int, rng: random.Random, slip
         r = dated[slip_rng.randrange(len(dated))]
         if isinstance(r[3], dt.datetime):
             r[3] = r[2] - dt.timedelta(days=slip_rng.randint(1, 3))
-    y, mo = int(plan.month[:4]), int(plan.month[5:])
-    if plan.previous_as_of is not None and mo > 1:
-        before = f"{y}-{mo - 1:02d}"
+    if plan.previous_as_of is not None:  # the department returned the plan year's month before
+        before = _month_before(plan.month)
         earlier = _decisions(ctx, plan.city, plan.department, before, plan.previous_as_of,
                              _rng(seed, plan.city, plan.department, before, "publicity"))
         again = [[number, category, dt.datetime.combine(day, dt.time()), dt.datetime.combine(pub, dt.time())]

@@ -18,6 +18,7 @@ from ledgerlib.build import build
 from ledgerlib.sample import city_names, write_sample
 
 from paths import RAW
+from plans import one_dated_task
 
 MONTH = "2021-06"
 MONTHS = ["2021-05", "2021-06"]
@@ -128,12 +129,7 @@ def test_overdue_by_city_counts_every_overdue_assignment(data):
 def _two_cities_one_claim() -> dict[str, pd.DataFrame]:
     """T1 due 2021-03-31, assigned to 法规科 and 运管科 in two cities. In April each city's
     法规科 reports T1 不适用 and its 运管科 reports it in progress: all four are past due."""
-    ledger = pd.DataFrame({"task_id": ["T1"], "indicator_no": [1], "indicator": ["甲"], "task": ["制定文件。"],
-                           "deadline_text": ["2021年3月"], "deadline_kind": ["date"],
-                           "due_date": pd.to_datetime(["2021-03-31"]), "recurrence": ["none"],
-                           "min_per_period": [""]})
-    assignments = pd.DataFrame({"task_id": ["T1", "T1"], "department": ["法规科", "运管科"],
-                                "role": ["lead", "responsible"], "via": ["", ""], "kind": ["section"] * 2})
+    ledger, assignments = one_dated_task("2021-03-31", "2021年3月")
     rows = [(city, dept, "2021-04", "T1", status, None, "")
             for city in ("安阳市", "鹤壁市")
             for dept, status in (("法规科", "not_applicable"), ("运管科", "in_progress"))]

@@ -5,6 +5,8 @@ import pandas as pd
 
 from ledgerlib import ranking
 
+from plans import one_dated_task
+
 
 def test_department_ranking_skips_missing_rates_and_shares_ties():
     parts = pd.DataFrame({"department": ["乙", "甲", "丙", "丁"],
@@ -18,12 +20,7 @@ def test_department_ranking_skips_missing_rates_and_shares_ties():
 
 def test_quarterly_ranking_leaves_out_an_approved_not_applicable():
     # One task, two departments of one city; 法规科 reports it 不适用 in June, 运管科 done.
-    ledger = pd.DataFrame({"task_id": ["T1"], "indicator_no": [1], "indicator": ["甲"], "task": ["制定文件。"],
-                           "deadline_text": ["2021年12月"], "deadline_kind": ["date"],
-                           "due_date": pd.to_datetime(["2021-12-31"]), "recurrence": ["none"],
-                           "min_per_period": [""]})
-    assignments = pd.DataFrame({"task_id": ["T1", "T1"], "department": ["法规科", "运管科"],
-                                "role": ["lead", "responsible"], "via": ["", ""], "kind": ["section"] * 2})
+    ledger, assignments = one_dated_task("2021-12-31", "2021年12月")
     progress = pd.DataFrame({"city": ["安阳市"] * 2, "department": ["法规科", "运管科"], "month": ["2021-06"] * 2,
                              "task_id": ["T1", "T1"], "status": ["not_applicable", "done"],
                              "completion_date": pd.to_datetime([None, "2021-06-10"]), "progress_note": ["", ""]})
